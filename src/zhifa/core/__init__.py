@@ -1,0 +1,1 @@
+"""Settings, database, users and roles, the working-day calendar, errors."""

@@ -1,0 +1,34 @@
+"""Errors that carry a message a person understands (Chinese) and, where known, the field."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """A refused request: nothing was changed. Rendered as a 4xx."""
+
+    status_code = 400
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class NotFound(DomainError):
+    status_code = 404
+
+
+class Forbidden(DomainError):
+    status_code = 403
+
+
+class NotAuthenticated(DomainError):
+    status_code = 401
+
+
+class Conflict(DomainError):
+    status_code = 409
+
+
+class TooManyRequests(DomainError):
+    status_code = 429

@@ -1,0 +1,106 @@
+"""Settings from environment variables (ZHIFA_*) and an optional TOML file.
+
+Precedence: explicit arguments > environment > TOML file (``ZHIFA_CONFIG`` or
+``<data dir>/zhifa.toml``) > defaults. Invalid values stop the start with a message
+that names the setting.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class SettingsError(Exception):
+    """A setting is missing or invalid; the message names it."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ZHIFA_", extra="forbid")
+
+    data_dir: Path = Field(default=Path("./zhifa-data"), description="数据目录")
+    database_url: str | None = Field(default=None, description="数据库地址")
+    blob_url: str | None = Field(default=None, description="文件存储地址")
+    secret_key: str | None = Field(default=None, min_length=32, description="会话密钥")
+    bureau_name: str = "上海市普陀区应急管理局"
+    bureau_uscc: str = "11310107MB2F12345X"
+    log_origin: str = "zhifa.putuo.example/log"
+    session_hours: int = Field(default=8, ge=1, le=72)
+    login_max_failures: int = Field(default=5, ge=1, le=100)
+    login_lock_minutes: int = Field(default=15, ge=1, le=1440)
+    secure_cookies: bool = False
+    timezone: str = "Asia/Shanghai"
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_database(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        if not value.startswith(("sqlite:", "postgresql+psycopg:", "postgresql:")):
+            raise ValueError("只支持 sqlite:/// 或 postgresql+psycopg:// 地址")
+        return value
+
+    @cached_property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url.replace("postgresql://", "postgresql+psycopg://", 1)
+        return f"sqlite:///{(self.data_dir / 'zhifa.sqlite3').resolve()}"
+
+    @cached_property
+    def resolved_blob_url(self) -> str:
+        return self.blob_url or f"file://{(self.data_dir / 'blobs').resolve()}"
+
+    @property
+    def keys_dir(self) -> Path:
+        return self.data_dir / "keys"
+
+    def resolved_secret_key(self) -> str:
+        """The configured key, else the one ``zhifa init`` wrote into the data directory."""
+        if self.secret_key:
+            return self.secret_key
+        path = self.keys_dir / "secret_key"
+        if not path.exists():
+            raise SettingsError(
+                f"ZHIFA_SECRET_KEY 未设置，且数据目录中没有密钥文件 {path}；请先运行 zhifa init"
+            )
+        return path.read_text().strip()
+
+
+def _toml_values(data_dir: Path | None) -> dict[str, Any]:
+    explicit = os.environ.get("ZHIFA_CONFIG")
+    candidates = [Path(explicit)] if explicit else []
+    base = data_dir or Path(os.environ.get("ZHIFA_DATA_DIR", "./zhifa-data"))
+    candidates.append(base / "zhifa.toml")
+    for path in candidates:
+        if path.is_file():
+            try:
+                with path.open("rb") as handle:
+                    return tomllib.load(handle)
+            except tomllib.TOMLDecodeError as exc:
+                raise SettingsError(f"配置文件 {path} 格式错误: {exc}") from exc
+        if explicit and path == Path(explicit):
+            raise SettingsError(f"ZHIFA_CONFIG 指向的配置文件不存在: {path}")
+    return {}
+
+
+def load_settings(data_dir: Path | None = None, **overrides: Any) -> Settings:
+    """Build settings; raise SettingsError naming the first bad setting."""
+    values = _toml_values(data_dir)
+    env_keys = {name for name in Settings.model_fields if f"ZHIFA_{name.upper()}" in os.environ}
+    for key in env_keys:
+        values.pop(key, None)  # the environment beats the file
+    if data_dir is not None:
+        values["data_dir"] = data_dir
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    try:
+        return Settings(**values)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = ".".join(str(part) for part in first["loc"])
+        raise SettingsError(f"设置 ZHIFA_{name.upper()} 无效: {first['msg']}") from exc
