@@ -1,0 +1,1 @@
+"""Actions (the hub), parties, steps, 事中 duties."""
