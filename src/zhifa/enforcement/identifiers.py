@@ -177,7 +177,7 @@ def org_code_check_char(first8: str) -> str:
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK_MAP = "10X98765432"  # index = weighted sum mod 11
-_EARLIEST_BIRTH = date(1900, 1, 1)
+_EARLIEST_BIRTH = date(1800, 1, 1)  # the standard's own example is born in 1880
 
 Sex = Literal["male", "female"]
 SEX_LABELS: dict[str, str] = {"male": "男", "female": "女"}
@@ -206,7 +206,7 @@ def validate_id_number(number: str, today: date | None = None) -> str:
     """Return the normalised 18-character number (lower-case x → X) or raise.
 
     `today` bounds the birth date (no future births); without it only the calendar
-    check and the 1900 lower bound apply, which keeps the function free of the clock.
+    check (and a year-1800 floor) applies, which keeps the function free of the clock.
     """
     cleaned = _clean(number, ID_NUMBER_LABEL, "id_number")
     if len(cleaned) != 18:
@@ -254,7 +254,9 @@ _MOBILE = re.compile(r"1[3-9]\d{9}")
 # Area code: 010 and 020-029 are three digits, the rest four (0 + 3); local 7-8 digits.
 _LANDLINE = re.compile(r"(0(?:10|2\d|[3-9]\d{2}))([2-9]\d{6,7})")
 _LOCAL = re.compile(r"[2-9]\d{6,7}")
-_EXTENSION = re.compile(r"^(.*?)(?:转|EXT\.?|X|#)(\d{1,6})$")
+_EXTENSION = re.compile(r"^(.*?)\s*(?:转|EXT\.?|X|#)\s*(\d{1,6})$")
+# 021-62541234-801: a hyphenated extension after a hyphenated or bracketed area code.
+_DASHED_EXTENSION = re.compile(r"^([(（]?0\d{2,3}[)）]?[\s-]?\d{7,8})-(\d{1,6})$")
 
 
 def _phone_error(reason: str) -> InvalidIdentifier:
@@ -269,7 +271,7 @@ def validate_phone(phone: str) -> str:
     """
     cleaned = _clean(phone, PHONE_LABEL, "phone")
     extension = ""
-    match = _EXTENSION.match(cleaned)
+    match = _EXTENSION.match(cleaned) or _DASHED_EXTENSION.match(cleaned)
     if match:
         cleaned, extension = match.group(1), match.group(2)
     had_country_code = cleaned.startswith(("+86", "0086"))
