@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from sqlalchemy.orm import Session
+
 import pytest
 
 from tests.pg_server import create_database, drop_database, postgres_server
@@ -21,3 +23,100 @@ def postgres_url(postgres_port: int) -> Iterator[str]:
     url = create_database(postgres_port)
     yield url
     drop_database(postgres_port, url)
+
+
+# ---- a seeded zhifa instance -------------------------------------------------------------
+
+import re  # noqa: E402
+import shutil  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from fastapi.testclient import TestClient  # noqa: E402
+
+from zhifa.core import schema  # noqa: E402
+from zhifa.core.db import make_engine, make_session_factory  # noqa: E402
+from zhifa.core.settings import Settings, load_settings  # noqa: E402
+from zhifa.seed import seed_demo  # noqa: E402
+from zhifa.web.app import create_app  # noqa: E402
+
+DEMO_PASSWORD = "Zhifa@2026"
+
+
+def _prepare(data_dir: Path, database_url: str | None = None) -> Settings:
+    settings = load_settings(data_dir, database_url=database_url, secret_key="t" * 40)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(settings.resolved_database_url)
+    schema.upgrade(engine)
+    session = make_session_factory(engine)()
+    seed_demo(session)
+    session.close()
+    engine.dispose()
+    return settings
+
+
+@pytest.fixture(scope="session")
+def seeded_sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One seeded SQLite data directory; each test gets its own copy (seeding hashes
+    twenty passwords, so doing it once keeps the suite quick)."""
+    return _prepare(tmp_path_factory.mktemp("template")).data_dir
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
+    """A seeded instance on SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        return _sqlite_copy(request.getfixturevalue("seeded_sqlite_template"), tmp_path)
+    return _prepare(tmp_path / "data", request.getfixturevalue("postgres_url"))
+
+
+@pytest.fixture
+def sqlite_settings(seeded_sqlite_template: Path, tmp_path: Path) -> Settings:
+    return _sqlite_copy(seeded_sqlite_template, tmp_path)
+
+
+def _sqlite_copy(template: Path, tmp_path: Path) -> Settings:
+    data_dir = tmp_path / "data"
+    shutil.copytree(template, data_dir)
+    return load_settings(data_dir, secret_key="t" * 40)
+
+
+@pytest.fixture
+def client(settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(settings), follow_redirects=False) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def sqlite_client(sqlite_settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(sqlite_settings), follow_redirects=False) as test_client:
+        yield test_client
+
+
+CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf_of(html: str) -> str:
+    match = CSRF_RE.search(html)
+    assert match, "page has no CSRF field"
+    return match.group(1)
+
+
+def login(client: TestClient, username: str, password: str = DEMO_PASSWORD) -> str:
+    """Sign in through the real form; returns the session's CSRF token."""
+    form = client.get("/app/login")
+    response = client.post(
+        "/app/login",
+        data={"username": username, "password": password, "csrf_token": csrf_of(form.text)},
+    )
+    assert response.status_code == 303, response.text
+    return csrf_of(client.get("/app/password").text)
+
+
+@pytest.fixture
+def db(settings: Settings) -> Iterator[Session]:
+    """A session on the same database as ``client``, to check what was written."""
+    engine = make_engine(settings.resolved_database_url)
+    session = make_session_factory(engine)()
+    yield session
+    session.close()
+    engine.dispose()

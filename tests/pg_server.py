@@ -38,7 +38,9 @@ def _free_port() -> int:
 def _bin_dir() -> Path:
     found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
     if not found:
-        raise RuntimeError("未找到 PostgreSQL 程序：请安装 Debian 软件包 postgresql（make test 会安装）")
+        raise RuntimeError(
+            "未找到 PostgreSQL 程序：请安装 Debian 软件包 postgresql（make test 会安装）"
+        )
     return Path(found[-1]).parent
 
 
@@ -62,8 +64,17 @@ def throwaway_cluster() -> Iterator[int]:
     port = _free_port()
     subprocess.run(
         _as_postgres_user(
-            [str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "-E",
-             "UTF8", "--locale=C.UTF-8"]
+            [
+                str(bin_dir / "initdb"),
+                "-D",
+                str(data),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+            ]
         ),
         check=True,
         capture_output=True,
@@ -71,8 +82,17 @@ def throwaway_cluster() -> Iterator[int]:
     options = f"-c listen_addresses=127.0.0.1 -p {port} -k {sockets} -c fsync=off"
     subprocess.run(
         _as_postgres_user(
-            [str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(root / "log"),
-             "-w", "start"]
+            [
+                str(bin_dir / "pg_ctl"),
+                "-D",
+                str(data),
+                "-o",
+                options,
+                "-l",
+                str(root / "log"),
+                "-w",
+                "start",
+            ]
         ),
         check=True,
         capture_output=True,
@@ -86,8 +106,9 @@ def throwaway_cluster() -> Iterator[int]:
         yield port
     finally:
         subprocess.run(
-            _as_postgres_user([str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate",
-                               "stop"]),
+            _as_postgres_user(
+                [str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]
+            ),
             capture_output=True,
         )
         shutil.rmtree(root, ignore_errors=True)

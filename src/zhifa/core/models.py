@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from zhifa.core.db import Base, utcnow
@@ -49,9 +49,7 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     unit: Mapped[Unit | None] = relationship()
-    role_rows: Mapped[list[UserRole]] = relationship(
-        cascade="all, delete-orphan", lazy="selectin"
-    )
+    role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
 
     @property
     def roles(self) -> frozenset[Role]:
@@ -110,3 +108,31 @@ class LoginEvent(Base):
     success: Mapped[bool]
     reason: Mapped[str] = mapped_column(String(50), default="")
     client: Mapped[str] = mapped_column(String(100), default="")
+
+
+class AccessLog(Base):
+    """Every read of a record by a person: who, when, which record, why (append-only)."""
+
+    __tablename__ = "access_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    record_type: Mapped[str] = mapped_column(String(40))
+    record_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    purpose: Mapped[str] = mapped_column(String(200), default="")
+    via: Mapped[str] = mapped_column(String(10), default="page")
+
+
+class HolidaySchedule(Base):
+    """An official holiday schedule loaded by the administrator for a year the calendar
+    library does not know yet. A later load for the same year supersedes, never erases."""
+
+    __tablename__ = "holiday_schedule"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(index=True)
+    source: Mapped[str] = mapped_column(String(200))
+    content: Mapped[dict[str, object]] = mapped_column(JSON)
+    loaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    loaded_by: Mapped[str] = mapped_column(String(50), default="")

@@ -34,7 +34,7 @@ class Permission(StrEnum):
     certificate_write = "certificate.write"
     user_admin = "user.admin"
     unit_admin = "unit.admin"
-    token_admin = "token.admin"
+    token_admin = "token.admin"  # noqa: S105
     calendar_admin = "calendar.admin"
     login_log_read = "login_log.read"
 

@@ -6,7 +6,8 @@ import dataclasses
 from collections import Counter
 from datetime import date
 
-from zhifa.core.demo_data import (
+from zhifa.core.permissions import Role
+from zhifa.demo_data import (
     DEMO_PASSWORD,
     INDUSTRIES,
     PARTY_KINDS,
@@ -19,7 +20,6 @@ from zhifa.core.demo_data import (
     demo_parties,
     demo_units,
 )
-from zhifa.core.permissions import Role
 from zhifa.enforcement.identifiers import (
     birth_date_of,
     org_code_check_char,

@@ -1,4 +1,5 @@
-"""Demo data for 上海市普陀区应急管理局: units, officers and certificates, accounts, parties.
+"""Demo data (pure, no database) for 上海市普陀区应急管理局:
+units, officers and certificates, accounts, parties.
 
 Pure and deterministic: every function takes a seed and returns plain frozen dataclasses
 (use `dataclasses.asdict` for dicts); nothing touches the database or the clock. All
@@ -22,6 +23,7 @@ from zhifa.enforcement.identifiers import (
     org_code_check_char,
     uscc_check_char,
 )
+from zhifa.enforcement.models import PARTY_KIND_LABELS, RISK_FLAGS
 
 __all__ = [
     "DEMO_PASSWORD",
@@ -53,17 +55,9 @@ BUREAU_NAME = "上海市普陀区应急管理局"
 
 # --- vocabularies -------------------------------------------------------------------
 
-PARTY_KINDS: dict[str, str] = {"enterprise": "单位", "person": "个人"}
+# The vocabularies are the domain's own; the demo only picks from them.
+PARTY_KINDS: dict[str, str] = {kind.value: label for kind, label in PARTY_KIND_LABELS.items()}
 PERSON_TYPES: dict[str, str] = {"individual_business": "个体工商户", "natural_person": "自然人"}
-
-RISK_FLAGS: dict[str, str] = {
-    "hazardous_chemicals": "危险化学品",
-    "explosive": "易燃易爆",
-    "fireworks": "烟花爆竹",
-    "confined_space": "有限空间",
-    "dust_explosion": "粉尘涉爆",
-    "gas": "燃气",
-}
 
 INDUSTRIES: tuple[str, ...] = (
     "危险化学品经营",

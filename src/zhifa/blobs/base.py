@@ -1,0 +1,95 @@
+"""The one interface every blob store offers, and the values it returns."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import BinaryIO, Literal
+
+from .digests import hash_stream, parse_digest
+from .errors import BlobNotFound
+
+#: Why a blob failed verification.
+Problem = Literal["missing", "mismatch", "unlocked"]
+
+
+@dataclass(frozen=True)
+class BlobInfo:
+    """A stored blob: its digest (``sha256:<hex>`` or ``sm3:<hex>``) and its size in bytes."""
+
+    digest: str
+    size: int
+
+    @property
+    def algorithm(self) -> str:
+        return self.digest.split(":", 1)[0]
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    """Outcome of re-hashing one blob. True when the blob is intact.
+
+    ``problem`` says what is wrong (``missing``, ``mismatch``, ``unlocked``) and
+    ``detail`` says it in words, so a verifier can report a finding without guessing.
+    """
+
+    digest: str
+    problem: Problem | None = None
+    detail: str = ""
+    actual_digest: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+
+class BlobStore(ABC):
+    """A content-addressed, write-once store of byte streams.
+
+    A blob is named by the digest of its content; storing the same bytes twice returns
+    the same digest and writes nothing new; stored bytes are never changed or removed
+    through this interface.
+    """
+
+    #: Algorithm used for new blobs; existing blobs of other known algorithms stay readable.
+    algorithm: str
+
+    @abstractmethod
+    def put(self, stream: BinaryIO, *, max_bytes: int | None = None) -> BlobInfo:
+        """Store the stream's bytes (read to its end) and return digest and size.
+
+        Raises ``BlobTooLarge`` (and stores nothing) if the stream is longer than
+        ``max_bytes``.
+        """
+
+    @abstractmethod
+    def open(self, digest: str) -> BinaryIO:
+        """A binary stream of the blob's bytes; the caller closes it."""
+
+    @abstractmethod
+    def exists(self, digest: str) -> bool:
+        """Whether a blob with this digest is stored."""
+
+    @abstractmethod
+    def stat(self, digest: str) -> BlobInfo:
+        """Digest and size of a stored blob; ``BlobNotFound`` if absent."""
+
+    @abstractmethod
+    def iter_digests(self) -> Iterator[str]:
+        """Every stored digest, each once, for verification runs."""
+
+    def verify(self, digest: str) -> VerifyResult:
+        """Re-read and re-hash a blob; says whether it still matches its digest."""
+        algorithm, _ = parse_digest(digest)
+        try:
+            with self.open(digest) as stream:
+                actual, _size = hash_stream(stream, algorithm)
+        except BlobNotFound:
+            return VerifyResult(digest, "missing", "blob is not in the store")
+        if actual != digest:
+            return VerifyResult(digest, "mismatch", "content no longer matches its digest", actual)
+        return VerifyResult(digest)

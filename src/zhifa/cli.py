@@ -1,0 +1,300 @@
+"""The command line: `zhifa --help` lists everything."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from zhifa.core.calendar_schedule import parse_schedule_file
+from zhifa.core.calendar_store import store_schedule, working_calendar
+from zhifa.core.db import make_engine, make_session_factory, transaction
+from zhifa.core.errors import DomainError
+from zhifa.core.settings import Settings, SettingsError, load_settings
+
+app = typer.Typer(help="zhifa 执法全过程记录与公示平台", no_args_is_help=True)
+db_app = typer.Typer(help="数据库结构", no_args_is_help=True)
+calendar_app = typer.Typer(help="工作日历（法定节假日与调休）", no_args_is_help=True)
+user_app = typer.Typer(help="用户与 API 令牌", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(calendar_app, name="calendar")
+app.add_typer(user_app, name="user")
+
+console = Console()
+DataDir = Annotated[
+    Path | None,
+    typer.Option("--data-dir", envvar="ZHIFA_DATA_DIR", help="数据目录（默认 ./zhifa-data）"),
+]
+
+
+def _settings(data_dir: Path | None) -> Settings:
+    try:
+        return load_settings(data_dir)
+    except SettingsError as exc:
+        console.print(f"[red]配置错误：{exc}[/red]")
+        raise typer.Exit(2) from exc
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    console.print(f"[red]{message}[/red]")
+    return typer.Exit(code)
+
+
+def _session(settings: Settings) -> Session:
+    return make_session_factory(make_engine(settings.resolved_database_url))()
+
+
+def _init(settings: Settings) -> None:
+    from zhifa.core import schema
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    settings.keys_dir.mkdir(mode=0o700, exist_ok=True)
+    secret = settings.keys_dir / "secret_key"
+    if not secret.exists() and not settings.secret_key:
+        secret.write_text(secrets.token_urlsafe(48))
+        secret.chmod(0o600)
+        console.print(f"已生成会话密钥 {secret}")
+    if settings.resolved_blob_url.startswith("file://"):
+        Path(settings.resolved_blob_url.removeprefix("file://")).mkdir(exist_ok=True)
+    engine = make_engine(settings.resolved_database_url)
+    schema.upgrade(engine)
+    console.print(f"数据库结构已是最新版本（{schema.current_revision(engine)}）")
+    engine.dispose()
+
+
+@app.command()
+def init(data_dir: DataDir = None) -> None:
+    """新建数据目录：密钥、文件存储与数据库结构（可重复执行）。"""
+    settings = _settings(data_dir)
+    _init(settings)
+    console.print(f"数据目录就绪：{settings.data_dir.resolve()}")
+
+
+@db_app.command("upgrade")
+def db_upgrade(data_dir: DataDir = None) -> None:
+    """把数据库结构升级到最新版本。"""
+    from zhifa.core import schema
+
+    engine = make_engine(_settings(data_dir).resolved_database_url)
+    schema.upgrade(engine)
+    console.print(f"数据库结构已是最新版本（{schema.current_revision(engine)}）")
+
+
+@app.command("seed-demo")
+def seed_demo(data_dir: DataDir = None) -> None:
+    """写入演示数据（单位、账号、执法人员与执法证、行政相对人；可重复执行）。"""
+    from zhifa.seed import seed_demo as run_seed
+
+    settings = _settings(data_dir)
+    with console.status("正在写入演示数据…"):
+        session = _session(settings)
+        try:
+            report = run_seed(session)
+        finally:
+            session.close()
+    console.print(
+        f"新增：单位 {report.units}，账号 {report.users}，执法证 {report.certificates}，"
+        f"行政相对人 {report.parties}"
+    )
+
+
+def _print_demo_logins() -> None:
+    from zhifa.core.permissions import ROLE_LABELS, Role
+    from zhifa.demo_data import DEMO_PASSWORD, demo_accounts
+
+    table = Table(title=f"演示账号（密码均为 {DEMO_PASSWORD}）")
+    table.add_column("用户名")
+    table.add_column("姓名")
+    table.add_column("角色")
+    shown_officer = False
+    for account in demo_accounts():
+        if account.roles == ("officer",):
+            if shown_officer:
+                continue
+            shown_officer = True
+        table.add_row(
+            account.username,
+            account.full_name,
+            "、".join(ROLE_LABELS[Role(r)] for r in account.roles),
+        )
+    console.print(table)
+    console.print("其余执法人员账号见 系统管理 → 用户。")
+
+
+@app.command()
+def serve(
+    data_dir: DataDir = None,
+    host: Annotated[str, typer.Option(help="监听地址")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="端口")] = 8000,
+) -> None:
+    """启动服务：内部工作平台 /app、接口 /api/v1 与公众门户 /。"""
+    import uvicorn
+
+    from zhifa.core import schema
+    from zhifa.web.app import create_app
+
+    settings = _settings(data_dir)
+    engine = make_engine(settings.resolved_database_url)
+    if schema.current_revision(engine) != schema.head_revision():
+        raise _fail("数据库结构不是最新版本，请先运行 zhifa init 或 zhifa db upgrade")
+    engine.dispose()
+    try:
+        settings.resolved_secret_key()
+    except SettingsError as exc:
+        raise _fail(str(exc)) from exc
+    console.print(f"公众门户：http://{host}:{port}/")
+    console.print(f"内部工作平台：http://{host}:{port}/app")
+    console.print(f"接口文档：http://{host}:{port}/api/docs")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
+@app.command()
+def demo(
+    data_dir: DataDir = None,
+    host: Annotated[str, typer.Option(help="监听地址")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="端口")] = 8000,
+) -> None:
+    """一步启动演示：初始化、写入演示数据并启动服务。"""
+    settings = _settings(data_dir)
+    _init(settings)
+    seed_demo(settings.data_dir)
+    _print_demo_logins()
+    serve(settings.data_dir, host, port)
+
+
+# ---- calendar ----------------------------------------------------------------------------
+
+
+@calendar_app.command("due")
+def calendar_due(
+    start: Annotated[str, typer.Argument(help="起算日 YYYY-MM-DD（当日不计入）")],
+    n: Annotated[int, typer.Argument(help="期间长度")],
+    calendar_days: Annotated[
+        bool, typer.Option("--calendar-days", help="按自然日计算（期满日遇节假日顺延）")
+    ] = False,
+    data_dir: DataDir = None,
+) -> None:
+    """计算“自…之日起 N 个工作日内”的最后一日；推算结果后缀 provisional。"""
+    try:
+        start_day = date.fromisoformat(start)
+    except ValueError as exc:
+        raise _fail(f"起算日无效：{start}，应为 YYYY-MM-DD", 2) from exc
+    settings = _settings(data_dir)
+    calendar = _calendar(settings)
+    try:
+        if calendar_days:
+            due = calendar.add_calendar_days(start_day, n, extend_if_rest_day=True)
+        else:
+            due = calendar.add_working_days(start_day, n)
+    except DomainError as exc:
+        raise _fail(exc.message, 2) from exc
+    typer.echo(due.date.isoformat() + (" provisional" if due.provisional else ""))
+
+
+def _calendar(settings: Settings):  # type: ignore[no-untyped-def]
+    from zhifa.core.calendar import WorkingCalendar
+
+    database = settings.resolved_database_url
+    if database.startswith("sqlite") and not Path(database.split("///", 1)[1]).exists():
+        return WorkingCalendar()  # no data directory yet: the library's schedules only
+    session = _session(settings)
+    try:
+        return working_calendar(session)
+    finally:
+        session.close()
+
+
+@calendar_app.command("load")
+def calendar_load(
+    file: Annotated[Path, typer.Argument(help="放假安排数据文件（JSON，格式见 docs/calendar.md）")],
+    data_dir: DataDir = None,
+    allow_example: Annotated[
+        bool, typer.Option("--allow-example", help="允许加载标注为示例的文件（仅供测试）")
+    ] = False,
+) -> None:
+    """加载某一年的官方放假安排；已推算的期限将按新安排重新计算。"""
+    try:
+        schedule = parse_schedule_file(file, allow_example=allow_example)
+    except DomainError as exc:
+        raise _fail(exc.message, 2) from exc
+    settings = _settings(data_dir)
+    factory = make_session_factory(make_engine(settings.resolved_database_url))
+    with transaction(factory) as session:
+        store_schedule(session, schedule, loaded_by=os.environ.get("USER", "cli"))
+    console.print(
+        f"已加载 {schedule.year} 年放假安排：节假日 {len(schedule.holidays)} 天，"
+        f"调休上班 {len(schedule.makeup_workdays)} 天（{schedule.source}）"
+    )
+
+
+# ---- users and tokens --------------------------------------------------------------------
+
+
+@user_app.command("token")
+def user_token(
+    username: Annotated[str, typer.Argument(help="用户名")],
+    label: Annotated[str, typer.Option(help="用途说明，如“执法记录仪采集站1”")] = "",
+    data_dir: DataDir = None,
+) -> None:
+    """签发新的 API 令牌（只显示这一次），客户端以 Authorization: Bearer 令牌 调用接口。"""
+    from zhifa.core.auth import issue_api_token
+    from zhifa.core.models import User
+
+    session = _session(_settings(data_dir))
+    try:
+        user = session.scalar(select(User).where(User.username == username))
+        if user is None:
+            raise _fail(f"用户不存在：{username}")
+        typer.echo(issue_api_token(session, user.id, label))
+    finally:
+        session.close()
+
+
+@user_app.command("tokens")
+def user_tokens(data_dir: DataDir = None) -> None:
+    """列出所有 API 令牌（不显示令牌本身）。"""
+    from zhifa.core.models import ApiToken
+
+    session = _session(_settings(data_dir))
+    table = Table()
+    for column in ("编号", "前缀", "用户", "用途", "签发时间", "状态"):
+        table.add_column(column)
+    try:
+        for token in session.scalars(select(ApiToken).order_by(ApiToken.id)):
+            table.add_row(
+                str(token.id),
+                token.prefix + "…",
+                token.user.username,
+                token.label,
+                token.created_at.isoformat(timespec="seconds"),
+                "已吊销" if token.revoked_at else "有效",
+            )
+    finally:
+        session.close()
+    console.print(table)
+
+
+@user_app.command("revoke-token")
+def user_revoke_token(
+    token_id: Annotated[int, typer.Argument(help="令牌编号（见 zhifa user tokens）")],
+    data_dir: DataDir = None,
+) -> None:
+    """吊销一个 API 令牌。"""
+    from zhifa.core.auth import revoke_api_token
+
+    session = _session(_settings(data_dir))
+    try:
+        revoke_api_token(session, token_id)
+    except DomainError as exc:
+        raise _fail(exc.message) from exc
+    finally:
+        session.close()
+    console.print(f"令牌 {token_id} 已吊销")

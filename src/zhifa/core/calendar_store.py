@@ -1,0 +1,37 @@
+"""Loaded holiday schedules: kept in the database, turned into the working calendar."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from zhifa.core.calendar import WorkingCalendar
+from zhifa.core.calendar_schedule import YearSchedule, schedule_from_dict, schedule_to_dict
+from zhifa.core.models import HolidaySchedule
+
+
+def store_schedule(db: Session, schedule: YearSchedule, loaded_by: str) -> HolidaySchedule:
+    row = HolidaySchedule(
+        year=schedule.year,
+        source=schedule.source[:200],
+        content=schedule_to_dict(schedule),
+        loaded_by=loaded_by,
+    )
+    db.add(row)
+    db.flush()
+    return row
+
+
+def loaded_schedules(db: Session) -> list[YearSchedule]:
+    """The newest loaded schedule of each year."""
+    newest: dict[int, HolidaySchedule] = {}
+    for row in db.scalars(select(HolidaySchedule).order_by(HolidaySchedule.id)):
+        newest[row.year] = row
+    return [
+        schedule_from_dict(row.content, allow_example=True, origin=f"{row.year}年放假安排")
+        for row in newest.values()
+    ]
+
+
+def working_calendar(db: Session) -> WorkingCalendar:
+    return WorkingCalendar(loaded_schedules(db))

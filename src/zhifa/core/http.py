@@ -1,0 +1,124 @@
+"""HTTP plumbing every feature's routes use: database session, who is asking, the
+permission check (with CSRF for browser sessions) and page rendering."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Coroutine, Iterator
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from fastapi import Depends, Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader
+from sqlalchemy.orm import Session
+
+from zhifa.core.auth import Principal, principal_from_session, principal_from_token
+from zhifa.core.clock import SHANGHAI
+from zhifa.core.db import utcnow
+from zhifa.core.errors import Forbidden, NotAuthenticated
+from zhifa.core.permissions import ROLE_LABELS, Permission
+from zhifa.core.settings import Settings
+
+SESSION_COOKIE = "zhifa_session"
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _template_dirs() -> list[Path]:
+    # Each feature keeps its own templates/; the web shell's layout comes first.
+    root = Path(str(resources.files("zhifa")))
+    dirs = [root / "web" / "templates"]
+    dirs += sorted(p for p in root.glob("*/templates") if p.parent.name != "web")
+    return dirs
+
+
+templates = Jinja2Templates(
+    env=Environment(
+        loader=ChoiceLoader([FileSystemLoader(str(d)) for d in _template_dirs()]),
+        autoescape=True,
+    )
+)
+templates.env.globals["ROLE_LABELS"] = ROLE_LABELS
+templates.env.globals["now_utc"] = utcnow
+
+
+def _localtime(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    # Everything is stored in UTC; people read Beijing time.
+    return value.astimezone(SHANGHAI).strftime(fmt) if value else ""
+
+
+templates.env.filters["localtime"] = _localtime
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings  # type: ignore[no-any-return]
+
+
+def get_db(request: Request) -> Iterator[Session]:
+    session: Session = request.app.state.session_factory()
+    try:
+        yield session
+    finally:
+        session.rollback()  # anything the handler did not commit is undone
+        session.close()
+
+
+def current_principal(request: Request, db: Session = Depends(get_db)) -> Principal | None:
+    if "principal" in request.state._state:
+        return request.state.principal  # type: ignore[no-any-return]
+    principal = None
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        principal = principal_from_token(db, header[7:].strip())
+        if principal is None:
+            raise NotAuthenticated("API 令牌无效或已吊销")
+    elif token := request.cookies.get(SESSION_COOKIE):
+        principal = principal_from_session(db, token)
+    request.state.principal = principal
+    return principal
+
+
+async def _check_csrf(request: Request, principal: Principal) -> None:
+    if request.method in SAFE_METHODS or principal.via_token:
+        return
+    sent = request.headers.get(CSRF_HEADER)
+    if sent is None and request.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        sent = str((await request.form()).get(CSRF_FIELD, ""))
+    if not sent or not secrets.compare_digest(sent, principal.csrf_token or ""):
+        raise Forbidden("表单已失效（CSRF 校验失败），请刷新页面后重试")
+
+
+PermissionCheck = Callable[..., Coroutine[Any, Any, Principal]]
+
+
+def require(permission: Permission) -> PermissionCheck:
+    """Dependency: the caller is signed in, holds ``permission`` and, for a browser
+    session changing state, sent the session's CSRF token."""
+
+    async def check(
+        request: Request, principal: Principal | None = Depends(current_principal)
+    ) -> Principal:
+        if principal is None:
+            raise NotAuthenticated("请先登录")
+        if not principal.can(permission):
+            raise Forbidden("您没有执行此操作的权限")
+        await _check_csrf(request, principal)
+        return principal
+
+    check.zhifa_permission = permission  # type: ignore[attr-defined]
+    return check
+
+
+def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    principal = getattr(request.state, "principal", None)
+    context.setdefault("principal", principal)
+    context.setdefault("csrf_token", principal.csrf_token if principal else "")
+    context.setdefault("settings", request.app.state.settings)
+    return templates.TemplateResponse(request, template, context, status_code=status_code)

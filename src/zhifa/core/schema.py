@@ -1,0 +1,49 @@
+"""Schema management: every table's metadata and Alembic upgrades."""
+
+from __future__ import annotations
+
+from importlib import import_module
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, MetaData
+
+from zhifa.core.db import Base
+
+# Modules whose import registers tables on the metadata.
+MODEL_MODULES = (
+    "zhifa.core.models",
+    "zhifa.enforcement.models",
+    "zhifa.catalog.models",
+)
+
+
+def all_metadata() -> list[MetaData]:
+    for name in MODEL_MODULES:
+        import_module(name)
+    return [Base.metadata]
+
+
+def alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(Path(__file__).parent.parent / "migrations"))
+    return config
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def head_revision() -> str | None:
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()

@@ -1,0 +1,89 @@
+"""Turn pydantic validation errors into one Chinese message that names the field."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from zhifa.core.errors import DomainError
+
+FIELD_LABELS: dict[str, str] = {
+    "username": "用户名",
+    "full_name": "姓名",
+    "password": "密码",
+    "new_password": "新密码",
+    "current_password": "当前密码",
+    "roles": "角色",
+    "unit_id": "所属单位",
+    "name": "名称",
+    "kind": "类别",
+    "parent_id": "上级单位",
+    "uscc": "统一社会信用代码",
+    "id_number": "身份证号",
+    "address": "地址",
+    "industry": "行业",
+    "risk_flags": "风险标识",
+    "phone": "联系电话",
+    "legal_representative": "法定代表人",
+    "number": "执法证号",
+    "issuing_authority": "发证机关",
+    "scope": "执法领域",
+    "valid_from": "有效期起",
+    "valid_to": "有效期至",
+    "status": "状态",
+    "reason": "变更原因",
+    "label": "用途说明",
+}
+
+
+def _text(error: Mapping[str, Any]) -> str:
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    if kind == "missing":
+        return "为必填项"
+    if kind in {"string_too_short", "too_short"}:
+        return "不能为空" if ctx.get("min_length") == 1 else f"至少 {ctx.get('min_length')} 个字符"
+    if kind in {"string_too_long", "too_long"}:
+        return f"不能超过 {ctx.get('max_length')} 个字符"
+    if kind == "string_pattern_mismatch":
+        return "格式不正确"
+    if kind in {"enum", "literal_error"}:
+        return f"取值无效，可选值：{ctx.get('expected', '')}"
+    if kind.startswith("date") or kind.startswith("datetime"):
+        return "日期无效，应为 YYYY-MM-DD 格式的真实日期"
+    if kind.startswith("int") or kind.startswith("float"):
+        return "应为数字"
+    if kind.startswith("bool"):
+        return "应为是或否"
+    if kind == "value_error":
+        return str(ctx.get("error", error.get("msg", "")))
+    if kind in {"greater_than_equal", "greater_than", "less_than_equal", "less_than"}:
+        return "数值超出允许范围"
+    return "取值无效"
+
+
+def describe(exc: ValidationError | Sequence[Mapping[str, Any]]) -> DomainError:
+    errors = exc.errors() if isinstance(exc, ValidationError) else exc
+    first = errors[0]
+    loc = [str(part) for part in first.get("loc", ()) if part not in ("body", "query", "path")]
+    field = next((part for part in reversed(loc) if not part.isdigit()), None)
+    text = _text(first)
+    if field is None:
+        return DomainError(text, None)
+    label = FIELD_LABELS.get(field, field)
+    if first["type"] == "value_error":
+        return DomainError(f"{label}：{text}", field)
+    return DomainError(f"{label}{text}", field)
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def parse(model: type[M], data: Mapping[str, Any]) -> M:
+    """Validate at the edge; raise a DomainError with a Chinese message on bad input."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise describe(exc) from exc

@@ -1,0 +1,191 @@
+"""Use cases for parties (行政相对人): register, revise (as a new version), find."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pydantic import BaseModel, Field, field_validator
+from sqlalchemy import Select, String, and_, cast, func, or_, select
+from sqlalchemy.orm import Session
+
+from zhifa.core.errors import Conflict, DomainError, NotFound
+from zhifa.enforcement.identifiers import validate_id_number, validate_phone, validate_uscc
+from zhifa.enforcement.models import RISK_FLAGS, Party, PartyKind, PartyVersion
+
+PAGE_SIZE = 20
+
+
+class PartyDetails(BaseModel):
+    """What a party version holds; validated at the edge."""
+
+    name: str = Field(min_length=1, max_length=200)
+    uscc: str | None = None
+    id_number: str | None = None
+    legal_representative: str | None = Field(default=None, max_length=50)
+    address: str = Field(min_length=1, max_length=300)
+    industry: str = Field(default="", max_length=50)
+    phone: str | None = None
+    risk_flags: list[str] = Field(default_factory=list)
+
+    @field_validator("name", "address")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("不能为空")
+        return value.strip()
+
+    @field_validator("uscc", "id_number", "phone", "legal_representative", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("uscc")
+    @classmethod
+    def _uscc(cls, value: str | None) -> str | None:
+        return validate_uscc(value) if value is not None else None
+
+    @field_validator("id_number")
+    @classmethod
+    def _id_number(cls, value: str | None) -> str | None:
+        return validate_id_number(value) if value is not None else None
+
+    @field_validator("phone")
+    @classmethod
+    def _phone(cls, value: str | None) -> str | None:
+        return validate_phone(value) if value is not None else None
+
+    @field_validator("risk_flags")
+    @classmethod
+    def _flags(cls, value: list[str]) -> list[str]:
+        unknown = [flag for flag in value if flag not in RISK_FLAGS]
+        if unknown:
+            raise ValueError(f"未知的风险标识：{'、'.join(unknown)}")
+        return sorted(set(value))
+
+
+class PartyIn(PartyDetails):
+    kind: PartyKind
+
+
+class PartyRevision(PartyDetails):
+    reason: str = Field(min_length=1, max_length=200)
+
+
+@dataclass(frozen=True)
+class PartyView:
+    party: Party
+    current: PartyVersion
+
+
+def _current_join() -> Select[tuple[Party, PartyVersion]]:
+    return select(Party, PartyVersion).join(
+        PartyVersion,
+        and_(PartyVersion.party_id == Party.id, PartyVersion.version == Party.current_version),
+    )
+
+
+def _check_unique(
+    db: Session, kind: PartyKind, details: PartyDetails, party_id: int | None
+) -> None:
+    column, value, field = (
+        (PartyVersion.uscc, details.uscc, "uscc")
+        if kind is PartyKind.enterprise
+        else (PartyVersion.id_number, details.id_number, "id_number")
+    )
+    clash = db.execute(_current_join().where(column == value, Party.id != (party_id or -1))).first()
+    if clash is not None:
+        label = "统一社会信用代码" if field == "uscc" else "身份证号"
+        raise Conflict(f"该{label}已登记为“{clash[1].name}”", field)
+
+
+def _fit_kind(kind: PartyKind, details: PartyDetails) -> None:
+    """An enterprise is known by its USCC, a person by the ID number, never the other."""
+    if kind is PartyKind.enterprise:
+        if not details.uscc:
+            raise DomainError("单位须填写统一社会信用代码", "uscc")
+        if details.id_number:
+            raise DomainError("单位不填写身份证号", "id_number")
+    else:
+        if not details.id_number:
+            raise DomainError("个人须填写身份证号", "id_number")
+        if details.uscc:
+            raise DomainError("个人不填写统一社会信用代码", "uscc")
+
+
+def register_party(db: Session, data: PartyIn, actor_id: int | None) -> PartyView:
+    _fit_kind(data.kind, data)
+    _check_unique(db, data.kind, data, None)
+    party = Party(kind=data.kind, current_version=1, created_by=actor_id)
+    db.add(party)
+    db.flush()
+    version = PartyVersion(
+        party_id=party.id,
+        version=1,
+        reason="登记",
+        created_by=actor_id,
+        **data.model_dump(exclude={"kind"}),
+    )
+    db.add(version)
+    db.flush()
+    return PartyView(party, version)
+
+
+def revise_party(
+    db: Session, party_id: int, data: PartyRevision, actor_id: int | None
+) -> PartyView:
+    view = get_party(db, party_id)
+    _fit_kind(view.party.kind, data)
+    _check_unique(db, view.party.kind, data, party_id)
+    fields = data.model_dump(exclude={"reason"})
+    if all(getattr(view.current, key) == value for key, value in fields.items()):
+        raise DomainError("内容没有变化，无需保存新版本", "reason")
+    number = view.party.current_version + 1
+    version = PartyVersion(
+        party_id=party_id, version=number, reason=data.reason, created_by=actor_id, **fields
+    )
+    db.add(version)
+    view.party.current_version = number
+    db.flush()
+    return PartyView(view.party, version)
+
+
+def get_party(db: Session, party_id: int) -> PartyView:
+    row = db.execute(_current_join().where(Party.id == party_id)).first()
+    if row is None:
+        raise NotFound("行政相对人不存在")
+    return PartyView(row[0], row[1])
+
+
+def find_parties(
+    db: Session,
+    *,
+    text: str = "",
+    kind: PartyKind | None = None,
+    risk_flag: str | None = None,
+    page: int = 1,
+) -> tuple[list[PartyView], int]:
+    """Current versions matching the filters, newest first; returns (page, total)."""
+    query = _current_join()
+    if text.strip():
+        like = f"%{text.strip()}%"
+        query = query.where(
+            or_(
+                PartyVersion.name.like(like),
+                PartyVersion.uscc == text.strip().upper(),
+                PartyVersion.address.like(like),
+                PartyVersion.industry.like(like),
+            )
+        )
+    if kind is not None:
+        query = query.where(Party.kind == kind)
+    if risk_flag:
+        # Flags are stored as a JSON list of plain words; the quoted word matches one entry.
+        query = query.where(cast(PartyVersion.risk_flags, String).like(f'%"{risk_flag}"%'))
+    total = int(db.scalar(select(func.count()).select_from(query.subquery())) or 0)
+    page_query = query.order_by(Party.id.desc()).offset((max(page, 1) - 1) * PAGE_SIZE)
+    rows = [PartyView(p, v) for p, v in db.execute(page_query.limit(PAGE_SIZE))]
+    return rows, total
+
+
+def count_parties(db: Session) -> int:
+    return int(db.scalar(select(func.count()).select_from(Party)) or 0)

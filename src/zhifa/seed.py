@@ -1,0 +1,138 @@
+"""Writes the demo dataset into a database, idempotently (by username, unit name,
+certificate number, USCC / ID number)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from zhifa.catalog import officers as officer_service
+from zhifa.catalog.models import CertificateVersion
+from zhifa.core import accounts
+from zhifa.core.models import Unit, UnitKind, User
+from zhifa.core.permissions import Role
+from zhifa.demo_data import DEMO_PASSWORD, DemoParty, demo_dataset
+from zhifa.enforcement import parties
+from zhifa.enforcement.models import PartyKind, PartyVersion
+
+
+@dataclass
+class SeedReport:
+    units: int = 0
+    users: int = 0
+    certificates: int = 0
+    parties: int = 0
+
+
+def _unit_ids(db: Session, report: SeedReport) -> dict[str, int]:
+    ids = {unit.name: unit.id for unit in db.scalars(select(Unit))}
+    for unit in demo_dataset().units:
+        if unit.name not in ids:
+            data = accounts.UnitIn(
+                name=unit.name,
+                kind=UnitKind(unit.kind),
+                parent_id=ids[unit.parent] if unit.parent else None,
+            )
+            ids[unit.name] = accounts.create_unit(db, data).id
+            report.units += 1
+    return ids
+
+
+def _ensure_user(
+    db: Session,
+    username: str,
+    full_name: str,
+    roles: list[Role],
+    unit_id: int | None,
+    phone: str | None,
+    report: SeedReport,
+) -> User:
+    user = db.scalar(select(User).where(User.username == username))
+    if user is None:
+        data = accounts.UserIn(
+            username=username,
+            full_name=full_name,
+            password=DEMO_PASSWORD,
+            roles=roles,
+            unit_id=unit_id,
+            phone=phone,
+        )
+        user = accounts.create_user(db, data)
+        report.users += 1
+    return user
+
+
+def _party_exists(db: Session, party: DemoParty) -> bool:
+    column = PartyVersion.uscc if party.uscc else PartyVersion.id_number
+    return (
+        db.scalar(select(PartyVersion.id).where(column == (party.uscc or party.id_number)))
+        is not None
+    )
+
+
+def _party_input(party: DemoParty) -> parties.PartyIn:
+    name = party.name
+    if party.business_name:
+        name = f"{party.business_name}（{party.name}）"
+    return parties.PartyIn(
+        kind=PartyKind(party.kind),
+        name=name,
+        uscc=party.uscc,
+        id_number=party.id_number,
+        legal_representative=party.legal_representative,
+        address=party.address,
+        industry=party.industry or "",
+        phone=party.phone,
+        risk_flags=list(party.risk_flags),
+    )
+
+
+def seed_demo(db: Session) -> SeedReport:
+    """Create whatever of the demo data is missing; running it again adds nothing."""
+    report = SeedReport()
+    dataset = demo_dataset()
+    unit_ids = _unit_ids(db, report)
+    for account in dataset.accounts:
+        _ensure_user(
+            db,
+            account.username,
+            account.full_name,
+            [Role(r) for r in account.roles],
+            unit_ids.get(account.unit or ""),
+            account.phone,
+            report,
+        )
+    known_numbers = set(db.scalars(select(CertificateVersion.number)))
+    for officer in dataset.officers:
+        user = _ensure_user(
+            db,
+            officer.username,
+            officer.full_name,
+            [Role.officer],
+            unit_ids.get(officer.unit),
+            officer.phone,
+            report,
+        )
+        cert = officer.certificate
+        if cert.number not in known_numbers:
+            officer_service.issue_certificate(
+                db,
+                officer_service.CertificateIn(
+                    officer_id=user.id,
+                    number=cert.number,
+                    issuing_authority=cert.issuing_authority,
+                    scope="、".join(cert.scope),
+                    valid_from=cert.valid_from,
+                    valid_to=cert.valid_to,
+                ),
+                actor_id=None,
+            )
+            report.certificates += 1
+    for party in dataset.parties:
+        if not _party_exists(db, party):
+            parties.register_party(db, _party_input(party), actor_id=None)
+            report.parties += 1
+    db.commit()
+    return report

@@ -1,0 +1,1 @@
+"""The app factory, layout, static assets and the public portal."""

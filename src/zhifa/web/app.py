@@ -1,0 +1,141 @@
+"""The app factory: one FastAPI app serving the internal app (/app), the JSON API
+(/api/v1) and the public portal (/)."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from zhifa import __version__
+from zhifa.core import routes as core_routes
+from zhifa.core.auth import Principal
+from zhifa.core.db import make_engine, make_session_factory
+from zhifa.core.errors import DomainError
+from zhifa.core.http import get_db, render, require, templates
+from zhifa.core.permissions import Permission
+from zhifa.core.settings import Settings
+from zhifa.core.validation import describe
+from zhifa.web.navigation import nav_chapters
+
+log = logging.getLogger(__name__)
+STATIC_DIR = Path(__file__).parent / "static"
+
+HTTP_MESSAGES = {
+    404: "您访问的页面不存在。",
+    405: "不支持此请求方法。",
+    413: "上传的内容过大。",
+}
+
+templates.env.globals["nav_chapters"] = nav_chapters
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith(("/api/", "/log/"))
+
+
+def _error_response(request: Request, status: int, message: str, field: str | None) -> Response:
+    if _wants_json(request):
+        return JSONResponse({"detail": message, "field": field}, status_code=status)
+    if status == 401:
+        return RedirectResponse(f"/app/login?next={request.url.path}", status_code=303)
+    heading = {403: "无权访问", 404: "页面不存在", 401: "请先登录"}.get(status, "请求有误")
+    return render(request, "error.html", status, heading=heading, message=message)
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def domain_error(request: Request, exc: DomainError) -> Response:
+        return _error_response(request, exc.status_code, exc.message, exc.field)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        error = describe(exc.errors())
+        return _error_response(request, 422, error.message, error.field)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        message = HTTP_MESSAGES.get(exc.status_code, "请求无法处理。")
+        return _error_response(request, exc.status_code, message, None)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error on %s", request.url.path)
+        return _error_response(request, 500, "系统内部错误，请稍后重试或联系管理员。", None)
+
+
+def _install_pages(app: FastAPI) -> None:
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def public_home(request: Request) -> Response:
+        return render(request, "public_home.html")
+
+    @app.get("/app", response_class=HTMLResponse, include_in_schema=False)
+    def app_home(
+        request: Request,
+        db: Annotated[Session, Depends(get_db)],
+        who: Annotated[Principal, Depends(require(Permission.app_use))],
+    ) -> Response:
+        from zhifa.web.dashboard import dashboard_figures
+
+        return render(request, "app_home.html", figures=dashboard_figures(db))
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz(db: Annotated[Session, Depends(get_db)]) -> dict[str, str]:
+        db.execute(select(func.count()).select_from(select(1).subquery()))
+        return {"status": "ok", "version": __version__}
+
+
+def create_app(settings: Settings) -> FastAPI:
+    app = FastAPI(
+        title="zhifa 执法全过程记录与公示平台 API",
+        version=__version__,
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    engine = make_engine(settings.resolved_database_url)
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.session_factory = make_session_factory(engine)
+    _install_error_handlers(app)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    _install_pages(app)
+    for router in _feature_routers():
+        app.include_router(router)
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
+        response: Response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if not request.url.path.startswith("/api/docs"):
+            response.headers.setdefault(
+                "Content-Security-Policy",
+                "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'",
+            )
+        return response
+
+    return app
+
+
+def _feature_routers() -> list:  # type: ignore[type-arg]
+    from zhifa.catalog import routes as catalog_routes
+    from zhifa.enforcement import routes as enforcement_routes
+
+    return [
+        core_routes.pages,
+        core_routes.api,
+        catalog_routes.pages,
+        catalog_routes.api,
+        enforcement_routes.pages,
+        enforcement_routes.api,
+    ]

@@ -1,0 +1,46 @@
+"""The internal app's navigation, by the chapters of the measures."""
+
+from __future__ import annotations
+
+from zhifa.core.auth import Principal
+from zhifa.core.permissions import Permission
+
+# (chapter, [(label, href or None while not yet built, permission needed)])
+CHAPTERS: list[tuple[str, list[tuple[str, str | None, Permission]]]] = [
+    (
+        "事前公示",
+        [
+            ("执法人员与执法证", "/app/officers", Permission.officer_read),
+            ("权力事项", None, Permission.app_use),
+        ],
+    ),
+    (
+        "执法办案",
+        [
+            ("行政相对人", "/app/parties", Permission.party_read),
+            ("执法案件", None, Permission.app_use),
+        ],
+    ),
+    ("全过程记录", [("音视频记录", None, Permission.app_use)]),
+    ("公示管理", [("事后公示", None, Permission.app_use)]),
+    ("档案", [("归档与保管", None, Permission.app_use)]),
+    ("统计监督", [("登录日志", "/app/admin/logins", Permission.login_log_read)]),
+    (
+        "系统管理",
+        [
+            ("用户", "/app/admin/users", Permission.user_admin),
+            ("单位", "/app/admin/units", Permission.unit_admin),
+            ("工作日历", "/app/calendar", Permission.app_use),
+        ],
+    ),
+]
+
+
+def nav_chapters(principal: Principal) -> list[tuple[str, list[tuple[str, str | None]]]]:
+    """The chapters and links this person may open; empty chapters are left out."""
+    shown = []
+    for chapter, links in CHAPTERS:
+        allowed = [(label, href) for label, href, perm in links if principal.can(perm)]
+        if allowed:
+            shown.append((chapter, allowed))
+    return shown
