@@ -62,8 +62,9 @@ def test_parallel_appenders(db_url: str, per_transaction: int) -> None:
     try:
         with make_session_factory(engine)() as s:
             rows = s.execute(
-                select(ledger_entry.c["index"], ledger_entry.c.leaf, ledger_entry.c.subject)
-                .order_by(ledger_entry.c["index"])
+                select(
+                    ledger_entry.c["index"], ledger_entry.c.leaf, ledger_entry.c.subject
+                ).order_by(ledger_entry.c["index"])
             ).all()
             assert [r[0] for r in rows] == list(range(total))
             assert log_size(s) == total

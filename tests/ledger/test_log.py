@@ -43,14 +43,26 @@ def _record(session: Session, n: int, *, start: int = 0) -> None:
 
 
 def _leaves(session: Session) -> list[bytes]:
-    return [bytes(b) for b in session.execute(select(ledger_entry.c.leaf).order_by(ledger_entry.c["index"])).scalars()]
+    return [
+        bytes(b)
+        for b in session.execute(
+            select(ledger_entry.c.leaf).order_by(ledger_entry.c["index"])
+        ).scalars()
+    ]
 
 
 def test_leaf_is_canonical_json_of_the_entry(factory: sessionmaker[Session]) -> None:
     payload = {"b": [1, 2], "a": "行政处罚决定书", "c": None}
     moment = datetime(2025, 3, 1, 16, 30, 0, 123456, tzinfo=timezone(timedelta(hours=8)))
     with transaction(factory) as s:
-        entry = record(s, kind="document.signed", subject="doc/42", actor="user/3", payload=payload, time=moment)
+        entry = record(
+            s,
+            kind="document.signed",
+            subject="doc/42",
+            actor="user/3",
+            payload=payload,
+            time=moment,
+        )
     payload_sha = hashlib.sha256('{"a":"行政处罚决定书","b":[1,2],"c":null}'.encode()).hexdigest()
     expected = (
         '{"actor":"user/3","index":0,"kind":"document.signed",'
@@ -119,7 +131,9 @@ def test_rolled_back_records_leave_no_trace(factory: sessionmaker[Session]) -> N
         assert root_hash(SqlNodeStore(s), 4) == root_from_leaves(_leaves(s))
 
 
-def test_savepoint_rollback_does_not_confuse_the_cached_head(factory: sessionmaker[Session]) -> None:
+def test_savepoint_rollback_does_not_confuse_the_cached_head(
+    factory: sessionmaker[Session],
+) -> None:
     with transaction(factory) as s:
         _record(s, 2)
         nested = s.begin_nested()

@@ -21,7 +21,6 @@ from zhifa.ledger import (
 )
 from zhifa.ledger.store import frontier_coords
 
-
 # ---- the RFC 9162 §2.1 definitions, written literally (slow, obviously right)
 
 
@@ -94,7 +93,9 @@ def test_inclusion_proofs_match_rfc_and_verify(size: int, data: st.DataObject) -
         which = data.draw(st.integers(min_value=0, max_value=len(proof) - 1))
         bit = data.draw(st.integers(min_value=0, max_value=255))
         try:
-            verify_inclusion(index, tree_size, leaf_hash(leaves[index]), _flip(proof, which, bit), root)
+            verify_inclusion(
+                index, tree_size, leaf_hash(leaves[index]), _flip(proof, which, bit), root
+            )
         except ProofError:
             pass
         else:

@@ -162,7 +162,9 @@ def test_inclusion_vectors(
 
 
 @pytest.mark.parametrize(("old", "new", "proof"), CONSISTENCY)
-def test_consistency_vectors(old: int, new: int, proof: list[bytes], store: MemoryNodeStore) -> None:
+def test_consistency_vectors(
+    old: int, new: int, proof: list[bytes], store: MemoryNodeStore
+) -> None:
     assert consistency_proof(store, old, new) == proof
     verify_consistency(old, new, ROOTS[old], ROOTS[new], proof)
 
@@ -190,7 +192,9 @@ def _inclusion_probes(
     if proof:
         probes.append(("removed component", index, size, leaf, proof[:-1], root))
     if len(proof) > 1:
-        probes.append(("inserted component", index, size, leaf, [proof[0], SOME_HASH, *proof[1:]], root))
+        probes.append(
+            ("inserted component", index, size, leaf, [proof[0], SOME_HASH, *proof[1:]], root)
+        )
     return probes
 
 
