@@ -21,9 +21,7 @@ def test_sm3_is_available_and_matches_the_standard_vector() -> None:
     assert hashlib.new("sm3", b"abc").hexdigest() == SM3_ABC
 
 
-@pytest.mark.parametrize(
-    ("algorithm", "expected"), [("sha256", SHA256_ABC), ("sm3", SM3_ABC)]
-)
+@pytest.mark.parametrize(("algorithm", "expected"), [("sha256", SHA256_ABC), ("sm3", SM3_ABC)])
 def test_hash_stream_carries_the_algorithm(algorithm: str, expected: str) -> None:
     assert hash_stream(io.BytesIO(b"abc"), algorithm) == (f"{algorithm}:{expected}", 3)
 
