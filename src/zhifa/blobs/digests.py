@@ -122,14 +122,15 @@ class HashingReader:
         self._hasher.update(chunk)
         return bytes(chunk)
 
-    def read_exactly(self, size: int) -> bytes:
-        """Exactly ``size`` bytes, or fewer only at the end of the source."""
-        chunks: list[bytes] = []
-        wanted = size
-        while wanted > 0 and (chunk := self.read(min(wanted, CHUNK_SIZE))):
-            chunks.append(chunk)
-            wanted -= len(chunk)
-        return b"".join(chunks)
+    def read_exactly(self, size: int) -> bytearray:
+        """Exactly ``size`` bytes, or fewer only at the end of the source.
+
+        A bytearray grows in place, so a part costs its own size and no joined copy.
+        """
+        buffer = bytearray()
+        while len(buffer) < size and (chunk := self.read(min(size - len(buffer), CHUNK_SIZE))):
+            buffer += chunk
+        return buffer
 
     @property
     def digest(self) -> str:

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import itertools
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -183,14 +184,34 @@ class S3BlobStore(BlobStore):
 
     def put(self, stream: BinaryIO, *, max_bytes: int | None = None) -> BlobInfo:
         reader = HashingReader(stream, self.algorithm, max_bytes)
-        first = reader.read_exactly(self._part_size(1))
+        parts = self._read_parts(reader)
+        first = next(parts)
         if len(first) < self._part_size(1):
             info = BlobInfo(reader.digest, reader.size)
             self._store_small(info, first)
             return info
-        return self._store_large(reader, first)
+        pending = itertools.chain([first], parts)
+        del first  # the upload loop must hold the only reference: memory stays ~one part
+        return self._store_large(reader, pending)
 
-    def _store_small(self, info: BlobInfo, data: bytes) -> None:
+    def _read_parts(self, reader: HashingReader) -> Iterator[bytearray]:
+        """The stream cut into upload parts; the last may be short, the first may be empty."""
+        number = 1
+        while True:
+            size = self._part_size(number)
+            part = reader.read_exactly(size)
+            if number > 1 and not part:
+                return
+            if number > MAX_PARTS:
+                raise StoreUnavailable(f"stream needs more than {MAX_PARTS} upload parts")
+            short = len(part) < size
+            yield part
+            del part  # do not keep the previous part alive while reading the next
+            if short:
+                return
+            number += 1
+
+    def _store_small(self, info: BlobInfo, data: bytearray) -> None:
         key = self._key(info.digest)
         if self._lock_existing(key):
             return
@@ -198,15 +219,15 @@ class S3BlobStore(BlobStore):
             response = self.client.put_object(
                 Bucket=self.bucket,
                 Key=key,
-                Body=data,
+                Body=bytes(data),
                 ObjectLockMode=LOCK_MODE,
                 ObjectLockRetainUntilDate=self._retain_until(),
             )
         self._ensure_locked(key, response.get("VersionId"))
 
-    def _store_large(self, reader: HashingReader, first: bytes) -> BlobInfo:
+    def _store_large(self, reader: HashingReader, pending: Iterator[bytearray]) -> BlobInfo:
         tmp_key = f"{self._tmp_prefix}{uuid.uuid4().hex}"
-        tmp_version = self._upload_temp(tmp_key, reader, first)
+        tmp_version = self._upload_temp(tmp_key, pending)
         try:
             info = BlobInfo(reader.digest, reader.size)
             key = self._key(info.digest)
@@ -219,29 +240,23 @@ class S3BlobStore(BlobStore):
                 self._delete_version(tmp_key, tmp_version)
         return info
 
-    def _upload_temp(self, key: str, reader: HashingReader, first: bytes) -> str | None:
-        """Multipart-upload the rest of the stream to ``key``; returns its version id."""
+    def _upload_temp(self, key: str, pending: Iterator[bytearray]) -> str | None:
+        """Multipart-upload the parts to ``key``; returns the new version id."""
         with _s3_errors("upload"):
             upload_id = self.client.create_multipart_upload(Bucket=self.bucket, Key=key)["UploadId"]
         try:
-            parts = [self._upload_part(key, upload_id, 1, first)]
-            while True:
-                number = len(parts) + 1
-                wanted = self._part_size(number)
-                data = reader.read_exactly(wanted)
-                if not data:
-                    break
-                if number > MAX_PARTS:
-                    raise StoreUnavailable(f"stream needs more than {MAX_PARTS} parts")
+            parts = []
+            for number, data in enumerate(pending, start=1):
                 parts.append(self._upload_part(key, upload_id, number, data))
-                if len(data) < wanted:
-                    break
+                del data
             return self._complete(key, upload_id, parts)
         except BaseException:
             self._abort(key, upload_id)
             raise
 
-    def _upload_part(self, key: str, upload_id: str, number: int, data: bytes) -> dict[str, Any]:
+    def _upload_part(
+        self, key: str, upload_id: str, number: int, data: bytearray
+    ) -> dict[str, Any]:
         with _s3_errors("upload"):
             response = self.client.upload_part(
                 Bucket=self.bucket, Key=key, UploadId=upload_id, PartNumber=number, Body=data
