@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sqlalchemy.orm import Session
-
 import pytest
+from sqlalchemy.orm import Session
 
 from tests.pg_server import create_database, drop_database, postgres_server
 
@@ -61,12 +60,26 @@ def seeded_sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return _prepare(tmp_path_factory.mktemp("template")).data_dir
 
 
+@pytest.fixture(scope="session")
+def seeded_postgres_template(
+    postgres_port: int, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    url = create_database(postgres_port)
+    _prepare(tmp_path_factory.mktemp("pg-template"), url)
+    yield url
+    drop_database(postgres_port, url)
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
+def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Settings]:
     """A seeded instance on SQLite and on PostgreSQL."""
     if request.param == "sqlite":
-        return _sqlite_copy(request.getfixturevalue("seeded_sqlite_template"), tmp_path)
-    return _prepare(tmp_path / "data", request.getfixturevalue("postgres_url"))
+        yield _sqlite_copy(request.getfixturevalue("seeded_sqlite_template"), tmp_path)
+        return
+    port = request.getfixturevalue("postgres_port")
+    url = create_database(port, template=request.getfixturevalue("seeded_postgres_template"))
+    yield load_settings(tmp_path / "data", database_url=url, secret_key="t" * 40)
+    drop_database(port, url)
 
 
 @pytest.fixture

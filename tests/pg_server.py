@@ -123,12 +123,14 @@ def postgres_server() -> Iterator[int]:
         yield port
 
 
-def create_database(port: int) -> str:
+def create_database(port: int, template: str | None = None) -> str:
+    """A new database, empty or as a copy of ``template`` (a URL made by this function)."""
     name = f"zhifa_test_{uuid.uuid4().hex[:10]}"
+    clause = f' TEMPLATE "{template.rsplit("/", 1)[-1]}"' if template else ""
     with psycopg.connect(
         f"host=127.0.0.1 port={port} user=postgres dbname=postgres", autocommit=True
     ) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"{clause}')
     return f"postgresql+psycopg://postgres@127.0.0.1:{port}/{name}"
 
 

@@ -12,7 +12,7 @@ from zhifa.enforcement.models import Party
 
 
 def _count(db: Session, model: type) -> int:
-    db.expire_all()
+    db.rollback()  # a fresh snapshot: see what the app committed since
     return int(db.scalar(select(func.count()).select_from(model)) or 0)
 
 

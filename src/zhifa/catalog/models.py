@@ -8,7 +8,7 @@ from enum import StrEnum
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from zhifa.core.db import Base, utcnow
+from zhifa.core.db import Base, enum_type, utcnow
 
 
 class CertificateStatus(StrEnum):
@@ -42,7 +42,7 @@ class CertificateVersion(Base):
     scope: Mapped[str] = mapped_column(String(100))
     valid_from: Mapped[date]
     valid_to: Mapped[date]
-    status: Mapped[CertificateStatus] = mapped_column(String(20))
+    status: Mapped[CertificateStatus] = mapped_column(enum_type(CertificateStatus))
     reason: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))

@@ -32,3 +32,9 @@ class Conflict(DomainError):
 
 class TooManyRequests(DomainError):
     status_code = 429
+
+
+class InvalidInput(DomainError):
+    """A field failed validation."""
+
+    status_code = 422

@@ -8,7 +8,7 @@ from enum import StrEnum
 from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from zhifa.core.db import Base, utcnow
+from zhifa.core.db import Base, enum_type, utcnow
 from zhifa.core.permissions import Role
 
 
@@ -26,7 +26,7 @@ class Unit(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
-    kind: Mapped[UnitKind] = mapped_column(String(20))
+    kind: Mapped[UnitKind] = mapped_column(enum_type(UnitKind))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from zhifa.core.errors import DomainError
+from zhifa.core.errors import InvalidInput
 
 FIELD_LABELS: dict[str, str] = {
     "username": "用户名",
@@ -64,18 +64,18 @@ def _text(error: Mapping[str, Any]) -> str:
     return "取值无效"
 
 
-def describe(exc: ValidationError | Sequence[Mapping[str, Any]]) -> DomainError:
+def describe(exc: ValidationError | Sequence[Mapping[str, Any]]) -> InvalidInput:
     errors = exc.errors() if isinstance(exc, ValidationError) else exc
     first = errors[0]
     loc = [str(part) for part in first.get("loc", ()) if part not in ("body", "query", "path")]
     field = next((part for part in reversed(loc) if not part.isdigit()), None)
     text = _text(first)
     if field is None:
-        return DomainError(text, None)
+        return InvalidInput(text, None)
     label = FIELD_LABELS.get(field, field)
     if first["type"] == "value_error":
-        return DomainError(f"{label}：{text}", field)
-    return DomainError(f"{label}{text}", field)
+        return InvalidInput(f"{label}：{text}", field)
+    return InvalidInput(f"{label}{text}", field)
 
 
 M = TypeVar("M", bound=BaseModel)

@@ -9,7 +9,7 @@ from enum import StrEnum
 from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from zhifa.core.db import Base, utcnow
+from zhifa.core.db import Base, enum_type, utcnow
 
 
 class PartyKind(StrEnum):
@@ -24,7 +24,7 @@ class Party(Base):
     __tablename__ = "party"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[PartyKind] = mapped_column(String(20))
+    kind: Mapped[PartyKind] = mapped_column(enum_type(PartyKind))
     current_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-26 20:02:43.571074
+Create Date: 2026-11-26 20:04:40.221647
 """
 
 from __future__ import annotations
@@ -39,7 +39,11 @@ def upgrade() -> None:
         "unit",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("name", sa.String(length=100), nullable=False),
-        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column(
+            "kind",
+            sa.Enum("section", "brigade", "squad", name="unitkind", native_enum=False, length=20),
+            nullable=False,
+        ),
         sa.Column("parent_id", sa.Integer(), nullable=True),
         sa.Column("created_at", zhifa.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["parent_id"], ["unit.id"], name=op.f("fk_unit_parent_id_unit")),
@@ -134,7 +138,11 @@ def upgrade() -> None:
     op.create_table(
         "party",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column(
+            "kind",
+            sa.Enum("enterprise", "person", name="partykind", native_enum=False, length=20),
+            nullable=False,
+        ),
         sa.Column("current_version", sa.Integer(), nullable=False),
         sa.Column("created_at", zhifa.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("created_by", sa.Integer(), nullable=True),
@@ -179,7 +187,18 @@ def upgrade() -> None:
         sa.Column("scope", sa.String(length=100), nullable=False),
         sa.Column("valid_from", sa.Date(), nullable=False),
         sa.Column("valid_to", sa.Date(), nullable=False),
-        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column(
+            "status",
+            sa.Enum(
+                "active",
+                "revoked",
+                "suspended",
+                name="certificatestatus",
+                native_enum=False,
+                length=20,
+            ),
+            nullable=False,
+        ),
         sa.Column("reason", sa.String(length=200), nullable=False),
         sa.Column("created_at", zhifa.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("created_by", sa.Integer(), nullable=True),
