@@ -19,6 +19,7 @@ from zhifa.ledger import (
     verify_consistency,
     verify_inclusion,
 )
+from zhifa.ledger.merkle import TreeBuilder
 from zhifa.ledger.store import frontier_coords
 
 # ---- the RFC 9162 §2.1 definitions, written literally (slow, obviously right)
@@ -164,3 +165,24 @@ def test_frontier_coords_cover_the_tree() -> None:
     assert frontier_coords(0) == []
     assert frontier_coords(8) == [(3, 0)]
     assert frontier_coords(13) == [(3, 0), (2, 2), (0, 12)]
+
+
+@settings(max_examples=60, deadline=None)
+@given(chunks=st.lists(st.integers(min_value=0, max_value=70), min_size=1, max_size=8))
+def test_tree_builder_reports_every_node_once(chunks: list[int]) -> None:
+    leaves = _leaves(sum(chunks))
+    hashes = [leaf_hash(x) for x in leaves]
+    tree, seen, start = TreeBuilder(), {}, 0
+    for n in chunks:
+        made: dict[int, tuple[int, list[bytes]]] = {}
+        tree.add(hashes[start : start + n], made)
+        for level, (first, got) in made.items():
+            for offset, h in enumerate(got):
+                assert (level, first + offset) not in seen
+                seen[(level, first + offset)] = h
+        start += n
+        assert tree.size == start
+        assert tree.root() == root_from_leaves(leaves[:start])
+    store = MemoryNodeStore.from_leaves(leaves)
+    assert store.get_nodes(list(seen)) == seen
+    assert len(seen) == len(leaves) - bin(len(leaves)).count("1")

@@ -67,11 +67,16 @@ def fold_cover(hashes: Sequence[bytes]) -> bytes:
 
 
 def root_from_leaves(leaves: Iterable[bytes]) -> bytes:
-    """MTH of raw leaves, computed with a frontier (constant memory beyond O(log n))."""
-    frontier: list[tuple[int, bytes]] = []
+    """MTH of raw leaves, streamed: memory beyond the input stays O(log n)."""
+    tree = TreeBuilder()
+    batch: list[bytes] = []
     for leaf in leaves:
-        push_frontier(frontier, 0, leaf_hash(leaf))
-    return fold_cover([h for _, h in frontier])
+        batch.append(leaf_hash(leaf))
+        if len(batch) == 4096:
+            tree.add(batch)
+            batch = []
+    tree.add(batch)
+    return tree.root()
 
 
 def push_frontier(frontier: list[tuple[int, bytes]], level: int, digest: bytes) -> list[bytes]:
@@ -88,6 +93,59 @@ def push_frontier(frontier: list[tuple[int, bytes]], level: int, digest: bytes) 
         made.append(digest)
     frontier.append((level, digest))
     return made
+
+
+# Nodes made while building, per level: (index of the first, their hashes in order).
+Made = dict[int, tuple[int, list[bytes]]]
+
+
+class TreeBuilder:
+    """Builds a tree over a stream of leaf hashes, hashing aligned runs level by level.
+
+    Keeps only the frontier (O(log n) hashes); can report every node it completes so a
+    caller can compare them with stored ones.
+    """
+
+    def __init__(self) -> None:
+        self.frontier: list[tuple[int, bytes]] = []
+        self.size = 0
+
+    def root(self) -> bytes:
+        return fold_cover([h for _, h in self.frontier])
+
+    def add(self, hashes: Sequence[bytes], made: Made | None = None) -> None:
+        """Append leaf hashes; if `made` is given, record the nodes completed in it."""
+        start = 0
+        while start < len(hashes):
+            run = 1 << ((len(hashes) - start).bit_length() - 1)
+            while self.size & (run - 1):
+                run >>= 1  # a run must start at a multiple of its own length
+            self._add_aligned(hashes[start : start + run], made)
+            start += run
+
+    def _add_aligned(self, run: Sequence[bytes], made: Made | None) -> None:
+        first, level, layer = self.size, 0, list(run)
+        sha256 = hashlib.sha256
+        while len(layer) > 1:
+            layer = [
+                sha256(NODE_PREFIX + layer[i] + layer[i + 1]).digest()
+                for i in range(0, len(layer), 2)
+            ]
+            level += 1
+            if made is not None:
+                _note(made, level, first >> level, layer)
+        self.size += len(run)
+        for h in push_frontier(self.frontier, level, layer[0]):
+            level += 1
+            if made is not None:
+                _note(made, level, (self.size - 1) >> level, [h])
+
+
+def _note(made: Made, level: int, idx: int, hashes: list[bytes]) -> None:
+    if level in made:
+        made[level][1].extend(hashes)
+    else:
+        made[level] = (idx, list(hashes))
 
 
 # ---- proof shapes: which subtree ranges a proof consists of (RFC 9162 §2.1.3.1, §2.1.4.1)

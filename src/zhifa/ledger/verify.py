@@ -19,7 +19,7 @@ from sqlalchemy import Connection, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from zhifa.ledger.checkpoint import StoredCheckpoint, list_checkpoints, parse_checkpoint
-from zhifa.ledger.merkle import NODE_PREFIX, fold_cover, push_frontier
+from zhifa.ledger.merkle import Made, TreeBuilder
 from zhifa.ledger.models import ledger_entry, ledger_head, ledger_node
 from zhifa.ledger.note import InvalidNoteSignature, NoteError, UnverifiedNote, Verifier, open_note
 
@@ -169,10 +169,8 @@ class _Recompute:
         self.report = report
         self.targets = targets
         self.check_nodes = check_nodes
-        self.frontier: list[tuple[int, bytes]] = []
-        self.count = 0  # leaves absorbed so far (positions, not row indexes)
+        self.tree = TreeBuilder()  # over leaves in row order (positions, not indexes)
         self.next_index = 0  # the row index expected next
-        self.top_level = 0
 
     def run(self, batch_size: int) -> int:
         for rows in _batches(self.session, batch_size):
@@ -181,7 +179,7 @@ class _Recompute:
             if self.check_nodes:
                 self._compare_nodes(made)
         self._finish()
-        return self.count
+        return self.tree.size
 
     def _check_row(self, row: Any) -> bytes:
         index, leaf = row[0], bytes(row[6])
@@ -202,59 +200,35 @@ class _Recompute:
         _check_leaf_fields(row, leaf, self.report)
         return digest
 
-    def _absorb(self, hashes: list[bytes]) -> dict[int, tuple[int, list[bytes]]]:
-        """Add leaf hashes to the tree; return new nodes as {level: (first idx, hashes)}."""
-        made: dict[int, tuple[int, list[bytes]]] = {}
+    def _absorb(self, hashes: list[bytes]) -> Made:
+        """Add leaf hashes to the tree, stopping at each checkpoint size on the way."""
+        made: Made = {}
         start = 0
         while start < len(hashes):
-            stop = self._segment_end(len(hashes) - start) + start
-            self._absorb_aligned(hashes[start:stop], made)
-            start = stop
             self._check_targets()
+            stop = len(hashes)
+            if self.targets:
+                stop = min(stop, start + self.targets[0].size - self.tree.size)
+            self.tree.add(hashes[start:stop], made)
+            start = stop
+        self._check_targets()
         return made
 
-    def _segment_end(self, remaining: int) -> int:
-        """Largest aligned power-of-two run that does not pass the next checkpoint size."""
-        pos = self.count
-        limit = remaining
-        while self.targets and self.targets[0].size <= pos:
-            self._check_targets()
-        if self.targets:
-            limit = min(limit, self.targets[0].size - pos)
-        size = 1 << (limit.bit_length() - 1)
-        while pos & (size - 1):
-            size >>= 1
-        return size
-
-    def _absorb_aligned(self, chunk: list[bytes], made: dict[int, tuple[int, list[bytes]]]) -> None:
-        start, level, layer = self.count, 0, chunk
-        while len(layer) > 1:
-            layer = [
-                _sha256(NODE_PREFIX + layer[i] + layer[i + 1]).digest()
-                for i in range(0, len(layer), 2)
-            ]
-            level += 1
-            _note(made, level, start >> level, layer)
-        self.count += len(chunk)
-        for h in push_frontier(self.frontier, level, layer[0]):
-            level += 1
-            _note(made, level, (self.count - 1) >> level, [h])
-
     def _check_targets(self) -> None:
-        while self.targets and self.targets[0].size <= self.count:
+        while self.targets and self.targets[0].size <= self.tree.size:
             target = self.targets.pop(0)
             self._compare_root(target)
 
     def _compare_root(self, target: _Target) -> None:
-        if target.size > self.count:
+        if target.size > self.tree.size:
             self.report.add(
                 Finding(
                     Problem.CHECKPOINT_BEYOND_LOG,
-                    f"checkpoint signs {target.size} entries, the log has {self.count}",
+                    f"checkpoint signs {target.size} entries, the log has {self.tree.size}",
                     checkpoint_id=target.checkpoint_id,
                 )
             )
-        elif fold_cover([h for _, h in self.frontier]) != target.root:
+        elif self.tree.root() != target.root:
             self.report.add(
                 Finding(
                     Problem.CHECKPOINT_ROOT_MISMATCH,
@@ -263,10 +237,9 @@ class _Recompute:
                 )
             )
 
-    def _compare_nodes(self, made: dict[int, tuple[int, list[bytes]]]) -> None:
+    def _compare_nodes(self, made: Made) -> None:
         if not made:
             return
-        self.top_level = max(self.top_level, *made)
         stored = _stored_nodes(self.session, made)
         for level, (first, hashes) in made.items():
             for offset, expected in enumerate(hashes):
@@ -288,16 +261,7 @@ class _Recompute:
             self._compare_root(target)
         self.targets = []
         if self.check_nodes:
-            _check_extra_nodes(self.session, self.count, self.report)
-
-
-def _note(
-    made: dict[int, tuple[int, list[bytes]]], level: int, idx: int, hashes: list[bytes]
-) -> None:
-    if level in made:
-        made[level][1].extend(hashes)
-    else:
-        made[level] = (idx, list(hashes))
+            _check_extra_nodes(self.session, self.tree.size, self.report)
 
 
 def _check_leaf_fields(row: Any, leaf: bytes, report: _Report) -> None:
@@ -367,9 +331,7 @@ def _batches(session: Session | Connection, size: int) -> Iterator[list[Any]]:
         last = rows[-1][0]
 
 
-def _stored_nodes(
-    session: Session | Connection, made: dict[int, tuple[int, list[bytes]]]
-) -> dict[tuple[int, int], bytes]:
+def _stored_nodes(session: Session | Connection, made: Made) -> dict[tuple[int, int], bytes]:
     node = ledger_node.c
     ranges = [
         and_(node.level == level, node.idx.between(first, first + len(hashes) - 1))
