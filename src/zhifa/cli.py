@@ -298,3 +298,7 @@ def user_revoke_token(
     finally:
         session.close()
     console.print(f"令牌 {token_id} 已吊销")
+
+
+if __name__ == "__main__":
+    app()
