@@ -3,7 +3,8 @@
 ``seaweedfs_s3`` is self-contained on purpose, so it can move to a shared conftest.
 It runs ``weed mini`` (master, volume, filer and S3 gateway in one process) with every
 listener on 127.0.0.1 and a free port, its data and logs in a pytest temp folder, and
-one S3 identity from a generated config file. The whole process group is killed at the
+one S3 identity from a generated config file (``-s3.config``). Telemetry, WebDAV, the
+admin UI and the Iceberg/Lance ports are switched off. The whole process group is killed at the
 end of the session (and at interpreter exit, should the session end abnormally).
 """
 
@@ -42,9 +43,10 @@ _PORT_FLAGS = (
     "filer.port.grpc",
     "s3.port",
     "s3.port.grpc",
-    "admin.port",
-    "admin.port.grpc",
 )
+# weed mini's built-in worker dials the admin gRPC port at admin.port + 10000 whatever
+# -admin.port.grpc says, so both ports of that pair must be free.
+_GRPC_OFFSET = 10_000
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,28 @@ def _free_ports(count: int) -> list[int]:
     finally:
         for sock in sockets:
             sock.close()
+
+
+def _free_port_pair(offset: int, avoid: set[int]) -> tuple[int, int]:
+    """A free port ``p`` such that ``p + offset`` is free too."""
+    for _ in range(200):
+        with socket.socket() as low, socket.socket() as high:
+            low.bind(("127.0.0.1", 0))
+            port = low.getsockname()[1]
+            if port + offset > 65535 or port in avoid or port + offset in avoid:
+                continue
+            try:
+                high.bind(("127.0.0.1", port + offset))
+            except OSError:
+                continue
+            return port, port + offset
+    raise RuntimeError("no free port pair for the SeaweedFS admin server")
+
+
+def _all_ports() -> dict[str, int]:
+    ports = dict(zip(_PORT_FLAGS, _free_ports(len(_PORT_FLAGS)), strict=True))
+    admin, admin_grpc = _free_port_pair(_GRPC_OFFSET, set(ports.values()))
+    return ports | {"admin.port": admin, "admin.port.grpc": admin_grpc}
 
 
 def _write_identity(path: Path, access_key: str, secret_key: str) -> None:
@@ -164,7 +188,7 @@ def seaweedfs_s3(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SeaweedS3
     (base / "logs").mkdir()
     access_key, secret_key = "zhifa" + secrets.token_hex(6), secrets.token_hex(20)
     _write_identity(base / "s3.json", access_key, secret_key)
-    ports = dict(zip(_PORT_FLAGS, _free_ports(len(_PORT_FLAGS)), strict=True))
+    ports = _all_ports()
     log = base / "weed.out"
     # Keep the developer's AWS settings away from the server.
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}

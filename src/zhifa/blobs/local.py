@@ -91,8 +91,6 @@ class LocalBlobStore(BlobStore):
                 f"没有文件存储目录 {self.root} 的读写权限",
             ) from exc
         except OSError as exc:
-            if isinstance(exc, StoreUnavailable):
-                raise
             raise StoreUnavailable(f"cannot open blob folder {self.root}: {exc}") from exc
 
     def remove_stale_temporaries(self) -> int:
@@ -139,7 +137,10 @@ class LocalBlobStore(BlobStore):
                 fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
             except PermissionError as exc:
                 raise StoreUnavailable(f"cannot write to blob folder {self._tmp}: {exc}") from exc
-            fcntl.flock(fd, fcntl.LOCK_EX)
+            # Without lock support (some network file systems) cleaners cannot lock the
+            # file either, so they keep it: skipping the lock stays safe.
+            with contextlib.suppress(OSError):
+                fcntl.flock(fd, fcntl.LOCK_EX)
             # Between open and flock a cleaner could have taken the lock and unlinked it.
             if os.fstat(fd).st_nlink > 0:
                 return fd, path
