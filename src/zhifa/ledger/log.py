@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, event, insert, select, tuple_, update
+from sqlalchemy import Connection, and_, bindparam, event, insert, or_, select, update
 from sqlalchemy.orm import Session, SessionTransaction
 
 from zhifa.ledger.merkle import Coord, leaf_hash
@@ -169,26 +169,29 @@ def record(
     return entry
 
 
+# Built once: executing a prepared construct with parameters skips SQL generation.
+_INSERT_ENTRY = insert(ledger_entry)
+_INSERT_NODE = insert(ledger_node)
+_SET_SIZE = update(ledger_head).where(ledger_head.c.id == 1).values(size=bindparam("new_size"))
+
+
 def _write(conn: Connection, entry: Entry, nodes: list[tuple[int, int, bytes]]) -> None:
     conn.execute(
-        insert(ledger_entry).values(
-            {
-                "index": entry.index,
-                "time": entry.time,
-                "actor": entry.actor,
-                "kind": entry.kind,
-                "subject": entry.subject,
-                "payload_sha256": entry.payload_sha256,
-                "leaf": entry.leaf,
-                "leaf_hash": entry.leaf_hash,
-            }
-        )
+        _INSERT_ENTRY,
+        {
+            "index": entry.index,
+            "time": entry.time,
+            "actor": entry.actor,
+            "kind": entry.kind,
+            "subject": entry.subject,
+            "payload_sha256": entry.payload_sha256,
+            "leaf": entry.leaf,
+            "leaf_hash": entry.leaf_hash,
+        },
     )
-    if nodes:
-        conn.execute(
-            insert(ledger_node), [{"level": lv, "idx": i, "hash": h} for lv, i, h in nodes]
-        )
-    conn.execute(update(ledger_head).where(ledger_head.c.id == 1).values(size=entry.index + 1))
+    for level, idx, digest in nodes:
+        conn.execute(_INSERT_NODE, {"level": level, "idx": idx, "hash": digest})
+    conn.execute(_SET_SIZE, {"new_size": entry.index + 1})
 
 
 # ---- reading
@@ -240,14 +243,22 @@ class SqlNodeStore(NodeStore):
             )
             out.update(((0, int(i)), bytes(h)) for i, h in rows)
         if inner:
-            key = tuple_(ledger_node.c.level, ledger_node.c.idx)
-            rows = self._conn.execute(
-                select(ledger_node.c.level, ledger_node.c.idx, ledger_node.c.hash).where(
-                    key.in_(inner)
-                )
-            )
-            out.update(((int(lv), int(i)), bytes(h)) for lv, i, h in rows)
+            out.update(self._inner_nodes(inner))
         missing = [c for c in coords if c not in out]
         if missing:
             raise MissingNode(f"stored tree lacks nodes {missing[:5]}")
         return out
+
+    def _inner_nodes(self, coords: list[Coord]) -> dict[Coord, bytes]:
+        # One condition per level, `idx IN (...)`: both databases then seek the primary
+        # key (SQLite would scan the whole table for a row-value IN list).
+        by_level: dict[int, list[int]] = {}
+        for level, idx in coords:
+            by_level.setdefault(level, []).append(idx)
+        node = ledger_node.c
+        rows = self._conn.execute(
+            select(node.level, node.idx, node.hash).where(
+                or_(*(and_(node.level == lv, node.idx.in_(ids)) for lv, ids in by_level.items()))
+            )
+        )
+        return {(int(lv), int(i)): bytes(h) for lv, i, h in rows}
