@@ -129,11 +129,14 @@ def create_app(settings: Settings) -> FastAPI:
 
 def _feature_routers() -> list:  # type: ignore[type-arg]
     from zhifa.catalog import routes as catalog_routes
+    from zhifa.core import calendar_routes
     from zhifa.enforcement import routes as enforcement_routes
 
     return [
         core_routes.pages,
         core_routes.api,
+        calendar_routes.pages,
+        calendar_routes.api,
         catalog_routes.pages,
         catalog_routes.api,
         enforcement_routes.pages,

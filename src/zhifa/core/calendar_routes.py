@@ -1,0 +1,141 @@
+"""The working-day calendar for people: compute a due date, see which years are official,
+load a year's official schedule."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from enum import StrEnum
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from starlette.datastructures import UploadFile
+
+from zhifa.core.auth import Principal
+from zhifa.core.calendar import Due, WorkingCalendar
+from zhifa.core.calendar_schedule import schedule_from_dict
+from zhifa.core.calendar_store import store_schedule, working_calendar
+from zhifa.core.clock import today
+from zhifa.core.errors import DomainError
+from zhifa.core.http import get_db, render, require
+from zhifa.core.models import HolidaySchedule
+from zhifa.core.permissions import Permission
+from zhifa.core.validation import parse
+
+pages = APIRouter(prefix="/app/calendar", include_in_schema=False)
+api = APIRouter(prefix="/api/v1/calendar", tags=["工作日历"])
+
+Db = Annotated[Session, Depends(get_db)]
+Reader = Annotated[Principal, Depends(require(Permission.app_use))]
+Admin = Annotated[Principal, Depends(require(Permission.calendar_admin))]
+MAX_SCHEDULE_BYTES = 64 * 1024
+
+
+class PeriodKind(StrEnum):
+    working_days = "working_days"  # N 个工作日
+    calendar_days = "calendar_days"  # N 日（期满日遇节假日顺延）
+    months = "months"  # N 个月（期满日遇节假日顺延）
+
+
+PERIOD_LABELS = {
+    PeriodKind.working_days: "个工作日",
+    PeriodKind.calendar_days: "日（自然日，期满遇休息日顺延）",
+    PeriodKind.months: "个月（期满遇休息日顺延）",
+}
+
+
+class DueQuery(BaseModel):
+    start: date
+    n: int = Field(ge=1, le=3650)
+    kind: PeriodKind = PeriodKind.working_days
+
+
+def compute_due(calendar: WorkingCalendar, query: DueQuery) -> Due:
+    if query.kind is PeriodKind.working_days:
+        return calendar.add_working_days(query.start, query.n)
+    if query.kind is PeriodKind.calendar_days:
+        return calendar.add_calendar_days(query.start, query.n, extend_if_rest_day=True)
+    return calendar.add_months(query.start, query.n, extend_if_rest_day=True)
+
+
+def _coverage(calendar: WorkingCalendar) -> list[tuple[int, bool]]:
+    year = today().year
+    official = calendar.official_years()
+    return [(y, y in official) for y in range(year - 1, year + 3)]
+
+
+def _page(request: Request, db: Session, status: int = 200, **extra: Any) -> Response:
+    calendar = working_calendar(db)
+    loaded = db.scalars(select(HolidaySchedule).order_by(HolidaySchedule.id.desc())).all()
+    return render(
+        request,
+        "calendar.html",
+        status,
+        coverage=_coverage(calendar),
+        loaded=loaded,
+        period_labels=PERIOD_LABELS,
+        **extra,
+    )
+
+
+@pages.get("", response_class=HTMLResponse)
+def calendar_page(request: Request, db: Db, who: Reader) -> Response:
+    params = dict(request.query_params)
+    if "start" not in params:
+        return _page(request, db, values={"start": today().isoformat(), "n": 7})
+    try:
+        due = compute_due(working_calendar(db), parse(DueQuery, params))
+    except DomainError as exc:
+        return _page(request, db, exc.status_code, values=params, error=exc.message)
+    return _page(request, db, values=params, due=due)
+
+
+@pages.post("/schedules", response_class=HTMLResponse)
+async def schedule_upload(request: Request, db: Db, who: Admin) -> Response:
+    form = await request.form()
+    upload = form.get("file")
+    try:
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            raise DomainError("请选择放假安排数据文件", "file")
+        raw = await upload.read(MAX_SCHEDULE_BYTES + 1)
+        if len(raw) > MAX_SCHEDULE_BYTES:
+            raise DomainError("文件过大：放假安排数据文件不应超过 64 KB", "file")
+        try:
+            data = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise DomainError(f"文件不是有效的 UTF-8 JSON：{exc}", "file") from exc
+        schedule = schedule_from_dict(data, origin=upload.filename)
+        store_schedule(db, schedule, loaded_by=who.username)
+        db.commit()
+    except DomainError as exc:
+        db.rollback()
+        return _page(request, db, exc.status_code, values={}, error=exc.message)
+    return RedirectResponse("/app/calendar?loaded=1", status_code=303)
+
+
+class DueOut(BaseModel):
+    date: date
+    provisional: bool
+    basis: str
+    ends_at: str
+
+
+@api.get("/due", summary="计算期限的最后一日（起算日不计入）")
+def api_due(
+    db: Db,
+    who: Reader,
+    start: date,
+    n: Annotated[int, Query(ge=1, le=3650)],
+    kind: PeriodKind = PeriodKind.working_days,
+) -> DueOut:
+    due = compute_due(working_calendar(db), DueQuery(start=start, n=n, kind=kind))
+    return DueOut(
+        date=due.date,
+        provisional=due.provisional,
+        basis=due.basis,
+        ends_at=due.ends_at.isoformat(),
+    )

@@ -1,0 +1,74 @@
+"""The calendar page and API: due dates, provisional years, loading a schedule."""
+
+from __future__ import annotations
+
+import json
+
+from fastapi.testclient import TestClient
+
+from tests.conftest import csrf_of, login
+
+
+def test_due_date_page_and_api(client: TestClient) -> None:
+    login(client, "zhangwei")
+    page = client.get("/app/calendar", params={"start": "2026-09-28", "n": 7})
+    assert page.status_code == 200
+    # Sep 29, 30, then Oct 1–7 off, Oct 8, 9, 10 (make-up Saturday), 12, 13.
+    assert "<strong>2026-10-13</strong>" in page.text and "依据官方安排" in page.text
+    api = client.get("/api/v1/calendar/due", params={"start": "2026-09-28", "n": 7}).json()
+    assert api["date"] == "2026-10-13" and api["provisional"] is False
+    assert api["ends_at"] == "2026-10-14T00:00:00+08:00"
+    future = client.get("/api/v1/calendar/due", params={"start": "2027-09-28", "n": 7}).json()
+    assert future["provisional"] is True
+    bad = client.get("/app/calendar", params={"start": "2026-13-01", "n": 7})
+    assert bad.status_code == 422 and "日期无效" in bad.text
+    assert client.get("/api/v1/calendar/due", params={"start": "x", "n": 7}).status_code == 422
+
+
+def test_only_the_administrator_loads_schedules(client: TestClient) -> None:
+    csrf = login(client, "zhangwei")
+    refused = client.post(
+        "/app/calendar/schedules",
+        data={"csrf_token": csrf},
+        files={"file": ("2027.json", b"{}", "application/json")},
+    )
+    assert refused.status_code == 403
+
+
+def test_admin_loads_schedule_and_bad_file_is_explained(client: TestClient) -> None:
+    login(client, "admin")
+    csrf = csrf_of(client.get("/app/calendar").text)
+    broken = client.post(
+        "/app/calendar/schedules",
+        data={"csrf_token": csrf},
+        files={"file": ("2027.json", b'{"year": 2027', "application/json")},
+    )
+    assert broken.status_code == 400, broken.text
+    assert "不是有效的 UTF-8 JSON" in broken.text, broken.text[broken.text.find("<main>") :][:600]
+    holidays = [
+        ("2027-01-01", "元旦"),
+        *[(f"2027-02-{d:02d}", "春节") for d in range(5, 13)],
+        ("2027-04-05", "清明节"),
+        ("2027-05-01", "劳动节"),
+        ("2027-05-02", "劳动节"),
+        ("2027-06-09", "端午节"),
+        ("2027-09-15", "中秋节"),
+        *[(f"2027-10-0{d}", "国庆节") for d in range(1, 8)],
+    ]
+    schedule = {
+        "format": "zhifa-holiday-schedule/1",
+        "year": 2027,
+        "source": "测试用放假安排",
+        "holidays": [{"date": d, "name": n} for d, n in holidays],
+        "makeup_workdays": [],
+    }
+    loaded = client.post(
+        "/app/calendar/schedules",
+        data={"csrf_token": csrf},
+        files={"file": ("2027.json", json.dumps(schedule).encode(), "application/json")},
+    )
+    assert loaded.status_code == 303
+    due = client.get("/api/v1/calendar/due", params={"start": "2027-09-28", "n": 7}).json()
+    assert due["provisional"] is False and due["date"] == "2027-10-14"
+    page = client.get("/app/calendar")
+    assert "2027 年：官方安排" in page.text and "测试用放假安排" in page.text
