@@ -7,7 +7,9 @@ import json
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import func, select, update
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sqlalchemy import event, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -15,6 +17,7 @@ from zhifa.core.db import transaction
 from zhifa.ledger import (
     MemoryNodeStore,
     SqlNodeStore,
+    canonical_json,
     consistency_proof,
     get_entry,
     inclusion_proof,
@@ -25,6 +28,7 @@ from zhifa.ledger import (
     root_hash,
     verify_inclusion,
 )
+from zhifa.ledger.log import format_time, make_leaf
 from zhifa.ledger.models import ledger_entry, ledger_head, ledger_node
 
 T0 = datetime(2025, 3, 1, 8, 30, tzinfo=UTC)
@@ -163,3 +167,52 @@ def test_primary_key_refuses_a_duplicate_index(factory: sessionmaker[Session]) -
         _record(s, 1)
     with factory() as s:
         assert s.execute(select(func.count()).select_from(ledger_entry)).scalar() == 2
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    index=st.integers(min_value=0, max_value=2**53),
+    moment=st.datetimes(timezones=st.timezones()),
+    texts=st.lists(st.text(), min_size=4, max_size=4),
+)
+def test_make_leaf_is_canonical_json(index: int, moment: datetime, texts: list[str]) -> None:
+    actor, kind, subject, digest = texts
+    try:
+        expected = canonical_json(
+            {
+                "index": index,
+                "time": format_time(moment),
+                "actor": actor,
+                "kind": kind,
+                "subject": subject,
+                "payload_sha256": digest,
+            }
+        )
+    except UnicodeEncodeError:  # lone surrogates cannot be UTF-8; both ways refuse them
+        with pytest.raises(UnicodeEncodeError):
+            make_leaf(index, moment, actor, kind, subject, digest)
+        return
+    assert make_leaf(index, moment, actor, kind, subject, digest) == expected
+
+
+def test_time_format_pads_every_field() -> None:
+    assert format_time(datetime(1, 2, 3, 4, 5, 6, tzinfo=UTC)) == "0001-02-03T04:05:06.000000Z"
+
+
+def test_head_is_read_once_per_transaction(factory: sessionmaker[Session]) -> None:
+    statements: list[str] = []
+
+    def spy(conn: object, cursor: object, sql: str, *args: object) -> None:
+        statements.append(sql)
+
+    engine = factory.kw["bind"]
+    event.listen(engine, "before_cursor_execute", spy)
+    try:
+        with transaction(factory) as s:
+            _record(s, 50)
+    finally:
+        event.remove(engine, "before_cursor_execute", spy)
+    reads = [q for q in statements if q.lstrip().upper().startswith("SELECT")]
+    # the head (plus its frontier nodes) is read once, then kept for the transaction
+    assert len(reads) <= 3, reads
+    assert sum("INSERT INTO ledger_entry" in q for q in statements) == 50

@@ -62,22 +62,30 @@ def format_time(moment: datetime) -> str:
     """ISO-8601 in UTC with microseconds and a Z, e.g. 2024-05-01T08:00:00.000000Z."""
     if moment.tzinfo is None:
         raise ValueError("ledger times must be timezone-aware")
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    if moment.tzinfo is not UTC:
+        moment = moment.astimezone(UTC)
+    return moment.isoformat(timespec="microseconds")[:-6] + "Z"
+
+
+# The string encoder json.dumps itself uses when ensure_ascii=False.
+_quote = json.encoder.encode_basestring
 
 
 def make_leaf(
     index: int, moment: datetime, actor: str, kind: str, subject: str, payload_sha256: str
 ) -> bytes:
-    return canonical_json(
-        {
-            "index": index,
-            "time": format_time(moment),
-            "actor": actor,
-            "kind": kind,
-            "subject": subject,
-            "payload_sha256": payload_sha256,
-        }
-    )
+    """canonical_json of the entry's fields (keys in sorted order), assembled directly.
+
+    Byte-identical to canonical_json({...}) (a test checks it) and several times faster,
+    which matters to appends and to the verifier that rebuilds every leaf.
+    """
+    if type(index) is not int:
+        raise TypeError("index must be an int")
+    return (
+        f'{{"actor":{_quote(actor)},"index":{index},"kind":{_quote(kind)},'
+        f'"payload_sha256":{_quote(payload_sha256)},"subject":{_quote(subject)},'
+        f'"time":{_quote(format_time(moment))}}}'
+    ).encode()
 
 
 # ---- the head: size and frontier of the tree, cached for the rest of the transaction
