@@ -253,7 +253,7 @@ def user_token(
         user = session.scalar(select(User).where(User.username == username))
         if user is None:
             raise _fail(f"用户不存在：{username}")
-        typer.echo(issue_api_token(session, user.id, label))
+        typer.echo(issue_api_token(session, user.id, label, None))
     finally:
         session.close()
 
@@ -292,7 +292,7 @@ def user_revoke_token(
 
     session = _session(_settings(data_dir))
     try:
-        revoke_api_token(session, token_id)
+        revoke_api_token(session, token_id, None)
     except DomainError as exc:
         raise _fail(exc.message) from exc
     finally:

@@ -35,7 +35,7 @@ def _unit_ids(db: Session, report: SeedReport) -> dict[str, int]:
                 kind=UnitKind(unit.kind),
                 parent_id=ids[unit.parent] if unit.parent else None,
             )
-            ids[unit.name] = accounts.create_unit(db, data).id
+            ids[unit.name] = accounts.create_unit(db, data, None).id
             report.units += 1
     return ids
 
@@ -59,7 +59,7 @@ def _ensure_user(
             unit_id=unit_id,
             phone=phone,
         )
-        user = accounts.create_user(db, data)
+        user = accounts.create_user(db, data, None)
         report.users += 1
     return user
 
@@ -127,12 +127,12 @@ def seed_demo(db: Session) -> SeedReport:
                     valid_from=cert.valid_from,
                     valid_to=cert.valid_to,
                 ),
-                actor_id=None,
+                who=None,
             )
             report.certificates += 1
     for party in dataset.parties:
         if not _party_exists(db, party):
-            parties.register_party(db, _party_input(party), actor_id=None)
+            parties.register_party(db, _party_input(party), who=None)
             report.parties += 1
     db.commit()
     return report

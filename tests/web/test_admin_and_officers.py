@@ -101,7 +101,7 @@ def test_admin_user_pages(client: TestClient) -> None:
 def test_api_token_lifecycle(client: TestClient, db: Session) -> None:
     user = db.scalar(select(User).where(User.username == "zhangwei"))
     assert user is not None
-    token = issue_api_token(db, user.id, "执法记录仪采集站")
+    token = issue_api_token(db, user.id, "执法记录仪采集站", None)
     bearer = TestClient(client.app, headers={"Authorization": f"Bearer {token}"})
     me = bearer.get("/api/v1/me")
     assert me.status_code == 200 and me.json()["username"] == "zhangwei"

@@ -12,9 +12,13 @@ from sqlalchemy.orm import Session
 
 from zhifa.catalog.models import Certificate, CertificateStatus, CertificateVersion
 from zhifa.catalog.rules import CertificateState, certificate_state
+from zhifa.core.audit import record_change, track
+from zhifa.core.auth import Principal, actor_name
 from zhifa.core.errors import Conflict, DomainError, NotFound
 from zhifa.core.models import User, UserRole
 from zhifa.core.permissions import Role
+
+track(Certificate, CertificateVersion)
 
 
 class CertificateDetails(BaseModel):
@@ -111,7 +115,7 @@ def _number_taken(db: Session, number: str, except_certificate: int | None) -> b
     )
 
 
-def issue_certificate(db: Session, data: CertificateIn, actor_id: int | None) -> CertificateView:
+def issue_certificate(db: Session, data: CertificateIn, who: Principal | None) -> CertificateView:
     officer = db.get(User, data.officer_id)
     if officer is None or Role.officer not in officer.roles:
         raise DomainError("所选人员不是执法人员", "officer_id")
@@ -124,16 +128,16 @@ def issue_certificate(db: Session, data: CertificateIn, actor_id: int | None) ->
         certificate_id=certificate.id,
         version=1,
         reason="登记",
-        created_by=actor_id,
+        created_by=who.user_id if who else None,
         **data.model_dump(exclude={"officer_id"}),
     )
     db.add(version)
-    db.flush()
+    record_change(db, actor_name(who), "certificate.issue", certificate, version)
     return CertificateView(certificate, version)
 
 
 def revise_certificate(
-    db: Session, certificate_id: int, data: CertificateRevision, actor_id: int | None
+    db: Session, certificate_id: int, data: CertificateRevision, who: Principal | None
 ) -> CertificateView:
     view = get_certificate(db, certificate_id)
     if _number_taken(db, data.number, certificate_id):
@@ -146,10 +150,10 @@ def revise_certificate(
         certificate_id=certificate_id,
         version=number,
         reason=data.reason,
-        created_by=actor_id,
+        created_by=who.user_id if who else None,
         **fields,
     )
     db.add(version)
     view.certificate.current_version = number
-    db.flush()
+    record_change(db, actor_name(who), "certificate.revise", version, view.certificate)
     return CertificateView(view.certificate, version)

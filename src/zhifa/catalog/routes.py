@@ -85,7 +85,7 @@ async def certificate_new_submit(request: Request, user_id: int, db: Db, who: Wr
     values = _form_values(await request.form())
     try:
         data = parse(officers.CertificateIn, {**values, "officer_id": user_id})
-        officers.issue_certificate(db, data, who.user_id)
+        officers.issue_certificate(db, data, who)
         db.commit()
     except DomainError as exc:
         db.rollback()
@@ -123,7 +123,7 @@ async def certificate_edit_submit(
     values = _form_values(await request.form())
     try:
         data = parse(officers.CertificateRevision, values)
-        officers.revise_certificate(db, certificate_id, data, who.user_id)
+        officers.revise_certificate(db, certificate_id, data, who)
         db.commit()
     except DomainError as exc:
         db.rollback()
@@ -206,7 +206,7 @@ def api_officer(user_id: int, db: Db, who: Reader) -> OfficerOut:
 
 @api.post("/certificates", status_code=201, summary="登记执法证")
 def api_certificate_create(data: officers.CertificateIn, db: Db, who: Writer) -> CertificateOut:
-    view = officers.issue_certificate(db, data, who.user_id)
+    view = officers.issue_certificate(db, data, who)
     db.commit()
     return CertificateOut.of(view)
 
@@ -215,6 +215,6 @@ def api_certificate_create(data: officers.CertificateIn, db: Db, who: Writer) ->
 def api_certificate_revise(
     certificate_id: int, data: officers.CertificateRevision, db: Db, who: Writer
 ) -> CertificateOut:
-    view = officers.revise_certificate(db, certificate_id, data, who.user_id)
+    view = officers.revise_certificate(db, certificate_id, data, who)
     db.commit()
     return CertificateOut.of(view)

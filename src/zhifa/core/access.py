@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from zhifa.core.audit import record_change
 from zhifa.core.auth import Principal
 from zhifa.core.models import AccessLog
 
@@ -17,13 +18,13 @@ def log_access(
     via: str = "page",
 ) -> None:
     """Record and commit the read before the content is returned."""
-    db.add(
-        AccessLog(
-            user_id=who.user_id,
-            record_type=record_type,
-            record_id=None if record_id is None else str(record_id),
-            purpose=purpose[:200],
-            via=via,
-        )
+    row = AccessLog(
+        user_id=who.user_id,
+        record_type=record_type,
+        record_id=None if record_id is None else str(record_id),
+        purpose=purpose[:200],
+        via=via,
     )
+    db.add(row)
+    record_change(db, who.username, "access.read", row)
     db.commit()

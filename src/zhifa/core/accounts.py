@@ -6,6 +6,8 @@ from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from zhifa.core.audit import record_change
+from zhifa.core.auth import Principal, actor_name
 from zhifa.core.errors import Conflict, DomainError, NotFound
 from zhifa.core.models import Unit, UnitKind, User, UserRole
 from zhifa.core.passwords import check_policy, hash_password
@@ -53,13 +55,13 @@ def _check_unit(db: Session, unit_id: int | None, field: str) -> None:
         raise DomainError("所选单位不存在", field)
 
 
-def create_unit(db: Session, data: UnitIn) -> Unit:
+def create_unit(db: Session, data: UnitIn, who: Principal | None) -> Unit:
     if db.scalar(select(Unit).where(Unit.name == data.name)) is not None:
         raise Conflict(f"单位名称“{data.name}”已存在", "name")
     _check_unit(db, data.parent_id, "parent_id")
     unit = Unit(name=data.name, kind=data.kind, parent_id=data.parent_id)
     db.add(unit)
-    db.flush()
+    record_change(db, actor_name(who), "unit.create", unit)
     return unit
 
 
@@ -74,7 +76,7 @@ def get_user(db: Session, user_id: int) -> User:
     return user
 
 
-def create_user(db: Session, data: UserIn) -> User:
+def create_user(db: Session, data: UserIn, who: Principal | None) -> User:
     if db.scalar(select(func.count()).where(User.username == data.username)):
         raise Conflict(f"用户名“{data.username}”已被使用", "username")
     check_policy(data.password)
@@ -88,14 +90,14 @@ def create_user(db: Session, data: UserIn) -> User:
     )
     user.role_rows = [UserRole(role=role.value) for role in sorted(set(data.roles))]
     db.add(user)
-    db.flush()
+    record_change(db, actor_name(who), "user.create", user)
     return user
 
 
-def update_user(db: Session, user_id: int, data: UserUpdate, acting_user_id: int) -> User:
+def update_user(db: Session, user_id: int, data: UserUpdate, who: Principal) -> User:
     user = get_user(db, user_id)
     _check_unit(db, data.unit_id, "unit_id")
-    if user_id == acting_user_id and (Role.admin not in data.roles or not data.is_active):
+    if user_id == who.user_id and (Role.admin not in data.roles or not data.is_active):
         raise DomainError("不能取消自己的管理员角色或停用自己的账号", "roles")
     user.full_name = data.full_name.strip()
     user.unit_id = data.unit_id
@@ -105,19 +107,21 @@ def update_user(db: Session, user_id: int, data: UserUpdate, acting_user_id: int
     user.role_rows = [row for row in user.role_rows if row.role in wanted] + [
         UserRole(role=role) for role in sorted(wanted - {row.role for row in user.role_rows})
     ]
-    db.flush()
+    record_change(db, who.username, "user.update", user)
     return user
 
 
-def reset_password(db: Session, user_id: int, new_password: str) -> None:
+def reset_password(db: Session, user_id: int, new_password: str, who: Principal) -> None:
     user = get_user(db, user_id)
     check_policy(new_password, "new_password")
     user.password_hash = hash_password(new_password)
     user.failed_logins = 0
     user.locked_until = None
+    record_change(db, who.username, "user.reset_password", user)
 
 
-def unlock(db: Session, user_id: int) -> None:
+def unlock(db: Session, user_id: int, who: Principal) -> None:
     user = get_user(db, user_id)
     user.failed_logins = 0
     user.locked_until = None
+    record_change(db, who.username, "user.unlock", user)

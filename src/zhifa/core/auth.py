@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from zhifa.core.audit import record_change
 from zhifa.core.db import utcnow
 from zhifa.core.errors import DomainError, NotAuthenticated, NotFound
 from zhifa.core.models import ApiToken, LoginEvent, User, WebSession
@@ -44,6 +45,11 @@ class Principal:
         return permission in self.permissions
 
 
+def actor_name(who: Principal | None) -> str:
+    """How the ledger names who acted: the username, or `system` for the CLI and jobs."""
+    return who.username if who is not None else "system"
+
+
 def _principal(user: User, session: WebSession | None = None) -> Principal:
     return Principal(
         user_id=user.id,
@@ -59,15 +65,15 @@ def _principal(user: User, session: WebSession | None = None) -> Principal:
 def _log_attempt(
     db: Session, username: str, user: User | None, success: bool, reason: str, client: str
 ) -> None:
-    db.add(
-        LoginEvent(
-            username=username[:50],
-            user_id=user.id if user else None,
-            success=success,
-            reason=reason,
-            client=client[:100],
-        )
+    event = LoginEvent(
+        username=username[:50],
+        user_id=user.id if user else None,
+        success=success,
+        reason=reason,
+        client=client[:100],
     )
+    db.add(event)
+    record_change(db, username[:50] or "anonymous", "auth.login", event)
 
 
 def sign_in(
@@ -150,6 +156,7 @@ def change_password(db: Session, user_id: int, current: str, new: str) -> None:
         raise DomainError("新密码不能与当前密码相同", "new_password")
     user.password_hash = hash_password(new)
     user.password_changed_at = utcnow()
+    record_change(db, user.username, "user.change_password", user)
     # Changing the password ends every other signed-in browser of this user.
     for row in db.scalars(
         select(WebSession).where(WebSession.user_id == user.id, WebSession.ended_at.is_(None))
@@ -158,14 +165,14 @@ def change_password(db: Session, user_id: int, current: str, new: str) -> None:
     db.commit()
 
 
-def issue_api_token(db: Session, user_id: int, label: str = "") -> str:
+def issue_api_token(db: Session, user_id: int, label: str, who: Principal | None) -> str:
     """A new bearer token; only its hash is kept, so this is the only time it is shown."""
     if db.get(User, user_id) is None:
         raise NotFound("用户不存在")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    db.add(
-        ApiToken(token_hash=_digest(token), prefix=token[:10], user_id=user_id, label=label[:100])
-    )
+    row = ApiToken(token_hash=_digest(token), prefix=token[:10], user_id=user_id, label=label[:100])
+    db.add(row)
+    record_change(db, actor_name(who), "token.issue", row)
     db.commit()
     return token
 
@@ -182,12 +189,13 @@ def principal_from_token(db: Session, token: str) -> Principal | None:
     return _principal(user)
 
 
-def revoke_api_token(db: Session, token_id: int) -> None:
+def revoke_api_token(db: Session, token_id: int, who: Principal | None) -> None:
     row = db.get(ApiToken, token_id)
     if row is None:
         raise NotFound("令牌不存在")
     if row.revoked_at is None:
         row.revoked_at = utcnow()
+        record_change(db, actor_name(who), "token.revoke", row)
     db.commit()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from zhifa.core.audit import record_change
 from zhifa.core.calendar import WorkingCalendar
 from zhifa.core.calendar_schedule import YearSchedule, schedule_from_dict, schedule_to_dict
 from zhifa.core.models import HolidaySchedule
@@ -18,7 +19,7 @@ def store_schedule(db: Session, schedule: YearSchedule, loaded_by: str) -> Holid
         loaded_by=loaded_by,
     )
     db.add(row)
-    db.flush()
+    record_change(db, loaded_by, "calendar.load", row)
     return row
 
 

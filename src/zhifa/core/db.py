@@ -60,16 +60,20 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, write_transactions: bool = True) -> Engine:
+    """An engine for ``url``. On SQLite every transaction of the app begins IMMEDIATE:
+    almost every request writes (at least its access-log and ledger entries), and a
+    read transaction that later writes fails at once in WAL mode if another writer
+    committed in between. ``write_transactions=False`` is for read-only inspection."""
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
-        # pysqlite's own transaction handling defers BEGIN; take control so that
-        # BEGIN IMMEDIATE can serialise writers (see begin_write).
-        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
+        # pysqlite's own transaction handling defers BEGIN; take control of it.
+        begin = "BEGIN IMMEDIATE" if write_transactions else "BEGIN"
+        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql(begin))
 
         @event.listens_for(engine, "connect")
         def _no_autobegin(dbapi_connection: Any, _record: Any) -> None:

@@ -194,7 +194,7 @@ async def user_new_submit(
 ) -> Response:
     values = _user_form_values(await request.form())
     try:
-        accounts.create_user(db, parse(accounts.UserIn, values))
+        accounts.create_user(db, parse(accounts.UserIn, values), who)
         db.commit()
     except DomainError as exc:
         db.rollback()
@@ -248,9 +248,9 @@ async def user_edit_submit(
     user = accounts.get_user(db, user_id)
     try:
         data = parse(accounts.UserUpdate, values)
-        accounts.update_user(db, user_id, data, who.user_id)
+        accounts.update_user(db, user_id, data, who)
         if values["password"]:
-            accounts.reset_password(db, user_id, values["password"])
+            accounts.reset_password(db, user_id, values["password"], who)
         db.commit()
     except DomainError as exc:
         db.rollback()
@@ -270,7 +270,7 @@ async def user_edit_submit(
 def user_unlock(
     user_id: int, db: Db, who: Annotated[Principal, Depends(require(Permission.user_admin))]
 ) -> Response:
-    accounts.unlock(db, user_id)
+    accounts.unlock(db, user_id, who)
     db.commit()
     return RedirectResponse(f"/app/admin/users/{user_id}?done=unlocked", status_code=303)
 
@@ -280,7 +280,7 @@ def token_revoke_page(
     token_id: int, db: Db, who: Annotated[Principal, Depends(require(Permission.token_admin))]
 ) -> Response:
     token = db.get(ApiToken, token_id)
-    revoke_api_token(db, token_id)
+    revoke_api_token(db, token_id, who)
     target = f"/app/admin/users/{token.user_id}" if token else "/app/admin/users"
     return RedirectResponse(f"{target}?done=revoked", status_code=303)
 
@@ -306,7 +306,7 @@ async def unit_create_page(
         "parent_id": form.get("parent_id") or None,
     }
     try:
-        accounts.create_unit(db, parse(accounts.UnitIn, values))
+        accounts.create_unit(db, parse(accounts.UnitIn, values), who)
         db.commit()
     except DomainError as exc:
         db.rollback()
@@ -396,7 +396,7 @@ def api_user_create(
     db: Db,
     who: Annotated[Principal, Depends(require(Permission.user_admin))],
 ) -> UserOut:
-    user = accounts.create_user(db, data)
+    user = accounts.create_user(db, data, who)
     db.commit()
     return UserOut.of(user)
 
@@ -408,7 +408,7 @@ def api_user_update(
     db: Db,
     who: Annotated[Principal, Depends(require(Permission.user_admin))],
 ) -> UserOut:
-    user = accounts.update_user(db, user_id, data, who.user_id)
+    user = accounts.update_user(db, user_id, data, who)
     db.commit()
     return UserOut.of(user)
 
@@ -426,7 +426,7 @@ def api_unit_create(
     db: Db,
     who: Annotated[Principal, Depends(require(Permission.unit_admin))],
 ) -> UnitOut:
-    unit = accounts.create_unit(db, data)
+    unit = accounts.create_unit(db, data, who)
     db.commit()
     return UnitOut.of(unit)
 
@@ -454,12 +454,12 @@ def api_tokens(
 def api_token_create(
     data: TokenIn, db: Db, who: Annotated[Principal, Depends(require(Permission.token_admin))]
 ) -> dict[str, str]:
-    return {"token": issue_api_token(db, data.user_id, data.label)}
+    return {"token": issue_api_token(db, data.user_id, data.label, who)}
 
 
 @api.delete("/tokens/{token_id}", status_code=204, summary="吊销 API 令牌")
 def api_token_revoke(
     token_id: int, db: Db, who: Annotated[Principal, Depends(require(Permission.token_admin))]
 ) -> Response:
-    revoke_api_token(db, token_id)
+    revoke_api_token(db, token_id, who)
     return Response(status_code=204)

@@ -12,6 +12,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, MetaData
 
 from zhifa.core.db import Base
+from zhifa.ledger import metadata as ledger_metadata
 
 # Modules whose import registers tables on the metadata.
 MODEL_MODULES = (
@@ -24,7 +25,7 @@ MODEL_MODULES = (
 def all_metadata() -> list[MetaData]:
     for name in MODEL_MODULES:
         import_module(name)
-    return [Base.metadata]
+    return [Base.metadata, ledger_metadata]
 
 
 def alembic_config() -> Config:

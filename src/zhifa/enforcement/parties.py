@@ -8,11 +8,14 @@ from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import Select, String, and_, cast, func, or_, select
 from sqlalchemy.orm import Session
 
+from zhifa.core.audit import record_change, track
+from zhifa.core.auth import Principal, actor_name
 from zhifa.core.errors import Conflict, DomainError, NotFound
 from zhifa.enforcement.identifiers import validate_id_number, validate_phone, validate_uscc
 from zhifa.enforcement.models import RISK_FLAGS, Party, PartyKind, PartyVersion
 
 PAGE_SIZE = 20
+track(Party, PartyVersion)
 
 
 class PartyDetails(BaseModel):
@@ -112,9 +115,10 @@ def _fit_kind(kind: PartyKind, details: PartyDetails) -> None:
             raise DomainError("个人不填写统一社会信用代码", "uscc")
 
 
-def register_party(db: Session, data: PartyIn, actor_id: int | None) -> PartyView:
+def register_party(db: Session, data: PartyIn, who: Principal | None) -> PartyView:
     _fit_kind(data.kind, data)
     _check_unique(db, data.kind, data, None)
+    actor_id = who.user_id if who else None
     party = Party(kind=data.kind, current_version=1, created_by=actor_id)
     db.add(party)
     db.flush()
@@ -126,12 +130,12 @@ def register_party(db: Session, data: PartyIn, actor_id: int | None) -> PartyVie
         **data.model_dump(exclude={"kind"}),
     )
     db.add(version)
-    db.flush()
+    record_change(db, actor_name(who), "party.register", party, version)
     return PartyView(party, version)
 
 
 def revise_party(
-    db: Session, party_id: int, data: PartyRevision, actor_id: int | None
+    db: Session, party_id: int, data: PartyRevision, who: Principal | None
 ) -> PartyView:
     view = get_party(db, party_id)
     _fit_kind(view.party.kind, data)
@@ -141,11 +145,15 @@ def revise_party(
         raise DomainError("内容没有变化，无需保存新版本", "reason")
     number = view.party.current_version + 1
     version = PartyVersion(
-        party_id=party_id, version=number, reason=data.reason, created_by=actor_id, **fields
+        party_id=party_id,
+        version=number,
+        reason=data.reason,
+        created_by=who.user_id if who else None,
+        **fields,
     )
     db.add(version)
     view.party.current_version = number
-    db.flush()
+    record_change(db, actor_name(who), "party.revise", version, view.party)
     return PartyView(view.party, version)
 
 

@@ -92,7 +92,7 @@ def party_new_page(request: Request, who: Writer) -> Response:
 async def party_new_submit(request: Request, db: Db, who: Writer) -> Response:
     values = _form_values(await request.form())
     try:
-        view = parties.register_party(db, parse(parties.PartyIn, values), who.user_id)
+        view = parties.register_party(db, parse(parties.PartyIn, values), who)
         db.commit()
     except DomainError as exc:
         db.rollback()
@@ -139,7 +139,7 @@ async def party_edit_submit(request: Request, party_id: int, db: Db, who: Writer
     values = _form_values(await request.form())
     values["kind"] = view.party.kind
     try:
-        parties.revise_party(db, party_id, parse(parties.PartyRevision, values), who.user_id)
+        parties.revise_party(db, party_id, parse(parties.PartyRevision, values), who)
         db.commit()
     except DomainError as exc:
         db.rollback()
@@ -216,7 +216,7 @@ def api_party_list(
 
 @api.post("", status_code=201, summary="登记行政相对人")
 def api_party_create(data: parties.PartyIn, db: Db, who: Writer) -> PartyOut:
-    view = parties.register_party(db, data, who.user_id)
+    view = parties.register_party(db, data, who)
     db.commit()
     return PartyOut.of(view, full=True)
 
@@ -230,6 +230,6 @@ def api_party_get(party_id: int, db: Db, who: Reader) -> PartyOut:
 
 @api.put("/{party_id}", summary="修改行政相对人（生成新版本）")
 def api_party_revise(party_id: int, data: parties.PartyRevision, db: Db, who: Writer) -> PartyOut:
-    view = parties.revise_party(db, party_id, data, who.user_id)
+    view = parties.revise_party(db, party_id, data, who)
     db.commit()
     return PartyOut.of(view, full=True)
