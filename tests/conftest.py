@@ -34,6 +34,7 @@ from fastapi.testclient import TestClient  # noqa: E402
 
 from zhifa.core import schema  # noqa: E402
 from zhifa.core.db import make_engine, make_session_factory  # noqa: E402
+from zhifa.core.keys import ensure_ledger_signer  # noqa: E402
 from zhifa.core.settings import Settings, load_settings  # noqa: E402
 from zhifa.seed import seed_demo  # noqa: E402
 from zhifa.web.app import create_app  # noqa: E402
@@ -44,6 +45,7 @@ DEMO_PASSWORD = "Zhifa@2026"
 def _prepare(data_dir: Path, database_url: str | None = None) -> Settings:
     settings = load_settings(data_dir, database_url=database_url, secret_key="t" * 40)
     data_dir.mkdir(parents=True, exist_ok=True)
+    ensure_ledger_signer(settings)
     engine = make_engine(settings.resolved_database_url)
     schema.upgrade(engine)
     session = make_session_factory(engine)()
@@ -78,7 +80,9 @@ def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Setting
         return
     port = request.getfixturevalue("postgres_port")
     url = create_database(port, template=request.getfixturevalue("seeded_postgres_template"))
-    yield load_settings(tmp_path / "data", database_url=url, secret_key="t" * 40)
+    settings = load_settings(tmp_path / "data", database_url=url, secret_key="t" * 40)
+    ensure_ledger_signer(settings)
+    yield settings
     drop_database(port, url)
 
 

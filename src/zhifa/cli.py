@@ -18,6 +18,7 @@ from zhifa.core.calendar_schedule import parse_schedule_file
 from zhifa.core.calendar_store import store_schedule, working_calendar
 from zhifa.core.db import make_engine, make_session_factory, transaction
 from zhifa.core.errors import DomainError
+from zhifa.core.keys import ensure_ledger_signer, ledger_key_path, load_ledger_signer
 from zhifa.core.settings import Settings, SettingsError, load_settings
 
 app = typer.Typer(help="zhifa 执法全过程记录与公示平台", no_args_is_help=True)
@@ -62,6 +63,9 @@ def _init(settings: Settings) -> None:
         secret.write_text(secrets.token_urlsafe(48))
         secret.chmod(0o600)
         console.print(f"已生成会话密钥 {secret}")
+    _, made = ensure_ledger_signer(settings)
+    if made:
+        console.print(f"已生成账本签名密钥 {ledger_key_path(settings)}")
     if settings.resolved_blob_url.startswith("file://"):
         Path(settings.resolved_blob_url.removeprefix("file://")).mkdir(exist_ok=True)
     engine = make_engine(settings.resolved_database_url)
@@ -148,6 +152,7 @@ def serve(
     engine.dispose()
     try:
         settings.resolved_secret_key()
+        load_ledger_signer(settings)
     except SettingsError as exc:
         raise _fail(str(exc)) from exc
     console.print(f"公众门户：http://{host}:{port}/")
@@ -168,6 +173,27 @@ def demo(
     seed_demo(settings.data_dir)
     _print_demo_logins()
     serve(settings.data_dir, host, port)
+
+
+@app.command()
+def checkpoint(data_dir: DataDir = None) -> None:
+    """立即签发账本检查点（账本自上次检查点以来有增长时）。"""
+    from zhifa.core.checkpoints import checkpoint_if_grown
+
+    settings = _settings(data_dir)
+    try:
+        signer = load_ledger_signer(settings)
+    except SettingsError as exc:
+        raise _fail(str(exc)) from exc
+    session = _session(settings)
+    try:
+        stored = checkpoint_if_grown(session, signer, settings.log_origin)
+    finally:
+        session.close()
+    if stored is None:
+        console.print("账本自上次检查点以来没有新条目，无需签发。")
+        return
+    typer.echo(stored.signed_note, nl=False)
 
 
 # ---- calendar ----------------------------------------------------------------------------

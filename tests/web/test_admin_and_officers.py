@@ -22,6 +22,11 @@ PUBLIC_ROUTES = {
     ("GET", "/api/openapi.json"),
     ("GET", "/api/docs"),
     ("GET", "/api/docs/oauth2-redirect"),
+    ("GET", "/log/checkpoint"),
+    ("GET", "/log/key"),
+    ("GET", "/log/entries"),
+    ("GET", "/log/proof/inclusion"),
+    ("GET", "/log/proof/consistency"),
 }
 
 

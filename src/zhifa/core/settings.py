@@ -35,6 +35,7 @@ class Settings(BaseSettings):
     login_max_failures: int = Field(default=5, ge=1, le=100)
     login_lock_minutes: int = Field(default=15, ge=1, le=1440)
     secure_cookies: bool = False
+    checkpoint_interval_seconds: int = Field(default=60, ge=0, le=86400)  # 0: only on demand
     timezone: str = "Asia/Shanghai"
 
     @field_validator("database_url")

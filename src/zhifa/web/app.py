@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -18,9 +20,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from zhifa import __version__
 from zhifa.core import routes as core_routes
 from zhifa.core.auth import Principal
+from zhifa.core.checkpoints import CheckpointJob
 from zhifa.core.db import make_engine, make_session_factory
 from zhifa.core.errors import DomainError
 from zhifa.core.http import get_db, render, require, templates
+from zhifa.core.keys import load_ledger_signer
 from zhifa.core.permissions import Permission
 from zhifa.core.settings import Settings
 from zhifa.core.validation import describe
@@ -93,6 +97,24 @@ def _install_pages(app: FastAPI) -> None:
         return {"status": "ok", "version": __version__}
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    settings: Settings = app.state.settings
+    job = None
+    if settings.checkpoint_interval_seconds > 0:
+        job = CheckpointJob(
+            app.state.session_factory,
+            app.state.ledger_signer,
+            settings.log_origin,
+            settings.checkpoint_interval_seconds,
+        )
+        job.start()
+    yield
+    if job is not None:
+        job.stop()
+    app.state.engine.dispose()
+
+
 def create_app(settings: Settings) -> FastAPI:
     app = FastAPI(
         title="zhifa 执法全过程记录与公示平台 API",
@@ -100,11 +122,13 @@ def create_app(settings: Settings) -> FastAPI:
         docs_url="/api/docs",
         redoc_url=None,
         openapi_url="/api/openapi.json",
+        lifespan=_lifespan,
     )
     engine = make_engine(settings.resolved_database_url)
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
+    app.state.ledger_signer = load_ledger_signer(settings)
     _install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     _install_pages(app)
@@ -131,8 +155,10 @@ def _feature_routers() -> list:  # type: ignore[type-arg]
     from zhifa.catalog import routes as catalog_routes
     from zhifa.core import calendar_routes
     from zhifa.enforcement import routes as enforcement_routes
+    from zhifa.web import transparency
 
     return [
+        transparency.router,
         core_routes.pages,
         core_routes.api,
         calendar_routes.pages,
