@@ -196,6 +196,86 @@ def checkpoint(data_dir: DataDir = None) -> None:
     typer.echo(stored.signed_note, nl=False)
 
 
+@app.command()
+def verify(
+    data_dir: DataDir = None,
+    full: Annotated[bool, typer.Option("--full", help="重新计算全部文件的摘要")] = False,
+    sample: Annotated[int, typer.Option(help="非 --full 时抽查的旧文件数")] = 100,
+    remote: Annotated[
+        str | None, typer.Option("--remote", help="只通过公开接口核验运行中的实例（审计）")
+    ] = None,
+    key: Annotated[str | None, typer.Option("--key", help="--remote 时的验证公钥")] = None,
+    entries: Annotated[
+        str, typer.Option("--entries", help="--remote 时要核验包含证明的条目序号，如 0,5,9")
+    ] = "",
+    state: Annotated[
+        Path | None, typer.Option("--state", help="--remote 时保存上次所见检查点的文件")
+    ] = None,
+) -> None:
+    """核验记录未被删改：账本、检查点、记录、文件摘要、数据库回滚。全部正常时退出码为 0。"""
+    if remote is not None:
+        _verify_remote(remote, key, entries, state)
+        return
+    from rich.progress import Progress
+
+    from zhifa.core.blobstore import open_blob_store
+    from zhifa.core.schema import all_metadata
+    from zhifa.core.verification import verify_instance
+
+    settings = _settings(data_dir)
+    all_metadata()  # every recorded table is known before rows are checked
+    try:
+        verifier = load_ledger_signer(settings).verifier()
+        store = open_blob_store(settings)
+    except (SettingsError, DomainError) as exc:
+        raise _fail(str(exc), 2) from exc
+    session = _session(settings)
+    try:
+        with Progress(console=console, transient=True) as bar:
+            task = bar.add_task("核验中…", total=None)
+
+            def progress(phase: str, done: int, total: int) -> None:
+                bar.update(task, description=f"核验{phase}", completed=done, total=total or None)
+
+            report = verify_instance(
+                settings, session, store, verifier, full=full, sample=sample, progress=progress
+            )
+    finally:
+        session.close()
+    console.print(
+        f"账本条目 {report.entries}，检查点 {report.checkpoints}，核验文件 {report.blobs_checked}"
+    )
+    for problem in report.problems:
+        console.print(f"[red]✗ {problem}[/red]", highlight=False)
+    if report.problems:
+        raise _fail(f"发现 {len(report.problems)} 个问题")
+    console.print("[green]✓ 全部核验通过[/green]")
+
+
+def _verify_remote(url: str, key: str | None, entries: str, state: Path | None) -> None:
+    from zhifa.core.remote_audit import AuditError, audit_remote
+
+    if not key:
+        raise _fail("--remote 需要 --key（实例 /log/key 公布的验证公钥，应经可信渠道获得）", 2)
+    try:
+        indexes = [int(part) for part in entries.split(",") if part.strip()]
+    except ValueError as exc:
+        raise _fail(f"--entries 应为逗号分隔的条目序号：{entries}", 2) from exc
+    state_file = state or Path.home() / ".zhifa-audit" / (
+        "".join(c if c.isalnum() else "_" for c in url) + ".checkpoint"
+    )
+    try:
+        report = audit_remote(url, key, state_file, indexes)
+    except AuditError as exc:
+        raise _fail(str(exc), 2) from exc
+    for note in report.notes:
+        console.print(f"✓ {note}", highlight=False)
+    for problem in report.problems:
+        console.print(f"[red]✗ {problem}[/red]", highlight=False)
+    if report.problems:
+        raise _fail(f"发现 {len(report.problems)} 个问题")
+
+
 # ---- calendar ----------------------------------------------------------------------------
 
 

@@ -20,6 +20,7 @@ from zhifa.core.models import (
     ApiToken,
     HolidaySchedule,
     LoginEvent,
+    StoredBlob,
     Unit,
     User,
 )
@@ -42,7 +43,7 @@ def track(*models: type[Base]) -> None:
         _TRACKED[model.__tablename__] = model
 
 
-track(Unit, User, ApiToken, LoginEvent, AccessLog, HolidaySchedule)
+track(Unit, User, ApiToken, LoginEvent, AccessLog, HolidaySchedule, StoredBlob)
 
 
 def _plain(value: Any) -> Any:

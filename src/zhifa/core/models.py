@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from zhifa.core.db import Base, enum_type, utcnow
@@ -136,3 +136,14 @@ class HolidaySchedule(Base):
     content: Mapped[dict[str, object]] = mapped_column(JSON)
     loaded_at: Mapped[datetime] = mapped_column(default=utcnow)
     loaded_by: Mapped[str] = mapped_column(String(50), default="")
+
+
+class StoredBlob(Base):
+    """A file put into the write-once blob store (content-addressed by its digest)."""
+
+    __tablename__ = "stored_blob"
+
+    digest: Mapped[str] = mapped_column(String(80), primary_key=True)
+    size: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    created_by: Mapped[str] = mapped_column(String(50), default="")

@@ -11,7 +11,7 @@ import os
 import tomllib
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -35,6 +35,8 @@ class Settings(BaseSettings):
     login_max_failures: int = Field(default=5, ge=1, le=100)
     login_lock_minutes: int = Field(default=15, ge=1, le=1440)
     secure_cookies: bool = False
+    blob_digest: Literal["sha256", "sm3"] = "sha256"
+    blob_max_bytes: int = Field(default=16 * 1024**3, ge=1)
     checkpoint_interval_seconds: int = Field(default=60, ge=0, le=86400)  # 0: only on demand
     timezone: str = "Asia/Shanghai"
 
