@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import event, func, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from zhifa.core.db import transaction
+from zhifa.core.db import make_engine, make_session_factory, transaction
 from zhifa.ledger import (
     MemoryNodeStore,
     SqlNodeStore,
@@ -216,3 +216,28 @@ def test_head_is_read_once_per_transaction(factory: sessionmaker[Session]) -> No
     # the head (plus its frontier nodes) is read once, then kept for the transaction
     assert len(reads) <= 3, reads
     assert sum("INSERT INTO ledger_entry" in q for q in statements) == 50
+
+
+def test_sqlite_read_then_write_needs_begin_immediate(sqlite_url: str) -> None:
+    """Documents the caller's duty on SQLite: a transaction that began DEFERRED and read
+    first cannot take the write lock after another commit ("database is locked", nothing
+    written). The project's engine begins IMMEDIATE, which avoids it."""
+    deferred = make_session_factory(make_engine(sqlite_url, write_transactions=False))
+    immediate = make_session_factory(make_engine(sqlite_url))
+    with transaction(immediate) as s:
+        _record(s, 1)
+    reader = deferred()
+    try:
+        assert log_size(reader) == 1  # deferred BEGIN: this read pins a snapshot
+        with transaction(immediate) as other:
+            _record(other, 1, start=1)
+        with pytest.raises(OperationalError, match="locked"):
+            _record(reader, 1, start=2)
+    finally:
+        reader.rollback()
+        reader.close()
+    with transaction(immediate) as s:
+        assert log_size(s) == 2  # BEGIN IMMEDIATE: reading first is fine
+        _record(s, 1, start=2)
+    with deferred() as s:
+        assert log_size(s) == 3

@@ -1,6 +1,22 @@
 """The tamper-evident, append-only log (RFC 9162 Merkle tree, C2SP signed checkpoints).
 
 Imports nothing else of zhifa, so it can be published on its own.
+
+Use:
+- `record(session, kind=..., subject=..., actor=..., payload=...)` in the same transaction
+  as the change it records; the entry commits or rolls back with it.
+- `sign_checkpoint(session, signer)` now and then (it refuses a tree that does not extend
+  the last checkpoint); `verify_log(session, verifiers)` for `zhifa verify`.
+- Proofs: `inclusion_proof(SqlNodeStore(session), index, size)` and friends.
+
+Locking: the first `record()` (or `lock()`) of a transaction takes the appenders' lock,
+held until commit. On SQLite it is the database write lock; a transaction that reads
+before its first write must begin with BEGIN IMMEDIATE (zhifa's engine does), or a
+concurrent commit makes its first write fail with "database is locked": WAL mode cannot
+upgrade a stale read snapshot. Nothing is written then; the caller may retry.
+On PostgreSQL it is an advisory lock plus a row lock on ledger_head.
+
+Tables live on `zhifa.ledger.models.metadata`; `ledger_head` creates its own row.
 """
 
 from zhifa.ledger.checkpoint import (

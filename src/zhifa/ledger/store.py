@@ -92,6 +92,13 @@ class MemoryNodeStore(NodeStore):
             (lv, self._levels[lv][idx]) for lv, idx in frontier_coords(len(self._levels[0]))
         ]
 
+    def levels(self) -> int:
+        return len(self._levels)
+
+    def level(self, level: int) -> Sequence[bytes]:
+        """Every stored hash of one level, in index order (read-only view for bulk export)."""
+        return tuple(self._levels[level])
+
     def get_nodes(self, coords: Sequence[Coord]) -> dict[Coord, bytes]:
         out: dict[Coord, bytes] = {}
         for level, idx in coords:
