@@ -29,7 +29,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(calendar_app, name="calendar")
 app.add_typer(user_app, name="user")
 
-console = Console()
+console = Console(soft_wrap=True)  # long findings stay on one line in logs
 DataDir = Annotated[
     Path | None,
     typer.Option("--data-dir", envvar="ZHIFA_DATA_DIR", help="数据目录（默认 ./zhifa-data）"),

@@ -30,7 +30,8 @@ from zhifa.ledger import (
     open_checkpoint,
     verify_consistency,
 )
-from zhifa.ledger.verify import verify_log
+from zhifa.ledger.verify import Finding, verify_log
+from zhifa.ledger.verify import Problem as LedgerProblem
 
 Progress = Callable[[str, int, int], None]  # phase, done, total
 
@@ -62,18 +63,38 @@ def _save_state(settings: Settings, state: dict[str, str]) -> None:
     tmp.replace(path)
 
 
+def _where(finding: Finding) -> tuple[str, str]:
+    if finding.checkpoint_id is not None:
+        return "检查点", f"检查点 #{finding.checkpoint_id}"
+    if finding.index is not None and finding.level is not None:
+        return "账本", f"节点 (层 {finding.level}, 序号 {finding.index})"
+    if finding.index is not None:
+        return "账本", f"条目 {finding.index}"
+    return "账本", "账本"
+
+
 def _ledger_problems(db: Session, verifier: Verifier) -> list[Problem]:
-    problems = []
-    for finding in verify_log(db, [verifier]):
-        where = "账本"
-        if finding.checkpoint_id is not None:
-            where = f"检查点 #{finding.checkpoint_id}"
-        elif finding.index is not None:
-            where = f"条目 {finding.index}"
-            if finding.level is not None:
-                where = f"节点 (层 {finding.level}, 序号 {finding.index})"
-        area = "检查点" if finding.checkpoint_id is not None else "账本"
+    findings = verify_log(db, [verifier])
+    # After a missing entry every later subtree hash differs too: say so once.
+    gaps = [f.index for f in findings if f.problem is LedgerProblem.GAP and f.index is not None]
+    first_gap = min(gaps) if gaps else None
+    problems, hidden = [], 0
+    for finding in findings:
+        if (
+            first_gap is not None
+            and finding.problem is LedgerProblem.NODE_MISMATCH
+            and finding.index is not None
+            and finding.level is not None
+            and (finding.index + 1) << finding.level > first_gap
+        ):
+            hidden += 1
+            continue
+        area, where = _where(finding)
         problems.append(Problem(area, where, f"{finding.problem}: {finding.message}"))
+    if hidden:
+        problems.append(
+            Problem("账本", f"条目 {first_gap} 之后", f"其后 {hidden} 个子树哈希随之不符（略）")
+        )
     return problems
 
 
