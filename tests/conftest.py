@@ -137,3 +137,56 @@ def db(settings: Settings) -> Iterator[Session]:
     yield session
     session.close()
     engine.dispose()
+
+
+# ---- a real server process ---------------------------------------------------------------
+
+import os  # noqa: E402
+import socket  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+import urllib.request  # noqa: E402
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def live_server(sqlite_settings: Settings) -> Iterator[str]:
+    """`zhifa serve` as its own process on a free loopback port."""
+    port = _free_port()
+    env = {**os.environ, "ZHIFA_SECRET_KEY": "b" * 40}
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "zhifa.cli",
+            "serve",
+            "--data-dir",
+            str(sqlite_settings.data_dir),
+            "--port",
+            str(port),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/healthz", timeout=1):
+                    break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise RuntimeError("zhifa serve did not start") from None
+                time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
