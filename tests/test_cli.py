@@ -125,3 +125,36 @@ def test_toml_file_and_environment(tmp_path: Path, monkeypatch) -> None:  # type
         assert "UNKNOWN_KEY" in str(exc)
     else:
         raise AssertionError("an unknown setting must be refused")
+
+
+def test_init_with_sm3_digest(tmp_path: Path) -> None:
+    import io
+
+    from zhifa.core.blobstore import open_blob_store, store_blob
+    from zhifa.core.errors import DomainError
+    from zhifa.core.models import StoredBlob
+    from zhifa.core.settings import load_settings
+
+    data = tmp_path / "data"
+    result = runner.invoke(app, ["init", "--digest", "sm3", "--data-dir", str(data)])
+    assert result.exit_code == 0, result.output
+    settings = load_settings(data)
+    assert settings.blob_digest == "sm3"
+    again = runner.invoke(app, ["init", "--digest", "sha256", "--data-dir", str(data)])
+    assert again.exit_code == 2 and "不能改为 sha256" in again.output
+    engine = make_engine(settings.resolved_database_url)
+    with make_session_factory(engine)() as db:
+        row = store_blob(db, open_blob_store(settings), io.BytesIO(b"abc"), None, 100)
+        db.commit()
+        assert row.digest.startswith("sm3:66c7f0f462eeedd9d1f2d46bdc10e4e2")  # GB/T 32905 "abc"
+        try:
+            store_blob(db, open_blob_store(settings), io.BytesIO(b"x" * 101), None, 100)
+        except DomainError as exc:
+            assert "文件过大" in exc.message
+        else:
+            raise AssertionError("an oversized file must be refused")
+        db.rollback()
+        assert db.scalar(select(func.count()).select_from(StoredBlob)) == 1
+    engine.dispose()
+    verified = runner.invoke(app, ["verify", "--full", "--data-dir", str(data)])
+    assert verified.exit_code == 0, verified.output

@@ -75,11 +75,37 @@ def _init(settings: Settings) -> None:
 
 
 @app.command()
-def init(data_dir: DataDir = None) -> None:
+def init(
+    data_dir: DataDir = None,
+    digest: Annotated[
+        str | None,
+        typer.Option("--digest", help="新数据目录的文件摘要算法：sha256（默认）或 sm3（国密）"),
+    ] = None,
+) -> None:
     """新建数据目录：密钥、文件存储与数据库结构（可重复执行）。"""
     settings = _settings(data_dir)
+    if digest is not None:
+        settings = _choose_digest(settings, digest)
     _init(settings)
     console.print(f"数据目录就绪：{settings.data_dir.resolve()}")
+
+
+def _choose_digest(settings: Settings, digest: str) -> Settings:
+    """The digest algorithm is fixed when the data directory is made: it names every blob."""
+    if digest not in ("sha256", "sm3"):
+        raise _fail(f"--digest 只能是 sha256 或 sm3，而不是 {digest}", 2)
+    config = settings.data_dir / "zhifa.toml"
+    if settings.blob_digest == digest:
+        return settings
+    if (settings.data_dir / "blobs").exists() or config.exists():
+        raise _fail(
+            f"数据目录已在使用 {settings.blob_digest}，不能改为 {digest}（已存文件以其摘要命名）",
+            2,
+        )
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    config.write_text(f'blob_digest = "{digest}"\n', encoding="utf-8")
+    console.print(f"文件摘要算法：{digest}（已写入 {config}）")
+    return _settings(settings.data_dir)
 
 
 @db_app.command("upgrade")
