@@ -170,6 +170,10 @@ def test_officers_and_certificates(client: TestClient, db: Session) -> None:
         select(CertificateVersion).where(CertificateVersion.certificate_id == cert["id"])
     ).all()
     assert [v.version for v in versions] == [1, 2]  # the old term is kept
+    found = client.get("/api/v1/officers", params={"q": cert["number"]}).json()
+    assert [o["user_id"] for o in found] == [expired_officer["user_id"]]
+    page = client.get("/app/officers", params={"q": expired_officer["full_name"]})
+    assert "共 1 名执法人员" in page.text
     detail = client.get(f"/app/officers/{expired_officer['user_id']}")
     assert "换发新证" in detail.text and "第 2 版" in detail.text
 

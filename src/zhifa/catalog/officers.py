@@ -81,7 +81,9 @@ def _current_certificates(db: Session) -> list[CertificateView]:
     return [CertificateView(c, v) for c, v in db.execute(query.order_by(Certificate.id))]
 
 
-def list_officers(db: Session) -> list[OfficerView]:
+def list_officers(db: Session, text: str = "") -> list[OfficerView]:
+    """Officers with their current certificates; ``text`` matches a name, username or
+    certificate number."""
     officers = db.scalars(
         select(User)
         .join(UserRole, UserRole.user_id == User.id)
@@ -91,7 +93,16 @@ def list_officers(db: Session) -> list[OfficerView]:
     by_officer: dict[int, list[CertificateView]] = {}
     for view in _current_certificates(db):
         by_officer.setdefault(view.certificate.officer_id, []).append(view)
-    return [OfficerView(user, by_officer.get(user.id, [])) for user in officers]
+    views = [OfficerView(user, by_officer.get(user.id, [])) for user in officers]
+    needle = text.strip()
+    if needle:
+        views = [v for v in views if _matches(v, needle)]
+    return views
+
+
+def _matches(view: OfficerView, needle: str) -> bool:
+    numbers = [c.current.number for c in view.certificates]
+    return needle in view.user.full_name or needle in view.user.username or needle in numbers
 
 
 def get_officer(db: Session, user_id: int) -> OfficerView:

@@ -51,10 +51,10 @@ def _form_values(form: Any) -> dict[str, Any]:
 
 
 @pages.get("", response_class=HTMLResponse)
-def officer_list_page(request: Request, db: Db, who: Reader) -> Response:
-    rows = officers.list_officers(db)
-    log_access(db, who, "officer", None, "执法人员列表")
-    return render(request, "officer_list.html", rows=rows, **_context())
+def officer_list_page(request: Request, db: Db, who: Reader, q: str = "") -> Response:
+    rows = officers.list_officers(db, q)
+    log_access(db, who, "officer", None, f"执法人员列表 q={q[:50]}")
+    return render(request, "officer_list.html", rows=rows, q=q, **_context())
 
 
 @pages.get("/{user_id}", response_class=HTMLResponse)
@@ -191,9 +191,9 @@ class OfficerOut(BaseModel):
 
 
 @api.get("/officers", summary="执法人员及其执法证")
-def api_officers(db: Db, who: Reader) -> list[OfficerOut]:
-    rows = officers.list_officers(db)
-    log_access(db, who, "officer", None, "执法人员列表", via="api")
+def api_officers(db: Db, who: Reader, q: str = "") -> list[OfficerOut]:
+    rows = officers.list_officers(db, q)
+    log_access(db, who, "officer", None, f"执法人员列表 q={q[:50]}", via="api")
     return [OfficerOut.of(o) for o in rows]
 
 
