@@ -7,6 +7,7 @@ Each figure is printed beside a baseline measured in the same run, and beside it
 from __future__ import annotations
 
 import argparse
+import gc
 import hashlib
 import random
 import sqlite3
@@ -158,7 +159,9 @@ def _ms(fn: Callable[..., object], *args: object) -> float:
 def _proof_times(
     make_store: Callable[[], NodeStore], n: int, rounds: int, rng: random.Random
 ) -> list[tuple[str, float, float]]:
-    """(what, median ms, worst ms) of inclusion proofs, consistency proofs and roots."""
+    """(what, median ms, 99th percentile ms) of inclusion, consistency proofs and roots."""
+    for _ in range(20):  # warm up: connection, page cache, compiled SQL
+        inclusion_proof(make_store(), 0, n)
     inc, con, roots = [], [], []
     for _ in range(rounds):
         store = make_store()
@@ -167,7 +170,10 @@ def _proof_times(
         con.append(_ms(consistency_proof, store, rng.randint(1, size), size))
         roots.append(_ms(root_hash, store, size))
     named = (("inclusion proof", inc), ("consistency proof", con), ("root", roots))
-    return [(what, statistics.median(times), max(times)) for what, times in named]
+    return [
+        (what, statistics.median(times), statistics.quantiles(times, n=100)[98])
+        for what, times in named
+    ]
 
 
 # ---- 4. recomputation
@@ -177,6 +183,17 @@ def raw_hashing(leaves: list[bytes]) -> None:
     sha256 = hashlib.sha256
     for leaf in leaves:
         sha256(leaf).digest()
+
+
+def read_and_hash(path: Path) -> int:
+    """The I/O floor of a verification: read every leaf from SQLite and hash it."""
+    conn = sqlite3.connect(path)
+    sha256, count = hashlib.sha256, 0
+    for (leaf,) in conn.execute('SELECT leaf FROM ledger_entry ORDER BY "index"'):
+        sha256(leaf).digest()
+        count += 1
+    conn.close()
+    return count
 
 
 def recompute(leaves: list[bytes]) -> bytes:
@@ -219,6 +236,10 @@ def main() -> None:
         load_s = _timed(lambda: build_sqlite_log(db, leaves, memory))
         print(f"  in memory {build_s:.1f} s, SQLite bulk load {load_s:.1f} s")
 
+        # Millions of live test objects would make the collector's full passes show up as
+        # proof latency; a server does not hold the whole log in Python objects.
+        gc.collect()
+        gc.freeze()
         print("timing proofs ...")
         raw_s = min(_timed(lambda: raw_hashing(leaves)) for _ in range(2))
         full_s = min(_timed(lambda: recompute(leaves)) for _ in range(2))
@@ -228,11 +249,11 @@ def main() -> None:
             sql = _proof_times(lambda: SqlNodeStore(session), n, 500, rng)
             assert root_hash(SqlNodeStore(session), n) == root_hash(memory, n)
         for label, times in (("in-memory store", mem), ("SQLite store", sql)):
-            for what, median, worst in times:
+            for what, median, p99 in times:
                 lines.append(
                     (
                         f"{what}, {n:,} entries, {label}",
-                        f"{median:.3f} ms (max {worst:.2f})",
+                        f"{median:.3f} ms (p99 {p99:.2f})",
                         f"rehash all leaves {full_s * 1000:,.0f} ms "
                         f"({full_s * 1000 / median:,.0f}x faster)",
                         "< 5 ms",
@@ -254,12 +275,21 @@ def main() -> None:
                 lambda: findings.extend(verify_log(session, [generate_signer("b").verifier()]))
             )
             assert findings == [], findings[:3]
+        floor_s = _timed(lambda: read_and_hash(db))
         lines.append(
             (
                 f"verify_log, {n:,} entries, SQLite",
                 f"{verify_s:.2f} s",
-                f"SHA-256 of the leaf bytes {raw_s:.2f} s ({verify_s / raw_s:.2f}x)",
-                "reads, parses and checks every row and node",
+                f"SHA-256 of the leaf bytes {raw_s:.2f} s ({verify_s / raw_s:.1f}x)",
+                "(checks every row, node, checkpoint)",
+            )
+        )
+        lines.append(
+            (
+                "",
+                "",
+                f"read + hash leaves, raw sqlite3 {floor_s:.2f} s ({verify_s / floor_s:.1f}x)",
+                "",
             )
         )
         engine.dispose()

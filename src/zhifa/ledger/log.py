@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, event, insert, or_, select, update
+from sqlalchemy import Connection, bindparam, event, insert, select, text, update
 from sqlalchemy.orm import Session, SessionTransaction
 
 from zhifa.ledger.merkle import Coord, leaf_hash
@@ -241,32 +241,41 @@ class SqlNodeStore(NodeStore):
         return self._size
 
     def get_nodes(self, coords: Sequence[Coord]) -> dict[Coord, bytes]:
-        leaves = [i for lv, i in coords if lv == 0]
-        inner = [(lv, i) for lv, i in coords if lv > 0]
         out: dict[Coord, bytes] = {}
+        leaves = [idx for level, idx in coords if level == 0]
         if leaves:
-            index = ledger_entry.c["index"]
-            rows = self._conn.execute(
-                select(index, ledger_entry.c.leaf_hash).where(index.in_(leaves))
-            )
+            index = self._quote("index")
+            where = f"{index} IN ({_ints(leaves)})"
+            sql = f"SELECT {index}, leaf_hash FROM ledger_entry WHERE {where}"  # noqa: S608 - ints only
+            rows = self._query(sql)
             out.update(((0, int(i)), bytes(h)) for i, h in rows)
-        if inner:
-            out.update(self._inner_nodes(inner))
+        by_level: dict[int, list[int]] = {}
+        for level, idx in coords:
+            if level > 0:
+                by_level.setdefault(level, []).append(idx)
+        if by_level:
+            # One `level = L AND idx IN (...)` per level: both databases seek the primary
+            # key (SQLite would scan the whole table for a row-value IN list).
+            where = " OR ".join(
+                f"(level = {int(lv)} AND idx IN ({_ints(ids)}))" for lv, ids in by_level.items()
+            )
+            sql = f"SELECT level, idx, hash FROM ledger_node WHERE {where}"  # noqa: S608 - ints only
+            rows = self._query(sql)
+            out.update(((int(lv), int(i)), bytes(h)) for lv, i, h in rows)
         missing = [c for c in coords if c not in out]
         if missing:
             raise MissingNode(f"stored tree lacks nodes {missing[:5]}")
         return out
 
-    def _inner_nodes(self, coords: list[Coord]) -> dict[Coord, bytes]:
-        # One condition per level, `idx IN (...)`: both databases then seek the primary
-        # key (SQLite would scan the whole table for a row-value IN list).
-        by_level: dict[int, list[int]] = {}
-        for level, idx in coords:
-            by_level.setdefault(level, []).append(idx)
-        node = ledger_node.c
-        rows = self._conn.execute(
-            select(node.level, node.idx, node.hash).where(
-                or_(*(and_(node.level == lv, node.idx.in_(ids)) for lv, ids in by_level.items()))
-            )
-        )
-        return {(int(lv), int(i)): bytes(h) for lv, i, h in rows}
+    def _query(self, sql: str) -> Any:
+        # Plain SQL text: building SQLAlchemy expressions cost more than the lookups
+        # themselves. Safe: every value in it went through int().
+        return self._conn.execute(text(sql))
+
+    def _quote(self, name: str) -> str:
+        bind = self._conn.get_bind() if isinstance(self._conn, Session) else self._conn
+        return bind.dialect.identifier_preparer.quote(name)
+
+
+def _ints(values: Sequence[int]) -> str:
+    return ",".join(str(int(v)) for v in values)
