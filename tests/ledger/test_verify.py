@@ -240,3 +240,19 @@ def test_findings_are_capped_per_kind(factory: sessionmaker[Session], signer: Si
 def test_batch_size_must_be_a_power_of_two(factory: sessionmaker[Session], signer: Signer) -> None:
     with pytest.raises(ValueError):
         _verify(factory, signer, batch_size=1000)
+
+
+def test_garbage_leaf_and_garbage_note(factory: sessionmaker[Session], signer: Signer) -> None:
+    (cp,) = _build(factory, signer, [3])
+    with transaction(factory) as s:
+        s.execute(
+            update(ledger_entry)
+            .where(_entry_col("index") == 1)
+            .values(leaf=b"not json", leaf_hash=leaf_hash(b"not json"))
+        )
+        s.execute(update(ledger_checkpoint).values(signed_note="no signatures\n"))
+    found = _where(_verify(factory, signer))
+    assert (Problem.LEAF_MALFORMED, 1, None) in found
+    assert (Problem.CHECKPOINT_MALFORMED, None, cp.id) in found
+    # the columns still say which tree was signed: the edited leaf changes its root
+    assert (Problem.CHECKPOINT_ROOT_MISMATCH, None, cp.id) in found

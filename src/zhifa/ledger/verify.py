@@ -22,7 +22,14 @@ from zhifa.ledger.checkpoint import StoredCheckpoint, list_checkpoints, parse_ch
 from zhifa.ledger.log import make_leaf
 from zhifa.ledger.merkle import Made, TreeBuilder
 from zhifa.ledger.models import ledger_entry, ledger_head, ledger_node
-from zhifa.ledger.note import InvalidNoteSignature, NoteError, UnverifiedNote, Verifier, open_note
+from zhifa.ledger.note import (
+    InvalidNoteSignature,
+    NoteError,
+    UnverifiedNote,
+    Verifier,
+    open_note,
+    parse_note,
+)
 
 _sha256 = hashlib.sha256
 
@@ -110,35 +117,31 @@ def verify_log(
 def _check_checkpoints(
     stored: list[StoredCheckpoint], verifiers: Sequence[Verifier], report: _Report
 ) -> list[_Target]:
-    targets: list[_Target] = []
-    for cp in stored:
-        target = _check_checkpoint(cp, verifiers, report)
-        if target is not None:
-            targets.append(target)
+    targets = [_check_checkpoint(cp, verifiers, report) for cp in stored]
     targets.sort(key=lambda t: (t.size, t.checkpoint_id))
     return targets
 
 
 def _check_checkpoint(
     cp: StoredCheckpoint, verifiers: Sequence[Verifier], report: _Report
-) -> _Target | None:
-    where = {"checkpoint_id": cp.id}
+) -> _Target:
+    """Check one checkpoint's note; return what the log must reproduce for it."""
+    text: str | None = None
     try:
-        note = open_note(cp.signed_note, verifiers)
+        text = open_note(cp.signed_note, verifiers).text
     except InvalidNoteSignature as exc:
-        report.add(Finding(Problem.CHECKPOINT_BAD_SIGNATURE, str(exc), **where))
-        note = None
+        report.add(Finding(Problem.CHECKPOINT_BAD_SIGNATURE, str(exc), checkpoint_id=cp.id))
     except UnverifiedNote as exc:
-        report.add(Finding(Problem.CHECKPOINT_UNTRUSTED, str(exc), **where))
-        note = None
+        report.add(Finding(Problem.CHECKPOINT_UNTRUSTED, str(exc), checkpoint_id=cp.id))
     except NoteError as exc:
-        report.add(Finding(Problem.CHECKPOINT_MALFORMED, str(exc), **where))
+        report.add(Finding(Problem.CHECKPOINT_MALFORMED, str(exc), checkpoint_id=cp.id))
         return _Target(cp.id, cp.size, cp.root_hash)
-    text = note.text if note else cp.signed_note[: cp.signed_note.rfind("\n\n") + 1]
+    if text is None:  # unverified, but still compare the log with what it claims
+        text = parse_note(cp.signed_note).text
     try:
         signed = parse_checkpoint(text)
     except NoteError as exc:
-        report.add(Finding(Problem.CHECKPOINT_MALFORMED, str(exc), **where))
+        report.add(Finding(Problem.CHECKPOINT_MALFORMED, str(exc), checkpoint_id=cp.id))
         return _Target(cp.id, cp.size, cp.root_hash)
     if (signed.size, signed.root_hash) != (cp.size, cp.root_hash):
         report.add(
@@ -146,7 +149,7 @@ def _check_checkpoint(
                 Problem.CHECKPOINT_ROW_MISMATCH,
                 f"row says size {cp.size}, signed note says size {signed.size} "
                 "(or the root differs)",
-                **where,
+                checkpoint_id=cp.id,
             )
         )
     # Compare the log with what was signed, not with editable columns.
