@@ -49,8 +49,9 @@ def _fail(message: str, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
-def _session(settings: Settings) -> Session:
-    return make_session_factory(make_engine(settings.resolved_database_url))()
+def _session(settings: Settings, *, read_only: bool = False) -> Session:
+    engine = make_engine(settings.resolved_database_url, write_transactions=not read_only)
+    return make_session_factory(engine)()
 
 
 def _init(settings: Settings) -> None:
@@ -255,7 +256,7 @@ def verify(
         store = open_blob_store(settings)
     except (SettingsError, DomainError) as exc:
         raise _fail(str(exc), 2) from exc
-    session = _session(settings)
+    session = _session(settings, read_only=True)  # no write lock for the long pass
     try:
         with Progress(console=console, transient=True) as bar:
             task = bar.add_task("核验中…", total=None)
