@@ -42,6 +42,27 @@ from zhifa.web.app import create_app  # noqa: E402
 DEMO_PASSWORD = "Zhifa@2026"
 
 
+def schedule_2027(makeup_workdays: list[str]) -> dict[str, object]:
+    """A made-up (test-only) 2027 holiday schedule that covers every statutory day."""
+    holidays = [
+        ("2027-01-01", "元旦"),
+        *[(f"2027-02-{d:02d}", "春节") for d in range(5, 13)],
+        ("2027-04-05", "清明节"),
+        ("2027-05-01", "劳动节"),
+        ("2027-05-02", "劳动节"),
+        ("2027-06-09", "端午节"),
+        ("2027-09-15", "中秋节"),
+        *[(f"2027-10-0{d}", "国庆节") for d in range(1, 8)],
+    ]
+    return {
+        "format": "zhifa-holiday-schedule/1",
+        "year": 2027,
+        "source": "测试用放假安排",
+        "holidays": [{"date": d, "name": n} for d, n in holidays],
+        "makeup_workdays": [{"date": d, "name": "春节"} for d in makeup_workdays],
+    }
+
+
 def _prepare(data_dir: Path, database_url: str | None = None) -> Settings:
     settings = load_settings(data_dir, database_url=database_url, secret_key="t" * 40)
     data_dir.mkdir(parents=True, exist_ok=True)

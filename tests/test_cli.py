@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
+from tests.conftest import schedule_2027
 from zhifa.cli import app
 from zhifa.core.db import make_engine, make_session_factory
 from zhifa.core.models import User
@@ -64,23 +65,7 @@ def test_calendar_due(tmp_path: Path) -> None:
 def test_calendar_load_makes_a_year_official(tmp_path: Path) -> None:
     data = tmp_path / "data"
     runner.invoke(app, ["init", "--data-dir", str(data)])
-    holidays = [
-        ("2027-01-01", "元旦"),
-        *[(f"2027-02-{d:02d}", "春节") for d in range(5, 13)],
-        ("2027-04-05", "清明节"),
-        ("2027-05-01", "劳动节"),
-        ("2027-05-02", "劳动节"),
-        ("2027-06-09", "端午节"),
-        ("2027-09-15", "中秋节"),
-        *[(f"2027-10-0{d}", "国庆节") for d in range(1, 8)],
-    ]
-    schedule = {
-        "format": "zhifa-holiday-schedule/1",
-        "year": 2027,
-        "source": "测试用放假安排",
-        "holidays": [{"date": d, "name": n} for d, n in holidays],
-        "makeup_workdays": [{"date": "2027-02-20", "name": "春节"}],
-    }
+    schedule = schedule_2027(["2027-02-20"])
     path = tmp_path / "2027.json"
     path.write_text(json.dumps(schedule, ensure_ascii=False), encoding="utf-8")
     before = runner.invoke(app, ["calendar", "due", "2027-02-03", "5", "--data-dir", str(data)])

@@ -6,7 +6,7 @@ import json
 
 from fastapi.testclient import TestClient
 
-from tests.conftest import csrf_of, login
+from tests.conftest import csrf_of, login, schedule_2027
 
 
 def test_due_date_page_and_api(client: TestClient) -> None:
@@ -45,23 +45,7 @@ def test_admin_loads_schedule_and_bad_file_is_explained(client: TestClient) -> N
     )
     assert broken.status_code == 400, broken.text
     assert "不是有效的 UTF-8 JSON" in broken.text, broken.text[broken.text.find("<main>") :][:600]
-    holidays = [
-        ("2027-01-01", "元旦"),
-        *[(f"2027-02-{d:02d}", "春节") for d in range(5, 13)],
-        ("2027-04-05", "清明节"),
-        ("2027-05-01", "劳动节"),
-        ("2027-05-02", "劳动节"),
-        ("2027-06-09", "端午节"),
-        ("2027-09-15", "中秋节"),
-        *[(f"2027-10-0{d}", "国庆节") for d in range(1, 8)],
-    ]
-    schedule = {
-        "format": "zhifa-holiday-schedule/1",
-        "year": 2027,
-        "source": "测试用放假安排",
-        "holidays": [{"date": d, "name": n} for d, n in holidays],
-        "makeup_workdays": [],
-    }
+    schedule = schedule_2027([])
     loaded = client.post(
         "/app/calendar/schedules",
         data={"csrf_token": csrf},

@@ -17,6 +17,7 @@ from zhifa.core.auth import Principal, actor_name
 from zhifa.core.errors import Conflict, DomainError, NotFound
 from zhifa.core.models import User, UserRole
 from zhifa.core.permissions import Role
+from zhifa.core.versioning import add_version
 
 track(Certificate, CertificateVersion)
 
@@ -153,18 +154,15 @@ def revise_certificate(
     view = get_certificate(db, certificate_id)
     if _number_taken(db, data.number, certificate_id):
         raise Conflict(f"执法证号 {data.number} 已被登记", "number")
-    fields = data.model_dump(exclude={"reason"})
-    if all(getattr(view.current, key) == value for key, value in fields.items()):
-        raise DomainError("内容没有变化，无需保存新版本", "reason")
-    number = view.certificate.current_version + 1
-    version = CertificateVersion(
-        certificate_id=certificate_id,
-        version=number,
+    version = add_version(
+        db,
+        entity=view.certificate,
+        current=view.current,
+        version_model=CertificateVersion,
+        link="certificate_id",
+        fields=data.model_dump(exclude={"reason"}),
         reason=data.reason,
-        created_by=who.user_id if who else None,
-        **fields,
+        who=who,
+        kind="certificate.revise",
     )
-    db.add(version)
-    view.certificate.current_version = number
-    record_change(db, actor_name(who), "certificate.revise", version, view.certificate)
     return CertificateView(view.certificate, version)

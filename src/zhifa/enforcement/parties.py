@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from zhifa.core.audit import record_change, track
 from zhifa.core.auth import Principal, actor_name
 from zhifa.core.errors import Conflict, DomainError, NotFound
+from zhifa.core.versioning import add_version
 from zhifa.enforcement.identifiers import validate_id_number, validate_phone, validate_uscc
 from zhifa.enforcement.models import RISK_FLAGS, Party, PartyKind, PartyVersion
 
@@ -140,20 +141,17 @@ def revise_party(
     view = get_party(db, party_id)
     _fit_kind(view.party.kind, data)
     _check_unique(db, view.party.kind, data, party_id)
-    fields = data.model_dump(exclude={"reason"})
-    if all(getattr(view.current, key) == value for key, value in fields.items()):
-        raise DomainError("内容没有变化，无需保存新版本", "reason")
-    number = view.party.current_version + 1
-    version = PartyVersion(
-        party_id=party_id,
-        version=number,
+    version = add_version(
+        db,
+        entity=view.party,
+        current=view.current,
+        version_model=PartyVersion,
+        link="party_id",
+        fields=data.model_dump(exclude={"reason"}),
         reason=data.reason,
-        created_by=who.user_id if who else None,
-        **fields,
+        who=who,
+        kind="party.revise",
     )
-    db.add(version)
-    view.party.current_version = number
-    record_change(db, actor_name(who), "party.revise", version, view.party)
     return PartyView(view.party, version)
 
 
