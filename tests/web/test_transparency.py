@@ -82,7 +82,9 @@ def test_bad_parameters_are_400_with_a_message(sqlite_client: TestClient) -> Non
         assert response.status_code == 400, (path, params, response.text)
         assert response.json()["detail"]
     malformed = client.get("/log/proof/inclusion", params={"index": "x", "size": 3})
-    assert malformed.status_code == 422 and malformed.json()["field"] == "index"
+    assert malformed.status_code == 400 and malformed.json()["field"] == "index"
+    missing = client.get("/log/entries", params={"start": 0})
+    assert missing.status_code == 400 and missing.json()["detail"] == "end为必填项"
 
 
 def test_remote_audit(live_server: str, sqlite_settings: Settings, tmp_path: Path) -> None:

@@ -63,7 +63,9 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
         error = describe(exc.errors())
-        return _error_response(request, 422, error.message, error.field)
+        # The public log's contract is a plain 400 for any bad parameter.
+        status = 400 if request.url.path.startswith("/log/") else 422
+        return _error_response(request, status, error.message, error.field)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
