@@ -8,10 +8,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from zhifa.catalog import officers as officer_service
-from zhifa.catalog.models import CertificateVersion
 from zhifa.core import accounts
-from zhifa.core.models import Unit, UnitKind, User
+from zhifa.core import certificates as officer_service
+from zhifa.core.models import CertificateVersion, Unit, UnitKind, User
 from zhifa.core.permissions import Role
 from zhifa.demo_data import DEMO_PASSWORD, DemoParty, demo_dataset
 from zhifa.enforcement import parties

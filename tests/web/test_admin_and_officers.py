@@ -8,9 +8,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tests.conftest import DEMO_PASSWORD, csrf_of, login
-from zhifa.catalog.models import CertificateVersion
 from zhifa.core.auth import issue_api_token
-from zhifa.core.models import User
+from zhifa.core.models import CertificateVersion, User
 from zhifa.web.app import create_app
 
 # Routes anyone may open; every other route must carry a permission check.

@@ -10,14 +10,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
-from zhifa.catalog import officers
-from zhifa.catalog.models import CertificateStatus
-from zhifa.catalog.rules import STATE_LABELS, CertificateState
+from zhifa.core import certificates as officers
 from zhifa.core.access import log_access
 from zhifa.core.auth import Principal
+from zhifa.core.certificate_rules import STATE_LABELS, CertificateState
 from zhifa.core.clock import today
 from zhifa.core.errors import DomainError
 from zhifa.core.http import get_db, render, require
+from zhifa.core.models import CertificateStatus
 from zhifa.core.permissions import Permission
 from zhifa.core.validation import parse
 

@@ -18,6 +18,8 @@ from zhifa.core.db import Base
 from zhifa.core.models import (
     AccessLog,
     ApiToken,
+    Certificate,
+    CertificateVersion,
     HolidaySchedule,
     LoginEvent,
     StoredBlob,
@@ -44,6 +46,7 @@ def track(*models: type[Base]) -> None:
 
 
 track(Unit, User, ApiToken, LoginEvent, AccessLog, HolidaySchedule, StoredBlob)
+track(Certificate, CertificateVersion)
 
 
 def _plain(value: Any) -> Any:

@@ -18,7 +18,6 @@ from zhifa.ledger import metadata as ledger_metadata
 MODEL_MODULES = (
     "zhifa.core.models",
     "zhifa.enforcement.models",
-    "zhifa.catalog.models",
 )
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from zhifa.catalog.officers import list_officers
+from zhifa.core.certificates import list_officers
 from zhifa.core.clock import today
 from zhifa.enforcement.parties import count_parties
 

@@ -1,4 +1,5 @@
-"""Use cases for officers (users with the officer role) and their certificates."""
+"""Officers (users with the officer role) and their enforcement certificates (执法证):
+kept in core because every feature checks them; the catalog publishes them."""
 
 from __future__ import annotations
 
@@ -10,16 +11,13 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
-from zhifa.catalog.models import Certificate, CertificateStatus, CertificateVersion
-from zhifa.catalog.rules import CertificateState, certificate_state
-from zhifa.core.audit import record_change, track
+from zhifa.core.audit import record_change
 from zhifa.core.auth import Principal, actor_name
+from zhifa.core.certificate_rules import CertificateState, certificate_state
 from zhifa.core.errors import Conflict, DomainError, NotFound
-from zhifa.core.models import User, UserRole
+from zhifa.core.models import Certificate, CertificateStatus, CertificateVersion, User, UserRole
 from zhifa.core.permissions import Role
 from zhifa.core.versioning import add_version
-
-track(Certificate, CertificateVersion)
 
 
 class CertificateDetails(BaseModel):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 
-from zhifa.catalog.models import CertificateStatus
+from zhifa.core.models import CertificateStatus
 
 
 class CertificateState(StrEnum):

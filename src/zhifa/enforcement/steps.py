@@ -1,0 +1,319 @@
+"""The procedures of each kind of enforcement action, as data: their steps, which steps
+may follow which, the legal basis of each, and the time limit (by rule-table code) that
+runs from a step. Pure: no database, no clock."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from types import MappingProxyType
+
+
+class ActionKind(StrEnum):
+    penalty = "penalty"  # 行政处罚
+    compulsion = "compulsion"  # 行政强制
+    inspection = "inspection"  # 行政检查
+    levy = "levy"  # 行政征收征用
+    license = "license"  # 行政许可
+    other = "other"  # 其他
+
+
+ACTION_KIND_LABELS = {
+    ActionKind.penalty: "行政处罚",
+    ActionKind.compulsion: "行政强制",
+    ActionKind.inspection: "行政检查",
+    ActionKind.levy: "行政征收征用",
+    ActionKind.license: "行政许可",
+    ActionKind.other: "其他",
+}
+
+
+@dataclass(frozen=True)
+class Step:
+    code: str
+    label: str
+    basis: str
+    on_site: bool = False  # an activity at the party's site or face to face: 事中 duties apply
+    documents: tuple[str, ...] = ()  # document kinds that must be issued to complete it
+    limit: str | None = None  # time-limit code (core.time_limits) counted from entering it
+    final: bool = False
+
+
+@dataclass(frozen=True)
+class Procedure:
+    code: str
+    kind: ActionKind
+    label: str
+    steps: tuple[Step, ...]
+    transitions: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def first(self) -> Step:
+        return self.steps[0]
+
+    def step(self, code: str) -> Step:
+        for step in self.steps:
+            if step.code == code:
+                return step
+        raise KeyError(f"{self.label}没有“{code}”这一步")
+
+    def next_steps(self, code: str) -> tuple[Step, ...]:
+        return tuple(self.step(c) for c in self.transitions.get(code, ()))
+
+    def allows(self, current: str, target: str) -> bool:
+        return target in self.transitions.get(current, ())
+
+
+_FILING = Step(
+    "filing",
+    "立案",
+    "《行政处罚法》第五十四条",
+    documents=("case_filing_approval",),
+    limit="penalty.decision_after_filing",
+)
+_INVESTIGATION = Step(
+    "investigation",
+    "调查取证",
+    "《行政处罚法》第五十五条、第五十六条",
+    on_site=True,
+    documents=("inquiry_record",),
+)
+_NOTICE = Step(
+    "notice",
+    "告知（陈述申辩、听证）",
+    "《行政处罚法》第四十四条、第六十三条、第六十四条",
+    documents=("penalty_notice",),
+    limit="penalty.hearing_request",
+)
+_HEARING = Step(
+    "hearing",
+    "听证",
+    "《行政处罚法》第六十四条、第六十五条",
+    on_site=True,
+    documents=("hearing_notice",),
+)
+_STATEMENT = Step(
+    "statement",
+    "陈述申辩",
+    "《行政处罚法》第四十五条",
+    on_site=True,
+    documents=("statement_record",),
+)
+_LEGAL_REVIEW = Step("legal_review", "法制审核", "《行政处罚法》第五十八条")
+_DECISION = Step(
+    "decision",
+    "决定",
+    "《行政处罚法》第五十七条、第五十九条",
+    documents=("penalty_decision",),
+    limit="penalty.service_of_decision",
+)
+_SERVICE = Step("service", "送达", "《行政处罚法》第六十一条", documents=("service_receipt",))
+_EXECUTION = Step("execution", "执行", "《行政处罚法》第六十六条至第七十三条")
+_CLOSING = Step(
+    "closing", "结案", "《行政处罚法》第五十七条", documents=("case_closing_approval",), final=True
+)
+
+PENALTY_GENERAL = Procedure(
+    "penalty.general",
+    ActionKind.penalty,
+    "行政处罚（普通程序）",
+    (
+        _FILING,
+        _INVESTIGATION,
+        _NOTICE,
+        _STATEMENT,
+        _HEARING,
+        _LEGAL_REVIEW,
+        _DECISION,
+        _SERVICE,
+        _EXECUTION,
+        _CLOSING,
+    ),
+    MappingProxyType(
+        {
+            "filing": ("investigation",),
+            # 调查终结后不予处罚、移送等情形直接结案（第五十七条）。
+            "investigation": ("notice", "closing"),
+            "notice": ("statement", "hearing", "legal_review", "decision"),
+            "statement": ("hearing", "legal_review", "decision"),
+            "hearing": ("legal_review", "decision"),
+            "legal_review": ("decision",),
+            "decision": ("service",),
+            "service": ("execution", "closing"),
+            "execution": ("closing",),
+        }
+    ),
+)
+
+PENALTY_SUMMARY = Procedure(
+    "penalty.summary",
+    ActionKind.penalty,
+    "行政处罚（简易程序）",
+    (
+        Step(
+            "on_site_decision",
+            "当场处罚决定",
+            "《行政处罚法》第五十一条、第五十二条",
+            on_site=True,
+            documents=("on_site_penalty_decision",),
+        ),
+        Step("execution", "执行", "《行政处罚法》第六十八条、第六十九条"),
+        Step("closing", "结案", "《行政处罚法》第五十二条", final=True),
+    ),
+    MappingProxyType({"on_site_decision": ("execution",), "execution": ("closing",)}),
+)
+
+COMPULSION_SEIZURE = Procedure(
+    "compulsion.seizure",
+    ActionKind.compulsion,
+    "行政强制措施（查封、扣押）",
+    (
+        Step(
+            "measure",
+            "实施查封、扣押",
+            "《行政强制法》第十八条、第二十四条",
+            on_site=True,
+            documents=("seizure_decision",),
+            limit="compulsion.seizure_period",
+        ),
+        Step("handling", "处理决定", "《行政强制法》第二十五条、第二十七条、第二十八条"),
+        Step("closing", "解除或结案", "《行政强制法》第二十八条", final=True),
+    ),
+    MappingProxyType({"measure": ("handling",), "handling": ("closing",)}),
+)
+
+COMPULSION_PRESERVATION = Procedure(
+    "compulsion.preservation",
+    ActionKind.compulsion,
+    "证据先行登记保存",
+    (
+        Step(
+            "preservation",
+            "先行登记保存",
+            "《行政处罚法》第五十六条",
+            on_site=True,
+            documents=("evidence_preservation_notice",),
+            limit="penalty.evidence_preservation_decision",
+        ),
+        Step("handling", "处理决定", "《行政处罚法》第五十六条"),
+        Step("closing", "结束", "《行政处罚法》第五十六条", final=True),
+    ),
+    MappingProxyType({"preservation": ("handling",), "handling": ("closing",)}),
+)
+
+INSPECTION = Procedure(
+    "inspection.on_site",
+    ActionKind.inspection,
+    "行政检查（现场检查）",
+    (
+        Step(
+            "inspection",
+            "现场检查",
+            "《安全生产法》第六十五条",
+            on_site=True,
+            documents=("site_inspection_record",),
+        ),
+        Step(
+            "measures",
+            "现场处理、责令整改",
+            "《安全生产法》第六十五条第一款第二项、第三项",
+            on_site=True,
+            documents=("rectification_order",),
+        ),
+        Step(
+            "reinspection",
+            "复查",
+            "《安全生产法》第六十五条",
+            on_site=True,
+            documents=("reinspection_opinion",),
+        ),
+        Step("closing", "结束", "《安全生产法》第六十五条", final=True),
+    ),
+    MappingProxyType(
+        {
+            "inspection": ("measures", "closing"),
+            "measures": ("reinspection",),
+            "reinspection": ("closing", "measures"),
+        }
+    ),
+)
+
+LEVY = Procedure(
+    "levy.general",
+    ActionKind.levy,
+    "行政征收征用",
+    (
+        Step("decision", "决定", "《突发事件应对法》第十二条"),
+        Step(
+            "service",
+            "送达",
+            "《民事诉讼法》第八十七条至第九十五条",
+            documents=("service_receipt",),
+        ),
+        Step("execution", "执行与补偿", "《突发事件应对法》第十二条"),
+        Step("closing", "结案", "《突发事件应对法》第十二条", final=True),
+    ),
+    MappingProxyType(
+        {"decision": ("service",), "service": ("execution",), "execution": ("closing",)}
+    ),
+)
+
+LICENSE = Procedure(
+    "license.general",
+    ActionKind.license,
+    "行政许可",
+    (
+        Step("acceptance", "受理", "《行政许可法》第三十二条", limit="license.decision"),
+        Step("review", "审查（含现场核查）", "《行政许可法》第三十四条", on_site=True),
+        Step("decision", "决定", "《行政许可法》第三十八条、第四十二条"),
+        Step("service", "送达", "《行政许可法》第四十四条", documents=("service_receipt",)),
+        Step("closing", "办结", "《行政许可法》第四十四条", final=True),
+    ),
+    MappingProxyType(
+        {
+            "acceptance": ("review",),
+            "review": ("decision",),
+            "decision": ("service",),
+            "service": ("closing",),
+        }
+    ),
+)
+
+OTHER = Procedure(
+    "other.general",
+    ActionKind.other,
+    "其他行政执法行为",
+    (
+        Step("handling", "办理", "依据所适用的法律法规", on_site=True),
+        Step("closing", "结束", "依据所适用的法律法规", final=True),
+    ),
+    MappingProxyType({"handling": ("closing",)}),
+)
+
+PROCEDURES: Mapping[str, Procedure] = MappingProxyType(
+    {
+        p.code: p
+        for p in (
+            PENALTY_GENERAL,
+            PENALTY_SUMMARY,
+            COMPULSION_SEIZURE,
+            COMPULSION_PRESERVATION,
+            INSPECTION,
+            LEVY,
+            LICENSE,
+            OTHER,
+        )
+    }
+)
+
+
+def procedure(code: str) -> Procedure:
+    try:
+        return PROCEDURES[code]
+    except KeyError:
+        raise KeyError(f"未知的办案程序：{code}") from None
+
+
+def procedures_for(kind: ActionKind) -> list[Procedure]:
+    return [p for p in PROCEDURES.values() if p.kind is kind]
