@@ -5,7 +5,7 @@ DATA_DIR  ?= ./zhifa-data
 HOST      ?= 127.0.0.1
 PORT      ?= 8000
 
-.PHONY: demo test install install-dev debian-test-deps lint bench
+.PHONY: demo test install install-dev debian-runtime-deps debian-test-deps lint bench
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -23,10 +23,13 @@ install: $(VENV)/.installed
 
 install-dev: $(VENV)/.installed-dev
 
-debian-test-deps:
-	bash scripts/install-debian-test-deps.sh
+debian-runtime-deps:
+	bash scripts/install-debian-deps.sh runtime
 
-demo: install
+debian-test-deps:
+	bash scripts/install-debian-deps.sh test
+
+demo: install debian-runtime-deps
 	$(VENV)/bin/zhifa demo --data-dir $(DATA_DIR) --host $(HOST) --port $(PORT)
 
 test: install-dev debian-test-deps

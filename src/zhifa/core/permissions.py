@@ -37,17 +37,35 @@ class Permission(StrEnum):
     token_admin = "token.admin"  # noqa: S105
     calendar_admin = "calendar.admin"
     login_log_read = "login_log.read"
+    action_read = "action.read"  # see enforcement actions and their records
+    action_write = "action.write"  # open actions, record activities and duties, move steps
+    document_write = "document.write"  # draft and fill documents
+    document_issue = "document.issue"  # issue (number and freeze), correct, record service
+    action_all = "action.all"  # see every action, not only one's own unit's or assigned
 
 
-_EVERYONE = {Permission.app_use, Permission.party_read, Permission.officer_read}
+_EVERYONE = {
+    Permission.app_use,
+    Permission.party_read,
+    Permission.officer_read,
+    Permission.action_read,
+}
+_HANDLING = {
+    Permission.party_write,
+    Permission.action_write,
+    Permission.document_write,
+    Permission.document_issue,
+}
 
 PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.officer: frozenset(_EVERYONE | {Permission.party_write}),
-    Role.legal: frozenset(_EVERYONE | {Permission.party_write, Permission.certificate_write}),
-    Role.supervision: frozenset(_EVERYONE),
+    Role.officer: frozenset(_EVERYONE | _HANDLING),
+    Role.legal: frozenset(
+        _EVERYONE | _HANDLING | {Permission.certificate_write, Permission.action_all}
+    ),
+    Role.supervision: frozenset(_EVERYONE | {Permission.action_all}),
     Role.office: frozenset(_EVERYONE | {Permission.certificate_write}),
-    Role.leader: frozenset(_EVERYONE | {Permission.login_log_read}),
-    Role.archivist: frozenset(_EVERYONE),
+    Role.leader: frozenset(_EVERYONE | {Permission.login_log_read, Permission.action_all}),
+    Role.archivist: frozenset(_EVERYONE | {Permission.action_all}),
     Role.admin: frozenset(Permission),
 }
 
