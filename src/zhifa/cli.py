@@ -133,7 +133,7 @@ def seed_demo(data_dir: DataDir = None) -> None:
             session.close()
     console.print(
         f"新增：单位 {report.units}，账号 {report.users}，执法证 {report.certificates}，"
-        f"行政相对人 {report.parties}"
+        f"行政相对人 {report.parties}，执法事项 {report.power_items}"
     )
 
 

@@ -445,3 +445,75 @@ def demo_dataset(seed: int = DEMO_SEED) -> DemoDataset:
         accounts=demo_accounts(seed),
         parties=demo_parties(seed),
     )
+
+
+# --- power items (执法事项) ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DemoPowerItem:
+    code: str
+    name: str
+    kind: str  # enforcement.steps.ActionKind values
+    basis: str
+
+
+def demo_power_items() -> tuple[DemoPowerItem, ...]:
+    """A few of a district bureau's 执法事项; the catalog keeps the full 权责清单."""
+    return (
+        DemoPowerItem(
+            "CF-001",
+            "对生产经营单位未按规定对重大危险源登记建档或者进行评估、监控的行政处罚",
+            "penalty",
+            "《安全生产法》第一百零一条第二项",
+        ),
+        DemoPowerItem(
+            "CF-002",
+            "对生产经营单位未如实记录安全生产教育和培训情况的行政处罚",
+            "penalty",
+            "《安全生产法》第九十七条第四项",
+        ),
+        DemoPowerItem(
+            "CF-003",
+            "对未经许可经营危险化学品的行政处罚",
+            "penalty",
+            "《危险化学品安全管理条例》第七十七条第三款",
+        ),
+        DemoPowerItem(
+            "QZ-001",
+            "对不符合保障安全生产的国家标准或者行业标准的设施、设备、器材以及违法生产、储存、"
+            "使用、经营、运输的危险物品予以查封或者扣押",
+            "compulsion",
+            "《安全生产法》第六十五条第一款第四项",
+        ),
+        DemoPowerItem(
+            "QZ-002",
+            "证据先行登记保存",
+            "compulsion",
+            "《行政处罚法》第五十六条",
+        ),
+        DemoPowerItem(
+            "JC-001",
+            "对生产经营单位执行有关安全生产的法律、法规和国家标准或者行业标准情况的监督检查",
+            "inspection",
+            "《安全生产法》第六十五条",
+        ),
+        DemoPowerItem(
+            "ZS-001",
+            "突发事件应急处置中征用单位和个人的财产",
+            "levy",
+            "《突发事件应对法》第十二条",
+        ),
+        DemoPowerItem(
+            "XK-001",
+            "危险化学品经营许可（不带储存设施）",
+            "license",
+            "《危险化学品安全管理条例》第三十三条",
+        ),
+        DemoPowerItem(
+            "QT-001",
+            "生产安全事故调查中的现场勘查",
+            "other",
+            "《生产安全事故报告和调查处理条例》第二十六条",
+        ),
+    )

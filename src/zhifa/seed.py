@@ -10,11 +10,13 @@ from sqlalchemy.orm import Session
 
 from zhifa.core import accounts
 from zhifa.core import certificates as officer_service
+from zhifa.core.audit import record_change
 from zhifa.core.models import CertificateVersion, Unit, UnitKind, User
 from zhifa.core.permissions import Role
-from zhifa.demo_data import DEMO_PASSWORD, DemoParty, demo_dataset
+from zhifa.demo_data import DEMO_PASSWORD, DemoParty, demo_dataset, demo_power_items
 from zhifa.enforcement import parties
-from zhifa.enforcement.models import PartyKind, PartyVersion
+from zhifa.enforcement.models import PartyKind, PartyVersion, PowerItem
+from zhifa.enforcement.steps import ActionKind
 
 
 @dataclass
@@ -23,6 +25,7 @@ class SeedReport:
     users: int = 0
     certificates: int = 0
     parties: int = 0
+    power_items: int = 0
 
 
 def _unit_ids(db: Session, report: SeedReport) -> dict[str, int]:
@@ -133,5 +136,14 @@ def seed_demo(db: Session) -> SeedReport:
         if not _party_exists(db, party):
             parties.register_party(db, _party_input(party), who=None)
             report.parties += 1
+    known_items = set(db.scalars(select(PowerItem.code)))
+    for item in demo_power_items():
+        if item.code not in known_items:
+            row = PowerItem(
+                code=item.code, name=item.name, kind=ActionKind(item.kind), basis=item.basis
+            )
+            db.add(row)
+            record_change(db, None, "power_item.create", row)
+            report.power_items += 1
     db.commit()
     return report

@@ -9,6 +9,7 @@ from enum import StrEnum
 from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from zhifa.core.audit import track
 from zhifa.core.db import Base, enum_type, utcnow
 from zhifa.enforcement.steps import ActionKind
 
@@ -222,3 +223,19 @@ class Acknowledgement(Base):
     at: Mapped[datetime]
     recorded_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# Every row of these tables changes only through core.audit.record_change.
+track(
+    Party,
+    PartyVersion,
+    PowerItem,
+    Action,
+    ActionOfficer,
+    ActionTransition,
+    Activity,
+    ActivityOfficer,
+    CertificateShown,
+    MattersTold,
+    Acknowledgement,
+)

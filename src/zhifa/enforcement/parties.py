@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import Select, String, and_, cast, func, or_, select
 from sqlalchemy.orm import Session
 
-from zhifa.core.audit import record_change, track
+from zhifa.core.audit import record_change
 from zhifa.core.auth import Principal, actor_name
 from zhifa.core.errors import Conflict, DomainError, NotFound
 from zhifa.core.versioning import add_version
@@ -16,7 +16,6 @@ from zhifa.enforcement.identifiers import validate_id_number, validate_phone, va
 from zhifa.enforcement.models import RISK_FLAGS, Party, PartyKind, PartyVersion
 
 PAGE_SIZE = 20
-track(Party, PartyVersion)
 
 
 class PartyDetails(BaseModel):

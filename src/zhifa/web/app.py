@@ -156,6 +156,7 @@ def create_app(settings: Settings) -> FastAPI:
 def _feature_routers() -> list:  # type: ignore[type-arg]
     from zhifa.catalog import routes as catalog_routes
     from zhifa.core import calendar_routes
+    from zhifa.enforcement import action_routes
     from zhifa.enforcement import routes as enforcement_routes
     from zhifa.web import transparency
 
@@ -169,4 +170,6 @@ def _feature_routers() -> list:  # type: ignore[type-arg]
         catalog_routes.api,
         enforcement_routes.pages,
         enforcement_routes.api,
+        action_routes.pages,
+        action_routes.api,
     ]

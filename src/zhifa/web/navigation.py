@@ -18,7 +18,7 @@ CHAPTERS: list[tuple[str, list[tuple[str, str | None, Permission]]]] = [
         "执法办案",
         [
             ("行政相对人", "/app/parties", Permission.party_read),
-            ("执法案件", None, Permission.app_use),
+            ("执法案件", "/app/actions", Permission.action_read),
         ],
     ),
     ("全过程记录", [("音视频记录", None, Permission.app_use)]),

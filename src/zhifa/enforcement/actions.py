@@ -1,0 +1,410 @@
+"""Use cases of enforcement actions: open one, record on-site activities and their
+事中 duties, move it from step to step under the procedure's rules."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, BinaryIO
+
+from pydantic import AfterValidator, BaseModel, Field, field_validator
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session
+
+from zhifa.blobs import BlobStore
+from zhifa.core.audit import record_change
+from zhifa.core.auth import Principal, actor_name
+from zhifa.core.blobstore import store_blob
+from zhifa.core.calendar_store import working_calendar
+from zhifa.core.certificate_rules import CertificateState
+from zhifa.core.certificates import get_officer
+from zhifa.core.clock import SHANGHAI, today
+from zhifa.core.db import utcnow
+from zhifa.core.errors import DomainError, Forbidden, NotFound
+from zhifa.core.models import User
+from zhifa.core.permissions import Permission, Role
+from zhifa.core.time_limits import due as limit_due
+from zhifa.enforcement.models import (
+    Acknowledgement,
+    AcknowledgementMethod,
+    Action,
+    ActionOfficer,
+    ActionStatus,
+    ActionTransition,
+    Activity,
+    ActivityOfficer,
+    CertificateShown,
+    MattersTold,
+    Party,
+    PowerItem,
+)
+from zhifa.enforcement.requirements import missing_for, register_requirement
+from zhifa.enforcement.rules import (
+    DutyFacts,
+    Matter,
+    OfficerOnSite,
+    duty_problems,
+    officer_problems,
+)
+from zhifa.enforcement.steps import PROCEDURES, Procedure, Step, procedure
+
+PAGE_SIZE = 20
+MAX_SIGNATURE_BYTES = 2 * 1024 * 1024
+MAX_PHOTO_BYTES = 20 * 1024 * 1024
+
+
+class ActionIn(BaseModel):
+    procedure: str
+    party_id: int
+    power_item_id: int
+    title: str = Field(min_length=1, max_length=200)
+    officer_ids: list[int] = Field(min_length=1, max_length=10)
+    lead_officer_id: int | None = None
+
+    @field_validator("procedure")
+    @classmethod
+    def _known(cls, value: str) -> str:
+        if value not in PROCEDURES:
+            raise ValueError("未知的办案程序")
+        return value
+
+
+def beijing(value: datetime) -> datetime:
+    """A time without a zone is Beijing time, as officers enter it."""
+    return value.replace(tzinfo=SHANGHAI) if value.tzinfo is None else value
+
+
+BeijingTime = Annotated[datetime, AfterValidator(beijing)]
+
+
+class ActivityIn(BaseModel):
+    started_at: BeijingTime
+    place: str = Field(min_length=1, max_length=300)
+    party_present: str = Field(default="", max_length=100)
+    officer_ids: list[int] = Field(min_length=1, max_length=10)
+
+
+class MattersIn(BaseModel):
+    matters: list[Matter] = Field(min_length=1)
+    told_at: BeijingTime
+
+
+class TransitionIn(BaseModel):
+    to_step: str = Field(min_length=1, max_length=40)
+    reason: str = Field(default="", max_length=500)
+
+
+# ---- reading ------------------------------------------------------------------------------
+
+
+def _visible(who: Principal) -> Select[tuple[Action]]:
+    query = select(Action)
+    if who.can(Permission.action_all):
+        return query
+    assigned = select(ActionOfficer.action_id).where(ActionOfficer.officer_id == who.user_id)
+    return query.where(or_(Action.id.in_(assigned), Action.opened_by == who.user_id))
+
+
+def get_action(db: Session, action_id: int, who: Principal) -> Action:
+    action = db.scalar(_visible(who).where(Action.id == action_id))
+    if action is None:
+        if db.get(Action, action_id) is not None:
+            raise Forbidden("您不是该案件的承办人员，无权查看")
+        raise NotFound("执法案件不存在")
+    return action
+
+
+def list_actions(
+    db: Session,
+    who: Principal,
+    *,
+    status: ActionStatus | None = None,
+    party_id: int | None = None,
+    page: int = 1,
+) -> tuple[list[Action], int]:
+    query = _visible(who)
+    if status is not None:
+        query = query.where(Action.status == status)
+    if party_id is not None:
+        query = query.where(Action.party_id == party_id)
+    total = int(db.scalar(select(func.count()).select_from(query.subquery())) or 0)
+    rows = db.scalars(
+        query.order_by(Action.id.desc()).offset((max(page, 1) - 1) * PAGE_SIZE).limit(PAGE_SIZE)
+    )
+    return list(rows), total
+
+
+def procedure_of(action: Action) -> Procedure:
+    return procedure(action.procedure)
+
+
+def transitions_of(db: Session, action_id: int) -> list[ActionTransition]:
+    query = select(ActionTransition).where(ActionTransition.action_id == action_id)
+    return list(db.scalars(query.order_by(ActionTransition.id)))
+
+
+def activities_of(db: Session, action_id: int) -> list[Activity]:
+    query = select(Activity).where(Activity.action_id == action_id)
+    return list(db.scalars(query.order_by(Activity.id)))
+
+
+# ---- opening and moving -------------------------------------------------------------------
+
+
+def _check_officers(db: Session, officer_ids: list[int], field: str) -> list[User]:
+    users = []
+    for officer_id in dict.fromkeys(officer_ids):
+        user = db.get(User, officer_id)
+        if user is None or Role.officer not in user.roles or not user.is_active:
+            raise DomainError(f"编号 {officer_id} 不是在岗执法人员", field)
+        users.append(user)
+    return users
+
+
+def _enter(
+    db: Session, action: Action, step: Step, from_step: str | None, reason: str, who: Principal
+) -> ActionTransition:
+    entered = today()
+    transition = ActionTransition(
+        action_id=action.id,
+        from_step=from_step,
+        to_step=step.code,
+        by_user=who.user_id,
+        reason=reason,
+        limit_code=step.limit,
+    )
+    if step.limit:
+        due = limit_due(working_calendar(db), step.limit, entered)
+        transition.due_date, transition.due_provisional = due.date, due.provisional
+    db.add(transition)
+    return transition
+
+
+def open_action(db: Session, data: ActionIn, who: Principal) -> Action:
+    proc = procedure(data.procedure)
+    if db.get(Party, data.party_id) is None:
+        raise DomainError("行政相对人不存在", "party_id")
+    item = db.get(PowerItem, data.power_item_id)
+    if item is None:
+        raise DomainError("执法事项不存在", "power_item_id")
+    if item.kind is not proc.kind:
+        raise DomainError(f"执法事项“{item.name}”不属于{proc.label}", "power_item_id")
+    officers = _check_officers(db, data.officer_ids, "officer_ids")
+    lead = data.lead_officer_id or officers[0].id
+    if lead not in {u.id for u in officers}:
+        raise DomainError("主办人员须是承办人员之一", "lead_officer_id")
+    actor = db.get(User, who.user_id)
+    action = Action(
+        kind=proc.kind,
+        procedure=proc.code,
+        party_id=data.party_id,
+        power_item_id=item.id,
+        title=data.title.strip(),
+        unit_id=actor.unit_id if actor else None,
+        current_step=proc.first.code,
+        status=ActionStatus.open,
+        opened_by=who.user_id,
+    )
+    db.add(action)
+    db.flush()
+    rows = [
+        ActionOfficer(action_id=action.id, officer_id=u.id, lead=u.id == lead) for u in officers
+    ]
+    db.add_all(rows)
+    transition = _enter(db, action, proc.first, None, "开启案件", who)
+    record_change(db, who.username, "action.open", action, *rows, transition)
+    return action
+
+
+def advance(db: Session, action_id: int, data: TransitionIn, who: Principal) -> ActionTransition:
+    action = get_action(db, action_id, who)
+    if action.status is ActionStatus.closed:
+        raise DomainError("案件已办结，不能再变更步骤", "to_step")
+    proc = procedure_of(action)
+    current = proc.step(action.current_step)
+    if not proc.allows(current.code, data.to_step):
+        choices = "、".join(s.label for s in proc.next_steps(current.code)) or "无"
+        raise DomainError(
+            f"“{current.label}”之后不能进入“{data.to_step}”；可进入：{choices}", "to_step"
+        )
+    missing = missing_for(db, action, current)
+    if missing:
+        raise DomainError(f"“{current.label}”尚未完成：" + "；".join(missing), "to_step")
+    target = proc.step(data.to_step)
+    transition = _enter(db, action, target, current.code, data.reason.strip(), who)
+    action.current_step = target.code
+    if target.final:
+        action.status = ActionStatus.closed
+        action.closed_at = utcnow()
+    record_change(db, who.username, "action.advance", action, transition)
+    return transition
+
+
+def missing_now(db: Session, action: Action) -> list[str]:
+    return missing_for(db, action, procedure_of(action).step(action.current_step))
+
+
+# ---- on-site activities and 事中 duties ---------------------------------------------------
+
+
+def _officer_on_site(db: Session, user: User, on: date) -> tuple[OfficerOnSite, int | None]:
+    view = get_officer(db, user.id)
+    ranked = sorted(view.certificates, key=lambda c: c.state(on) is not CertificateState.valid)
+    if not ranked:
+        return OfficerOnSite(user.full_name, CertificateState.revoked, ""), None
+    best = ranked[0]
+    return OfficerOnSite(user.full_name, best.state(on), best.current.scope), best.certificate.id
+
+
+def record_activity(db: Session, action_id: int, data: ActivityIn, who: Principal) -> Activity:
+    action = get_action(db, action_id, who)
+    if action.status is ActionStatus.closed:
+        raise DomainError("案件已办结，不能再记录执法活动")
+    step = procedure_of(action).step(action.current_step)
+    if not step.on_site:
+        raise DomainError(f"“{step.label}”不是现场执法活动", "step")
+    assigned = {o.officer_id for o in action.officers}
+    stray = [i for i in data.officer_ids if i not in assigned]
+    if stray:
+        raise DomainError("参加现场执法的人员须是本案承办人员", "officer_ids")
+    users = _check_officers(db, data.officer_ids, "officer_ids")
+    day = data.started_at.astimezone(SHANGHAI).date()
+    checked = [_officer_on_site(db, u, day) for u in users]
+    problems = officer_problems([c for c, _ in checked], action.power_item.field, day)
+    if problems:
+        raise DomainError("；".join(problems), "officer_ids")
+    activity = Activity(
+        action_id=action.id,
+        step=step.code,
+        started_at=data.started_at,
+        place=data.place.strip(),
+        party_present=data.party_present.strip(),
+        created_by=who.user_id,
+    )
+    db.add(activity)
+    db.flush()
+    rows = [
+        ActivityOfficer(activity_id=activity.id, officer_id=u.id, certificate_id=cert_id)
+        for u, (_, cert_id) in zip(users, checked, strict=True)
+    ]
+    db.add_all(rows)
+    record_change(db, who.username, "activity.record", activity, *rows)
+    return activity
+
+
+def _activity(db: Session, activity_id: int, who: Principal) -> Activity:
+    activity = db.get(Activity, activity_id)
+    if activity is None:
+        raise NotFound("执法活动不存在")
+    action = get_action(db, activity.action_id, who)
+    if action.status is ActionStatus.closed:
+        raise DomainError("案件已办结，不能再补记")
+    return activity
+
+
+def record_certificate_shown(
+    db: Session, activity_id: int, officer_id: int, shown_at: datetime, who: Principal
+) -> CertificateShown:
+    activity = _activity(db, activity_id, who)
+    if officer_id not in {o.officer_id for o in activity.officers}:
+        raise DomainError("该人员未参加此次执法活动", "officer_id")
+    row = CertificateShown(
+        activity_id=activity.id,
+        officer_id=officer_id,
+        shown_at=beijing(shown_at),
+        recorded_by=who.user_id,
+    )
+    db.add(row)
+    record_change(db, who.username, "activity.certificate_shown", row)
+    return row
+
+
+def record_matters_told(
+    db: Session, activity_id: int, data: MattersIn, who: Principal
+) -> MattersTold:
+    activity = _activity(db, activity_id, who)
+    row = MattersTold(
+        activity_id=activity.id,
+        matters=sorted({m.value for m in data.matters}),
+        told_at=data.told_at,
+        recorded_by=who.user_id,
+    )
+    db.add(row)
+    record_change(db, who.username, "activity.matters_told", row)
+    return row
+
+
+def record_acknowledgement(
+    db: Session,
+    store: BlobStore,
+    activity_id: int,
+    *,
+    method: AcknowledgementMethod,
+    signer_name: str,
+    evidence: BinaryIO | None,
+    note: str,
+    at: datetime,
+    who: Principal,
+) -> Acknowledgement:
+    activity = _activity(db, activity_id, who)
+    if not signer_name.strip():
+        raise DomainError("请填写签名人姓名", "signer_name")
+    digest = None
+    if method is AcknowledgementMethod.refused:
+        if len(note.strip()) < 4:
+            raise DomainError("当事人拒绝签字的，须注明情况（见证人或录像）", "note")
+    else:
+        if evidence is None:
+            raise DomainError("缺少签名图像或签字文书照片", "evidence")
+        limit = (
+            MAX_SIGNATURE_BYTES if method is AcknowledgementMethod.signature else MAX_PHOTO_BYTES
+        )
+        digest = store_blob(db, store, evidence, who, limit).digest
+    row = Acknowledgement(
+        activity_id=activity.id,
+        method=method,
+        signer_name=signer_name.strip()[:100],
+        blob_digest=digest,
+        note=note.strip()[:500],
+        at=beijing(at),
+        recorded_by=who.user_id,
+    )
+    db.add(row)
+    record_change(db, actor_name(who), "activity.acknowledged", row)
+    return row
+
+
+def duty_facts(db: Session, activity: Activity) -> DutyFacts:
+    names = {o.officer_id: db.get(User, o.officer_id) for o in activity.officers}
+    shown_ids = set(
+        db.scalars(
+            select(CertificateShown.officer_id).where(CertificateShown.activity_id == activity.id)
+        )
+    )
+    told: set[Matter] = set()
+    for matters in db.scalars(
+        select(MattersTold.matters).where(MattersTold.activity_id == activity.id)
+    ):
+        told |= {Matter(m) for m in matters}
+    acknowledged = db.scalar(select(func.count()).where(Acknowledgement.activity_id == activity.id))
+    return DutyFacts(
+        officers=[u.full_name for u in names.values() if u],
+        shown=frozenset(u.full_name for i, u in names.items() if u and i in shown_ids),
+        told=frozenset(told),
+        acknowledged=bool(acknowledged),
+    )
+
+
+def _duties_check(db: Session, action: Action, step: Step) -> list[str]:
+    if not step.on_site:
+        return []
+    activities = [a for a in activities_of(db, action.id) if a.step == step.code]
+    if not activities:
+        return [f"尚未记录“{step.label}”的现场执法活动"]
+    missing = []
+    for number, activity in enumerate(activities, 1):
+        for problem in duty_problems(action.kind, step, duty_facts(db, activity)):
+            missing.append(f"现场活动{number}：{problem}")
+    return missing
+
+
+register_requirement("duties", _duties_check)
