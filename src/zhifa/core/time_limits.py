@@ -1,0 +1,863 @@
+"""The ONE rule table of legal time limits (时限) in zhifa.
+
+Every limit the bureau must meet (or must let a party use) is a `TimeLimit` row in
+`LIMITS`, with its legal basis, how it is counted, and which rule prevails where a
+higher law or a national rule sets its own limit (公示办法 第八条、第九条: "有规定的，从其规定").
+`due()` turns a row and a start day into a `Due`, using only the working-day calendar
+(`zhifa.core.calendar`, design invariant 3): no day arithmetic happens here.
+
+Counting rules applied in the table (see docs/time-limits.md):
+- 《行政处罚法》第八十五条: its "二日""三日""五日""七日" are 工作日 (not calendar days).
+- 《行政强制法》第六十九条: its periods of 十日以内 are 工作日.
+- 《行政许可法》第八十二条: the agency's licensing periods are 工作日.
+- Other "日" periods are calendar days, ending per 《民法典》第二百零三条 on the next
+  working day when the last day is a rest day — except where noted (a coercive measure's
+  maximum duration and unverified limits are not extended: acting earlier is never late).
+- Minimum durations ("不少于6个月") are never extended.
+
+Pure module: no database, no clock, no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Final
+
+from zhifa.core.calendar import Due, WorkingCalendar, fixed_date_in_year
+
+__all__ = [
+    "LIMITS",
+    "Area",
+    "Direction",
+    "TimeLimit",
+    "Unit",
+    "Verification",
+    "due",
+    "earliest_event",
+    "limit",
+    "limits_by_area",
+    "limits_table_markdown",
+    "publicity_limit",
+    "stricter_due",
+    "withdrawal_due",
+    "withdrawal_limit",
+]
+
+
+class Unit(StrEnum):
+    WORKING_DAYS = "working_days"
+    CALENDAR_DAYS = "calendar_days"
+    HOURS = "hours"  # reserved: no row uses it (no hours limit is computed from dates)
+    MONTHS = "months"
+    FIXED_DATE = "fixed_date"
+
+
+class Direction(StrEnum):
+    # AFTER: `start` is the triggering event; the due day is the LAST day of the period.
+    AFTER = "after"
+    # BEFORE: `start` is a later event (e.g. the hearing); the due day is the LATEST day
+    # the act (e.g. the notice) may be done so that the period fits before the event.
+    BEFORE = "before"
+
+
+class Verification(StrEnum):
+    VERIFIED = "原文已核实"
+    SECONDARY = "仅经二手资料核实"
+    UNVERIFIED = "未能核实原文"
+
+
+class Area(StrEnum):
+    PENALTY = "行政处罚"
+    COMPULSION = "行政强制"
+    INSPECTION = "行政检查"
+    LICENSE = "行政许可"
+    PUBLICITY = "行政执法公示"
+    RECORDING = "行政执法全过程记录"
+
+
+@dataclass(frozen=True)
+class TimeLimit:
+    """One legal time limit.
+
+    `n`/`unit`: the length (for FIXED_DATE: `fixed_month`/`fixed_day` in the year
+    `start.year + year_offset`). `extend_if_rest_day`: 民法典 第二百零三条 applies
+    (calendar days and months only). `prevails_over`: codes this rule displaces where
+    both apply. `verification`/`sources`: how the citation was checked.
+    """
+
+    code: str
+    area: Area
+    title: str
+    n: int
+    unit: Unit
+    basis: str
+    counted_from: str
+    extend_if_rest_day: bool
+    note: str
+    verification: Verification
+    sources: str
+    prevails_over: tuple[str, ...] = ()
+    direction: Direction = Direction.AFTER
+    fixed_month: int = 0
+    fixed_day: int = 0
+    year_offset: int = 0
+
+    def describe(self) -> str:
+        """The limit in words, e.g. "7个工作日", "30日（自然日）", "次年1月31日前"."""
+        if self.unit is Unit.FIXED_DATE:
+            year = "次年" if self.year_offset == 1 else "当年"
+            return f"{year}{self.fixed_month}月{self.fixed_day}日前"
+        words = {
+            Unit.WORKING_DAYS: f"{self.n}个工作日",
+            Unit.CALENDAR_DAYS: f"{self.n}日（自然日）",
+            Unit.HOURS: f"{self.n}小时",
+            Unit.MONTHS: f"{self.n}个月",
+        }[self.unit]
+        if self.direction is Direction.BEFORE:
+            return f"提前至少{words}"
+        return words
+
+    def rest_day_rule(self) -> str:
+        if self.unit is Unit.WORKING_DAYS:
+            return "按工作日计算"
+        if self.unit is Unit.FIXED_DATE:
+            return "固定日期，不顺延"
+        if self.extend_if_rest_day:
+            return "期满日遇休息日顺延（民法典第二百零三条）"
+        return "不顺延"
+
+
+# ---- sources, named once -------------------------------------------------------------
+
+_SEED = "本局印发文件原文（/work/shared/seeds/000_de6b35438d5346f2.txt）"
+_SRC_CHUFA = (
+    "《行政处罚法》2021年修订文本（源自国家法律法规数据库 flk.npc.gov.cn 的转录："
+    "GitHub Theonefkguy/Chinese-Laws 行政法/行政处罚法(2021-01-22).md）"
+)
+_SRC_XUKE = (
+    "《行政许可法》2019年修正文本（GitHub Theonefkguy/Chinese-Laws "
+    "行政法/行政许可法(2019-04-23).md）"
+)
+_SRC_QIANGZHI = "《行政强制法》文本（GitHub LawRefBook/Laws 行政法/行政强制法(2011-06-30).md）"
+_SRC_AQSC = (
+    "《安全生产法》2021年修正文本（GitHub LawRefBook/Laws 社会法/安全生产法(2021-06-10).md）"
+)
+_SRC_GUOBAN = (
+    "国办发〔2018〕118号原文未能取得；其“行政许可、行政处罚的执法决定信息要在执法决定作出之日起"
+    "7个工作日内公开”“执法决定作出之日起20个工作日内向社会公布”两项要求，据新京报2019年1月4日"
+    "对国务院新闻办发布会的报道核实"
+)
+_BUREAU_18 = (
+    "应急管理部令第18号即新《安全生产违法行为行政处罚办法》（2025年11月24日部务会议通过，"
+    "2025年11月27日公布，2026年2月1日起施行；据网易号转载的部令公布文和中华建设网2025年12月8日报道），"
+    "但其条文（含办案期限及延长规定）未能核实原文"
+)
+
+_GONGSHI = "《上海市普陀区应急管理行政执法公示办法》"
+_JILU = "《上海市普陀区应急管理行政执法全过程记录办法》"
+_GUOBAN = (
+    "《国务院办公厅关于全面推行行政执法公示制度执法全过程记录制度重大执法决定法制审核制度的"
+    "指导意见》（国办发〔2018〕118号）"
+)
+_ART85 = "《中华人民共和国行政处罚法》第八十五条（“二日”“三日”“五日”“七日”指工作日）"
+
+
+def _rows() -> tuple[TimeLimit, ...]:
+    wd, cd = Unit.WORKING_DAYS, Unit.CALENDAR_DAYS
+    ok, sec, unv = Verification.VERIFIED, Verification.SECONDARY, Verification.UNVERIFIED
+    return (
+        # ---- 行政处罚 ------------------------------------------------------------------
+        TimeLimit(
+            code="penalty.decision_after_filing",
+            area=Area.PENALTY,
+            title="普通程序作出行政处罚决定",
+            n=90,
+            unit=cd,
+            basis="《中华人民共和国行政处罚法》第六十条",
+            counted_from="自行政处罚案件立案之日起",
+            extend_if_rest_day=True,
+            note=(
+                "第六十条：“法律、法规、规章另有规定的，从其规定。”应急管理领域的部门规章"
+                f"可能另有规定：{_BUREAU_18}。原《安全生产违法行为行政处罚办法》（原国家安全监管"
+                "总局令第15号，第77号修正）曾规定30日内作出、经批准可延长，该规定已被新办法"
+                "取代，且原文亦未能核实。在核实部令第18号原文之前，本表保留行政处罚法九十日"
+                "（“九十日”不属第八十五条所列，为自然日，期满遇休息日顺延）。法制宣传科须核对"
+                "部令第18号后更新本行。"
+            ),
+            verification=ok,
+            sources=_SRC_CHUFA,
+        ),
+        TimeLimit(
+            code="penalty.hearing_request",
+            area=Area.PENALTY,
+            title="当事人要求听证（当事人期限）",
+            n=5,
+            unit=wd,
+            basis=f"《中华人民共和国行政处罚法》第六十四条第一项；{_ART85}",
+            counted_from="自行政机关告知听证权利之日起",
+            extend_if_rest_day=False,
+            note=(
+                "当事人的期限：期满前不得以当事人未要求听证为由作出决定。“五日”依第八十五条"
+                "为工作日。"
+            ),
+            verification=ok,
+            sources=_SRC_CHUFA,
+        ),
+        TimeLimit(
+            code="penalty.hearing_notice",
+            area=Area.PENALTY,
+            title="听证通知（须在举行听证的七日前送达）",
+            n=7,
+            unit=wd,
+            basis=f"《中华人民共和国行政处罚法》第六十四条第二项；{_ART85}",
+            counted_from="以举行听证之日为准，",
+            extend_if_rest_day=False,
+            direction=Direction.BEFORE,
+            note=(
+                "方向相反：due() 的起算日为听证日，结果为通知最迟送达日。采用从严口径：通知日"
+                "（不计入）之后、听证日之前须有完整的7个工作日，即听证日不得早于通知日后第7个"
+                "工作日的次日。早于该日送达总是合法的。由通知日求最早听证日用 earliest_event()。"
+            ),
+            verification=ok,
+            sources=_SRC_CHUFA,
+        ),
+        TimeLimit(
+            code="penalty.service_of_decision",
+            area=Area.PENALTY,
+            title="当事人不在场时送达行政处罚决定书",
+            n=7,
+            unit=wd,
+            basis=f"《中华人民共和国行政处罚法》第六十一条第一款；{_ART85}",
+            counted_from="自宣告行政处罚决定之日起",
+            extend_if_rest_day=False,
+            note="当事人在场的，宣告后当场交付；不在场的，七个工作日内依民事诉讼法有关规定送达。",
+            verification=ok,
+            sources=_SRC_CHUFA,
+        ),
+        TimeLimit(
+            code="penalty.evidence_preservation_decision",
+            area=Area.PENALTY,
+            title="先行登记保存证据后作出处理决定",
+            n=7,
+            unit=wd,
+            basis=f"《中华人民共和国行政处罚法》第五十六条；{_ART85}",
+            counted_from="自先行登记保存之日起",
+            extend_if_rest_day=False,
+            note="“七日”依第八十五条为工作日。",
+            verification=ok,
+            sources=_SRC_CHUFA,
+        ),
+        TimeLimit(
+            code="penalty.fine_payment",
+            area=Area.PENALTY,
+            title="当事人缴纳罚款（当事人期限）",
+            n=15,
+            unit=cd,
+            basis="《中华人民共和国行政处罚法》第六十七条第三款",
+            counted_from="自当事人收到行政处罚决定书之日起",
+            extend_if_rest_day=True,
+            note=(
+                "当事人的期限，到期不缴纳的方可依第七十二条加处罚款。“十五日”不属第八十五条"
+                "所列，为自然日，期满遇休息日顺延。决定书载明其他履行期限的，以决定书为准"
+                "（第六十六条）。"
+            ),
+            verification=ok,
+            sources=_SRC_CHUFA,
+        ),
+        # ---- 行政强制 ------------------------------------------------------------------
+        TimeLimit(
+            code="compulsion.seizure_period",
+            area=Area.COMPULSION,
+            title="查封、扣押期限",
+            n=30,
+            unit=cd,
+            basis="《中华人民共和国行政强制法》第二十五条第一款",
+            counted_from="自查封、扣押之日起",
+            extend_if_rest_day=False,
+            note=(
+                "“三十日”超过第六十九条的十日，为自然日。这是对当事人权利的强制措施的最长期限，"
+                "本表从严不因休息日顺延（顺延将延长强制）；期满日为休息日的，应在其前作出处理"
+                "决定。检测、检验、检疫或者技术鉴定期间不计入（第二十五条第三款），须另行扣除。"
+                "《安全生产法》第六十五条第一款第四项未另设期限。"
+            ),
+            verification=ok,
+            sources=f"{_SRC_QIANGZHI}；{_SRC_AQSC}",
+        ),
+        TimeLimit(
+            code="compulsion.seizure_extension",
+            area=Area.COMPULSION,
+            title="查封、扣押延长期限（经行政机关负责人批准）",
+            n=30,
+            unit=cd,
+            basis="《中华人民共和国行政强制法》第二十五条第一款、第二款",
+            counted_from="自原查封、扣押期限届满之日起",
+            extend_if_rest_day=False,
+            note=(
+                "情况复杂的，经负责人批准可延长，延长不得超过三十日；延长决定应及时书面告知当事人"
+                "并说明理由。起算日为 compulsion.seizure_period 的到期日。不顺延，理由同上。"
+            ),
+            verification=ok,
+            sources=_SRC_QIANGZHI,
+        ),
+        TimeLimit(
+            code="compulsion.handling_after_seizure",
+            area=Area.COMPULSION,
+            title="查封、扣押后作出处理决定",
+            n=30,
+            unit=cd,
+            basis="《中华人民共和国行政强制法》第二十七条、第二十五条",
+            counted_from="自查封、扣押之日起",
+            extend_if_rest_day=False,
+            note=(
+                "第二十七条：应当在第二十五条规定的期限内作出处理决定（没收、销毁或者解除）。"
+                "期限与查封、扣押期限相同；经批准延长的，在延长期限（compulsion.seizure_extension）"
+                "内作出。期限届满即应解除（第二十八条第一款第四项）。"
+            ),
+            verification=ok,
+            sources=_SRC_QIANGZHI,
+        ),
+        TimeLimit(
+            code="compulsion.court_application",
+            area=Area.COMPULSION,
+            title="申请人民法院强制执行",
+            n=3,
+            unit=Unit.MONTHS,
+            basis="《中华人民共和国行政强制法》第五十三条",
+            counted_from="自当事人申请行政复议或者提起行政诉讼的法定期限届满之日起",
+            extend_if_rest_day=True,
+            note=(
+                "没有行政强制执行权的行政机关适用。申请前须催告，催告书送达十日（工作日，"
+                "第六十九条）后当事人仍未履行的方可申请（第五十四条）。"
+            ),
+            verification=ok,
+            sources=_SRC_QIANGZHI,
+        ),
+        # ---- 行政检查 ------------------------------------------------------------------
+        TimeLimit(
+            code="inspection.reinspection",
+            area=Area.INSPECTION,
+            title="责令限期整改后的复查",
+            n=10,
+            unit=cd,
+            basis=(
+                "《中华人民共和国安全生产法》第六十五条第一款第二项（要求限期改正）；"
+                "复查时限：《安全生产违法行为行政处罚办法》（条号及现行文本未能核实）"
+            ),
+            counted_from="自整改期限届满之日起",
+            extend_if_rest_day=False,
+            note=(
+                "未能核实原文：“应当自整改期限届满之日起10日内进行复查”出自原《安全生产违法行为"
+                f"行政处罚办法》的复查规定，其条号未能核实；{_BUREAU_18}。在核实前从严按10个"
+                "自然日、不顺延计算。法制宣传科须核对部令第18号后更新本行。"
+            ),
+            verification=unv,
+            sources=f"{_SRC_AQSC}（仅第六十五条）；复查时限未找到可核实的原文",
+        ),
+        # ---- 行政许可 ------------------------------------------------------------------
+        TimeLimit(
+            code="license.decision",
+            area=Area.LICENSE,
+            title="作出行政许可决定",
+            n=20,
+            unit=wd,
+            basis="《中华人民共和国行政许可法》第四十二条第一款、第八十二条",
+            counted_from="自受理行政许可申请之日起",
+            extend_if_rest_day=False,
+            note=(
+                "第八十二条：行政机关实施行政许可的期限以工作日计算，不含法定节假日。"
+                "“法律、法规另有规定的，依照其规定”：具体许可事项（如安全生产许可证）的"
+                "法律、法规另设期限的，以其为准。听证、检验、鉴定、专家评审等时间不计入"
+                "（第四十五条）。"
+            ),
+            verification=ok,
+            sources=_SRC_XUKE,
+        ),
+        TimeLimit(
+            code="license.decision_extension",
+            area=Area.LICENSE,
+            title="行政许可决定延长期限（经本行政机关负责人批准）",
+            n=10,
+            unit=wd,
+            basis="《中华人民共和国行政许可法》第四十二条第一款、第八十二条",
+            counted_from="自原二十个工作日期限届满之日起",
+            extend_if_rest_day=False,
+            note="起算日为 license.decision 的到期日；应将延长期限的理由告知申请人。",
+            verification=ok,
+            sources=_SRC_XUKE,
+        ),
+        TimeLimit(
+            code="license.certificate_issue",
+            area=Area.LICENSE,
+            title="颁发、送达行政许可证件",
+            n=10,
+            unit=wd,
+            basis="《中华人民共和国行政许可法》第四十四条、第八十二条",
+            counted_from="自作出准予行政许可决定之日起",
+            extend_if_rest_day=False,
+            note="以工作日计算（第八十二条）。",
+            verification=ok,
+            sources=_SRC_XUKE,
+        ),
+        # ---- 行政执法公示 ---------------------------------------------------------------
+        TimeLimit(
+            code="publicity.penalty",
+            area=Area.PUBLICITY,
+            title="公示行政处罚决定信息",
+            n=7,
+            unit=wd,
+            basis=(
+                f"《中华人民共和国安全生产法》第七十八条第二款；{_GONGSHI}第七条第一款；{_GUOBAN}"
+            ),
+            counted_from="自行政处罚决定作出之日起",
+            extend_if_rest_day=False,
+            note=(
+                "三者均为7个工作日：法律（安全生产法：作出处罚决定后七个工作日内在公示系统公开）"
+                "与本局办法一致。依法不予公开的除外。《行政处罚法》第四十八条第一款要求具有一定"
+                "社会影响的行政处罚决定依法公开，未另设时限。"
+            ),
+            verification=ok,
+            sources=f"{_SRC_AQSC}；{_SEED}；{_SRC_GUOBAN}",
+        ),
+        TimeLimit(
+            code="publicity.compulsion",
+            area=Area.PUBLICITY,
+            title="公示行政强制决定信息",
+            n=20,
+            unit=wd,
+            basis=f"{_GONGSHI}第七条第二款；{_GUOBAN}",
+            counted_from="自执法决定作出之日起",
+            extend_if_rest_day=False,
+            note="国办发〔2018〕118号对执法决定的一般要求同为20个工作日，未见更严格的上位规定。",
+            verification=ok,
+            sources=f"{_SEED}；{_SRC_GUOBAN}",
+        ),
+        TimeLimit(
+            code="publicity.license",
+            area=Area.PUBLICITY,
+            title="公示行政许可决定信息",
+            n=7,
+            unit=wd,
+            basis=(
+                f"{_GUOBAN}（行政许可执法决定信息7个工作日内公开）；"
+                f"{_GONGSHI}第四条（按国家和本市规定公示）"
+            ),
+            counted_from="自执法决定作出之日起",
+            extend_if_rest_day=False,
+            prevails_over=("publicity.license_local",),
+            note=(
+                "国家文件更严格，优先适用：本局办法第七条第二款为20个工作日（见 "
+                "publicity.license_local），而国办发〔2018〕118号要求行政许可、行政处罚的执法"
+                "决定信息7个工作日内公开；本局办法第四条规定按国家和本市规定公示。按7个工作日"
+                "公示同时满足两者。国办文件原文未能取得，仅经新闻报道核实。"
+            ),
+            verification=sec,
+            sources=_SRC_GUOBAN,
+        ),
+        TimeLimit(
+            code="publicity.license_local",
+            area=Area.PUBLICITY,
+            title="公示行政许可决定信息（本局办法原文，已被更严格的国家规定取代）",
+            n=20,
+            unit=wd,
+            basis=f"{_GONGSHI}第七条第二款",
+            counted_from="自执法决定作出之日起",
+            extend_if_rest_day=False,
+            note="仅供追溯：实际适用 publicity.license（7个工作日）。",
+            verification=ok,
+            sources=_SEED,
+        ),
+        TimeLimit(
+            code="publicity.other_decision",
+            area=Area.PUBLICITY,
+            title="公示其他行政执法决定信息（行政征收征用等）",
+            n=20,
+            unit=wd,
+            basis=f"{_GUOBAN}；{_GONGSHI}第四条（按国家和本市规定公示）",
+            counted_from="自执法决定作出之日起",
+            extend_if_rest_day=False,
+            note=(
+                "本局办法第七条只列处罚、强制、许可；其他执法决定按国办发〔2018〕118号的一般要求"
+                "（20个工作日）。“双随机”抽查结果依本局办法第七条第三款同步公示，未设时限。"
+            ),
+            verification=sec,
+            sources=_SRC_GUOBAN,
+        ),
+        TimeLimit(
+            code="publicity.update_law_change",
+            area=Area.PUBLICITY,
+            title="因法律、法规、规章等变化更新事前公示信息",
+            n=20,
+            unit=wd,
+            basis=f"{_GONGSHI}第八条第一项",
+            counted_from="自相关文件颁布、修改、废止、失效之日起",
+            extend_if_rest_day=False,
+            note="第八条：法律、法规、规章和国家文件另有规定的，从其规定；未见另有规定。",
+            verification=ok,
+            sources=_SEED,
+        ),
+        TimeLimit(
+            code="publicity.update_organisation",
+            area=Area.PUBLICITY,
+            title="因机构设置变化更新事前公示信息",
+            n=20,
+            unit=wd,
+            basis=f"{_GONGSHI}第八条第二项",
+            counted_from="自机构设置变化三定方案等经批准之日起",
+            extend_if_rest_day=False,
+            note="第八条：法律、法规、规章和国家文件另有规定的，从其规定；未见另有规定。",
+            verification=ok,
+            sources=_SEED,
+        ),
+        TimeLimit(
+            code="publicity.update_certificate",
+            area=Area.PUBLICITY,
+            title="因执法证件信息变化更新事前公示信息",
+            n=20,
+            unit=wd,
+            basis=f"{_GONGSHI}第八条第三项",
+            counted_from="自行政执法人员执法证件信息发生变化之日起",
+            extend_if_rest_day=False,
+            note="第八条：法律、法规、规章和国家文件另有规定的，从其规定；未见另有规定。",
+            verification=ok,
+            sources=_SEED,
+        ),
+        TimeLimit(
+            code="publicity.update_decision_changed",
+            area=Area.PUBLICITY,
+            title="行政执法决定被依法变更后更新公示信息",
+            n=20,
+            unit=wd,
+            basis=f"{_GONGSHI}第八条第四项",
+            counted_from="自变更之日起",
+            extend_if_rest_day=False,
+            note=(
+                "行政处罚决定例外：公开的行政处罚决定被依法变更的，《行政处罚法》第四十八条"
+                "第二款要求三个工作日内撤回原信息并公开说明理由（publicity.withdrawal_penalty，"
+                "优先适用）。"
+            ),
+            verification=ok,
+            sources=_SEED,
+        ),
+        TimeLimit(
+            code="publicity.correction_request",
+            area=Area.PUBLICITY,
+            title="核实并处理书面更正要求",
+            n=5,
+            unit=wd,
+            basis=f"{_GONGSHI}第九条第二项",
+            counted_from="自收到公民、法人或者其他组织书面更正要求之日起",
+            extend_if_rest_day=False,
+            note="第九条：法律、法规、规章和国家文件另有规定的，从其规定；未见另有规定。",
+            verification=ok,
+            sources=_SEED,
+        ),
+        TimeLimit(
+            code="publicity.withdrawal",
+            area=Area.PUBLICITY,
+            title="撤下被撤销等的行政执法决定信息",
+            n=7,
+            unit=wd,
+            basis=f"{_GONGSHI}第九条第三项",
+            counted_from="自行政执法决定被依法撤销、确认违法或者要求重新作出之日起",
+            extend_if_rest_day=False,
+            note=(
+                "适用于行政处罚以外的执法决定。行政处罚决定适用更严格的《行政处罚法》第四十八条"
+                "第二款（publicity.withdrawal_penalty，三个工作日）；用 withdrawal_limit() 选取。"
+            ),
+            verification=ok,
+            sources=_SEED,
+        ),
+        TimeLimit(
+            code="publicity.withdrawal_penalty",
+            area=Area.PUBLICITY,
+            title="撤回被变更、撤销等的行政处罚决定信息并公开说明理由",
+            n=3,
+            unit=wd,
+            basis=f"《中华人民共和国行政处罚法》第四十八条第二款；{_ART85}",
+            counted_from="自公开的行政处罚决定被依法变更、撤销、确认违法或者确认无效之日起",
+            extend_if_rest_day=False,
+            prevails_over=("publicity.withdrawal", "publicity.update_decision_changed"),
+            note=(
+                "法律优先于本局办法（第九条：有规定的，从其规定）。“三日”依第八十五条为工作日，"
+                "不是自然日。除撤回外，还须公开说明理由。"
+            ),
+            verification=ok,
+            sources=_SRC_CHUFA,
+        ),
+        TimeLimit(
+            code="publicity.yearly_figures",
+            area=Area.PUBLICITY,
+            title="公开上年度行政执法总体情况数据",
+            n=0,
+            unit=Unit.FIXED_DATE,
+            basis=f"{_GONGSHI}第七条第四款",
+            counted_from="对上年度数据，",
+            extend_if_rest_day=False,
+            fixed_month=1,
+            fixed_day=31,
+            year_offset=1,
+            note=(
+                "“于每年1月31日前”按截至1月31日24时计算；固定日期，遇休息日不顺延。"
+                "due() 的起算日为所报告年度内任一日。"
+            ),
+            verification=ok,
+            sources=_SEED,
+        ),
+        # ---- 行政执法全过程记录 ---------------------------------------------------------
+        TimeLimit(
+            code="recording.av_minimum_retention",
+            area=Area.RECORDING,
+            title="未归档的行政检查视音频记录最短保存期",
+            n=6,
+            unit=Unit.MONTHS,
+            basis=f"{_JILU}第十条第三款",
+            counted_from="自视音频记录形成之日起",
+            extend_if_rest_day=False,
+            note=(
+                "最短期限（“不少于6个月”），不顺延：到期日为必须保存的最后一日，最早可于次日"
+                "按处置程序处置。仅适用于不作为案件证据或者未与行政相对人发生争议的记录；"
+                "本办法未明确起算日，取记录形成之日。"
+            ),
+            verification=ok,
+            sources=_SEED,
+        ),
+    )
+
+
+def _check(rows: Iterable[TimeLimit]) -> Mapping[str, TimeLimit]:
+    table: dict[str, TimeLimit] = {}
+    for row in rows:
+        if row.code in table:
+            raise ValueError(f"duplicate time-limit code {row.code}")
+        if not re.search(r"第[一二三四五六七八九十百零]+条", row.basis):
+            raise ValueError(f"{row.code}: basis must cite an article (第…条)")
+        if row.unit is Unit.FIXED_DATE:
+            date(2000 + row.year_offset, row.fixed_month, row.fixed_day)  # validates
+        elif row.n < 1:
+            raise ValueError(f"{row.code}: n must be positive")
+        if row.extend_if_rest_day and row.unit not in (Unit.CALENDAR_DAYS, Unit.MONTHS):
+            raise ValueError(f"{row.code}: only calendar days and months can be extended")
+        if row.direction is Direction.BEFORE and row.unit is not Unit.WORKING_DAYS:
+            raise ValueError(f"{row.code}: BEFORE limits are supported in working days only")
+        if row.verification is Verification.UNVERIFIED and "未能核实" not in row.note:
+            raise ValueError(f"{row.code}: an unverified limit must say so in its note")
+        table[row.code] = row
+    for row in table.values():
+        for other in row.prevails_over:
+            if other not in table:
+                raise ValueError(f"{row.code}: prevails over unknown code {other}")
+    return MappingProxyType(table)
+
+
+LIMITS: Final[Mapping[str, TimeLimit]] = _check(_rows())
+
+# action kinds of the glossary (design guide) -> publicity and withdrawal codes
+_ACTION_KINDS: Final = ("penalty", "compulsion", "inspection", "levy", "license", "other")
+
+
+def limit(code: str) -> TimeLimit:
+    """The row for `code`; KeyError with a clear message for an unknown code."""
+    try:
+        return LIMITS[code]
+    except KeyError:
+        raise KeyError(f"未知的时限代码：{code!r}（见 zhifa.core.time_limits.LIMITS）") from None
+
+
+def limits_by_area() -> Mapping[Area, tuple[TimeLimit, ...]]:
+    """All limits grouped by area, in table order (for the documentation page)."""
+    groups: dict[Area, list[TimeLimit]] = {area: [] for area in Area}
+    for row in LIMITS.values():
+        groups[row.area].append(row)
+    return MappingProxyType({a: tuple(rows) for a, rows in groups.items() if rows})
+
+
+# ---- computing due dates -----------------------------------------------------------
+
+
+def due(calendar: WorkingCalendar, code: str, start: date) -> Due:
+    """The due day of limit `code` counted from `start`, by `calendar` only.
+
+    Direction AFTER (all limits but the notice-before-hearing ones): `start` is the
+    triggering day (not counted, 民法典 第二百零一条) and the result is the last day of
+    the period. Direction BEFORE: `start` is the event day (e.g. the hearing) and the
+    result is the latest day the act may be done. FIXED_DATE: `start` is any day of the
+    year reported on. The `basis` names the legal basis and the calendar computation.
+    """
+    row = limit(code)
+    if row.direction is Direction.BEFORE:
+        computed = _latest_before(calendar, row, start)
+    elif row.unit is Unit.WORKING_DAYS:
+        computed = calendar.add_working_days(start, row.n)
+    elif row.unit is Unit.CALENDAR_DAYS:
+        computed = calendar.add_calendar_days(
+            start, row.n, extend_if_rest_day=row.extend_if_rest_day
+        )
+    elif row.unit is Unit.MONTHS:
+        computed = calendar.add_months(start, row.n, extend_if_rest_day=row.extend_if_rest_day)
+    elif row.unit is Unit.FIXED_DATE:
+        _require_date(start)
+        computed = fixed_date_in_year(start.year + row.year_offset, row.fixed_month, row.fixed_day)
+    else:
+        raise ValueError(f"时限 {row.code} 按小时计算，不能用 due() 按日计算")
+    return Due(
+        computed.date,
+        computed.provisional,
+        f"{_legal(row)}。计算：{computed.basis}",
+        computed.provisional_years,
+    )
+
+
+def earliest_event(calendar: WorkingCalendar, code: str, act_day: date) -> Due:
+    """For a BEFORE limit: the earliest event day (e.g. hearing) after an act (notice)
+    done on `act_day` — the day after the n-th working day following `act_day`."""
+    row = limit(code)
+    if row.direction is not Direction.BEFORE:
+        raise ValueError(f"时限 {row.code} 不是“事件日前”类时限")
+    window = calendar.add_working_days(act_day, row.n)
+    after = calendar.add_calendar_days(window.date, 1, extend_if_rest_day=False)
+    basis = (
+        f"{_legal(row)}。计算：{window.basis}；事件日不得早于其次日"
+        f"{after.date.isoformat()}（从严口径：{row.n}个工作日须在事件日前完整经过）"
+    )
+    return Due(after.date, window.provisional, basis, window.provisional_years)
+
+
+def stricter_due(
+    calendar: WorkingCalendar, codes: Iterable[str], start: date
+) -> tuple[TimeLimit, Due]:
+    """Compute every limit in `codes` from `start` and return the one due first.
+
+    On a tie the first code listed wins (list the higher rule first). The `basis`
+    names the limits that were compared.
+    """
+    results = [(limit(code), due(calendar, code, start)) for code in codes]
+    if not results:
+        raise ValueError("至少需要一个时限代码")
+    best_row, best_due = min(results, key=lambda item: item[1].date)
+    others = [f"{r.code}（{d.date.isoformat()}）" for r, d in results if r is not best_row]
+    basis = best_due.basis
+    if others:
+        basis += f"；适用较严格的时限 {best_row.code}，另比较了：{'、'.join(others)}"
+    return best_row, Due(best_due.date, best_due.provisional, basis, best_due.provisional_years)
+
+
+def withdrawal_limit(action_kind: str) -> TimeLimit:
+    """The limit for taking down a published decision of `action_kind` that was revoked,
+    changed or declared unlawful: penalties follow 行政处罚法 第四十八条第二款 (3 working
+    days), which prevails over the bureau's 7 working days (公示办法 第九条第三项)."""
+    _require_kind(action_kind)
+    code = "publicity.withdrawal_penalty" if action_kind == "penalty" else "publicity.withdrawal"
+    return LIMITS[code]
+
+
+def withdrawal_due(
+    calendar: WorkingCalendar, action_kind: str, start: date
+) -> tuple[TimeLimit, Due]:
+    """Due day of the withdrawal for `action_kind`, comparing every applicable rule."""
+    _require_kind(action_kind)
+    codes = ["publicity.withdrawal"]
+    if action_kind == "penalty":
+        codes.insert(0, "publicity.withdrawal_penalty")
+    return stricter_due(calendar, codes, start)
+
+
+def publicity_limit(action_kind: str) -> TimeLimit:
+    """The limit for publishing a decision of `action_kind` (事后公示)."""
+    _require_kind(action_kind)
+    code = {
+        "penalty": "publicity.penalty",
+        "compulsion": "publicity.compulsion",
+        "license": "publicity.license",
+    }.get(action_kind, "publicity.other_decision")
+    return LIMITS[code]
+
+
+# ---- documentation -----------------------------------------------------------------
+
+
+def limits_table_markdown() -> str:
+    """The table of all limits for docs/time-limits.md (generated; a test keeps the page
+    equal to it)."""
+    lines: list[str] = []
+    for area, rows in limits_by_area().items():
+        lines += [f"### {area}", ""]
+        lines.append("| 代码 | 事项 | 时限 | 起算 | 依据 | 计算 | 核实 | 说明 |")
+        lines.append("|---|---|---|---|---|---|---|---|")
+        for r in rows:
+            cells = [
+                f"`{r.code}`",
+                r.title,
+                r.describe(),
+                r.counted_from,
+                r.basis,
+                r.rest_day_rule(),
+                r.verification.value,
+                r.note + (f" 优先于：{'、'.join(r.prevails_over)}。" if r.prevails_over else ""),
+            ]
+            lines.append("| " + " | ".join(c.replace("|", "／") for c in cells) + " |")
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+# ---- helpers -----------------------------------------------------------------------
+
+
+def _legal(row: TimeLimit) -> str:
+    return f"{row.title}：{row.basis}，{row.counted_from}{row.describe()}"
+
+
+def _latest_before(calendar: WorkingCalendar, row: TimeLimit, event: date) -> Due:
+    """Latest act day N such that the n working days after N all fall before `event`.
+
+    Scans forward from a month boundary well before the event with calendar steps only,
+    so that no day arithmetic is written here (invariant 3).
+    """
+    _require_date(event)
+
+    def window(day: date) -> Due:
+        return calendar.add_working_days(day, row.n)
+
+    back = 2 + row.n // 10
+    first = _month_start_before(event, back)
+    while window(first).date >= event:  # never for sane n; widen if needed
+        back += 2
+        first = _month_start_before(event, back)
+    day = first
+    while True:
+        nxt = calendar.add_calendar_days(day, 1, extend_if_rest_day=False).date
+        if window(nxt).date >= event:
+            break
+        day = nxt
+    fits, late = window(day), window(nxt)
+    years = tuple(sorted(set(fits.provisional_years) | set(late.provisional_years)))
+    basis = (
+        f"事件日{event.isoformat()}；最迟于{day.isoformat()}完成："
+        f"{fits.basis}，早于事件日（从严口径：{row.n}个工作日须在事件日前完整经过）"
+    )
+    return Due(day, bool(years), basis, years)
+
+
+def _month_start_before(day: date, months: int) -> date:
+    # month arithmetic on (year, month) only: the first day of an earlier month
+    index = day.year * 12 + day.month - 1 - months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _require_kind(action_kind: str) -> None:
+    if action_kind not in _ACTION_KINDS:
+        raise ValueError(f"未知的执法行为类别：{action_kind!r}（可选：{'、'.join(_ACTION_KINDS)}）")
+
+
+def _require_date(value: object) -> None:
+    # datetime is a subclass of date: refuse it, as the calendar does
+    if isinstance(value, datetime) or not isinstance(value, date):
+        raise TypeError(f"start must be a datetime.date (not {type(value).__name__})")
+
+
+if __name__ == "__main__":  # print the documentation table: python -m zhifa.core.time_limits
+    print(limits_table_markdown(), end="")
