@@ -279,6 +279,16 @@ def test_hearing_notice_round_trip_with_earliest_event() -> None:
         assert earliest_event(CAL, "penalty.hearing_notice", later).date > hearing
 
 
+def test_licence_hearing_notice_is_the_same_rule_in_working_days() -> None:
+    # 行政许可法 第四十八条第一款第一项 with 第八十二条: same counting as the penalty hearing.
+    for hearing in (date(2026, 3, 2), date(2026, 10, 12)):
+        assert (
+            due(CAL, "license.hearing_notice", hearing).date
+            == due(CAL, "penalty.hearing_notice", hearing).date
+        )
+    assert limit("license.hearing_organise").unit is Unit.WORKING_DAYS
+
+
 def test_earliest_event_only_for_before_limits() -> None:
     with pytest.raises(ValueError, match="不是"):
         earliest_event(CAL, "publicity.penalty", date(2026, 3, 2))

@@ -215,7 +215,7 @@ def _rows() -> tuple[TimeLimit, ...]:
             n=7,
             unit=wd,
             basis=f"《中华人民共和国行政处罚法》第六十四条第二项；{_ART85}",
-            counted_from="以举行听证之日为准，",
+            counted_from="以举行听证之日为准",
             extend_if_rest_day=False,
             direction=Direction.BEFORE,
             note=(
@@ -400,6 +400,39 @@ def _rows() -> tuple[TimeLimit, ...]:
             counted_from="自作出准予行政许可决定之日起",
             extend_if_rest_day=False,
             note="以工作日计算（第八十二条）。",
+            verification=ok,
+            sources=_SRC_XUKE,
+        ),
+        TimeLimit(
+            code="license.hearing_organise",
+            area=Area.LICENSE,
+            title="组织行政许可听证",
+            n=20,
+            unit=wd,
+            basis="《中华人民共和国行政许可法》第四十七条第一款、第八十二条",
+            counted_from="自收到申请人、利害关系人的听证申请之日起",
+            extend_if_rest_day=False,
+            note=(
+                "申请人、利害关系人在被告知听证权利之日起五日内提出申请的适用。听证时间不计入"
+                "许可决定期限（第四十五条）。以工作日计算（第八十二条）。"
+            ),
+            verification=ok,
+            sources=_SRC_XUKE,
+        ),
+        TimeLimit(
+            code="license.hearing_notice",
+            area=Area.LICENSE,
+            title="行政许可听证通知（须在举行听证的七日前送达）",
+            n=7,
+            unit=wd,
+            basis="《中华人民共和国行政许可法》第四十八条第一款第一项、第八十二条",
+            counted_from="以举行听证之日为准",
+            extend_if_rest_day=False,
+            direction=Direction.BEFORE,
+            note=(
+                "方向与 penalty.hearing_notice 相同：due() 的起算日为听证日，结果为通知申请人、"
+                "利害关系人的最迟日（从严口径）；必要时予以公告。以工作日计算（第八十二条）。"
+            ),
             verification=ok,
             sources=_SRC_XUKE,
         ),
@@ -808,7 +841,8 @@ def limits_table_markdown() -> str:
 
 
 def _legal(row: TimeLimit) -> str:
-    return f"{row.title}：{row.basis}，{row.counted_from}{row.describe()}"
+    joint = "，" if row.direction is Direction.BEFORE else ""
+    return f"{row.title}：{row.basis}，{row.counted_from}{joint}{row.describe()}"
 
 
 def _latest_before(calendar: WorkingCalendar, row: TimeLimit, event: date) -> Due:
