@@ -16,8 +16,16 @@ from zhifa.core.http import get_db, render, require
 from zhifa.core.permissions import Permission
 from zhifa.core.validation import parse
 from zhifa.enforcement import parties
+from zhifa.enforcement.actions import list_actions
 from zhifa.enforcement.masking import mask_id_number
-from zhifa.enforcement.models import PARTY_KIND_LABELS, RISK_FLAGS, PartyKind, PartyVersion
+from zhifa.enforcement.models import (
+    PARTY_KIND_LABELS,
+    RISK_FLAGS,
+    ActionStatus,
+    PartyKind,
+    PartyVersion,
+)
+from zhifa.enforcement.steps import PROCEDURES
 
 pages = APIRouter(prefix="/app/parties", include_in_schema=False)
 api = APIRouter(prefix="/api/v1/parties", tags=["行政相对人"])
@@ -113,11 +121,16 @@ async def party_new_submit(request: Request, db: Db, who: Writer) -> Response:
 def party_page(request: Request, party_id: int, db: Db, who: Reader) -> Response:
     view = parties.get_party(db, party_id)
     log_access(db, who, "party", party_id, "查看详情")
+    party_actions, action_total = list_actions(db, who, party_id=party_id)
     return render(
         request,
         "party_detail.html",
         view=view,
         versions=list(reversed(view.party.versions)),
+        party_actions=party_actions,
+        action_total=action_total,
+        procedures=PROCEDURES,
+        action_status_labels={ActionStatus.open: "办理中", ActionStatus.closed: "已办结"},
         notice=NOTICES.get(request.query_params.get("done", "")),
         **_form_context(),
     )
