@@ -226,7 +226,7 @@ def advance(db: Session, action_id: int, data: TransitionIn, who: Principal) -> 
         raise DomainError(
             f"“{current.label}”之后不能进入“{data.to_step}”；可进入：{choices}", "to_step"
         )
-    missing = missing_for(db, action, current)
+    missing = missing_for(db, action, current) + _waiting_period(db, action, current, data.to_step)
     if missing:
         raise DomainError(f"“{current.label}”尚未完成：" + "；".join(missing), "to_step")
     target = proc.step(data.to_step)
@@ -237,6 +237,23 @@ def advance(db: Session, action_id: int, data: TransitionIn, who: Principal) -> 
         action.closed_at = utcnow()
     record_change(db, who.username, "action.advance", action, transition)
     return transition
+
+
+# After the 告知 the party has its period to state, defend or ask for a hearing; no
+# decision may be prepared before it ends (《行政处罚法》第六十二条、第六十四条).
+_AFTER_NOTICE_ONLY_WHEN_PERIOD_ENDED = frozenset({"legal_review", "decision"})
+
+
+def _waiting_period(db: Session, action: Action, current: Step, target: str) -> list[str]:
+    if current.code != "notice" or target not in _AFTER_NOTICE_ONLY_WHEN_PERIOD_ENDED:
+        return []
+    entered = [t for t in transitions_of(db, action.id) if t.to_step == "notice"]
+    due = entered[-1].due_date if entered else None
+    if due is not None and today() <= due:
+        return [
+            f"当事人陈述、申辩和要求听证的期限至 {due.isoformat()} 届满，届满前不得进入下一步骤"
+        ]
+    return []
 
 
 def missing_now(db: Session, action: Action) -> list[str]:
