@@ -176,18 +176,25 @@ async def action_new_submit(request: Request, db: Db, who: Writer) -> Response:
     return RedirectResponse(f"/app/actions/{action.id}?done=opened", status_code=303)
 
 
+def _detail_page(
+    request: Request, db: Session, action: Action, status: int = 200, **extra: Any
+) -> Response:
+    return render(
+        request,
+        "action_detail.html",
+        status,
+        now_local=_now_local(),
+        **_action_context(db, action),
+        **_labels(),
+        **extra,
+    )
+
+
 @pages.get("/actions/{action_id}", response_class=HTMLResponse)
 def action_page(request: Request, action_id: int, db: Db, who: Reader) -> Response:
     action = actions.get_action(db, action_id, who)
     log_access(db, who, "action", action_id, "查看案件")
-    return render(
-        request,
-        "action_detail.html",
-        notice=_notice(request),
-        now_local=_now_local(),
-        **_action_context(db, action),
-        **_labels(),
-    )
+    return _detail_page(request, db, action, notice=_notice(request))
 
 
 @pages.post("/actions/{action_id}/transitions", response_class=HTMLResponse)
@@ -200,15 +207,7 @@ async def action_advance_submit(request: Request, action_id: int, db: Db, who: W
     except DomainError as exc:
         db.rollback()
         action = actions.get_action(db, action_id, who)
-        return render(
-            request,
-            "action_detail.html",
-            exc.status_code,
-            error=exc.message,
-            now_local=_now_local(),
-            **_action_context(db, action),
-            **_labels(),
-        )
+        return _detail_page(request, db, action, exc.status_code, error=exc.message)
     return RedirectResponse(f"/app/actions/{action_id}?done=moved", status_code=303)
 
 
@@ -227,15 +226,8 @@ async def activity_new_submit(request: Request, action_id: int, db: Db, who: Wri
     except DomainError as exc:
         db.rollback()
         action = actions.get_action(db, action_id, who)
-        return render(
-            request,
-            "action_detail.html",
-            exc.status_code,
-            error=exc.message,
-            now_local=_now_local(),
-            activity_values=values,
-            **_action_context(db, action),
-            **_labels(),
+        return _detail_page(
+            request, db, action, exc.status_code, error=exc.message, activity_values=values
         )
     return RedirectResponse(f"/app/activities/{activity.id}?done=activity", status_code=303)
 
