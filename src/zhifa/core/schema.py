@@ -18,6 +18,7 @@ from zhifa.ledger import metadata as ledger_metadata
 MODEL_MODULES = (
     "zhifa.core.models",
     "zhifa.enforcement.models",
+    "zhifa.recording.documents.models",
 )
 
 

@@ -158,6 +158,7 @@ def _feature_routers() -> list:  # type: ignore[type-arg]
     from zhifa.core import calendar_routes
     from zhifa.enforcement import action_routes
     from zhifa.enforcement import routes as enforcement_routes
+    from zhifa.recording.documents import routes as document_routes
     from zhifa.web import transparency
 
     return [
@@ -172,4 +173,7 @@ def _feature_routers() -> list:  # type: ignore[type-arg]
         enforcement_routes.api,
         action_routes.pages,
         action_routes.api,
+        document_routes.pages,
+        document_routes.api,
+        document_routes.public,
     ]

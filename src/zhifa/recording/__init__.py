@@ -1,0 +1,1 @@
+"""Documents from templates, media, recording rules, interruptions, access."""
