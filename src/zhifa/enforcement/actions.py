@@ -226,7 +226,11 @@ def advance(db: Session, action_id: int, data: TransitionIn, who: Principal) -> 
         raise DomainError(
             f"“{current.label}”之后不能进入“{data.to_step}”；可进入：{choices}", "to_step"
         )
-    missing = missing_for(db, action, current) + _waiting_period(db, action, current, data.to_step)
+    missing = (
+        missing_for(db, action, current)
+        + _waiting_period(db, action, current, data.to_step)
+        + _legal_review_needed(db, action, data.to_step)
+    )
     if missing:
         raise DomainError(f"“{current.label}”尚未完成：" + "；".join(missing), "to_step")
     target = proc.step(data.to_step)
@@ -253,6 +257,17 @@ def _waiting_period(db: Session, action: Action, current: Step, target: str) -> 
         return [
             f"当事人陈述、申辩和要求听证的期限至 {due.isoformat()} 届满，届满前不得进入下一步骤"
         ]
+    return []
+
+
+def _legal_review_needed(db: Session, action: Action, target: str) -> list[str]:
+    """A decision after a hearing must pass 法制审核 first (《行政处罚法》第五十八条第一款
+    第二项: 直接关系当事人或者第三人重大权益，经过听证程序的)."""
+    if target != "decision":
+        return []
+    steps = [t.to_step for t in transitions_of(db, action.id)]
+    if "hearing" in steps and "legal_review" not in steps[steps.index("hearing") :]:
+        return ["经过听证程序的案件，作出决定前须经法制审核（《行政处罚法》第五十八条）"]
     return []
 
 
