@@ -19,6 +19,7 @@ MODEL_MODULES = (
     "zhifa.core.models",
     "zhifa.enforcement.models",
     "zhifa.recording.documents.models",
+    "zhifa.recording.media.models",
 )
 
 

@@ -37,6 +37,7 @@ class Settings(BaseSettings):
     secure_cookies: bool = False
     blob_digest: Literal["sha256", "sm3"] = "sha256"
     blob_max_bytes: int = Field(default=16 * 1024**3, ge=1)
+    upload_expiry_hours: int = Field(default=24, ge=1, le=720)  # unfinished tus uploads
     checkpoint_interval_seconds: int = Field(default=60, ge=0, le=86400)  # 0: only on demand
     timezone: str = "Asia/Shanghai"
 

@@ -159,6 +159,8 @@ def _feature_routers() -> list:  # type: ignore[type-arg]
     from zhifa.enforcement import action_routes
     from zhifa.enforcement import routes as enforcement_routes
     from zhifa.recording.documents import routes as document_routes
+    from zhifa.recording.media import routes as media_routes
+    from zhifa.recording.media import tus as media_tus
     from zhifa.web import transparency
 
     return [
@@ -176,4 +178,6 @@ def _feature_routers() -> list:  # type: ignore[type-arg]
         document_routes.pages,
         document_routes.api,
         document_routes.public,
+        media_tus.router,
+        media_routes.api,
     ]

@@ -1,0 +1,364 @@
+"""JSON API of audio, video and photo records: list an action's records, describe one,
+stream its content (HTTP range requests, so a browser ``<video>`` can seek), its poster
+frame or thumbnail, and a plain multipart upload for small files. Every read is an
+access (调阅) and logged before any content leaves."""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any, BinaryIO
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response, StreamingResponse
+from pydantic import BaseModel
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+
+from zhifa.blobs.digests import CHUNK_SIZE, format_digest, new_hasher
+from zhifa.core.access import log_access
+from zhifa.core.auth import Principal
+from zhifa.core.blobstore import open_blob_store
+from zhifa.core.errors import DomainError, NotFound
+from zhifa.core.http import get_db, get_settings, require
+from zhifa.core.models import User
+from zhifa.core.permissions import Permission
+from zhifa.core.settings import Settings
+from zhifa.enforcement.actions import get_action
+from zhifa.recording.media.ingest import Received, clean_device, clean_filename, ingest
+from zhifa.recording.media.models import MEDIA_KIND_LABELS, Media, MediaKind, UploadChannel
+from zhifa.recording.media.tus import TooLarge, upload_area
+
+MAX_FORM_BYTES = 32 * 1024 * 1024  # plain multipart upload: photos and short clips
+FORM_OVERHEAD = 64 * 1024  # multipart boundaries and the small fields
+
+api = APIRouter(prefix="/api/v1", tags=["音视频记录"])
+
+Db = Annotated[Session, Depends(get_db)]
+Reader = Annotated[Principal, Depends(require(Permission.action_read))]
+Writer = Annotated[Principal, Depends(require(Permission.action_write))]
+Config = Annotated[Settings, Depends(get_settings)]
+Purpose = Annotated[str, Query(max_length=200, description="调阅目的")]
+
+
+class GpsOut(BaseModel):
+    latitude: float
+    longitude: float
+    altitude: float | None
+
+
+class MediaOut(BaseModel):
+    id: int
+    action_id: int
+    activity_id: int | None
+    party_id: int
+    kind: MediaKind
+    kind_label: str
+    filename: str
+    content_type: str
+    container: str
+    size: int
+    digest: str
+    duration_seconds: float | None
+    video_codec: str | None
+    audio_codec: str | None
+    width: int | None
+    height: int | None
+    recorded_at: datetime | None
+    recorded_at_source: str | None
+    ended_at: datetime | None
+    device_serial: str | None
+    device_serial_source: str | None
+    gps: GpsOut | None
+    details: dict[str, Any]
+    channel: UploadChannel
+    uploaded_by: int
+    uploaded_by_name: str
+    uploaded_at: datetime
+    content_url: str
+    thumbnail_url: str | None
+
+    @classmethod
+    def of(cls, db: Session, media: Media) -> MediaOut:
+        user = db.get(User, media.uploaded_by)
+        gps = media.gps
+        return cls(
+            id=media.id,
+            action_id=media.action_id,
+            activity_id=media.activity_id,
+            party_id=media.party_id,
+            kind=media.kind,
+            kind_label=MEDIA_KIND_LABELS[media.kind],
+            filename=media.filename,
+            content_type=media.content_type,
+            container=media.container,
+            size=media.size,
+            digest=media.digest,
+            duration_seconds=media.duration_seconds,
+            video_codec=media.video_codec,
+            audio_codec=media.audio_codec,
+            width=media.width,
+            height=media.height,
+            recorded_at=media.recorded_at,
+            recorded_at_source=media.recorded_at_source,
+            ended_at=media.ended_at,
+            device_serial=media.device_serial,
+            device_serial_source=media.device_serial_source,
+            gps=GpsOut(latitude=gps[0], longitude=gps[1], altitude=gps[2]) if gps else None,
+            details=media.details,
+            channel=media.channel,
+            uploaded_by=media.uploaded_by,
+            uploaded_by_name=user.full_name if user else "",
+            uploaded_at=media.uploaded_at,
+            content_url=f"/api/v1/media/{media.id}/content",
+            thumbnail_url=f"/api/v1/media/{media.id}/thumbnail" if media.thumbnail_digest else None,
+        )
+
+
+def get_media(db: Session, media_id: int, who: Principal) -> Media:
+    """A record the caller may see: 404 if none, 403 if its action is not theirs."""
+    media = db.get(Media, media_id)
+    if media is None:
+        raise NotFound("音视频记录不存在")
+    get_action(db, media.action_id, who)
+    return media
+
+
+# ---- reading ---------------------------------------------------------------------------------
+
+
+@api.get("/actions/{action_id}/media", summary="案件的音视频记录（照片、音频、视音频）")
+def api_action_media(
+    action_id: int, db: Db, who: Reader, purpose: Purpose = "查看案件音视频记录"
+) -> list[MediaOut]:
+    get_action(db, action_id, who)
+    rows = list(
+        db.scalars(
+            select(Media)
+            .where(Media.action_id == action_id)
+            .order_by(Media.recorded_at.is_(None), Media.recorded_at, Media.id)
+        )
+    )
+    out = [MediaOut.of(db, m) for m in rows]
+    log_access(db, who, "action_media", action_id, purpose, via="api")
+    return out
+
+
+@api.get("/media/{media_id}", summary="音视频记录的元数据")
+def api_media(
+    media_id: int, db: Db, who: Reader, purpose: Purpose = "查看音视频记录信息"
+) -> MediaOut:
+    media = get_media(db, media_id, who)
+    out = MediaOut.of(db, media)
+    log_access(db, who, "media", media_id, purpose, via="api")
+    return out
+
+
+@api.get("/media/{media_id}/content", summary="播放或下载（支持 Range 断点与拖动）")
+def api_media_content(
+    media_id: int,
+    request: Request,
+    db: Db,
+    who: Reader,
+    settings: Config,
+    purpose: Purpose = "播放或下载音视频记录",
+    download: bool = False,
+) -> Response:
+    media = get_media(db, media_id, who)
+    size = media.size
+    span = None
+    if_range = request.headers.get("if-range")
+    if if_range is None or if_range.strip() == _etag(media.digest):
+        span = parse_range(request.headers.get("range"), size)
+    log_access(db, who, "media", media_id, purpose, via="api")
+    stream = open_blob_store(settings).open(media.digest)
+    headers = {
+        "Accept-Ranges": "bytes",
+        "ETag": _etag(media.digest),
+        "Cache-Control": "private, no-store",
+        "Content-Disposition": _disposition(media.filename, download),
+    }
+    start, end = span if span else (0, size - 1)
+    headers["Content-Length"] = str(end - start + 1)
+    if span:
+        headers["Content-Range"] = f"bytes {start}-{end}/{size}"
+    return StreamingResponse(
+        _read_span(stream, start, end),
+        status_code=206 if span else 200,
+        media_type=media.content_type,
+        headers=headers,
+    )
+
+
+@api.get("/media/{media_id}/thumbnail", summary="缩略图（照片）或封面帧（视频），JPEG")
+def api_media_thumbnail(
+    media_id: int, db: Db, who: Reader, settings: Config, purpose: Purpose = "查看缩略图"
+) -> Response:
+    media = get_media(db, media_id, who)
+    if media.thumbnail_digest is None:
+        raise NotFound("该记录没有缩略图")
+    log_access(db, who, "media_thumbnail", media_id, purpose, via="api")
+    with open_blob_store(settings).open(media.thumbnail_digest) as stream:
+        data = stream.read()
+    return Response(
+        data,
+        media_type="image/jpeg",
+        headers={"Cache-Control": "private, no-store", "ETag": _etag(media.thumbnail_digest)},
+    )
+
+
+class RangeNotSatisfiable(DomainError):
+    status_code = 416
+
+
+_RANGE = re.compile(r"bytes=(\d*)-(\d*)")
+
+
+def parse_range(header: str | None, size: int) -> tuple[int, int] | None:
+    """One byte range of RFC 9110 as (first, last), inclusive; None to send everything
+    (no header, another unit, several ranges, or a malformed one — all allowed to be
+    ignored); ``RangeNotSatisfiable`` if the range lies wholly past the end."""
+    if not header:
+        return None
+    match = _RANGE.fullmatch(header.strip())
+    if not match or (not match.group(1) and not match.group(2)):
+        return None
+    first, last = match.groups()
+    if not first:  # a suffix: the last N bytes
+        if int(last) == 0:
+            raise RangeNotSatisfiable("请求的范围无效", "Range")
+        return max(0, size - int(last)), size - 1
+    start = int(first)
+    if last and int(last) < start:
+        return None
+    if start >= size:
+        raise RangeNotSatisfiable("请求的范围超出文件长度", "Range")
+    return start, min(int(last), size - 1) if last else size - 1
+
+
+def _read_span(stream: BinaryIO, start: int, end: int) -> Iterator[bytes]:
+    try:
+        if start:
+            try:
+                stream.seek(start)
+            except (OSError, AttributeError, ValueError):
+                _skip(stream, start)  # a store whose streams cannot seek
+        left = end - start + 1
+        while left > 0:
+            chunk = stream.read(min(CHUNK_SIZE, left))
+            if not chunk:
+                break
+            left -= len(chunk)
+            yield chunk
+    finally:
+        stream.close()
+
+
+def _skip(stream: BinaryIO, count: int) -> None:
+    while count > 0:
+        chunk = stream.read(min(CHUNK_SIZE, count))
+        if not chunk:
+            return
+        count -= len(chunk)
+
+
+def _etag(digest: str) -> str:
+    return f'"{digest}"'
+
+
+def _disposition(filename: str, download: bool) -> str:
+    fallback = re.sub(r"[^A-Za-z0-9._ -]", "_", filename) or "media"
+    kind = "attachment" if download else "inline"
+    return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+# ---- plain upload ------------------------------------------------------------------------------
+
+
+@api.post("/actions/{action_id}/media", status_code=201, summary="上传照片或短视频（表单）")
+async def api_media_upload(
+    action_id: int, request: Request, db: Db, who: Writer, settings: Config
+) -> MediaOut:
+    declared = request.headers.get("content-length")
+    if declared is None or not declared.isdigit():
+        raise DomainError("请求须带 Content-Length", "file")
+    limit = min(MAX_FORM_BYTES, settings.blob_max_bytes)
+    if int(declared) > limit + FORM_OVERHEAD:
+        megabytes = limit // (1024 * 1024)
+        raise TooLarge(f"文件过大：表单上传上限为 {megabytes} MB，大文件请用断点续传", "file")
+    form = await request.form(max_files=1, max_fields=10)
+    upload = form.get("file")
+    if not isinstance(upload, UploadFile):
+        raise DomainError("请选择要上传的文件", "file")
+    filename = clean_filename(upload.filename or "")
+    activity_id = _form_id(form.get("activity_id"), "activity_id")
+    device = clean_device(str(form.get("device") or ""))
+    media = await run_in_threadpool(
+        _ingest_form, request, db, who, settings, upload, filename, action_id, activity_id, device
+    )
+    return media
+
+
+def _form_id(value: object, field: str) -> int | None:
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str) or not value.isdigit() or len(value) > 12:
+        raise DomainError("执法活动编号须为正整数", field)
+    return int(value)
+
+
+def _ingest_form(
+    request: Request,
+    db: Session,
+    who: Principal,
+    settings: Settings,
+    upload: UploadFile,
+    filename: str,
+    action_id: int,
+    activity_id: int | None,
+    device: str | None,
+) -> MediaOut:
+    db.close()  # ingest opens its own short transactions
+    store = open_blob_store(settings)
+    area = upload_area(settings)
+    path = area.root / f"form-{secrets.token_hex(8)}.tmp"
+    try:
+        digest, size = _copy_hashing(upload.file, path, store.algorithm, MAX_FORM_BYTES)
+        received = Received(
+            path=path,
+            digest=digest,
+            size=size,
+            filename=filename,
+            action_id=action_id,
+            activity_id=activity_id,
+            device=device,
+            channel=UploadChannel.form,
+        )
+        media = ingest(request.app.state.session_factory, store, who, received, size)
+        return MediaOut.of(db, media)
+    finally:
+        path.unlink(missing_ok=True)
+        db.close()
+
+
+def _copy_hashing(source: BinaryIO, path: Path, algorithm: str, limit: int) -> tuple[str, int]:
+    hasher = new_hasher(algorithm)
+    size = 0
+    source.seek(0)
+    with path.open("xb") as out:
+        while chunk := source.read(CHUNK_SIZE):
+            size += len(chunk)
+            if size > limit:
+                raise TooLarge(f"文件过大：表单上传上限为 {limit // (1024 * 1024)} MB", "file")
+            hasher.update(chunk)
+            out.write(chunk)
+        out.flush()
+        os.fsync(out.fileno())
+    return format_digest(algorithm, hasher.hexdigest()), size
