@@ -182,12 +182,9 @@ class UploadArea:
         if not _ID.fullmatch(upload_id):
             return None
         try:
-            data = json.loads(self.json_path(upload_id).read_text())
-        except FileNotFoundError:
-            return None
-        except (OSError, ValueError):
-            return None  # a torn or foreign file: treated as absent, removed by cleanup
-        return UploadState(**data)
+            return UploadState(**json.loads(self.json_path(upload_id).read_text()))
+        except (OSError, ValueError, TypeError):
+            return None  # absent, torn or foreign: treated as absent, removed by cleanup
 
     def save(self, state: UploadState) -> None:
         _write_atomic(self.json_path(state.id), json.dumps(asdict(state)).encode())
