@@ -471,3 +471,61 @@ def test_reads_are_logged_and_visibility_follows_the_action(
     assert other.get(f"/api/v1/documents/{doc['id']}").status_code == 403
     anonymous = TestClient(client.app, follow_redirects=False)
     assert anonymous.get(f"/api/v1/documents/{doc['id']}").status_code == 401
+
+
+def test_number_pattern_is_configurable_by_the_administrator(
+    sqlite_client: TestClient, sqlite_settings: Settings
+) -> None:
+    client = sqlite_client
+    action_id = open_action(sqlite_settings)
+    admin = _headers(client, "admin")
+    url = "/api/v1/document-kinds/rectification_order/pattern"
+    bad = client.put(url, json={"pattern": "普应急责改{n}号", "reason": "x"}, headers=admin)
+    assert bad.status_code == 400 and bad.json()["field"] == "pattern"
+    taken = client.put(
+        url, json={"pattern": "（普）应急罚〔{year}〕{n}号", "reason": "x"}, headers=admin
+    )
+    assert taken.status_code == 400 and "行政处罚决定书" in taken.json()["detail"]
+    none = client.put(
+        "/api/v1/document-kinds/inquiry_record/pattern",
+        json={"pattern": "询{year}-{n}", "reason": "x"},
+        headers=admin,
+    )
+    assert none.status_code == 400 and "不编文号" in none.json()["detail"]
+    ok = client.put(
+        url,
+        json={"pattern": "沪普应急责改〔{year}〕第{n}号", "reason": "局办公会决定"},
+        headers=admin,
+    )
+    assert ok.status_code == 200, ok.text
+    kinds = {k["code"]: k for k in client.get("/api/v1/document-kinds").json()}
+    assert kinds["rectification_order"]["pattern"] == "沪普应急责改〔{year}〕第{n}号"
+    assert kinds["inquiry_record"]["numbered"] is False
+    assert any(
+        f["name"] == "deadline" and f["type"] == "date"
+        for f in kinds["rectification_order"]["fields"]
+    )
+
+    officer = _headers(client, "zhangwei")
+    assert (
+        client.put(url, json={"pattern": "{year}{n}", "reason": "x"}, headers=officer).status_code
+        == 403
+    )
+    order = _draft(
+        client,
+        officer,
+        action_id,
+        "rectification_order",
+        {"problems": "消防通道堵塞", "deadline": (today() + timedelta(days=10)).isoformat()},
+    )
+    issued = _issue(client, officer, order["id"])
+    assert issued["doc_number"] == f"沪普应急责改〔{today().year}〕第1号"
+    past = _draft(
+        client,
+        officer,
+        action_id,
+        "rectification_order",
+        {"problems": "x", "found_on": "2020-01-01", "deadline": "2020-01-02"},
+    )
+    refused = client.post(f"/api/v1/documents/{past['id']}/issue", headers=officer)
+    assert refused.status_code == 400 and refused.json()["field"] == "deadline"

@@ -338,9 +338,9 @@ def create_draft(
 
 def _refuse_if_not_draft(doc: Document) -> None:
     if doc.status is DocumentStatus.issued:
-        number = f"（文号 {doc.doc_number}）" if doc.doc_number else ""
+        number = f"，文号为{doc.doc_number}" if doc.doc_number else ""
         raise Conflict(
-            f"该文书已于 {doc.issue_date} 签发{number}，签发后不能修改；如有错误，请制作更正文书",
+            f"该文书已于 {doc.issue_date} 签发{number}。签发后不能修改；如有错误，请制作更正文书",
             "status",
         )
     if doc.status is DocumentStatus.discarded:
