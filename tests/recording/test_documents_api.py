@@ -33,6 +33,7 @@ from zhifa.core.settings import Settings
 from zhifa.enforcement.models import PartyKind
 from zhifa.recording.documents import service as document_service
 from zhifa.recording.documents.models import Document, DocumentCounter, DocumentService
+from zhifa.web.app import create_app
 
 
 def _headers(client: TestClient, username: str = "zhangwei") -> dict[str, str]:
@@ -529,3 +530,21 @@ def test_number_pattern_is_configurable_by_the_administrator(
     )
     refused = client.post(f"/api/v1/documents/{past['id']}/issue", headers=officer)
     assert refused.status_code == 400 and refused.json()["field"] == "deadline"
+
+
+def test_sm3_digest_on_the_verification_line(sqlite_settings: Settings) -> None:
+    settings = sqlite_settings.model_copy(update={"blob_digest": "sm3"})
+    action_id = open_action(settings)
+    with TestClient(create_app(settings), follow_redirects=False) as client:
+        h = _headers(client)
+        doc = _issue(client, h, _draft(client, h, action_id, "inquiry_record", INQUIRY)["id"])
+        assert doc["pdf_digest"].startswith("sm3:")
+        stored = client.get(f"/api/v1/documents/{doc['id']}/pdf").content
+        assert doc["pdf_digest"] == "sm3:" + hashlib.new("sm3", stored).hexdigest()
+        line = f"核验：{doc['pdf_digest']} 账本第 {doc['issue_entry']} 条"
+        assert all(
+            line in page
+            for page in pdf_pages(client.get(f"/api/v1/documents/{doc['id']}/print").content)
+        )
+        page = client.get("/verify/document", params={"digest": doc["pdf_digest"]})
+        assert page.status_code == 200 and "询问笔录" in page.text
