@@ -475,11 +475,7 @@ async def document_correct_submit(
 def _serve_form(
     request: Request, db: Session, doc: Document, status: int = 200, **extra: Any
 ) -> Response:
-    receipts = [
-        d
-        for d in service.effective(db, doc.action_id, "service_receipt")
-        if d.status is DocumentStatus.issued
-    ]
+    receipts = service.effective(db, doc.action_id, "service_receipt")
     action = db.get(Action, doc.action_id)
     assert action is not None
     party = get_party(db, action.party_id).current

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from typing import Any, BinaryIO
 
 from pydantic import BaseModel, Field, field_validator
-from sqlalchemy import exists, select
+from sqlalchemy import Select, exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
@@ -192,7 +192,7 @@ def template_of(doc: Document) -> str:
     return kind.template
 
 
-def _effective_query(action_id: int, kind: str):  # type: ignore[no-untyped-def]
+def _effective_query(action_id: int, kind: str) -> Select[tuple[Document]]:
     newer = aliased(Document)
     return select(Document).where(
         Document.action_id == action_id,
