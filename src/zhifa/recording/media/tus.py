@@ -41,6 +41,7 @@ import asyncio
 import base64
 import binascii
 import contextlib
+import ctypes
 import errno
 import fcntl
 import hashlib
@@ -324,6 +325,28 @@ def upload_area(settings: Settings) -> UploadArea:
 # ---- receiving one PATCH body ---------------------------------------------------------------
 
 
+def _writeback_starter() -> Any:
+    """Linux's sync_file_range(2), which Python's os module lacks, or None."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        function = libc.sync_file_range
+    except (OSError, AttributeError):
+        return None
+    function.argtypes = [ctypes.c_int, ctypes.c_int64, ctypes.c_int64, ctypes.c_uint]
+    return function
+
+
+_SYNC_FILE_RANGE = _writeback_starter()
+_SYNC_FILE_RANGE_WRITE = 2
+
+
+def _start_writeback(fd: int, offset: int, length: int) -> None:
+    """Start writing a buffer to disk now, without waiting: the fsync that ends the PATCH
+    then has little left to do, and the disk works while the network delivers."""
+    if _SYNC_FILE_RANGE is not None:
+        _SYNC_FILE_RANGE(fd, offset, length, _SYNC_FILE_RANGE_WRITE)
+
+
 class _Receiver:
     """Appends a body to the partial file from ``start``, hashing on the way; a worker
     thread writes one buffer while the event loop fills the next."""
@@ -365,10 +388,11 @@ class _Receiver:
             await pending
 
     def _write(self, data: bytearray, at: int) -> None:
-        view = memoryview(data)
+        view, start = memoryview(data), at
         while view:
             written = os.pwrite(self.fd, view, at)
             view, at = view[written:], at + written
+        _start_writeback(self.fd, start, len(data))
         self.digest.update(data)
         if self.check is not None:
             self.check.update(data)
