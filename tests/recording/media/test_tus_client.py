@@ -14,10 +14,12 @@ import pytest
 from tusclient.client import TusClient
 from tusclient.exceptions import TusCommunicationError
 
+from tests.conftest import DEMO_PASSWORD, csrf_of
 from tests.recording.media.conftest import (
     OWNER,
     ServerProcess,
     api_token,
+    metadata_header,
     open_action,
     sha256_hex,
     upload_files,
@@ -157,3 +159,55 @@ def test_tuspy_is_told_when_a_file_is_too_large(
     assert raised.value.status_code == 413
     assert upload_files(media_server.settings) == []
     os.unlink(huge)
+
+
+def test_a_slow_patch_holds_no_database_lock(
+    media_server: ServerProcess, http: httpx.Client, video: Path
+) -> None:
+    """A browser session's PATCH that trickles in must not keep SQLite's write lock:
+    other requests that write go on meanwhile."""
+    action_id = open_action(media_server.settings)
+    token = api_token(media_server.settings, OWNER)
+    form = http.get(f"{media_server.url}/app/login")
+    signed_in = http.post(
+        f"{media_server.url}/app/login",
+        data={"username": OWNER, "password": DEMO_PASSWORD, "csrf_token": csrf_of(form.text)},
+    )
+    assert signed_in.status_code == 303
+    csrf = csrf_of(http.get(f"{media_server.url}/app/password").text)
+    cookie = "; ".join(f"{name}={value}" for name, value in http.cookies.items())
+    data = video.read_bytes()
+    created = http.post(
+        f"{media_server.url}/api/v1/uploads/",
+        headers={
+            "Tus-Resumable": "1.0.0",
+            "X-CSRF-Token": csrf,
+            "Upload-Length": str(len(data)),
+            "Upload-Metadata": metadata_header(action=str(action_id), filename=video.name),
+        },
+    )
+    assert created.status_code == 201, created.text
+    path = created.headers["Location"]
+    head = (
+        f"PATCH {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: {cookie}\r\n"
+        f"X-CSRF-Token: {csrf}\r\nTus-Resumable: 1.0.0\r\nUpload-Offset: 0\r\n"
+        f"Content-Type: application/offset+octet-stream\r\nContent-Length: {len(data)}\r\n\r\n"
+    )
+    with socket.create_connection(("127.0.0.1", media_server.port)) as sock:
+        sock.sendall(head.encode() + data[:1000])
+        time.sleep(0.5)  # the PATCH is now streaming, waiting for more
+        with httpx.Client(timeout=5) as other:  # SQLite would make it wait 30 s
+            started = time.monotonic()
+            another = other.post(
+                f"{media_server.url}/api/v1/uploads/",
+                headers={
+                    "Authorization": f"Bearer {token}",
+                    "Tus-Resumable": "1.0.0",
+                    "Upload-Length": "100",
+                    "Upload-Metadata": metadata_header(action=str(action_id), filename="b.mp4"),
+                },
+            )
+            assert another.status_code == 201 and time.monotonic() - started < 3
+        sock.sendall(data[1000:])
+        reply = sock.recv(4096).decode()
+    assert reply.startswith("HTTP/1.1 204"), reply

@@ -293,6 +293,7 @@ async def api_media_upload(
     if int(declared) > limit + FORM_OVERHEAD:
         megabytes = limit // (1024 * 1024)
         raise TooLarge(f"文件过大：表单上传上限为 {megabytes} MB，大文件请用断点续传", "file")
+    await run_in_threadpool(db.close)  # no database transaction while the body arrives
     form = await request.form(max_files=1, max_fields=10)
     upload = form.get("file")
     if not isinstance(upload, UploadFile):
