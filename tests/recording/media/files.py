@@ -26,13 +26,17 @@ def make_video(
     location: str | None = LOCATION,
     serial: str | None = "DSJ-2026-001",
     audio: bool = True,
+    audio_seconds: float | None = None,
     faststart: bool = True,
     shade: int = 0,
+    container: str = "mp4",
 ) -> Path:
-    """An MP4 with H.264 video (and AAC audio) of ``seconds``, tagged like a body camera.
-    ``shade`` changes the picture, so two clips can differ in content."""
+    """A clip with H.264 video (and AAC audio) of ``seconds``, tagged like a body camera
+    (MP4 by default; ``container`` names another FFmpeg muxer). ``shade`` changes the
+    picture, so two clips can differ in content."""
     flags = "+".join(f for f in ("faststart" if faststart else "", "use_metadata_tags") if f)
-    with av.open(str(path), "w", format="mp4", options={"movflags": flags}) as out:
+    options = {"movflags": flags} if container == "mp4" else {}
+    with av.open(str(path), "w", format=container, options=options) as out:
         for key, value in (
             ("creation_time", creation_time),
             ("location", location),
@@ -55,16 +59,22 @@ def make_video(
             out.mux(video.encode(frame.reformat(format="yuv420p")))
         out.mux(video.encode(None))
         if sound is not None:
-            _write_tone(out, sound, seconds)
+            _write_tone(out, sound, audio_seconds or seconds)
     return path
 
 
-def make_audio(path: Path, seconds: float = 2.0, creation_time: str | None = CREATION_TIME) -> Path:
-    """An audio-only MP4 (M4A) with AAC."""
-    with av.open(str(path), "w", format="mp4") as out:
+def make_audio(
+    path: Path,
+    seconds: float = 2.0,
+    creation_time: str | None = CREATION_TIME,
+    container: str = "mp4",
+    codec: str = "aac",
+) -> Path:
+    """An audio-only recording: M4A (AAC) by default."""
+    with av.open(str(path), "w", format=container) as out:
         if creation_time:
             out.metadata["creation_time"] = creation_time
-        sound = out.add_stream("aac", rate=16000)
+        sound = out.add_stream(codec, rate=16000)
         sound.layout = "mono"
         _write_tone(out, sound, seconds)
     return path

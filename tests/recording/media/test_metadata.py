@@ -111,6 +111,30 @@ def test_refused(tmp_path: Path, name: str, data, word: str) -> None:
     assert word in refused.value.message and refused.value.status_code == 422
 
 
+@pytest.mark.parametrize(
+    ("name", "make", "kind", "content_type"),
+    [
+        ("ts", lambda p: make_video(p, container="mpegts"), "video", "video/mp2t"),
+        ("mkv", lambda p: make_video(p, container="matroska"), "video", "video/x-matroska"),
+        ("wav", lambda p: make_audio(p, container="wav", codec="pcm_s16le"), "audio", "audio/wav"),
+        ("flac", lambda p: make_audio(p, container="flac", codec="flac"), "audio", "audio/flac"),
+        # Keyframe every second and an audio track that stops early: not truncated.
+        ("short audio", lambda p: make_video(p, seconds=6, audio_seconds=2), "video", "video/mp4"),
+        ("short video", lambda p: make_video(p, seconds=2, audio_seconds=6), "video", "video/mp4"),
+    ],
+)
+def test_other_containers(tmp_path: Path, name: str, make, kind: str, content_type: str) -> None:
+    facts = probe(make(tmp_path / "recording.part"))
+    assert facts.kind == kind and facts.content_type == content_type
+
+
+def test_cut_off_matroska_is_refused(tmp_path: Path) -> None:
+    data = make_video(tmp_path / "v.mkv", seconds=3, container="matroska").read_bytes()
+    with pytest.raises(NotMedia) as refused:
+        probe(write(tmp_path, truncated(data, 0.7)))
+    assert "不完整" in refused.value.message
+
+
 def test_file_names() -> None:
     assert clean_filename("  现场照片 (1).JPG ") == "现场照片 (1).JPG"
     assert clean_filename(".hidden.mp4") == ".hidden.mp4"

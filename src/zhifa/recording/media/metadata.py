@@ -393,28 +393,49 @@ def _check_start(container: Any, video: Any, audio: Any, duration: float) -> Any
     return poster
 
 
+_TRUNCATED = "音视频文件不完整（末尾被截断），请从设备重新导出后上传"
+
+
 def _check_end(container: Any, stream: Any, duration: float) -> None:
-    """Read the last seconds: every packet whole, every stream reaching its declared end."""
-    declared: dict[int, float] = {}
-    for s in container.streams:
-        if s.type in ("video", "audio") and (seconds := _stream_seconds(s)):
-            start = float(s.start_time * s.time_base) if s.start_time is not None else 0.0
-            declared[s.index] = start + seconds
-    start_at = max(0.0, duration - TAIL_SECONDS)
-    container.seek(int(start_at / stream.time_base), stream=stream, backward=True)
+    """Read the last seconds. No packet may be cut off; a stream that declares where it
+    ends must get there; and the recording as a whole must reach the end the container
+    declares. (Streamable formats such as MPEG-TS estimate their length from the data,
+    so a cut-off one is simply a shorter recording.)"""
+    origin = container.start_time / av.time_base if container.start_time is not None else 0.0
+    window = origin + max(0.0, duration - TAIL_SECONDS)
+    try:
+        if stream.time_base:
+            container.seek(int(window / stream.time_base), stream=stream, backward=True)
+        else:
+            container.seek(int(window * av.time_base), backward=True)
+    except av.FFmpegError:
+        container.seek(0)  # cannot seek: read it all (correct, only slower)
     reached: dict[int, float] = {}
+    seen = 0
     for packet in container.demux():
         if packet.size == 0:
             continue
+        seen += 1
         if packet.is_corrupt:
-            raise NotMedia("音视频文件不完整（末尾被截断），请从设备重新导出后上传")
+            raise NotMedia(_TRUNCATED)
         if packet.pts is not None and packet.time_base is not None:
             end = float((packet.pts + (packet.duration or 0)) * packet.time_base)
-            index = packet.stream.index
-            reached[index] = max(reached.get(index, 0.0), end)
-    for index, end in declared.items():
-        if reached.get(index, 0.0) < end - END_TOLERANCE_SECONDS:
-            raise NotMedia("音视频文件不完整（末尾被截断），请从设备重新导出后上传")
+            reached[packet.stream.index] = max(reached.get(packet.stream.index, 0.0), end)
+    if seen == 0:
+        raise NotMedia(_TRUNCATED)
+    if not reached:
+        return  # packets without timestamps: nothing more to compare
+    for s in container.streams:
+        if s.type not in ("video", "audio") or not (seconds := _stream_seconds(s)):
+            continue
+        start = float(s.start_time * s.time_base) if s.start_time is not None else origin
+        end = start + seconds
+        if end > window + END_TOLERANCE_SECONDS and (
+            reached.get(s.index, 0.0) < end - END_TOLERANCE_SECONDS
+        ):
+            raise NotMedia(_TRUNCATED)
+    if max(reached.values()) < origin + duration - END_TOLERANCE_SECONDS:
+        raise NotMedia(_TRUNCATED)
 
 
 def _poster_jpeg(frame: Any) -> bytes | None:
