@@ -33,6 +33,7 @@ from zhifa.core.audit import check_rows
 from zhifa.core.models import AccessLog
 from zhifa.core.settings import Settings
 from zhifa.ledger.models import ledger_entry
+from zhifa.recording.media.models import Media
 
 
 @pytest.fixture
@@ -314,3 +315,74 @@ def test_not_media_is_refused_with_a_message_and_leaves_nothing(
     assert form.status_code == 422, form.text
     assert counts(settings) == before
     assert upload_files(settings) == []
+
+
+def test_concurrent_uploads_of_the_same_content(
+    settings: Settings, clip: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two uploads of one file finishing together: both records, one blob (on PostgreSQL
+    both may see the blob unregistered; the loser of the insert tries again)."""
+    import contextlib
+    import threading
+
+    from zhifa.blobs import open_store
+    from zhifa.core.db import make_engine, make_session_factory
+    from zhifa.recording.media import ingest as ingest_module
+    from zhifa.recording.media.models import UploadChannel
+
+    action_id = open_action(settings)
+    register, record = ingest_module._register, ingest_module._record
+    postgres = settings.resolved_database_url.startswith("postgresql")
+    barrier = threading.Barrier(2, timeout=10)
+    attempts: list[str] = []
+
+    def slow_register(db, info, who):
+        row = register(db, info, who)
+        if postgres and row is not None and row.size == len(clip):
+            with contextlib.suppress(threading.BrokenBarrierError):
+                barrier.wait()  # both have looked before either inserts
+        return row
+
+    def counted_record(*args, **kwargs):
+        attempts.append("try")
+        return record(*args, **kwargs)
+
+    monkeypatch.setattr(ingest_module, "_record", counted_record)
+    monkeypatch.setattr(ingest_module, "_register", slow_register)
+    engine = make_engine(settings.resolved_database_url)
+    factory = make_session_factory(engine)
+    store = open_store(settings.resolved_blob_url, create=True)
+    with session_for(settings) as db:
+        from tests.recording.media.conftest import principal
+
+        who = principal(db, OWNER)
+    results: list[object] = []
+
+    def run(name: str) -> None:
+        path = tmp_path / name
+        path.write_bytes(clip)
+        received = ingest_module.Received(
+            path=path,
+            digest=f"sha256:{sha256_hex(clip)}",
+            size=len(clip),
+            filename=name,
+            action_id=action_id,
+            channel=UploadChannel.form,
+        )
+        try:
+            results.append(ingest_module.ingest(factory, store, who, received, 10**9))
+        except Exception as exc:  # reported below
+            results.append(exc)
+
+    threads = [threading.Thread(target=run, args=(f"{n}.mp4",)) for n in "ab"]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    engine.dispose()
+    assert all(isinstance(r, Media) for r in results), results
+    assert results[0].digest == results[1].digest and results[0].id != results[1].id
+    media, blobs, stored = counts(settings)
+    assert (media, blobs, stored) == (2, 2, 2)
+    # On PostgreSQL one insert lost and was tried again; SQLite serialises writers.
+    assert len(attempts) == (3 if postgres else 2)

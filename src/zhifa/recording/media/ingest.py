@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from zhifa.blobs import BlobInfo, BlobStore, BlobTooLarge
@@ -125,6 +126,26 @@ def ingest(
         check_target(db, who, received.action_id, received.activity_id)
     content = _put(store, received, max_bytes)
     thumbnail = store.put(io.BytesIO(facts.thumbnail)) if facts.thumbnail else None
+    for attempt in (1, 2):
+        try:
+            return _record(factory, who, received, facts, content, thumbnail)
+        except IntegrityError:
+            # Two uploads of the same content registered its blob at the same moment
+            # (PostgreSQL); the second try finds the row and links to it.
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _record(
+    factory: sessionmaker[Session],
+    who: Principal,
+    received: Received,
+    facts: MediaFacts,
+    content: BlobInfo,
+    thumbnail: BlobInfo | None,
+) -> Media:
+    """One short transaction: new StoredBlob rows, the Media row, their ledger entries."""
     with transaction(factory) as db:
         if received.upload_id and (done := media_of_upload(db, received.upload_id)):
             return done
