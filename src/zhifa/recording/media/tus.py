@@ -21,7 +21,9 @@ the client asks HEAD for the offset and goes on.
 updated while each PATCH arrives and kept in this process, keyed by upload and offset.
 ``hashlib`` state cannot be saved to disk, so after a restart — or when another app
 process served the previous PATCH — the first PATCH re-reads the partial file once to
-rebuild it; on the normal path no byte is read twice.
+rebuild it; on the normal path no received byte is read again to hash it. (The blob
+store's ``put`` then copies the finished file into the write-once store, hashing what
+it writes, as every store write does; when the content is stored already it is skipped.)
 
 **Checksum extension.** ``Upload-Checksum: sha1|sha256 <base64>`` covers one PATCH body.
 On a mismatch (460) the body is discarded: the file is truncated back and the running
@@ -29,7 +31,13 @@ digest restored from a copy taken before the request. A PATCH whose connection d
 keeps what arrived — unless it carried a checksum, which cannot be checked on half a body.
 
 **Memory** stays constant: the body is taken from ``request.stream()`` and written in
-buffers of ``WRITE_BUFFER`` bytes by a worker thread while the next buffer fills.
+buffers of ``WRITE_BUFFER`` bytes by a worker thread while the next buffer fills; each
+buffer's writeback to disk starts at once (``sync_file_range``), so the fsync closing a
+PATCH finds little left to do.
+
+**No database transaction** is open while a body streams (SQLite's write lock would
+stop every other writer): the request's session is closed first, and the ingest at the
+end opens its own short transactions.
 
 **Expiry.** An upload expires ``upload_expiry_hours`` after its last PATCH; expired
 uploads and stray files are removed at start-up and then every ``CLEANUP_INTERVAL``.
