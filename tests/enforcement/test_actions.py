@@ -140,11 +140,31 @@ def test_licence_from_acceptance_to_closing(client: TestClient, db: Session) -> 
     assert "未告知：执法事由、执法依据、申请回避权、配合执法义务" in activity["missing"]
     _complete_duties(client, activity, ["reason", "basis", "recusal", "cooperation"])
     assert client.get(f"/api/v1/activities/{activity['id']}").json()["missing"] == []
-    for step in ("decision", "service", "closing"):
+    for step in ("decision", "service"):
         response = client.post(
             f"/api/v1/actions/{action['id']}/transitions", json={"to_step": step}
         )
         assert response.status_code == 201, response.text
+    early = client.post(f"/api/v1/actions/{action['id']}/transitions", json={"to_step": "closing"})
+    assert early.status_code == 400 and "尚未签发《文书送达回执》" in early.json()["detail"]
+    receipt = client.post(
+        f"/api/v1/actions/{action['id']}/documents",
+        json={
+            "kind": "service_receipt",
+            "fields": {
+                "served_documents": "危险化学品经营许可证",
+                "method": "直接送达",
+                "signer": "王经理",
+            },
+        },
+    )
+    assert receipt.status_code == 201, receipt.text
+    issued = client.post(f"/api/v1/documents/{receipt.json()['id']}/issue")
+    assert issued.status_code == 200, issued.text
+    response = client.post(
+        f"/api/v1/actions/{action['id']}/transitions", json={"to_step": "closing"}
+    )
+    assert response.status_code == 201, response.text
     closed = client.get(f"/api/v1/actions/{action['id']}").json()
     assert closed["status"] == "closed" and closed["next_steps"] == []
     again = client.post(f"/api/v1/actions/{action['id']}/transitions", json={"to_step": "review"})

@@ -30,7 +30,9 @@ from zhifa.enforcement.rules import Matter
 from zhifa.enforcement.steps import PROCEDURES
 
 ALL_STEP_CODES = sorted({s.code for p in PROCEDURES.values() for s in p.steps} | {"nowhere"})
-# Procedures whose steps need no issued documents can be walked to the end here.
+# other.general can be walked to the end without documents; the others stop where a step
+# needs an issued document, which exercises the refusals (full walks with documents are in
+# tests/recording and the demo seed).
 PROCEDURE_CODES = ["other.general", "license.general", "penalty.general", "inspection.on_site"]
 
 
@@ -165,4 +167,4 @@ def test_no_sequence_reaches_a_forbidden_state(sqlite_settings: Settings) -> Non
     )
     machine.TestCase().runTest()
     seen = machine.seen  # type: ignore[attr-defined]
-    assert seen["moved"] > 50 and seen["refused"] > 50 and seen["closed"] > 5, seen
+    assert seen["moved"] > 15 and seen["refused"] > 50 and seen["closed"] > 5, seen

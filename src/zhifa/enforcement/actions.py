@@ -226,14 +226,16 @@ def advance(db: Session, action_id: int, data: TransitionIn, who: Principal) -> 
         raise DomainError(
             f"“{current.label}”之后不能进入“{data.to_step}”；可进入：{choices}", "to_step"
         )
+    target = proc.step(data.to_step)
     missing = (
         missing_for(db, action, current)
+        # Entering the final step is completing it: its documents (结案审批表) come first.
+        + (missing_for(db, action, target) if target.final else [])
         + _waiting_period(db, action, current, data.to_step)
         + _legal_review_needed(db, action, data.to_step)
     )
     if missing:
         raise DomainError(f"“{current.label}”尚未完成：" + "；".join(missing), "to_step")
-    target = proc.step(data.to_step)
     transition = _enter(db, action, target, current.code, data.reason.strip(), who)
     action.current_step = target.code
     if target.final:

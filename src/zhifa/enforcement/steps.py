@@ -86,13 +86,9 @@ _NOTICE = Step(
     documents=("penalty_notice",),
     limit="penalty.hearing_request",
 )
-_HEARING = Step(
-    "hearing",
-    "听证",
-    "《行政处罚法》第六十四条、第六十五条",
-    on_site=True,
-    documents=("hearing_notice",),
-)
+# The right to a hearing is told in the 行政处罚告知书; the hearing itself is an on-site
+# activity with its duties (its 听证通知书 and 听证笔录 are recorded as activity records).
+_HEARING = Step("hearing", "听证", "《行政处罚法》第六十四条、第六十五条", on_site=True)
 _STATEMENT = Step(
     "statement",
     "陈述申辩",
@@ -108,7 +104,8 @@ _DECISION = Step(
     documents=("penalty_decision",),
     limit="penalty.service_of_decision",
 )
-_SERVICE = Step("service", "送达", "《行政处罚法》第六十一条", documents=("service_receipt",))
+# What must be served is checked by the documents feature (each decision has a service record).
+_SERVICE = Step("service", "送达", "《行政处罚法》第六十一条")
 _EXECUTION = Step("execution", "执行", "《行政处罚法》第六十六条至第七十三条")
 _CLOSING = Step(
     "closing", "结案", "《行政处罚法》第五十七条", documents=("case_closing_approval",), final=True
@@ -245,12 +242,7 @@ LEVY = Procedure(
     "行政征收征用",
     (
         Step("decision", "决定", "《突发事件应对法》第十二条"),
-        Step(
-            "service",
-            "送达",
-            "《民事诉讼法》第八十七条至第九十五条",
-            documents=("service_receipt",),
-        ),
+        Step("service", "送达", "《民事诉讼法》第八十七条至第九十五条"),
         Step("execution", "执行与补偿", "《突发事件应对法》第十二条"),
         Step("closing", "结案", "《突发事件应对法》第十二条", final=True),
     ),
@@ -267,7 +259,7 @@ LICENSE = Procedure(
         Step("acceptance", "受理", "《行政许可法》第三十二条", limit="license.decision"),
         Step("review", "审查（含现场核查）", "《行政许可法》第三十四条", on_site=True),
         Step("decision", "决定", "《行政许可法》第三十八条、第四十二条"),
-        Step("service", "送达", "《行政许可法》第四十四条", documents=("service_receipt",)),
+        Step("service", "送达", "《行政许可法》第四十四条"),
         Step("closing", "办结", "《行政许可法》第四十四条", final=True),
     ),
     MappingProxyType(

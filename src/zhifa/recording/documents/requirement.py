@@ -9,7 +9,7 @@ from zhifa.enforcement.models import Action
 from zhifa.enforcement.requirements import register_requirement
 from zhifa.enforcement.steps import Step
 from zhifa.recording.documents.kinds import KINDS
-from zhifa.recording.documents.service import has_effective
+from zhifa.recording.documents.service import effective, has_effective, services_of, title_of
 
 
 def missing_documents(db: Session, action: Action, step: Step) -> list[str]:
@@ -23,4 +23,27 @@ def missing_documents(db: Session, action: Action, step: Step) -> list[str]:
     return missing
 
 
+# Decisions that must reach the party before the 送达 step is done (《行政处罚法》第六十一条，
+# 《行政强制法》第二十四条).
+DECISION_KINDS = ("penalty_decision", "seizure_decision", "on_site_measure_decision")
+
+
+def missing_service(db: Session, action: Action, step: Step) -> list[str]:
+    """At a 送达 step every issued decision needs a service record; without a decision
+    document (e.g. a licence), a 文书送达回执 shows what was handed over."""
+    if step.code != "service":
+        return []
+    decisions = [doc for code in DECISION_KINDS for doc in effective(db, action.id, code)]
+    if not decisions:
+        if has_effective(db, action.id, "service_receipt"):
+            return []
+        return [f"尚未签发《{KINDS['service_receipt'].title}》"]
+    return [
+        f"《{title_of(doc)}》{doc.doc_number or ''}尚未记录送达"
+        for doc in decisions
+        if not services_of(db, doc.id)
+    ]
+
+
 register_requirement("documents", missing_documents)
+register_requirement("service", missing_service)
