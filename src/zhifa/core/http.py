@@ -30,11 +30,11 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def _template_dirs() -> list[Path]:
-    # Each feature keeps its own templates/; the web shell's layout comes first.
+    # Each feature (and sub-feature, e.g. recording/documents) keeps its own templates/;
+    # the web shell's layout comes first.
     root = Path(str(resources.files("zhifa")))
-    dirs = [root / "web" / "templates"]
-    dirs += sorted(p for p in root.glob("*/templates") if p.parent.name != "web")
-    return dirs
+    web = root / "web" / "templates"
+    return [web, *sorted(p for p in root.glob("**/templates") if p.is_dir() and p != web)]
 
 
 templates = Jinja2Templates(

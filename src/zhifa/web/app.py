@@ -178,6 +178,7 @@ def _feature_routers() -> list:  # type: ignore[type-arg]
         document_routes.pages,
         document_routes.api,
         document_routes.public,
+        document_routes.party_pages,
         media_tus.router,
         media_routes.api,
     ]

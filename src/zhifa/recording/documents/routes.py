@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import io
 from datetime import date, datetime
-from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from jinja2 import ChoiceLoader, FileSystemLoader
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
@@ -21,7 +19,7 @@ from zhifa.core.auth import Principal
 from zhifa.core.blobstore import open_blob_store
 from zhifa.core.clock import today
 from zhifa.core.errors import DomainError, NotFound
-from zhifa.core.http import get_db, get_settings, render, require, templates
+from zhifa.core.http import get_db, get_settings, render, require
 from zhifa.core.permissions import Permission
 from zhifa.core.settings import Settings
 from zhifa.core.validation import parse
@@ -41,17 +39,10 @@ from zhifa.recording.documents.models import (
 from zhifa.recording.documents.requirement import missing_documents
 from zhifa.recording.documents.rules import SERVICE_STATE_LABELS, ServiceState
 
-# The shared page loader only looks one level deep (<feature>/templates); add ours.
-_PAGES = str(Path(__file__).parent / "templates")
-if isinstance(templates.env.loader, ChoiceLoader) and not any(
-    isinstance(loader, FileSystemLoader) and _PAGES in loader.searchpath
-    for loader in templates.env.loader.loaders
-):
-    templates.env.loader.loaders.append(FileSystemLoader(_PAGES))
-
 pages = APIRouter(prefix="/app/actions/{action_id}/documents", include_in_schema=False)
 api = APIRouter(prefix="/api/v1", tags=["文书"])
 public = APIRouter(include_in_schema=False)
+party_pages = APIRouter(prefix="/app/parties/{party_id}/documents", include_in_schema=False)
 
 Db = Annotated[Session, Depends(get_db)]
 Config = Annotated[Settings, Depends(get_settings)]
@@ -255,6 +246,14 @@ def document_list_page(request: Request, action_id: int, db: Db, who: Reader) ->
         **_list_context(db, action),
         **_labels(),
     )
+
+
+@pages.get("/fragment", response_class=HTMLResponse)
+def document_fragment(request: Request, action_id: int, db: Db, who: Reader) -> Response:
+    """The action page's 文书 section, loaded by htmx."""
+    action = actions.get_action(db, action_id, who)
+    log_access(db, who, "document", None, f"案件 {action_id} 的文书列表")
+    return render(request, "document_fragment.html", **_list_context(db, action), **_labels())
 
 
 @pages.post("", response_class=HTMLResponse)
@@ -815,3 +814,14 @@ def verify_page(request: Request, db: Db, settings: Config, digest: str = "") ->
         searched=bool(digest.strip()) and error is None,
         error=error,
     )
+
+
+@party_pages.get("/fragment", response_class=HTMLResponse)
+def party_documents_fragment(request: Request, party_id: int, db: Db, who: Reader) -> Response:
+    """The party page's 文书 section (集中储存): every document of the party's actions that
+    this person may see, newest first."""
+    visible, _ = actions.list_actions(db, who, party_id=party_id, page=1)
+    log_access(db, who, "document", None, f"行政相对人 {party_id} 的文书")
+    rows = [(a, d) for a in visible for d in service.documents_of(db, a.id)]
+    rows.sort(key=lambda pair: pair[1].id, reverse=True)
+    return render(request, "party_documents_fragment.html", rows=rows, **_labels())
