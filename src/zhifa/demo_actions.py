@@ -1,0 +1,286 @@
+"""Demo enforcement actions of every kind, walked through the real services — documents
+filled, issued as PDFs and served, duties recorded — so that `make demo` shows live cases.
+Idempotent: actions are recognised by their titles."""
+
+from __future__ import annotations
+
+import io
+import struct
+import zlib
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from zhifa.blobs import BlobStore
+from zhifa.core.auth import Principal
+from zhifa.core.certificates import list_officers
+from zhifa.core.clock import today
+from zhifa.core.permissions import Role
+from zhifa.core.settings import Settings
+from zhifa.enforcement import actions
+from zhifa.enforcement.models import AcknowledgementMethod, Action, PowerItem
+from zhifa.enforcement.rules import Matter, matters_required
+from zhifa.enforcement.steps import procedure
+from zhifa.recording.documents import service as documents
+from zhifa.recording.documents.models import ServiceMethod
+from zhifa.recording.documents.requirement import DECISION_KINDS
+
+
+@dataclass(frozen=True)
+class DemoCase:
+    title: str
+    procedure: str
+    party_index: int  # which demo party (by id order)
+    walk: tuple[str, ...]  # the steps to enter after the first
+    fields: dict[str, dict[str, Any]]  # document kind -> the officer's fields
+
+
+_HAZARD = "储存间内危险化学品未按规定分类、分区存放，部分包装破损，未设置明显安全警示标志"
+
+CASES: tuple[DemoCase, ...] = (
+    DemoCase(
+        "危险化学品储存场所安全检查",
+        "inspection.on_site",
+        2,
+        ("measures", "reinspection", "closing"),
+        {
+            "site_inspection_record": {
+                "checked": "检查了危险化学品储存间、安全管理制度和从业人员培训记录。",
+                "problems": _HAZARD,
+            },
+            "rectification_order": {"problems": _HAZARD},
+            "reinspection_opinion": {
+                "findings": "已按类别分区存放，破损包装已更换，警示标志已设置。",
+                "conclusion": "已按要求整改完毕",
+            },
+        },
+    ),
+    DemoCase(
+        "未设置安全警示标志（简易程序）",
+        "penalty.summary",
+        4,
+        ("execution", "closing"),
+        {
+            "on_site_penalty_decision": {
+                "facts": "经营场所有较大危险因素的部位未设置明显的安全警示标志。",
+                "violated": "《中华人民共和国安全生产法》第三十五条",
+                "penalty_content": "警告",
+            }
+        },
+    ),
+    DemoCase(
+        "查封不符合安全标准的液化气钢瓶",
+        "compulsion.seizure",
+        6,
+        ("handling", "closing"),
+        {
+            "seizure_decision": {
+                "measure": "查封",
+                "facts": "现场发现使用超过检验期限的液化石油气钢瓶，存在爆炸危险。",
+                "items": "超期液化石油气钢瓶（15公斤）6只",
+            }
+        },
+    ),
+    DemoCase(
+        "安全培训记录证据先行登记保存",
+        "compulsion.preservation",
+        8,
+        ("handling", "closing"),
+        {
+            "evidence_preservation_notice": {
+                "items": "2026年度安全生产教育和培训记录3册",
+                "storage_method": "就地保存",
+            }
+        },
+    ),
+    DemoCase(
+        "未按规定对重大危险源登记建档",
+        "penalty.general",
+        1,
+        ("investigation", "notice"),
+        {
+            "case_filing_approval": {
+                "source": "监督检查",
+                "summary": "监督检查中发现该单位未对储罐区重大危险源登记建档。",
+            },
+            "inquiry_record": {
+                "place": "本局询问室",
+                "content": "问：储罐区是否构成重大危险源？答：构成，但尚未登记建档。",
+            },
+            "penalty_notice": {
+                "facts": "该单位储罐区构成重大危险源，未按规定登记建档、进行评估和监控。",
+                "evidence": "现场检查记录、询问笔录、照片",
+                "violated": "《中华人民共和国安全生产法》第四十条第一款",
+                "penalty_content": "罚款人民币伍万元",
+                "fine_amount": "50000",
+            },
+        },
+    ),
+    DemoCase(
+        "台风应急处置征用运输车辆",
+        "levy.general",
+        10,
+        ("service", "execution", "closing"),
+        {"service_receipt": {"served_documents": "应急征用通知书", "method": "直接送达"}},
+    ),
+    DemoCase(
+        "危险化学品经营许可（不带储存设施）",
+        "license.general",
+        12,
+        ("review", "decision", "service", "closing"),
+        {"service_receipt": {"served_documents": "危险化学品经营许可证", "method": "直接送达"}},
+    ),
+    DemoCase("生产安全事故现场勘查", "other.general", 14, ("closing",), {}),
+)
+
+
+def _png() -> bytes:
+    """A small white signature image."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0)
+    raw = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+    return raw + chunk(b"IDAT", zlib.compress(b"\x00\xff")) + chunk(b"IEND", b"")
+
+
+def _officers(db: Session) -> list[Principal]:
+    day = today()
+    valid = [o.user for o in list_officers(db) if o.has_valid_certificate(day)]
+    return [Principal(u.id, u.username, u.full_name, frozenset({Role.officer})) for u in valid]
+
+
+def _duties(db: Session, store: BlobStore, action: Action, who: Principal, team: list[int]) -> None:
+    now = actions.beijing(documents.local_now())
+    activity = actions.record_activity(
+        db,
+        action.id,
+        actions.ActivityIn(
+            started_at=now, place=action.party.versions[-1].address, officer_ids=team
+        ),
+        who,
+    )
+    for officer_id in team:
+        actions.record_certificate_shown(db, activity.id, officer_id, now, who)
+    step = actions.procedure_of(action).step(action.current_step)
+    told = list(matters_required(action.kind, step)) or [Matter.reason]
+    actions.record_matters_told(db, activity.id, actions.MattersIn(matters=told, told_at=now), who)
+    actions.record_acknowledgement(
+        db,
+        store,
+        activity.id,
+        method=AcknowledgementMethod.signature,
+        signer_name="企业负责人",
+        evidence=io.BytesIO(_png()),
+        note="",
+        at=now,
+        who=who,
+    )
+
+
+def _issue(
+    db: Session,
+    settings: Settings,
+    store: BlobStore,
+    action: Action,
+    kind: str,
+    fields: dict[str, Any],
+    who: Principal,
+) -> None:
+    values = dict(fields)
+    if kind in ("site_inspection_record", "inquiry_record"):
+        values.setdefault("ended_at", (documents.local_now() + timedelta(hours=1)).isoformat())
+    if kind == "rectification_order":
+        values.setdefault("deadline", (today() + timedelta(days=15)).isoformat())
+    doc = documents.create_draft(
+        db, settings, action.id, documents.DraftIn(kind=kind, fields=values), who
+    )
+    documents.issue(db, settings, store, doc.id, who)
+
+
+def _complete_step(
+    db: Session,
+    settings: Settings,
+    store: BlobStore,
+    action: Action,
+    case: DemoCase,
+    who: Principal,
+    team: list[int],
+) -> None:
+    step = actions.procedure_of(action).step(action.current_step)
+    if step.on_site:
+        _duties(db, store, action, who, team)
+    for kind in step.documents:
+        _issue(db, settings, store, action, kind, case.fields.get(kind, {}), who)
+
+
+def seed_demo_actions(db: Session, settings: Settings, store: BlobStore) -> int:
+    """Create the demo cases that are missing; returns how many were made."""
+    existing = set(db.scalars(select(Action.title)))
+    officers = _officers(db)
+    if len(officers) < 2:
+        return 0
+    made = 0
+    for number, case in enumerate(CASES):
+        if case.title in existing:
+            continue
+        who = officers[number % len(officers)]
+        team = [who.user_id, officers[(number + 1) % len(officers)].user_id]
+        proc = procedure(case.procedure)
+        item = db.scalar(
+            select(PowerItem).where(PowerItem.kind == proc.kind).order_by(PowerItem.id)
+        )
+        assert item is not None, "seed the power items first"
+        action = actions.open_action(
+            db,
+            actions.ActionIn(
+                procedure=case.procedure,
+                party_id=case.party_index,
+                power_item_id=item.id,
+                title=case.title,
+                officer_ids=team,
+            ),
+            who,
+        )
+        db.flush()
+        for target in case.walk:
+            _complete_step(db, settings, store, action, case, who, team)
+            if target == "closing" or procedure(case.procedure).step(target).final:
+                for kind in proc.step(target).documents:
+                    _issue(db, settings, store, action, kind, case.fields.get(kind, {}), who)
+            _serve(db, settings, store, action, case, who)
+            actions.advance(db, action.id, actions.TransitionIn(to_step=target), who)
+        if not proc.step(action.current_step).final:
+            _complete_step(db, settings, store, action, case, who, team)
+        db.commit()
+        made += 1
+    return made
+
+
+def _serve(
+    db: Session,
+    settings: Settings,
+    store: BlobStore,
+    action: Action,
+    case: DemoCase,
+    who: Principal,
+) -> None:
+    """Before leaving a 送达 step: record that each issued decision was handed over, or,
+    with no decision document (licences, levies), issue the 文书送达回执."""
+    if action.current_step != "service":
+        return
+    decisions = [doc for code in DECISION_KINDS for doc in documents.effective(db, action.id, code)]
+    for doc in decisions:
+        if not documents.services_of(db, doc.id):
+            service = documents.ServiceIn(
+                method=ServiceMethod.direct, served_on=today(), recipient="企业负责人"
+            )
+            documents.record_service(db, doc.id, service, who)
+    if not decisions:
+        fields = case.fields.get("service_receipt", {})
+        _issue(db, settings, store, action, "service_receipt", fields, who)
