@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import math
+import os
 import struct
 from pathlib import Path
 
@@ -136,3 +137,35 @@ def make_jpeg(
 
 def truncated(data: bytes, keep: float = 0.6) -> bytes:
     return data[: int(len(data) * keep)]
+
+
+def make_large_video(path: Path, target: int, size: tuple[int, int] = (640, 360)) -> Path:
+    """A real MP4 of about ``target`` bytes, quickly: a few lossless intra frames of
+    random pixels encoded once, their packets muxed again and again with running times."""
+    template = path.with_suffix(".template.mp4")
+    with av.open(str(template), "w", format="mp4") as out:
+        stream = out.add_stream("libx264", rate=25)
+        stream.width, stream.height = size
+        stream.pix_fmt = "yuv420p"
+        stream.options = {"preset": "ultrafast", "qp": "0", "g": "1", "bf": "0"}
+        for _ in range(12):
+            image = Image.frombytes("RGB", size, os.urandom(size[0] * size[1] * 3))
+            out.mux(stream.encode(av.VideoFrame.from_image(image).reformat(format="yuv420p")))
+        out.mux(stream.encode(None))
+    with av.open(str(template)) as source:
+        video = source.streams.video[0]
+        packets = [p for p in source.demux(video) if p.size]
+        step = packets[1].pts - packets[0].pts
+        payloads = [bytes(p) for p in packets]
+        with av.open(str(path), "w", format="mp4") as out:
+            copy = out.add_stream_from_template(video)
+            written = index = 0
+            while written < target:
+                packet = av.Packet(payloads[index % len(payloads)])
+                packet.stream, packet.time_base = copy, video.time_base
+                packet.pts = packet.dts = index * step
+                packet.duration, packet.is_keyframe = step, True
+                out.mux(packet)
+                written, index = written + packet.size, index + 1
+    template.unlink()
+    return path

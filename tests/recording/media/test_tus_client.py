@@ -24,7 +24,7 @@ from tests.recording.media.conftest import (
     sha256_hex,
     upload_files,
 )
-from tests.recording.media.files import make_video
+from tests.recording.media.files import make_large_video, make_video
 
 CHUNK = 8 * 1024
 
@@ -211,3 +211,30 @@ def test_a_slow_patch_holds_no_database_lock(
         sock.sendall(data[1000:])
         reply = sock.recv(4096).decode()
     assert reply.startswith("HTTP/1.1 204"), reply
+
+
+def test_server_memory_stays_flat_for_a_large_upload(
+    media_server: ServerProcess, tmp_path: Path
+) -> None:
+    """128 MiB in 64 MiB PATCHes: the server's peak memory must not grow by anything
+    like a PATCH body (the body is streamed to disk, never held whole)."""
+    token = api_token(media_server.settings, OWNER)
+    action_id = open_action(media_server.settings)
+    client = client_for(media_server, token)
+    metadata = {"action": str(action_id)}
+    warm = make_video(tmp_path / "warm.mp4")  # loads PyAV and every code path first
+    client.uploader(str(warm), metadata={**metadata, "filename": "warm.mp4"}).upload()
+    large = make_large_video(tmp_path / "large.mp4", 128 * 1024 * 1024)
+    before = peak_kib(media_server)
+    uploader = client.uploader(
+        str(large), chunk_size=64 * 1024 * 1024, metadata={**metadata, "filename": "large.mp4"}
+    )
+    uploader.upload()
+    growth_mib = (peak_kib(media_server) - before) / 1024
+    assert growth_mib < 40, f"server peak memory grew by {growth_mib:.0f} MiB"
+
+
+def peak_kib(server: ServerProcess) -> int:
+    assert server.process is not None
+    status = Path(f"/proc/{server.process.pid}/status").read_text()
+    return int(next(line for line in status.splitlines() if line.startswith("VmHWM")).split()[1])
