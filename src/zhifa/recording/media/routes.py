@@ -15,7 +15,7 @@ from typing import Annotated, Any, BinaryIO
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import Response, StreamingResponse
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -176,7 +176,14 @@ def api_media_content(
     span = None
     if_range = request.headers.get("if-range")
     if if_range is None or if_range.strip() == _etag(media.digest):
-        span = parse_range(request.headers.get("range"), size)
+        try:
+            span = parse_range(request.headers.get("range"), size)
+        except RangeNotSatisfiable as exc:
+            return JSONResponse(
+                {"detail": exc.message, "field": exc.field},
+                status_code=416,
+                headers={"Content-Range": f"bytes */{size}", "Accept-Ranges": "bytes"},
+            )
     log_access(db, who, "media", media_id, purpose, via="api")
     stream = open_blob_store(settings).open(media.digest)
     headers = {
