@@ -91,7 +91,7 @@ def _install_pages(app: FastAPI) -> None:
     ) -> Response:
         from zhifa.web.dashboard import dashboard_figures
 
-        return render(request, "app_home.html", figures=dashboard_figures(db))
+        return render(request, "app_home.html", figures=dashboard_figures(db, who))
 
     @app.get("/healthz", include_in_schema=False)
     def healthz(db: Annotated[Session, Depends(get_db)]) -> dict[str, str]:

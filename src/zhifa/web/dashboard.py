@@ -6,9 +6,14 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from zhifa.core.auth import Principal
 from zhifa.core.certificates import list_officers
 from zhifa.core.clock import today
+from zhifa.enforcement.actions import list_actions
+from zhifa.enforcement.models import ActionStatus
 from zhifa.enforcement.parties import count_parties
+from zhifa.recording.documents.models import Document
+from zhifa.recording.documents.service import ServiceDeadline, title_of, unserved_decisions
 
 
 @dataclass(frozen=True)
@@ -16,10 +21,19 @@ class DashboardFigures:
     parties: int
     officers: int
     officers_without_valid_certificate: list[str]
+    open_actions: int
+    unserved: list[tuple[Document, str, ServiceDeadline]]
 
 
-def dashboard_figures(db: Session) -> DashboardFigures:
+def dashboard_figures(db: Session, who: Principal) -> DashboardFigures:
     day = today()
     officers = list_officers(db)
     lacking = [o.user.full_name for o in officers if not o.has_valid_certificate(day)]
-    return DashboardFigures(count_parties(db), len(officers), lacking)
+    _, open_actions = list_actions(db, who, status=ActionStatus.open)
+    return DashboardFigures(
+        count_parties(db),
+        len(officers),
+        lacking,
+        open_actions,
+        [(doc, title_of(doc), due) for doc, due in unserved_decisions(db, who)],
+    )
