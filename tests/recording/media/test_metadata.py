@@ -135,6 +135,18 @@ def test_cut_off_matroska_is_refused(tmp_path: Path) -> None:
     assert "不完整" in refused.value.message
 
 
+def test_cut_off_photo_refused_even_after_weasyprint(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """WeasyPrint switches Pillow to accept truncated images process-wide."""
+    from PIL import ImageFile
+
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+    with pytest.raises(NotMedia):
+        probe(write(tmp_path, truncated(make_jpeg(), 0.5)))
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True  # left as it was found
+
+
 def test_file_names() -> None:
     assert clean_filename("  现场照片 (1).JPG ") == "现场照片 (1).JPG"
     assert clean_filename(".hidden.mp4") == ".hidden.mp4"

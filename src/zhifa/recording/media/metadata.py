@@ -14,10 +14,13 @@ This module touches no database and no clock.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import re
+import threading
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,7 +28,7 @@ from typing import Any
 
 import av
 from av.stream import Disposition
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from zhifa.core.clock import SHANGHAI
 from zhifa.core.errors import DomainError
@@ -147,12 +150,30 @@ def _probe_photo(path: Path) -> MediaFacts | None:
         container = "jpeg" if image.format == "MPO" else image.format.lower()
         exif = image.getexif()
         try:
-            image.load()  # decode every pixel: a truncated or corrupt image fails here
+            with _whole_images_only():
+                image.load()  # decode every pixel: a truncated or corrupt image fails here
             thumbnail = _thumbnail(image)
         except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
             raise NotMedia("图片文件已损坏或不完整（无法解码），请重新拍摄或上传原始文件") from exc
         width, height = image.size
     return _photo_facts(exif, container, content_type, width, height, thumbnail)
+
+
+_STRICT_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def _whole_images_only() -> Iterator[None]:
+    """WeasyPrint sets Pillow's process-wide ``LOAD_TRUNCATED_IMAGES = True`` when it is
+    imported (for the documents' PDFs), which would let a cut-off photo through as a grey
+    band; while a photo is decoded here the switch is off again."""
+    with _STRICT_LOCK:
+        previous = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            yield
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = previous
 
 
 def _photo_facts(
