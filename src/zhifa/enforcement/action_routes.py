@@ -93,6 +93,7 @@ def _action_context(db: Session, action: Action) -> dict[str, Any]:
         "current": current,
         "next_steps": proc.next_steps(current.code) if action.status is ActionStatus.open else (),
         "missing": actions.missing_now(db, action) if action.status is ActionStatus.open else [],
+        "waiting": actions.waiting_before_decision(db, action),
         "transitions": actions.transitions_of(db, action.id),
         "activities": [(a, actions.duty_facts(db, a)) for a in activities],
         "officer_names": {o.officer_id: _name(db, o.officer_id) for o in action.officers},

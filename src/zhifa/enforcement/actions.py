@@ -273,6 +273,14 @@ def _legal_review_needed(db: Session, action: Action, target: str) -> list[str]:
     return []
 
 
+def waiting_before_decision(db: Session, action: Action) -> list[str]:
+    """At the 告知 step: the party's period that must end before a decision is prepared."""
+    if action.status is ActionStatus.closed:
+        return []
+    current = procedure_of(action).step(action.current_step)
+    return _waiting_period(db, action, current, "decision")
+
+
 def missing_now(db: Session, action: Action) -> list[str]:
     return missing_for(db, action, procedure_of(action).step(action.current_step))
 
