@@ -200,7 +200,7 @@ def _issue(
     doc = documents.create_draft(
         db, settings, action.id, documents.DraftIn(kind=kind, fields=values), who
     )
-    documents.issue(db, settings, store, doc.id, who)
+    return documents.issue(db, settings, store, doc.id, who)
 
 
 def _complete_step(
@@ -270,17 +270,18 @@ def _serve(
     case: DemoCase,
     who: Principal,
 ) -> None:
-    """Before leaving a 送达 step: record that each issued decision was handed over, or,
-    with no decision document (licences, levies), issue the 文书送达回执."""
+    """Before leaving a 送达 step: issue the 文书送达回执 and record with it that each
+    issued decision was handed over."""
     if action.current_step != "service":
         return
-    decisions = [doc for code in DECISION_KINDS for doc in documents.effective(db, action.id, code)]
-    for doc in decisions:
-        if not documents.services_of(db, doc.id):
+    fields = case.fields.get("service_receipt", {"method": "直接送达"})
+    receipt = _issue(db, settings, store, action, "service_receipt", fields, who)
+    for code in DECISION_KINDS:
+        for doc in documents.effective(db, action.id, code):
             service = documents.ServiceIn(
-                method=ServiceMethod.direct, served_on=today(), recipient="企业负责人"
+                method=ServiceMethod.direct,
+                served_on=today(),
+                recipient="企业负责人",
+                receipt_document_id=receipt.id,
             )
             documents.record_service(db, doc.id, service, who)
-    if not decisions:
-        fields = case.fields.get("service_receipt", {})
-        _issue(db, settings, store, action, "service_receipt", fields, who)
