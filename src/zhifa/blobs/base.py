@@ -5,6 +5,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import BinaryIO, Literal
 
 from .digests import hash_stream, parse_digest
@@ -65,6 +66,18 @@ class BlobStore(ABC):
         Raises ``BlobTooLarge`` (and stores nothing) if the stream is longer than
         ``max_bytes``.
         """
+
+    def put_file(
+        self, path: Path, *, digest: str | None = None, max_bytes: int | None = None
+    ) -> BlobInfo:
+        """Store a finished file. ``digest`` is what the caller hashed as the bytes arrived;
+        a store that can adopt the file without copying (see LocalBlobStore) trusts it,
+        the others read the file again. Either way `verify` re-hashes later."""
+        with path.open("rb") as stream:
+            info = self.put(stream, max_bytes=max_bytes)
+        if digest is not None and info.digest != digest:
+            raise ValueError(f"file {path} hashes to {info.digest}, not {digest}")
+        return info
 
     @abstractmethod
     def open(self, digest: str) -> BinaryIO:

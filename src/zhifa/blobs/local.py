@@ -38,7 +38,7 @@ from .digests import (
     is_valid_digest,
     parse_digest,
 )
-from .errors import BlobNotFound, StoreConfigError, StoreUnavailable
+from .errors import BlobNotFound, BlobTooLarge, StoreConfigError, StoreUnavailable
 
 TMP_DIR = "tmp"
 TMP_SUFFIX = ".part"
@@ -127,6 +127,35 @@ class LocalBlobStore(BlobStore):
                 os.unlink(tmp_path)
             raise
         return BlobInfo(reader.digest, reader.size)
+
+    def put_file(
+        self, path: Path, *, digest: str | None = None, max_bytes: int | None = None
+    ) -> BlobInfo:
+        """Adopt a finished file by a hard link when the caller hashed it already and it
+        lies on the store's file system: no second copy of a multi-gigabyte recording."""
+        size = path.stat().st_size
+        if max_bytes is not None and size > max_bytes:
+            raise BlobTooLarge(max_bytes)
+        if digest is None or not digest.startswith(f"{self.algorithm}:"):
+            return super().put_file(path, digest=digest, max_bytes=max_bytes)
+        parse_digest(digest)
+        final = self._path(digest)
+        if final.exists():
+            return BlobInfo(digest, size)
+        _make_dirs(final.parent, stop=self.root)
+        try:
+            os.chmod(path, BLOB_MODE)
+            with path.open("rb") as handle:
+                os.fsync(handle.fileno())
+            os.link(path, final)
+        except FileExistsError:
+            return BlobInfo(digest, size)
+        except OSError as exc:
+            if exc.errno != errno.EXDEV:
+                raise
+            return super().put_file(path, digest=digest, max_bytes=max_bytes)  # another disk
+        _fsync_dir(final.parent)
+        return BlobInfo(digest, size)
 
     def _create_temp(self) -> tuple[int, str]:
         """Create and lock a fresh temp file; retry if a cleaner removed it first."""

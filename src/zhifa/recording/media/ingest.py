@@ -163,15 +163,15 @@ def _put(store: BlobStore, received: Received, max_bytes: int) -> BlobInfo:
     """Put the file unless the same content is stored already (then nothing is copied)."""
     if received.digest.startswith(f"{store.algorithm}:") and store.exists(received.digest):
         return BlobInfo(received.digest, received.size)
+    # Hashed as the bytes arrived: a local store adopts the file by a link, no second copy.
+    ours = received.digest if received.digest.startswith(f"{store.algorithm}:") else None
     try:
-        with received.path.open("rb") as stream:
-            info = store.put(stream, max_bytes=max_bytes)
+        return store.put_file(received.path, digest=ours, max_bytes=max_bytes)
     except BlobTooLarge as exc:
         raise DomainError(f"文件过大，超过上限 {max_bytes} 字节", "file") from exc
-    if received.digest.startswith(f"{store.algorithm}:") and info.digest != received.digest:
+    except ValueError as exc:
         # The store hashed what it read; ours was hashed as the bytes arrived.
-        raise DomainError("服务器暂存的文件与接收时的摘要不一致，请重新上传", "file")
-    return info
+        raise DomainError("服务器暂存的文件与接收时的摘要不一致，请重新上传", "file") from exc
 
 
 def _register(db: Session, info: BlobInfo | None, who: Principal) -> StoredBlob | None:
