@@ -20,6 +20,7 @@ MODEL_MODULES = (
     "zhifa.enforcement.models",
     "zhifa.recording.documents.models",
     "zhifa.recording.media.models",
+    "zhifa.recording.models",
 )
 
 
