@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from zhifa import ledger
 from zhifa.core.db import Base
 from zhifa.core.models import (
+    AccessContext,
     AccessLog,
     ApiToken,
     Certificate,
@@ -45,7 +46,7 @@ def track(*models: type[Base]) -> None:
         _TRACKED[model.__tablename__] = model
 
 
-track(Unit, User, ApiToken, LoginEvent, AccessLog, HolidaySchedule, StoredBlob)
+track(Unit, User, ApiToken, LoginEvent, AccessLog, AccessContext, HolidaySchedule, StoredBlob)
 track(Certificate, CertificateVersion)
 
 

@@ -124,6 +124,19 @@ class AccessLog(Base):
     via: Mapped[str] = mapped_column(String(10), default="page")
 
 
+class AccessContext(Base):
+    """Where an access came from and which action / party it concerned, beside its
+    ``AccessLog`` row (a table of its own: adding columns to ``access_log`` would change
+    the ledger snapshot of every row already logged). Append-only."""
+
+    __tablename__ = "access_context"
+
+    access_id: Mapped[int] = mapped_column(ForeignKey("access_log.id"), primary_key=True)
+    client: Mapped[str] = mapped_column(String(64), default="")  # IP address
+    action_id: Mapped[int | None] = mapped_column(index=True)
+    party_id: Mapped[int | None] = mapped_column(index=True)
+
+
 class HolidaySchedule(Base):
     """An official holiday schedule loaded by the administrator for a year the calendar
     library does not know yet. A later load for the same year supersedes, never erases."""

@@ -21,6 +21,7 @@ MODEL_MODULES = (
     "zhifa.recording.documents.models",
     "zhifa.recording.media.models",
     "zhifa.recording.models",
+    "zhifa.recording.access.models",
 )
 
 
