@@ -42,4 +42,4 @@ lint: install-dev
 	$(VENV)/bin/ruff format src tests bench
 
 bench: install-dev
-	$(PY) bench/ledger.py
+	for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done

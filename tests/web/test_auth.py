@@ -154,3 +154,11 @@ def test_roles_are_checked(client: TestClient) -> None:
     assert "您没有执行此操作的权限" in page.text
     assert client.get("/api/v1/users").status_code == 403
     assert client.get("/app/parties").status_code == 200
+
+
+def test_security_headers(client: TestClient) -> None:
+    page = client.get("/")
+    assert page.headers["x-content-type-options"] == "nosniff"
+    assert page.headers["x-frame-options"] == "DENY"
+    assert "default-src 'self'" in page.headers["content-security-policy"]
+    assert "content-security-policy" not in client.get("/api/docs").headers

@@ -79,6 +79,9 @@ def current_principal(request: Request, db: Session = Depends(get_db)) -> Princi
             raise NotAuthenticated("API 令牌无效或已吊销")
     elif token := request.cookies.get(SESSION_COOKIE):
         principal = principal_from_session(db, token)
+        # End the read at once: on SQLite it holds the write lock, and a form upload may
+        # take a while to read before the handler runs.
+        db.rollback()
     request.state.principal = principal
     return principal
 
