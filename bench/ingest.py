@@ -214,7 +214,7 @@ def media_digest(base: str, token: str, url: str) -> str:
     head = urllib.request.Request(url, method="HEAD", headers={"Tus-Resumable": "1.0.0", **auth})
     with urllib.request.urlopen(head) as response:
         media_id = response.headers["Zhifa-Media-Id"]
-    request = urllib.request.Request(f"{base}/api/v1/media/{media_id}", headers=auth)
+    request = urllib.request.Request(f"{base}/api/v1/media/{media_id}?purpose=case", headers=auth)
     with urllib.request.urlopen(request) as response:
         return str(json.load(response)["digest"])
 

@@ -1,12 +1,46 @@
-"""Logging every read of a record by a person (调阅), committed with the request."""
+"""Logging every read of a record by a person (调阅), committed with the request.
+
+Each read is an ``AccessLog`` row (who, when, which record, why, page or API) and, when
+known, an ``AccessContext`` row beside it: the client's address (taken from the request
+by ``ClientAddress``, a small ASGI middleware, so every feature's reads carry it without
+passing it along) and the action and party the record belongs to. Both are ledgered in
+the same transaction."""
 
 from __future__ import annotations
 
+from contextvars import ContextVar
+
 from sqlalchemy.orm import Session
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from zhifa.core.audit import record_change
 from zhifa.core.auth import Principal
-from zhifa.core.models import AccessLog
+from zhifa.core.models import AccessContext, AccessLog
+
+_client: ContextVar[str] = ContextVar("zhifa_client", default="")
+
+
+def client_address() -> str:
+    """The address of the client of the request being served ('' outside a request)."""
+    return _client.get()
+
+
+class ClientAddress:
+    """Remembers each HTTP request's client address for ``log_access``."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        client = scope.get("client")
+        token = _client.set(str(client[0])[:64] if client else "")
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            _client.reset(token)
 
 
 def log_access(
@@ -16,7 +50,11 @@ def log_access(
     record_id: object | None,
     purpose: str,
     via: str = "page",
-) -> None:
+    *,
+    action_id: int | None = None,
+    party_id: int | None = None,
+    client: str | None = None,
+) -> AccessLog:
     """Record and commit the read before the content is returned."""
     row = AccessLog(
         user_id=who.user_id,
@@ -26,5 +64,14 @@ def log_access(
         via=via,
     )
     db.add(row)
-    record_change(db, who.username, "access.read", row)
+    db.flush()
+    rows: list[AccessLog | AccessContext] = [row]
+    address = client_address() if client is None else client[:64]
+    if address or action_id is not None or party_id is not None:
+        rows.append(
+            AccessContext(access_id=row.id, client=address, action_id=action_id, party_id=party_id)
+        )
+        db.add(rows[-1])
+    record_change(db, who.username, "access.read", *rows)
     db.commit()
+    return row

@@ -74,7 +74,7 @@ def test_chromium_plays_and_seeks(media_server: ServerProcess, tmp_path: Path) -
         page.fill("#password", DEMO_PASSWORD)
         page.click("button[type=submit]")
         page.wait_for_url(f"{media_server.url}/app")
-        result = page.evaluate(PLAY_AND_SEEK, f"/api/v1/media/{media_id}/content")
+        result = page.evaluate(PLAY_AND_SEEK, f"/api/v1/media/{media_id}/content?purpose=case")
         browser.close()
     assert 3.9 <= result["duration"] <= 4.2 and result["width"] == 320
     assert abs(result["time"] - 2.5) < 0.01

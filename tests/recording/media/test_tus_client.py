@@ -50,7 +50,8 @@ def record_of(http: httpx.Client, server: ServerProcess, url: str, token: str) -
     auth = {"Authorization": f"Bearer {token}"}
     response = http.head(url, headers={"Tus-Resumable": "1.0.0", **auth})
     media_id = response.headers["Zhifa-Media-Id"]
-    return http.get(f"{server.url}/api/v1/media/{media_id}", headers=auth).json()
+    url = f"{server.url}/api/v1/media/{media_id}"
+    return http.get(url, headers=auth, params={"purpose": "办案需要"}).json()
 
 
 def test_tuspy_uploads_in_many_patches_with_checksums(
@@ -70,7 +71,9 @@ def test_tuspy_uploads_in_many_patches_with_checksums(
     assert media["digest"] == f"sha256:{sha256_hex(video.read_bytes())}"
     assert media["kind"] == "video" and (media["width"], media["height"]) == (320, 240)
     content = http.get(
-        f"{media_server.url}{media['content_url']}", headers={"Authorization": f"Bearer {token}"}
+        f"{media_server.url}{media['content_url']}",
+        headers={"Authorization": f"Bearer {token}"},
+        params={"purpose": "办案需要"},
     )
     assert content.content == video.read_bytes()
 

@@ -1,7 +1,13 @@
 """JSON API of audio, video and photo records: list an action's records, describe one,
 stream its content (HTTP range requests, so a browser ``<video>`` can seek), its poster
-frame or thumbnail, and a plain multipart upload for small files. Every read is an
-access (调阅) and logged before any content leaves."""
+frame or thumbnail, and a plain multipart upload for small files.
+
+Every read is an access (调阅, see ``recording/access``): it needs a stated ``purpose``
+(with the request, or stated on a page for this session within the last 30 minutes),
+records flagged 国家秘密/商业秘密/个人隐私 are for assigned officers and leaders only,
+and each read is logged (who, when, what, why, from where) before any content leaves.
+A download is an export: photos and posters leave as a watermarked copy (the stored
+original is never touched), recordings as the original file."""
 
 from __future__ import annotations
 
@@ -26,12 +32,16 @@ from zhifa.blobs.digests import CHUNK_SIZE, format_digest, new_hasher
 from zhifa.core.access import log_access
 from zhifa.core.auth import Principal
 from zhifa.core.blobstore import open_blob_store
+from zhifa.core.db import utcnow
 from zhifa.core.errors import DomainError, NotFound
 from zhifa.core.http import get_db, get_settings, require
 from zhifa.core.models import User
 from zhifa.core.permissions import Permission
 from zhifa.core.settings import Settings
 from zhifa.enforcement.actions import get_action
+from zhifa.recording.access import service as access
+from zhifa.recording.access.rules import RESTRICTION_LABELS, Restriction, may_read
+from zhifa.recording.access.watermark import Mark, watermark
 from zhifa.recording.media.ingest import Received, clean_device, clean_filename, ingest
 from zhifa.recording.media.models import MEDIA_KIND_LABELS, Media, MediaKind, UploadChannel
 from zhifa.recording.media.tus import TooLarge, upload_area
@@ -45,7 +55,16 @@ Db = Annotated[Session, Depends(get_db)]
 Reader = Annotated[Principal, Depends(require(Permission.action_read))]
 Writer = Annotated[Principal, Depends(require(Permission.action_write))]
 Config = Annotated[Settings, Depends(get_settings)]
-Purpose = Annotated[str, Query(max_length=200, description="调阅目的")]
+Purpose = Annotated[
+    str | None,
+    Query(
+        max_length=120,
+        description="调阅目的：办案需要、案卷评查、执法监督、复议诉讼，或“其他：说明”"
+        "（也可用 case、review、supervision、litigation、other）；"
+        "浏览器会话在页面上说明过的目的 30 分钟内可省略",
+    ),
+]
+PurposeNote = Annotated[str | None, Query(max_length=100, description="选择“其他”时的说明")]
 
 
 class GpsOut(BaseModel):
@@ -84,9 +103,12 @@ class MediaOut(BaseModel):
     uploaded_at: datetime
     content_url: str
     thumbnail_url: str | None
+    restrictions: list[str] = []
 
     @classmethod
-    def of(cls, db: Session, media: Media) -> MediaOut:
+    def of(
+        cls, db: Session, media: Media, restrictions: frozenset[Restriction] = frozenset()
+    ) -> MediaOut:
         user = db.get(User, media.uploaded_by)
         gps = media.gps
         return cls(
@@ -119,11 +141,13 @@ class MediaOut(BaseModel):
             uploaded_at=media.uploaded_at,
             content_url=f"/api/v1/media/{media.id}/content",
             thumbnail_url=f"/api/v1/media/{media.id}/thumbnail" if media.thumbnail_digest else None,
+            restrictions=[RESTRICTION_LABELS[r] for r in sorted(restrictions)],
         )
 
 
 def get_media(db: Session, media_id: int, who: Principal) -> Media:
-    """A record the caller may see: 404 if none, 403 if its action is not theirs."""
+    """A record on an action the caller may see: 404 if none, 403 if not theirs. (The
+    access rules proper — purpose, restrictions — are ``access.authorize``.)"""
     media = db.get(Media, media_id)
     if media is None:
         raise NotFound("音视频记录不存在")
@@ -131,14 +155,32 @@ def get_media(db: Session, media_id: int, who: Principal) -> Media:
     return media
 
 
+def _authorized(
+    db: Session,
+    media_id: int,
+    who: Principal,
+    purpose: str | None,
+    note: str | None,
+    export: bool = False,
+) -> access.Grant:
+    media = db.get(Media, media_id)
+    if media is None:
+        raise NotFound("音视频记录不存在")
+    return access.authorize(db, who, media, purpose, note, export=export)
+
+
 # ---- reading ---------------------------------------------------------------------------------
 
 
 @api.get("/actions/{action_id}/media", summary="案件的音视频记录（照片、音频、视音频）")
 def api_action_media(
-    action_id: int, db: Db, who: Reader, purpose: Purpose = "查看案件音视频记录"
+    action_id: int, db: Db, who: Reader, purpose: Purpose = None, purpose_note: PurposeNote = None
 ) -> list[MediaOut]:
-    get_action(db, action_id, who)
+    """Records flagged 国家秘密/商业秘密/个人隐私 are left out for those who may not see them."""
+    action = get_action(db, action_id, who)
+    stated = access.purpose_for(
+        db, who, purpose, purpose_note, action_id=action.id, party_id=action.party_id
+    )
     rows = list(
         db.scalars(
             select(Media)
@@ -146,32 +188,55 @@ def api_action_media(
             .order_by(Media.recorded_at.is_(None), Media.recorded_at, Media.id)
         )
     )
-    out = [MediaOut.of(db, m) for m in rows]
-    log_access(db, who, "action_media", action_id, purpose, via="api")
+    flags = access.restrictions_of(db, [m.id for m in rows])
+    viewer = access.viewer_of(db, who, action)
+    empty: frozenset[Restriction] = frozenset()
+    out = [
+        MediaOut.of(db, m, flags.get(m.id, empty))
+        for m in rows
+        if may_read(viewer, flags.get(m.id, empty))
+    ]
+    log_access(
+        db,
+        who,
+        "action_media",
+        action_id,
+        stated.text,
+        via="api",
+        action_id=action.id,
+        party_id=action.party_id,
+    )
     return out
 
 
 @api.get("/media/{media_id}", summary="音视频记录的元数据")
 def api_media(
-    media_id: int, db: Db, who: Reader, purpose: Purpose = "查看音视频记录信息"
+    media_id: int, db: Db, who: Reader, purpose: Purpose = None, purpose_note: PurposeNote = None
 ) -> MediaOut:
-    media = get_media(db, media_id, who)
-    out = MediaOut.of(db, media)
-    log_access(db, who, "media", media_id, purpose, via="api")
+    grant = _authorized(db, media_id, who, purpose, purpose_note)
+    out = MediaOut.of(db, grant.media, grant.restrictions)
+    access.log_read(db, who, grant, "media_info", via="api")
     return out
 
 
-@api.get("/media/{media_id}/content", summary="播放或下载（支持 Range 断点与拖动）")
+@api.get(
+    "/media/{media_id}/content",
+    summary="播放或下载（支持 Range 断点与拖动；download=true 为导出：照片带水印）",
+)
 def api_media_content(
     media_id: int,
     request: Request,
     db: Db,
     who: Reader,
     settings: Config,
-    purpose: Purpose = "播放或下载音视频记录",
+    purpose: Purpose = None,
+    purpose_note: PurposeNote = None,
     download: bool = False,
 ) -> Response:
-    media = get_media(db, media_id, who)
+    grant = _authorized(db, media_id, who, purpose, purpose_note, export=download)
+    media = grant.media
+    if download and media.kind is MediaKind.photo:
+        return _watermarked(db, who, grant, settings, media.digest, "media_export")
     size = media.size
     span = None
     if_range = request.headers.get("if-range")
@@ -184,7 +249,7 @@ def api_media_content(
                 status_code=416,
                 headers={"Content-Range": f"bytes */{size}", "Accept-Ranges": "bytes"},
             )
-    log_access(db, who, "media", media_id, purpose, via="api")
+    access.log_read(db, who, grant, "media_download" if download else "media", via="api")
     stream = open_blob_store(settings).open(media.digest)
     headers = {
         "Accept-Ranges": "bytes",
@@ -204,20 +269,62 @@ def api_media_content(
     )
 
 
-@api.get("/media/{media_id}/thumbnail", summary="缩略图（照片）或封面帧（视频），JPEG")
+@api.get(
+    "/media/{media_id}/thumbnail",
+    summary="缩略图（照片）或封面帧（视频），JPEG；download=true 为导出（带水印）",
+)
 def api_media_thumbnail(
-    media_id: int, db: Db, who: Reader, settings: Config, purpose: Purpose = "查看缩略图"
+    media_id: int,
+    db: Db,
+    who: Reader,
+    settings: Config,
+    purpose: Purpose = None,
+    purpose_note: PurposeNote = None,
+    download: bool = False,
 ) -> Response:
-    media = get_media(db, media_id, who)
+    grant = _authorized(db, media_id, who, purpose, purpose_note, export=download)
+    media = grant.media
     if media.thumbnail_digest is None:
         raise NotFound("该记录没有缩略图")
-    log_access(db, who, "media_thumbnail", media_id, purpose, via="api")
+    if download:
+        return _watermarked(
+            db, who, grant, settings, media.thumbnail_digest, "media_thumbnail_export"
+        )
+    access.log_read(db, who, grant, "media_thumbnail", via="api")
     with open_blob_store(settings).open(media.thumbnail_digest) as stream:
         data = stream.read()
     return Response(
         data,
         media_type="image/jpeg",
         headers={"Cache-Control": "private, no-store", "ETag": _etag(media.thumbnail_digest)},
+    )
+
+
+def _watermarked(
+    db: Session,
+    who: Principal,
+    grant: access.Grant,
+    settings: Settings,
+    digest: str,
+    record_type: str,
+) -> Response:
+    """An exported copy of a photo or poster: the stored blob is read, a copy is marked
+    with who exported it and when, and only the copy leaves."""
+    with open_blob_store(settings).open(digest) as stream:
+        original = stream.read()
+    mark = Mark(who.full_name, who.username, utcnow(), f"音视频记录 {grant.media.id}")
+    data, content_type = watermark(original, mark)
+    access.log_read(db, who, grant, record_type, via="api")
+    stem = grant.media.filename.rsplit(".", 1)[0]
+    extension = ".jpg" if content_type == "image/jpeg" else ".png"
+    suffix = "_封面" if record_type == "media_thumbnail_export" else ""
+    return Response(
+        data,
+        media_type=content_type,
+        headers={
+            "Cache-Control": "private, no-store",
+            "Content-Disposition": _disposition(f"{stem}{suffix}_调阅导出{extension}", True),
+        },
     )
 
 

@@ -1,0 +1,325 @@
+"""Use cases of 调阅: may this person read (or export) this record, under which stated
+purpose; log the read; flag records as restricted; search the access log."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Select, String, and_, cast, func, or_, select
+from sqlalchemy.orm import Session
+
+from zhifa.core.access import client_address, log_access
+from zhifa.core.audit import record_change
+from zhifa.core.auth import Principal
+from zhifa.core.db import utcnow
+from zhifa.core.errors import DomainError, Forbidden
+from zhifa.core.models import AccessContext, AccessLog, User
+from zhifa.core.permissions import Permission, Role
+from zhifa.enforcement.actions import get_action
+from zhifa.enforcement.models import Action, ActionOfficer
+from zhifa.recording.access.models import AccessPurpose, MediaRestriction
+from zhifa.recording.access.rules import (
+    PURPOSE_MEMORY,
+    Purpose,
+    PurposeRequired,
+    Restriction,
+    Viewer,
+    check_read,
+    parse_purpose,
+)
+from zhifa.recording.media.models import Media
+
+# Who sees the access log, and who may flag records, until the permission table has
+# their own entries: ``action_all`` plus one of these roles.
+LOG_READERS = frozenset({Role.supervision, Role.leader, Role.admin})
+FLAGGERS = frozenset({Role.legal, Role.leader})
+
+
+# ---- who is asking ----------------------------------------------------------------------
+
+
+def viewer_of(db: Session, who: Principal, action: Action) -> Viewer:
+    """``action`` must already have passed ``get_action`` for ``who``."""
+    assigned = db.scalar(
+        select(ActionOfficer.id).where(
+            ActionOfficer.action_id == action.id, ActionOfficer.officer_id == who.user_id
+        )
+    )
+    return Viewer(sees_action=True, assigned=assigned is not None, leader=Role.leader in who.roles)
+
+
+def may_read_log(who: Principal) -> bool:
+    return who.can(Permission.action_all) and bool(who.roles & LOG_READERS)
+
+
+def check_log_reader(who: Principal) -> None:
+    if not may_read_log(who):
+        raise Forbidden("调阅日志仅供监督部门和领导查看")
+
+
+# ---- restrictions -----------------------------------------------------------------------
+
+
+def restrictions_of(db: Session, media_ids: Iterable[int]) -> dict[int, frozenset[Restriction]]:
+    """The restrictions in force per record (the newest row per record and kind)."""
+    ids = list(media_ids)
+    if not ids:
+        return {}
+    newest = (
+        select(func.max(MediaRestriction.id))
+        .where(MediaRestriction.media_id.in_(ids))
+        .group_by(MediaRestriction.media_id, MediaRestriction.kind)
+    )
+    found: dict[int, set[Restriction]] = {}
+    for row in db.scalars(select(MediaRestriction).where(MediaRestriction.id.in_(newest))):
+        if row.restricted:
+            found.setdefault(row.media_id, set()).add(row.kind)
+    return {media_id: frozenset(kinds) for media_id, kinds in found.items()}
+
+
+def restriction_history(db: Session, media_id: int) -> list[MediaRestriction]:
+    query = select(MediaRestriction).where(MediaRestriction.media_id == media_id)
+    return list(db.scalars(query.order_by(MediaRestriction.id.desc())))
+
+
+def may_flag(who: Principal) -> bool:
+    return who.can(Permission.action_all) and bool(who.roles & FLAGGERS)
+
+
+def set_restriction(
+    db: Session, who: Principal, media_id: int, kind: Restriction, restricted: bool, reason: str
+) -> MediaRestriction:
+    """Flag a record (or take the flag off): legal section and leaders; a new row."""
+    if not may_flag(who):
+        raise Forbidden("只有法制宣传科和领导可以标注或解除涉密、隐私标识")
+    media = db.get(Media, media_id)
+    if media is None:
+        raise DomainError("音视频记录不存在", "media")
+    get_action(db, media.action_id, who)
+    reason = reason.strip()
+    if not 2 <= len(reason) <= 500:
+        raise DomainError("须写明标注或解除的理由（2 至 500 个字）", "reason")
+    previous = db.scalar(
+        select(MediaRestriction)
+        .where(MediaRestriction.media_id == media_id, MediaRestriction.kind == kind)
+        .order_by(MediaRestriction.id.desc())
+        .limit(1)
+    )
+    if (previous.restricted if previous else False) == restricted:
+        raise DomainError("该记录已是此状态，无需重复标注", "restricted")
+    row = MediaRestriction(
+        media_id=media_id,
+        kind=kind,
+        restricted=restricted,
+        reason=reason,
+        supersedes_id=previous.id if previous else None,
+        recorded_by=who.user_id,
+    )
+    db.add(row)
+    record_change(db, who.username, "media.restrict" if restricted else "media.unrestrict", row)
+    db.commit()
+    return row
+
+
+# ---- purposes ---------------------------------------------------------------------------
+
+
+def state_purpose(
+    db: Session,
+    who: Principal,
+    purpose: Purpose,
+    *,
+    action_id: int | None = None,
+    party_id: int | None = None,
+) -> AccessPurpose:
+    """Record a purpose stated on a page (调阅登记), remembered for this browser session."""
+    if (action_id is None) == (party_id is None):
+        raise DomainError("调阅目的须针对一个案件或一个行政相对人", "purpose")
+    row = AccessPurpose(
+        user_id=who.user_id,
+        session_id=who.session_id,
+        action_id=action_id,
+        party_id=party_id,
+        code=purpose.code,
+        note=purpose.note,
+        client=client_address(),
+    )
+    db.add(row)
+    record_change(db, who.username, "access.purpose", row)
+    db.commit()
+    return row
+
+
+def remembered_purpose(
+    db: Session, who: Principal, *, action_id: int | None, party_id: int | None
+) -> Purpose | None:
+    """The purpose this browser session stated for the action (or its party) within
+    ``PURPOSE_MEMORY``; API tokens have no session and state it on every request."""
+    if who.session_id is None:
+        return None
+    scope = []
+    if action_id is not None:
+        scope.append(AccessPurpose.action_id == action_id)
+    if party_id is not None:
+        scope.append(AccessPurpose.party_id == party_id)
+    if not scope:
+        return None
+    row = db.scalar(
+        select(AccessPurpose)
+        .where(
+            AccessPurpose.session_id == who.session_id,
+            AccessPurpose.user_id == who.user_id,
+            AccessPurpose.stated_at > utcnow() - PURPOSE_MEMORY,
+            or_(*scope),
+        )
+        .order_by(AccessPurpose.id.desc())
+        .limit(1)
+    )
+    return Purpose(row.code, row.note) if row else None
+
+
+def purpose_for(
+    db: Session,
+    who: Principal,
+    value: str | None,
+    note: str | None,
+    *,
+    action_id: int | None,
+    party_id: int | None,
+) -> Purpose:
+    """The purpose stated with the request, else the one remembered; ``PurposeRequired``."""
+    if value:
+        return parse_purpose(value, note)
+    found = remembered_purpose(db, who, action_id=action_id, party_id=party_id)
+    if found is None:
+        raise PurposeRequired("调阅音视频记录须先说明调阅目的（purpose）", "purpose")
+    return found
+
+
+# ---- reading a record -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Grant:
+    """A read that may go ahead: the record, its action, why, and its restrictions."""
+
+    media: Media
+    action: Action
+    purpose: Purpose
+    restrictions: frozenset[Restriction]
+
+
+def authorize(
+    db: Session,
+    who: Principal,
+    media: Media,
+    purpose: str | None,
+    note: str | None = None,
+    *,
+    export: bool = False,
+) -> Grant:
+    """May ``who`` read (``export``: take a copy of) this record? 403 before 400: a person
+    who may not see the record is not asked for a purpose."""
+    action = get_action(db, media.action_id, who)
+    restrictions = restrictions_of(db, [media.id]).get(media.id, frozenset())
+    check_read(viewer_of(db, who, action), restrictions, export=export)
+    stated = purpose_for(db, who, purpose, note, action_id=action.id, party_id=media.party_id)
+    return Grant(media, action, stated, restrictions)
+
+
+def log_read(db: Session, who: Principal, grant: Grant, record_type: str, via: str) -> None:
+    """Log (and ledger, and commit) one read of a record, before anything is served."""
+    log_access(
+        db,
+        who,
+        record_type,
+        grant.media.id,
+        grant.purpose.text,
+        via,
+        action_id=grant.media.action_id,
+        party_id=grant.media.party_id,
+    )
+
+
+# ---- the access log ---------------------------------------------------------------------
+
+LOG_PAGE_SIZE = 50
+# Record types whose record id is itself an action or a party (logged by other features).
+_ACTION_RECORDS = ("action", "action_media")
+_PARTY_RECORDS = ("party",)
+
+
+@dataclass(frozen=True)
+class LogFilter:
+    user_id: int | None = None
+    party_id: int | None = None
+    action_id: int | None = None
+    start: datetime | None = None  # inclusive, UTC
+    end: datetime | None = None  # exclusive, UTC
+
+
+@dataclass(frozen=True)
+class LogRow:
+    log: AccessLog
+    context: AccessContext | None
+    user: User
+
+
+def _log_query(f: LogFilter) -> Select[tuple[AccessLog, AccessContext | None, User]]:
+    query = (
+        select(AccessLog, AccessContext, User)
+        .outerjoin(AccessContext, AccessContext.access_id == AccessLog.id)
+        .join(User, User.id == AccessLog.user_id)
+    )
+    if f.user_id is not None:
+        query = query.where(AccessLog.user_id == f.user_id)
+    if f.action_id is not None:
+        query = query.where(
+            or_(
+                AccessContext.action_id == f.action_id,
+                and_(
+                    AccessLog.record_type.in_(_ACTION_RECORDS),
+                    AccessLog.record_id == str(f.action_id),
+                ),
+            )
+        )
+    if f.party_id is not None:
+        of_party = select(Action.id).where(Action.party_id == f.party_id)
+        query = query.where(
+            or_(
+                AccessContext.party_id == f.party_id,
+                AccessContext.action_id.in_(of_party),
+                and_(
+                    AccessLog.record_type.in_(_PARTY_RECORDS),
+                    AccessLog.record_id == str(f.party_id),
+                ),
+                and_(
+                    AccessLog.record_type.in_(_ACTION_RECORDS),
+                    AccessLog.record_id.in_(
+                        select(cast(Action.id, String)).where(Action.party_id == f.party_id)
+                    ),
+                ),
+            )
+        )
+    if f.start is not None:
+        query = query.where(AccessLog.at >= f.start)
+    if f.end is not None:
+        query = query.where(AccessLog.at < f.end)
+    return query
+
+
+def search_log(
+    db: Session, who: Principal, f: LogFilter, page: int = 1
+) -> tuple[list[LogRow], int]:
+    """One page of the access log, newest first, and the number of matching rows."""
+    check_log_reader(who)
+    query = _log_query(f)
+    total = int(db.scalar(select(func.count()).select_from(query.subquery())) or 0)
+    rows = db.execute(
+        query.order_by(AccessLog.id.desc())
+        .offset((max(page, 1) - 1) * LOG_PAGE_SIZE)
+        .limit(LOG_PAGE_SIZE)
+    )
+    return [LogRow(log, context, user) for log, context, user in rows], total
