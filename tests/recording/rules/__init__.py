@@ -1,0 +1,1 @@
+"""Recording rules: mandatory and optional recordings, continuity, exceptions, marks."""
