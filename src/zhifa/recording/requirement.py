@@ -63,6 +63,7 @@ from zhifa.recording.models import (
 from zhifa.recording.rules import (
     ACTION_FACTS,
     BUREAU_PREFIX,
+    FACT_LABELS,
     RECORDED_SERVICE_METHODS,
     BureauSituation,
     ExceptionState,
@@ -139,14 +140,12 @@ class FactIn(BaseModel):
 
 
 def fact_label(code: str, policy: Policy) -> str | None:
-    if code in Fact.__members__.values():
-        from zhifa.recording.rules import FACT_LABELS
-
+    """What a stated fact means, or None for an unknown code."""
+    if code in FACT_LABELS:
         return FACT_LABELS[Fact(code)]
-    if code.startswith(BUREAU_PREFIX):
-        for s in policy.situations:
-            if f"{BUREAU_PREFIX}{s.code}" == code:
-                return f"本局规定的情形：{s.label}"
+    for s in policy.situations:
+        if code == f"{BUREAU_PREFIX}{s.code}":
+            return f"本局规定的情形：{s.label}"
     return None
 
 

@@ -119,6 +119,11 @@ def _now_local() -> str:
     return utcnow().astimezone(SHANGHAI).strftime("%Y-%m-%dT%H:%M")
 
 
+def _ctx(action: Action) -> dict[str, int]:
+    """The action and party a read belongs to, for the access log."""
+    return {"action_id": action.id, "party_id": action.party_id}
+
+
 def _activity(db: Session, activity_id: int, who: Principal) -> tuple[Activity, Action]:
     activity = db.get(Activity, activity_id)
     if activity is None:
@@ -473,7 +478,9 @@ def _policy_out(db: Session) -> PolicyOut:
 def api_action_recording(action_id: int, db: Db, who: Reader) -> ActionRecordingOut:
     action = get_action(db, action_id, who)
     out = _action_out(db, action)
-    log_access(db, who, "action_recording", action_id, "查看音视频记录要求", via="api")
+    log_access(
+        db, who, "action_recording", action_id, "查看音视频记录要求", via="api", **_ctx(action)
+    )
     return out
 
 
@@ -506,7 +513,15 @@ def _one_activity(db: Session, activity: Activity, action: Action) -> ActivityRe
 def api_activity_recording(activity_id: int, db: Db, who: Reader) -> ActivityRecordingOut:
     activity, action = _activity(db, activity_id, who)
     out = _activity_out(db, _one_activity(db, activity, action))
-    log_access(db, who, "activity_recording", activity_id, "查看音视频记录连续性", via="api")
+    log_access(
+        db,
+        who,
+        "activity_recording",
+        activity_id,
+        "查看音视频记录连续性",
+        via="api",
+        **_ctx(action),
+    )
     return out
 
 
@@ -646,7 +661,9 @@ def api_problems(
 def api_marks(media_id: int, db: Db, who: Reader) -> MarksOut:
     media, action = marks.visible_media(db, media_id, who)
     out = _marks_out(db, media, action)
-    log_access(db, who, "media_marks", media_id, "查看记录标记与保存期限", via="api")
+    log_access(
+        db, who, "media_marks", media_id, "查看记录标记与保存期限", via="api", **_ctx(action)
+    )
     return out
 
 
@@ -743,7 +760,7 @@ def _activity_page(
 @pages.get("/activities/{activity_id}/recording", response_class=HTMLResponse)
 def activity_recording_page(request: Request, activity_id: int, db: Db, who: Reader) -> Response:
     activity, action = _activity(db, activity_id, who)
-    log_access(db, who, "activity_recording", activity_id, "查看音视频记录连续性")
+    log_access(db, who, "activity_recording", activity_id, "查看音视频记录连续性", **_ctx(action))
     return _activity_page(request, db, activity, action)
 
 
@@ -899,14 +916,14 @@ def _action_page(
 @pages.get("/actions/{action_id}/recording", response_class=HTMLResponse)
 def action_recording_page(request: Request, action_id: int, db: Db, who: Reader) -> Response:
     action = get_action(db, action_id, who)
-    log_access(db, who, "action_recording", action_id, "查看音视频记录要求")
+    log_access(db, who, "action_recording", action_id, "查看音视频记录要求", **_ctx(action))
     return _action_page(request, db, action)
 
 
 @pages.get("/actions/{action_id}/recording/fragment", response_class=HTMLResponse)
 def action_recording_fragment(request: Request, action_id: int, db: Db, who: Reader) -> Response:
     action = get_action(db, action_id, who)
-    log_access(db, who, "action_recording", action_id, "查看音视频记录要求")
+    log_access(db, who, "action_recording", action_id, "查看音视频记录要求", **_ctx(action))
     return render(request, "recording_fragment.html", **_action_page_context(db, action))
 
 
@@ -1004,6 +1021,8 @@ def _exceptions_page(
 
 @pages.get("/recording/exceptions", response_class=HTMLResponse)
 def exceptions_page(request: Request, db: Db, who: Reader) -> Response:
+    if not is_leader(who):
+        raise Forbidden("只有领导可以审批不记录的例外申请")
     log_access(db, who, "recording_exceptions", None, "查看例外申请")
     return _exceptions_page(request, db, who)
 
