@@ -185,3 +185,26 @@ def move(client: TestClient, action_id: int, step: str) -> tuple[int, str]:
     return response.status_code, response.json().get(
         "detail", ""
     ) if response.status_code != 201 else ""
+
+
+def record_on_camera(client: TestClient, action_id: int, activity_id: int, tmp_dir: str) -> int:
+    """What an officer does for a mandatory recording, through the real API: upload one
+    short clip (made here by PyAV) to the activity and record that the party was told.
+    For flows that walk 第五条 steps (e.g. 调查取证 after 立案, 陈述申辩, 听证)."""
+    from pathlib import Path
+
+    from tests.recording.media.files import make_video
+
+    path = make_video(Path(tmp_dir) / f"activity-{activity_id}.mp4", seconds=1)
+    uploaded = client.post(
+        f"/api/v1/actions/{action_id}/media",
+        files={"file": (path.name, path.read_bytes(), "video/mp4")},
+        data={"activity_id": str(activity_id)},
+    )
+    assert uploaded.status_code == 201, uploaded.text
+    told = client.post(
+        f"/api/v1/activities/{activity_id}/recording-notices",
+        json={"told_at": "2026-11-26T09:00:00", "media_id": uploaded.json()["id"]},
+    )
+    assert told.status_code == 201, told.text
+    return int(uploaded.json()["id"])
