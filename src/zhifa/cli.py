@@ -520,5 +520,41 @@ def ingest_watch(
         console.print("已停止；未传完的文件下次启动时从断点继续。")
 
 
+# ---- 事后公示 (publicity) ----------------------------------------------------------------
+
+publicity_app = typer.Typer(help="事后公示：公示义务与公示期", no_args_is_help=True)
+app.add_typer(publicity_app, name="publicity")
+
+
+def _publicity_refresh(data_dir: Path | None, on: str | None) -> None:
+    from zhifa.publicity.service import refresh
+
+    try:
+        day = date.fromisoformat(on) if on else None
+    except ValueError as exc:
+        raise _fail(f"日期格式应为 YYYY-MM-DD：{on}", 2) from exc
+    session = _session(_settings(data_dir))
+    try:
+        created, expired = refresh(session, day)
+    finally:
+        session.close()
+    typer.echo(f"新增公示义务 {created} 项；公示期满停止公示 {expired} 项")
+
+
+@publicity_app.command("sync")
+def publicity_sync(data_dir: DataDir = None) -> None:
+    """为已签发的处罚、强制、许可决定补建公示义务（并处理公示期满的公示）。"""
+    _publicity_refresh(data_dir, None)
+
+
+OnDay = Annotated[str | None, typer.Option("--on", help="按该日计算（YYYY-MM-DD，默认今天）")]
+
+
+@publicity_app.command("expire")
+def publicity_expire(data_dir: DataDir = None, on: OnDay = None) -> None:
+    """公示截止期已过的公示自动停止公示（记入账本）；可由定时任务每日运行。"""
+    _publicity_refresh(data_dir, on)
+
+
 if __name__ == "__main__":
     app()

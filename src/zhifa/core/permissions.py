@@ -42,6 +42,9 @@ class Permission(StrEnum):
     document_write = "document.write"  # draft and fill documents
     document_issue = "document.issue"  # issue (number and freeze), correct, record service
     action_all = "action.all"  # see every action, not only one's own unit's or assigned
+    publication_read = "publication.read"  # the deadline board and publication drafts
+    publication_review = "publication.review"  # draft, review, ask for an exemption
+    publication_publish = "publication.publish"  # publish, approve an exemption
 
 
 _EVERYONE = {
@@ -49,6 +52,7 @@ _EVERYONE = {
     Permission.party_read,
     Permission.officer_read,
     Permission.action_read,
+    Permission.publication_read,
 }
 _HANDLING = {
     Permission.party_write,
@@ -60,7 +64,14 @@ _HANDLING = {
 PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.officer: frozenset(_EVERYONE | _HANDLING),
     Role.legal: frozenset(
-        _EVERYONE | _HANDLING | {Permission.certificate_write, Permission.action_all}
+        _EVERYONE
+        | _HANDLING
+        | {
+            Permission.certificate_write,
+            Permission.action_all,
+            Permission.publication_review,
+            Permission.publication_publish,
+        }
     ),
     Role.supervision: frozenset(_EVERYONE | {Permission.action_all}),
     Role.office: frozenset(_EVERYONE | {Permission.certificate_write}),

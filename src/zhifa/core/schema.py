@@ -22,6 +22,7 @@ MODEL_MODULES = (
     "zhifa.recording.media.models",
     "zhifa.recording.models",
     "zhifa.recording.access.models",
+    "zhifa.publicity.models",
 )
 
 

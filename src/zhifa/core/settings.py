@@ -40,6 +40,7 @@ class Settings(BaseSettings):
     upload_expiry_hours: int = Field(default=24, ge=1, le=720)  # unfinished tus uploads
     checkpoint_interval_seconds: int = Field(default=60, ge=0, le=86400)  # 0: only on demand
     timezone: str = "Asia/Shanghai"
+    publicity_person_name: Literal["full", "surname"] = "surname"  # 公示中自然人姓名：全名或姓+某某
 
     @field_validator("database_url")
     @classmethod

@@ -182,6 +182,7 @@ def _feature_routers() -> list:  # type: ignore[type-arg]
     from zhifa.core import calendar_routes
     from zhifa.enforcement import action_routes
     from zhifa.enforcement import routes as enforcement_routes
+    from zhifa.publicity import routes as publicity_routes
     from zhifa.recording import routes as recording_routes
     from zhifa.recording.documents import routes as document_routes
     from zhifa.recording.media import routes as media_routes
@@ -206,6 +207,8 @@ def _feature_routers() -> list:  # type: ignore[type-arg]
         document_routes.party_pages,
         media_tus.router,
         media_routes.api,
+        publicity_routes.pages,
+        publicity_routes.api,
         recording_routes.pages,
         recording_routes.api,
     ]

@@ -1,0 +1,367 @@
+"""Pure rules of 事后公示 (publication of decisions): which issued decisions oblige
+publication, the 双公示 data items and their order, the publication-period table, and the
+deadline-board states. No database, no clock, no I/O: today and the calendar are passed in.
+
+Time limits to publish live in `zhifa.core.time_limits` (the one table of limits);
+this module only says which limit codes apply to a decision kind.
+
+Verification of the sources used here (also shown on the board's rule page):
+
+- 《信用修复管理办法》（国家发展和改革委员会令第36号，2025年11月20日公布，2026年4月1日起施行）:
+  the promulgation text and its 第一条至第四条 were read in a reproduction of the order
+  (toubiaole.com); the period rules — 轻微失信信息原则上不予公示（确有必要公示的最长不超过
+  3个月）, 一般 最短3个月最长1年, 严重 最短1年最长3年, 自认定之日起计算, 最长公示期届满后
+  自动停止公示 — were read in a news summary of the NDRC release (财联社 2025-11-26). The
+  ARTICLE NUMBERS of these rules could not be verified: the table cites the chapter
+  (第二章 失信信息公示期限) as "条号未能核实". 法制宣传科 should add the article numbers.
+- 信用中国 "双公示" data items: the item names and order below follow the 行政处罚 /
+  行政许可 信息数据标准 as recalled from the national credit platform's published
+  templates; the standard's text itself could not be retrieved here. Items naming
+  identity-document numbers (法定代表人证件号码, 证件号码) are never published (the
+  desensitiser's rule: 身份证号 never leaves); they are listed in `EXCLUDED_ITEMS`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from enum import StrEnum
+from typing import Final
+
+from zhifa.core.calendar import WorkingCalendar
+from zhifa.core.time_limits import TimeLimit, publicity_limit
+
+# ---- which decisions oblige publication ------------------------------------------------
+
+# Issued document kind -> the action kind whose publication it triggers (公示办法 第七条).
+# `license_decision` (准予行政许可决定书) is not yet a document kind of recording/documents;
+# it is listed so that licences are picked up the day that kind is added.
+DECISION_DOCUMENTS: Final[dict[str, str]] = {
+    "penalty_decision": "penalty",
+    "on_site_penalty_decision": "penalty",
+    "seizure_decision": "compulsion",
+    "license_decision": "license",
+}
+
+KIND_LABELS: Final[dict[str, str]] = {
+    "penalty": "行政处罚",
+    "compulsion": "行政强制",
+    "license": "行政许可",
+}
+
+
+def limit_codes(kind: str) -> tuple[str, ...]:
+    """The time-limit codes compared for publishing a decision of `kind`: the applicable
+    row first, then every row it prevails over (the stricter date wins, see
+    `time_limits.stricter_due`)."""
+    row: TimeLimit = publicity_limit(kind)
+    return (row.code, *row.prevails_over)
+
+
+# ---- deadline board ---------------------------------------------------------------------
+
+
+class BoardState(StrEnum):
+    OPEN = "未到期"
+    DUE_SOON = "临期"
+    OVERDUE = "已逾期"
+    DONE = "已完成"
+
+
+DUE_SOON_WORKING_DAYS: Final = 2  # 临期: at most this many working days left (today excluded)
+
+
+def board_state(
+    calendar: WorkingCalendar, due_on: date, today: date, *, done: bool
+) -> tuple[BoardState, int]:
+    """The obligation's state and the working days left (negative: working days late).
+
+    A due day runs to its end (24:00 Beijing time), so on the due day itself the
+    obligation is 临期 with 0 days left; from the next day on it is 已逾期.
+    """
+    if today <= due_on:
+        left = calendar.working_days_between(today, due_on).count
+    else:
+        left = -calendar.working_days_between(due_on, today).count
+    if done:
+        return BoardState.DONE, left
+    if today > due_on:
+        return BoardState.OVERDUE, left
+    if left <= DUE_SOON_WORKING_DAYS:
+        return BoardState.DUE_SOON, left
+    return BoardState.OPEN, left
+
+
+# ---- publication periods (公示期限) ---------------------------------------------------------
+
+
+class Severity(StrEnum):
+    minor = "minor"  # 轻微
+    general = "general"  # 一般
+    serious = "serious"  # 严重
+    not_credit = "not_credit"  # 非失信信息（行政强制、行政许可）
+
+
+SEVERITY_LABELS: Final[dict[Severity, str]] = {
+    Severity.minor: "轻微失信信息",
+    Severity.general: "一般失信信息",
+    Severity.serious: "严重失信信息",
+    Severity.not_credit: "非失信信息",
+}
+
+_XYXF = "《信用修复管理办法》（国家发展改革委令第36号，2026年4月1日起施行）"
+_XYXF_UNVERIFIED = "条号未能核实；内容据发改委发布的新闻摘要核实（仅经二手资料核实）"
+
+
+@dataclass(frozen=True)
+class PeriodRule:
+    """How long a publication of one kind and severity stays public.
+
+    `published`: False for information not to be published at all. `min_months` /
+    `max_months`: the allowed range; `default_months` is used unless the reviewer
+    chooses another value in the range. None months: no automatic end (长期公示).
+    The period counts from the decision day (自认定之日起).
+    """
+
+    code: str
+    kind: str
+    severity: Severity
+    published: bool
+    min_months: int | None
+    max_months: int | None
+    default_months: int | None
+    basis: str
+    verification: str
+
+
+PERIOD_RULES: Final[tuple[PeriodRule, ...]] = (
+    PeriodRule(
+        "penalty.minor",
+        "penalty",
+        Severity.minor,
+        False,
+        None,
+        3,
+        None,
+        f"{_XYXF}：轻微失信信息原则上不予公示；行业主管部门认为确有必要公示的，公示期最长"
+        "不超过3个月",
+        _XYXF_UNVERIFIED,
+    ),
+    PeriodRule(
+        "penalty.general",
+        "penalty",
+        Severity.general,
+        True,
+        3,
+        12,
+        12,
+        f"{_XYXF}：一般失信信息最短公示期3个月，最长1年；最长公示期届满后自动停止公示",
+        _XYXF_UNVERIFIED,
+    ),
+    PeriodRule(
+        "penalty.serious",
+        "penalty",
+        Severity.serious,
+        True,
+        12,
+        36,
+        36,
+        f"{_XYXF}：严重失信信息最短公示期1年，最长3年；最长公示期届满后自动停止公示",
+        _XYXF_UNVERIFIED,
+    ),
+    PeriodRule(
+        "compulsion.default",
+        "compulsion",
+        Severity.not_credit,
+        True,
+        1,
+        12,
+        12,
+        "未找到规定行政强制决定信息公示期限的法律、法规或国家、本市文件（公示办法第七条第二款"
+        "未规定期限）；本局默认1年，由法制宣传科确认",
+        "未能核实（无可核实的规定）",
+    ),
+    PeriodRule(
+        "license.default",
+        "license",
+        Severity.not_credit,
+        True,
+        None,
+        None,
+        None,
+        "行政许可信息不属失信信息，《信用修复管理办法》的公示期不适用；许可有效期至有日期的，"
+        "公示至有效期届满，否则长期公示（本局口径，由法制宣传科确认）",
+        "未能核实（无可核实的规定）",
+    ),
+)
+
+
+def period_rule(kind: str, severity: Severity) -> PeriodRule:
+    for rule in PERIOD_RULES:
+        if rule.kind == kind and rule.severity is severity:
+            return rule
+    allowed = "、".join(SEVERITY_LABELS[r.severity] for r in PERIOD_RULES if r.kind == kind)
+    raise ValueError(f"{KIND_LABELS.get(kind, kind)}信息的严重程度只能是：{allowed}")
+
+
+def default_severity(kind: str) -> Severity:
+    return Severity.general if kind == "penalty" else Severity.not_credit
+
+
+def period_problem(rule: PeriodRule, months: int | None) -> str | None:
+    """Why `months` is not allowed under `rule`, or None."""
+    if not rule.published:
+        return f"{SEVERITY_LABELS[rule.severity]}原则上不予公示，请办理不予公示"
+    if months is None:
+        return None
+    if rule.max_months is None:
+        return "该类信息没有公示期上限，不能指定公示月数"
+    low = rule.min_months or 1
+    if not low <= months <= rule.max_months:
+        return f"公示期须在{low}至{rule.max_months}个月之间"
+    return None
+
+
+# ---- the 双公示 data items ------------------------------------------------------------------
+
+# (key, label) in the standard's order. Keys are stable names for code and exports.
+PENALTY_ITEMS: Final[tuple[tuple[str, str], ...]] = (
+    ("party_name", "行政相对人名称"),
+    ("party_category", "行政相对人类别"),
+    ("uscc", "统一社会信用代码"),
+    ("legal_representative", "法定代表人"),
+    ("doc_number", "行政处罚决定书文号"),
+    ("violation_type", "违法行为类型"),
+    ("facts", "违法事实"),
+    ("basis", "处罚依据"),
+    ("category", "处罚类别"),
+    ("content", "处罚内容"),
+    ("fine_wan", "罚款金额（万元）"),
+    ("confiscation_wan", "没收违法所得、没收非法财物的金额（万元）"),
+    ("license_revoked", "暂扣或吊销证照名称及编号"),
+    ("decided_on", "处罚决定日期"),
+    ("valid_until", "处罚有效期"),
+    ("public_until", "公示截止期"),
+    ("authority", "处罚机关"),
+    ("authority_uscc", "处罚机关统一社会信用代码"),
+    ("source", "数据来源单位"),
+    ("source_uscc", "数据来源单位统一社会信用代码"),
+    ("remark", "备注"),
+)
+
+LICENSE_ITEMS: Final[tuple[tuple[str, str], ...]] = (
+    ("party_name", "行政相对人名称"),
+    ("party_category", "行政相对人类别"),
+    ("uscc", "统一社会信用代码"),
+    ("legal_representative", "法定代表人"),
+    ("doc_title", "行政许可决定文书名称"),
+    ("doc_number", "行政许可决定文书号"),
+    ("category", "许可类别"),
+    ("certificate_name", "许可证书名称"),
+    ("license_number", "许可编号"),
+    ("content", "许可内容"),
+    ("decided_on", "许可决定日期"),
+    ("valid_from", "有效期自"),
+    ("valid_until", "有效期至"),
+    ("public_until", "公示截止期"),
+    ("authority", "许可机关"),
+    ("authority_uscc", "许可机关统一社会信用代码"),
+    ("status", "当前状态"),
+    ("source", "数据来源单位"),
+    ("source_uscc", "数据来源单位统一社会信用代码"),
+    ("remark", "备注"),
+)
+
+# 行政强制 has no national 双公示 standard: the bureau's items, shaped like the penalty's
+# (公示办法 第七条第二款: 执法单位、执法对象、执法类别、执法结论).
+COMPULSION_ITEMS: Final[tuple[tuple[str, str], ...]] = (
+    ("party_name", "行政相对人名称"),
+    ("party_category", "行政相对人类别"),
+    ("uscc", "统一社会信用代码"),
+    ("legal_representative", "法定代表人"),
+    ("doc_number", "行政强制决定书文号"),
+    ("measure", "行政强制措施种类"),
+    ("facts", "实施行政强制的理由"),
+    ("basis", "行政强制依据"),
+    ("objects", "查封扣押的场所、设施或者财物"),
+    ("period", "行政强制期限"),
+    ("decided_on", "行政强制决定日期"),
+    ("public_until", "公示截止期"),
+    ("authority", "实施机关"),
+    ("authority_uscc", "实施机关统一社会信用代码"),
+    ("source", "数据来源单位"),
+    ("source_uscc", "数据来源单位统一社会信用代码"),
+    ("remark", "备注"),
+)
+
+ITEMS: Final[dict[str, tuple[tuple[str, str], ...]]] = {
+    "penalty": PENALTY_ITEMS,
+    "license": LICENSE_ITEMS,
+    "compulsion": COMPULSION_ITEMS,
+}
+
+# Items of the standard that zhifa never publishes, and why.
+EXCLUDED_ITEMS: Final[dict[str, str]] = {
+    "法定代表人证件类型": "仅供报送核验，不向社会公开",
+    "法定代表人证件号码": "身份证号不公开（个人信息保护法第二十八条：敏感个人信息）",
+    "证件类型": "仅供报送核验，不向社会公开",
+    "证件号码": "身份证号不公开（个人信息保护法第二十八条：敏感个人信息）",
+}
+
+PARTY_CATEGORIES: Final[dict[str, str]] = {
+    "enterprise": "法人及非法人组织",
+    "person": "自然人",
+}
+
+# 行政处罚法 第九条: the kinds of administrative penalty, with words that name them.
+_PENALTY_CATEGORIES: Final[tuple[tuple[str, tuple[str, ...]], ...]] = (
+    ("警告", ("警告",)),
+    ("通报批评", ("通报批评",)),
+    ("罚款", ("罚款",)),
+    ("没收违法所得", ("没收违法所得",)),
+    ("没收非法财物", ("没收非法财物",)),
+    ("暂扣许可证件", ("暂扣",)),
+    ("降低资质等级", ("降低资质等级",)),
+    ("吊销许可证件", ("吊销",)),
+    ("限制开展生产经营活动", ("限制开展生产经营活动",)),
+    ("责令停产停业", ("责令停产停业", "停产停业")),
+    ("责令关闭", ("责令关闭", "关闭")),
+    ("限制从业", ("限制从业",)),
+)
+
+
+def penalty_categories(content: str, fine_yuan: str | None) -> str:
+    """处罚类别 named in the decision's 处罚内容 (行政处罚法 第九条), joined by ；."""
+    found = [name for name, words in _PENALTY_CATEGORIES if any(w in content for w in words)]
+    if fine_yuan and "罚款" not in found and _decimal(fine_yuan) not in (None, Decimal(0)):
+        found.append("罚款")
+    return "；".join(found) or "其他"
+
+
+def _decimal(text: str | None) -> Decimal | None:
+    if text is None or str(text).strip() == "":
+        return None
+    try:
+        return Decimal(str(text).strip())
+    except InvalidOperation:
+        return None
+
+
+def yuan_to_wan(text: str | None) -> str:
+    """元 -> 万元 as the standard asks, up to 6 decimals, no trailing zeros: 20000 -> 2."""
+    value = _decimal(text)
+    if value is None:
+        return ""
+    wan = (value / Decimal(10000)).quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
+    plain = format(wan.normalize(), "f")
+    return plain
+
+
+# ---- free text: personal data that must not leave ---------------------------------------
+
+ID_NUMBER_RE: Final = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)|(?<!\d)\d{15}(?!\d)")
+MOBILE_RE: Final = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+LANDLINE_RE: Final = re.compile(r"(?<!\d)0\d{2,3}-?\d{7,8}(?!\d)")
+BANK_RE: Final = re.compile(r"(?<!\d)\d{16,19}(?!\d)")

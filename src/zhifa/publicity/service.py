@@ -1,0 +1,485 @@
+"""Use cases of 事后公示: obligations from issued decisions, the deadline board, drafts,
+review, publishing, exemptions and the end of the publication period.
+
+How obligations appear (no edit of recording/): `sync_obligations(db)` finds issued
+decision documents (`rules.DECISION_DOCUMENTS`) that have no obligation yet and creates
+one each, ledgered. It runs whenever the board or the publicity API is read, and by
+`zhifa publicity sync` / `zhifa publicity expire` (cron or a systemd timer). A session-
+event listener inside the documents' issuing transaction would be immediate, but it would
+run publicity code inside another feature's transaction and make its failures theirs; the
+sync is idempotent (unique document_id) and catches up after any outage. The due day is
+counted from the decision's issue date, so when the sync runs does not move it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import event, inspect, select
+from sqlalchemy.orm import Session
+
+from zhifa import ledger
+from zhifa.core.audit import record_change
+from zhifa.core.auth import Principal, actor_name
+from zhifa.core.calendar import WorkingCalendar
+from zhifa.core.calendar_store import working_calendar
+from zhifa.core.clock import today
+from zhifa.core.db import utcnow
+from zhifa.core.errors import Conflict, DomainError, Forbidden, NotFound
+from zhifa.core.models import Unit, User
+from zhifa.core.settings import Settings
+from zhifa.core.time_limits import stricter_due
+from zhifa.enforcement.models import Action, ActionOfficer
+from zhifa.publicity import rules, snapshots
+from zhifa.publicity.models import (
+    FROZEN_COLUMNS,
+    ExemptionStatus,
+    ObligationStatus,
+    Publication,
+    PublicationExemption,
+    PublicationObligation,
+    PublicationStatus,
+)
+from zhifa.recording.documents.models import Document, DocumentStatus
+
+# ---- the frozen snapshot guard -------------------------------------------------------------
+
+
+class FrozenPublication(Conflict):
+    pass
+
+
+@event.listens_for(Publication, "before_update")
+def _refuse_frozen_change(_mapper: Any, _connection: Any, target: Publication) -> None:
+    """Last line of defence: a published snapshot's columns never change."""
+    state = inspect(target)
+    history = state.attrs.status.history
+    before = history.deleted[0] if history.deleted else target.status
+    if before in (PublicationStatus.draft, PublicationStatus.reviewed):
+        return
+    changed = [c for c in FROZEN_COLUMNS if state.attrs[c].history.has_changes()]
+    if changed:
+        raise FrozenPublication(f"已发布的公示快照不能修改（{'、'.join(sorted(changed))}）")
+
+
+# ---- obligations ----------------------------------------------------------------------------
+
+
+def _lead_and_unit(db: Session, action: Action) -> tuple[int | None, int | None]:
+    rows = sorted(
+        db.scalars(select(ActionOfficer).where(ActionOfficer.action_id == action.id)),
+        key=lambda row: (not row.lead, row.id),
+    )
+    lead = rows[0].officer_id if rows else action.opened_by
+    unit = action.unit_id
+    if unit is None and lead is not None:
+        user = db.get(User, lead)
+        unit = user.unit_id if user else None
+    return lead, unit
+
+
+def obligation_due(
+    calendar: WorkingCalendar, kind: str, decided_on: date
+) -> tuple[str, date, bool, str]:
+    """(limit code, due day, provisional, basis): every applicable rule compared, the
+    stricter applied."""
+    row, due = stricter_due(calendar, rules.limit_codes(kind), decided_on)
+    return row.code, due.date, due.provisional, due.basis
+
+
+def sync_obligations(db: Session) -> int:
+    """Create the obligations of issued decisions that have none; returns how many."""
+    known = select(PublicationObligation.document_id)
+    docs = list(
+        db.scalars(
+            select(Document)
+            .where(
+                Document.kind.in_(rules.DECISION_DOCUMENTS),
+                Document.status == DocumentStatus.issued,
+                Document.supersedes_id.is_(None),
+                Document.id.not_in(known),
+            )
+            .order_by(Document.id)
+        )
+    )
+    if not docs:
+        return 0
+    calendar = working_calendar(db)
+    for doc in docs:
+        action = db.get(Action, doc.action_id)
+        assert action is not None and doc.issue_date is not None
+        kind = rules.DECISION_DOCUMENTS[doc.kind]
+        code, due_on, provisional, basis = obligation_due(calendar, kind, doc.issue_date)
+        lead, unit = _lead_and_unit(db, action)
+        row = PublicationObligation(
+            action_id=action.id,
+            document_id=doc.id,
+            kind=kind,
+            decided_on=doc.issue_date,
+            limit_code=code,
+            due_on=due_on,
+            due_provisional=provisional,
+            basis=basis[:1000],
+            responsible_id=lead,
+            unit_id=unit,
+            status=ObligationStatus.open,
+        )
+        db.add(row)
+        record_change(db, None, "publication.obligation", row)
+    return len(docs)
+
+
+def expire_publications(db: Session, on: date | None = None) -> int:
+    """End every publication whose 公示截止期 has passed (it is shown through that day)."""
+    day = on or today()
+    rows = list(
+        db.scalars(
+            select(Publication).where(
+                Publication.status == PublicationStatus.published,
+                Publication.public_until.is_not(None),
+                Publication.public_until < day,
+            )
+        )
+    )
+    for pub in rows:
+        pub.status = PublicationStatus.expired
+        pub.ended_at = utcnow()
+        pub.end_reason = f"公示期满（公示截止期 {pub.public_until}），自动停止公示"
+        record_change(db, None, "publication.expire", pub)
+    return len(rows)
+
+
+def refresh(db: Session, on: date | None = None) -> tuple[int, int]:
+    """Sync obligations and end expired publications, committed; (created, expired)."""
+    created = sync_obligations(db)
+    expired = expire_publications(db, on)
+    db.commit()
+    return created, expired
+
+
+# ---- the board ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    obligation: PublicationObligation
+    state: rules.BoardState
+    days_left: int
+    action_title: str
+    doc_number: str
+    responsible: str
+    unit: str
+    publication: Publication | None
+    late: bool  # completed after the due day
+
+
+def latest_publication(db: Session, obligation_id: int) -> Publication | None:
+    return db.scalar(
+        select(Publication)
+        .where(Publication.obligation_id == obligation_id)
+        .order_by(Publication.version.desc(), Publication.id.desc())
+        .limit(1)
+    )
+
+
+def board(
+    db: Session,
+    *,
+    on: date | None = None,
+    unit_id: int | None = None,
+    kind: str | None = None,
+    person_id: int | None = None,
+    state: rules.BoardState | None = None,
+) -> list[BoardRow]:
+    day = on or today()
+    calendar = working_calendar(db)
+    query = select(PublicationObligation)
+    if unit_id is not None:
+        query = query.where(PublicationObligation.unit_id == unit_id)
+    if kind:
+        query = query.where(PublicationObligation.kind == kind)
+    if person_id is not None:
+        query = query.where(PublicationObligation.responsible_id == person_id)
+    result = []
+    for ob in db.scalars(query.order_by(PublicationObligation.due_on, PublicationObligation.id)):
+        done = ob.status is not ObligationStatus.open
+        row_state, left = rules.board_state(calendar, ob.due_on, day, done=done)
+        if state is not None and row_state is not state:
+            continue
+        action = db.get(Action, ob.action_id)
+        doc = db.get(Document, ob.document_id)
+        user = db.get(User, ob.responsible_id) if ob.responsible_id else None
+        unit = db.get(Unit, ob.unit_id) if ob.unit_id else None
+        result.append(
+            BoardRow(
+                obligation=ob,
+                state=row_state,
+                days_left=left,
+                action_title=action.title if action else "",
+                doc_number=(doc.doc_number if doc else "") or "",
+                responsible=user.full_name if user else "",
+                unit=unit.name if unit else "",
+                publication=latest_publication(db, ob.id),
+                late=done and ob.completed_on is not None and ob.completed_on > ob.due_on,
+            )
+        )
+    return result
+
+
+def get_obligation(db: Session, obligation_id: int) -> PublicationObligation:
+    row = db.get(PublicationObligation, obligation_id)
+    if row is None:
+        raise NotFound("公示义务不存在")
+    return row
+
+
+def get_publication(db: Session, publication_id: int) -> Publication:
+    row = db.get(Publication, publication_id)
+    if row is None:
+        raise NotFound("公示不存在")
+    return row
+
+
+def exemptions_of(db: Session, obligation_id: int) -> list[PublicationExemption]:
+    return list(
+        db.scalars(
+            select(PublicationExemption)
+            .where(PublicationExemption.obligation_id == obligation_id)
+            .order_by(PublicationExemption.id)
+        )
+    )
+
+
+# ---- drafts, review, publishing ---------------------------------------------------------------
+
+
+def current_decision(db: Session, obligation: PublicationObligation) -> Document:
+    """The decision as it stands: the newest issued correction of the original."""
+    doc = db.get(Document, obligation.document_id)
+    assert doc is not None
+    while True:
+        newer = db.scalar(
+            select(Document).where(
+                Document.supersedes_id == doc.id, Document.status == DocumentStatus.issued
+            )
+        )
+        if newer is None:
+            return doc
+        doc = newer
+
+
+def _require_open(obligation: PublicationObligation) -> None:
+    if obligation.status is not ObligationStatus.open:
+        raise Conflict("该公示义务已完成（已公示或经批准不予公开），不能再操作")
+
+
+def _public_until(
+    db: Session, rule: rules.PeriodRule, months: int | None, decided_on: date, fields: dict
+) -> tuple[date | None, int | None]:
+    if rule.kind == "license":
+        until = fields.get("valid_until")
+        return (date.fromisoformat(str(until)) if until else None), None
+    chosen = months or rule.default_months
+    if chosen is None:
+        return None, None
+    # The period counts from the decision day (自认定之日起), by the calendar only.
+    due = working_calendar(db).add_months(decided_on, chosen, extend_if_rest_day=False)
+    return due.date, chosen
+
+
+_CODE_KEYS = frozenset({"uscc", "authority_uscc", "source_uscc", "doc_number"})
+
+
+def _leaks(snapshot: dict[str, Any]) -> list[str]:
+    text = " ".join(str(i["value"]) for i in snapshot["items"] if i["key"] not in _CODE_KEYS)
+    return snapshots.leaks(text)
+
+
+def prepare_draft(
+    db: Session,
+    settings: Settings,
+    obligation_id: int,
+    who: Principal,
+    *,
+    severity: str | None = None,
+    months: int | None = None,
+) -> Publication:
+    """Build (or rebuild) the draft snapshot of an obligation's publication."""
+    obligation = get_obligation(db, obligation_id)
+    _require_open(obligation)
+    try:
+        level = rules.Severity(severity) if severity else rules.default_severity(obligation.kind)
+        rule = rules.period_rule(obligation.kind, level)
+    except ValueError as exc:
+        raise DomainError(str(exc), "severity") from None
+    problem = rules.period_problem(rule, months)
+    if problem:
+        raise DomainError(problem, "months" if rule.published else "severity")
+    if obligation.kind not in rules.ITEMS:
+        raise DomainError("该类决定不在事后公示范围内")
+    doc = current_decision(db, obligation)
+    until, chosen = _public_until(db, rule, months, obligation.decided_on, doc.fields or {})
+    decision = snapshots.Decision(
+        kind=obligation.kind,
+        document_kind=doc.kind,
+        doc_number=doc.doc_number or "",
+        decided_on=obligation.decided_on,
+        fields=dict(doc.fields or {}),
+        context=dict(doc.context or {}),
+    )
+    snap = snapshots.build(
+        decision,
+        bureau=snapshots.Bureau(settings.bureau_name, settings.bureau_uscc),
+        public_until=until,
+        name_mode=settings.publicity_person_name,
+    )
+    found = _leaks(snap)
+    if found:  # pragma: no cover - the desensitiser masks these; a broken invariant
+        raise DomainError("公示内容中仍有未脱敏的证件号或手机号，已拒绝生成")
+    text = snapshots.canonical(snap)
+    pub = latest_publication(db, obligation.id)
+    if pub is not None and pub.status not in (PublicationStatus.draft, PublicationStatus.reviewed):
+        raise Conflict("该公示已发布，发布后的快照不能修改")
+    if pub is None:
+        pub = Publication(
+            obligation_id=obligation.id,
+            version=1,
+            kind=obligation.kind,
+            created_by=who.user_id,
+        )
+        db.add(pub)
+    pub.status = PublicationStatus.draft
+    pub.severity = level.value
+    pub.period_code = rule.code
+    pub.period_months = chosen
+    pub.public_until = until
+    pub.snapshot = snap
+    pub.snapshot_json = text
+    pub.digest = snapshots.digest(text)
+    pub.reviewed_digest = None
+    pub.reviewed_by = None
+    pub.reviewed_at = None
+    pub.review_note = ""
+    record_change(db, actor_name(who), "publication.draft", pub)
+    return pub
+
+
+def _editable(db: Session, publication_id: int) -> Publication:
+    pub = get_publication(db, publication_id)
+    if pub.status not in (PublicationStatus.draft, PublicationStatus.reviewed):
+        raise FrozenPublication("该公示已发布，发布后的快照不能修改")
+    return pub
+
+
+def revise_draft(
+    db: Session,
+    settings: Settings,
+    publication_id: int,
+    who: Principal,
+    *,
+    severity: str | None,
+    months: int | None,
+) -> Publication:
+    pub = _editable(db, publication_id)
+    return prepare_draft(db, settings, pub.obligation_id, who, severity=severity, months=months)
+
+
+def review(db: Session, publication_id: int, who: Principal, note: str = "") -> Publication:
+    """The legal section's review of exactly this snapshot (its digest is fixed)."""
+    pub = _editable(db, publication_id)
+    if pub.status is not PublicationStatus.draft:
+        raise Conflict("该公示已审核，待发布")
+    _require_open(get_obligation(db, pub.obligation_id))
+    pub.status = PublicationStatus.reviewed
+    pub.reviewed_digest = pub.digest
+    pub.reviewed_by = who.user_id
+    pub.reviewed_at = utcnow()
+    pub.review_note = note.strip()[:500]
+    record_change(db, actor_name(who), "publication.review", pub)
+    return pub
+
+
+def publish(db: Session, publication_id: int, who: Principal) -> Publication:
+    """Freeze the reviewed snapshot: public from now, ledgered with its digest."""
+    pub = get_publication(db, publication_id)
+    if pub.status is not PublicationStatus.reviewed:
+        if pub.status is PublicationStatus.draft:
+            raise Conflict("公示草稿须经法制审核后才能发布")
+        raise FrozenPublication("该公示已发布，不能重复发布")
+    obligation = get_obligation(db, pub.obligation_id)
+    _require_open(obligation)
+    if pub.reviewed_digest != pub.digest or snapshots.digest(pub.snapshot_json) != pub.digest:
+        raise Conflict("公示内容与审核时不一致，请重新审核")
+    pub.status = PublicationStatus.published
+    pub.published_by = who.user_id
+    pub.published_at = utcnow()
+    # The publish entry is the next one: this transaction holds the ledger lock now.
+    pub.ledger_index = ledger.lock(db)
+    record_change(db, actor_name(who), "publication.publish", pub)
+    obligation.status = ObligationStatus.published
+    obligation.completed_on = today()
+    record_change(db, actor_name(who), "publication.fulfil", obligation)
+    return pub
+
+
+# ---- exemptions (依法不予公开) ---------------------------------------------------------------
+
+
+def request_exemption(
+    db: Session, obligation_id: int, who: Principal, reason: str, basis: str
+) -> PublicationExemption:
+    obligation = get_obligation(db, obligation_id)
+    _require_open(obligation)
+    if not reason.strip():
+        raise DomainError("请填写不予公开的理由", "reason")
+    if not basis.strip():
+        raise DomainError("请填写不予公开的法律依据", "basis")
+    pending = [e for e in exemptions_of(db, obligation_id) if e.status is ExemptionStatus.pending]
+    if pending:
+        raise Conflict("已有待批准的不予公开申请")
+    row = PublicationExemption(
+        obligation_id=obligation_id,
+        reason=reason.strip()[:1000],
+        basis=basis.strip()[:500],
+        requested_by=who.user_id,
+        requested_at=utcnow(),
+        status=ExemptionStatus.pending,
+    )
+    db.add(row)
+    record_change(db, actor_name(who), "publication.exemption_request", row)
+    return row
+
+
+def decide_exemption(
+    db: Session, exemption_id: int, who: Principal, *, approve: bool, note: str = ""
+) -> PublicationExemption:
+    row = db.get(PublicationExemption, exemption_id)
+    if row is None:
+        raise NotFound("不予公开申请不存在")
+    if row.status is not ExemptionStatus.pending:
+        raise Conflict("该申请已处理")
+    if row.requested_by == who.user_id:
+        raise Forbidden("不予公开须由申请人以外的有发布权限的人员批准")
+    obligation = get_obligation(db, row.obligation_id)
+    _require_open(obligation)
+    if not approve and not note.strip():
+        raise DomainError("不批准的，请说明理由", "note")
+    row.status = ExemptionStatus.approved if approve else ExemptionStatus.refused
+    row.decided_by = who.user_id
+    row.decided_at = utcnow()
+    row.decision_note = note.strip()[:500]
+    record_change(db, actor_name(who), "publication.exemption_decision", row)
+    if approve:
+        obligation.status = ObligationStatus.exempted
+        obligation.completed_on = today()
+        record_change(db, actor_name(who), "publication.exempt", obligation)
+    return row
+
+
+def snapshot_as_of(pub: Publication) -> dict[str, Any]:
+    """The snapshot exactly as stored (parsed from the canonical text)."""
+    import json
+
+    return json.loads(pub.snapshot_json)  # type: ignore[no-any-return]
