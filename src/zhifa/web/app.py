@@ -20,6 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from zhifa import __version__
 from zhifa.core import routes as core_routes
+from zhifa.core.access import ClientAddress
 from zhifa.core.auth import Principal
 from zhifa.core.checkpoints import CheckpointJob
 from zhifa.core.db import make_engine, make_session_factory
@@ -139,6 +140,7 @@ def create_app(settings: Settings) -> FastAPI:
         app.include_router(router)
 
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(ClientAddress)  # the address every access log row records
     return app
 
 
@@ -184,9 +186,11 @@ def _feature_routers() -> list:  # type: ignore[type-arg]
     from zhifa.enforcement import routes as enforcement_routes
     from zhifa.publicity import routes as publicity_routes
     from zhifa.recording import routes as recording_routes
+    from zhifa.recording.access import routes as access_routes
     from zhifa.recording.documents import routes as document_routes
     from zhifa.recording.media import routes as media_routes
     from zhifa.recording.media import tus as media_tus
+    from zhifa.recording.playback import routes as playback_routes
     from zhifa.web import transparency
 
     return [
@@ -207,6 +211,9 @@ def _feature_routers() -> list:  # type: ignore[type-arg]
         document_routes.party_pages,
         media_tus.router,
         media_routes.api,
+        access_routes.pages,
+        access_routes.api,
+        playback_routes.pages,
         publicity_routes.pages,
         publicity_routes.api,
         recording_routes.pages,
