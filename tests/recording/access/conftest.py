@@ -23,15 +23,21 @@ from zhifa.recording.media.models import Media
 PURPOSE = {"purpose": "办案需要"}
 
 
-def tus_put(client: TestClient | httpx.Client, data: bytes, action_id: int, name: str) -> int:
+def tus_put(
+    client: TestClient | httpx.Client,
+    data: bytes,
+    action_id: int,
+    name: str,
+    activity: int | None = None,
+) -> int:
     """Upload one file through the tus endpoint in one PATCH; returns the record number."""
+    meta = {"action": str(action_id), "filename": name}
+    if activity is not None:
+        meta["activity"] = str(activity)
     created = client.post(
         "/api/v1/uploads/",
         headers=tus_headers(
-            **{
-                "Upload-Length": str(len(data)),
-                "Upload-Metadata": metadata_header(action=str(action_id), filename=name),
-            }
+            **{"Upload-Length": str(len(data)), "Upload-Metadata": metadata_header(**meta)}
         ),
     )
     assert created.status_code == 201, created.text

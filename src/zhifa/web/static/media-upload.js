@@ -1,0 +1,162 @@
+// Upload page of audio, video and photo records: resumable uploads by tus-js-client
+// (vendored), one file after another, with progress, pause and resume. A file chosen
+// again after a dropped connection or a closed page continues where the server stopped.
+(function () {
+  "use strict";
+
+  function start() {
+    var box = document.getElementById("tus-upload");
+    if (!box || !window.tus || !window.tus.isSupported) {
+      return; // the plain form below still works
+    }
+    box.hidden = false;
+    var input = document.getElementById("tus-files");
+    var list = document.getElementById("tus-list");
+    var startButton = document.getElementById("tus-start");
+    var pauseButton = document.getElementById("tus-pause");
+    var resumeButton = document.getElementById("tus-resume");
+    var queue = [];
+    var current = null;
+
+    function row(file) {
+      var item = document.createElement("li");
+      var name = document.createElement("span");
+      name.className = "name";
+      name.textContent = file.name;
+      var bar = document.createElement("progress");
+      bar.max = 100;
+      bar.value = 0;
+      var state = document.createElement("span");
+      state.className = "state";
+      state.textContent = "等待上传";
+      item.appendChild(name);
+      item.appendChild(bar);
+      item.appendChild(state);
+      list.appendChild(item);
+      return { item: item, bar: bar, state: state };
+    }
+
+    function detail(error) {
+      var response = error && error.originalResponse;
+      if (response) {
+        try {
+          var body = JSON.parse(response.getBody() || "{}");
+          if (body.detail) {
+            return body.detail + "（" + response.getStatus() + "）";
+          }
+        } catch (ignored) {
+          // not JSON: fall through
+        }
+        return "服务器返回 " + response.getStatus();
+      }
+      return "网络中断，可点“继续”从断点续传";
+    }
+
+    function buttons() {
+      var running = current !== null && !current.paused;
+      pauseButton.disabled = !running;
+      resumeButton.disabled = !(current !== null && current.paused);
+      startButton.disabled = running;
+    }
+
+    function next() {
+      current = queue.shift() || null;
+      buttons();
+      if (current === null) {
+        return;
+      }
+      var job = current;
+      job.upload.findPreviousUploads().then(function (previous) {
+        if (previous.length) {
+          job.upload.resumeFromPreviousUpload(previous[0]);
+          job.view.state.textContent = "从断点继续…";
+        }
+        job.upload.start();
+      });
+    }
+
+    function job(file) {
+      var view = row(file);
+      var metadata = { action: box.dataset.action, filename: file.name };
+      var activity = document.getElementById("tus-activity").value;
+      var device = document.getElementById("tus-device").value.trim();
+      if (activity) {
+        metadata.activity = activity;
+      }
+      if (device) {
+        metadata.device = device;
+      }
+      var entry = { view: view, paused: false, mediaId: null };
+      entry.upload = new window.tus.Upload(file, {
+        endpoint: box.dataset.endpoint,
+        chunkSize: 8 * 1024 * 1024,
+        retryDelays: [0, 1000, 3000, 5000, 10000],
+        metadata: metadata,
+        headers: { "X-CSRF-Token": box.dataset.csrf },
+        removeFingerprintOnSuccess: true,
+        onProgress: function (sent, total) {
+          var percent = total ? Math.floor((sent / total) * 100) : 0;
+          view.bar.value = percent;
+          view.state.textContent = percent + "%";
+        },
+        onAfterResponse: function (request, response) {
+          var id = response.getHeader("Zhifa-Media-Id");
+          if (id) {
+            entry.mediaId = id;
+          }
+        },
+        onSuccess: function () {
+          view.bar.value = 100;
+          view.state.textContent = "";
+          var link = document.createElement("a");
+          link.href = "/app/media/" + entry.mediaId;
+          link.textContent = "已登记为记录 " + entry.mediaId;
+          view.state.appendChild(link);
+          view.item.className = "done";
+          next();
+        },
+        onError: function (error) {
+          view.state.textContent = "失败：" + detail(error);
+          view.item.className = "failed";
+          next();
+        },
+      });
+      return entry;
+    }
+
+    startButton.addEventListener("click", function () {
+      if (!input.files.length) {
+        input.focus();
+        return;
+      }
+      for (var i = 0; i < input.files.length; i += 1) {
+        queue.push(job(input.files[i]));
+      }
+      input.value = "";
+      if (current === null) {
+        next();
+      }
+    });
+    pauseButton.addEventListener("click", function () {
+      if (current !== null) {
+        current.paused = true;
+        current.upload.abort();
+        current.view.state.textContent += "（已暂停）";
+        buttons();
+      }
+    });
+    resumeButton.addEventListener("click", function () {
+      if (current !== null) {
+        current.paused = false;
+        current.upload.start();
+        buttons();
+      }
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
