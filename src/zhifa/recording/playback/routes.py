@@ -228,7 +228,7 @@ def action_media_page(
         recordings=[s for s in shown if s.media.kind is not MediaKind.photo],
         hidden=hidden,
         timelines=_timelines(db, activities, shown),
-        activity_labels={a.id: f"{a.started_at:%Y-%m-%d} {a.place}" for a in activities},
+        activities={a.id: a for a in activities},
         uploaders=_names(db, {s.media.uploaded_by for s in shown}),
         can_upload=who.can(Permission.action_write) and action.status is ActionStatus.open,
         kind_labels=MEDIA_KIND_LABELS,
