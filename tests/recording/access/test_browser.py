@@ -21,7 +21,7 @@ from tests.recording.media.conftest import (
     record_activity,
     session_for,
 )
-from tests.recording.media.files import make_jpeg, make_video
+from tests.recording.media.files import make_jpeg, make_large_video, make_video
 from zhifa.core.models import AccessContext, AccessLog
 
 pytestmark = pytest.mark.browser
@@ -131,3 +131,60 @@ def test_upload_a_photo_with_tus_js_client_and_play_a_video(
         ).all()
     assert len(rows) >= 1
     assert all(log.purpose == "案卷评查" and ctx.client == "127.0.0.1" for log, ctx in rows)
+
+
+def test_pause_and_resume_an_upload_in_the_page(
+    media_server: ServerProcess, tmp_path: Path
+) -> None:
+    """A large clip sent slowly (the browser's upload throttled): paused half-way, the
+    server keeps what arrived; resumed, tus-js-client continues from the server's offset
+    and one record is made."""
+    settings = media_server.settings
+    action_id = open_action(settings)
+    clip = make_large_video(tmp_path / "DSJ_LONG.mp4", 1_500_000)
+    size = clip.stat().st_size
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        page = browser.new_page(locale="zh-CN")
+        patches: list[str] = []
+        page.on("request", lambda r: patches.append(r.method) if r.method == "PATCH" else None)
+        page.goto(f"{media_server.url}/app/login")
+        page.fill("#username", OWNER)
+        page.fill("#password", DEMO_PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{media_server.url}/app")
+        page.goto(f"{media_server.url}/app/actions/{action_id}/media/upload")
+        page.wait_for_selector("#tus-upload:not([hidden])")
+        cdp = page.context.new_cdp_session(page)
+        cdp.send("Network.enable")
+        cdp.send(
+            "Network.emulateNetworkConditions",
+            {"offline": False, "latency": 0, "downloadThroughput": -1,
+             "uploadThroughput": 400 * 1024},
+        )  # fmt: skip
+        page.set_input_files("#tus-files", str(clip))
+        page.click("#tus-start")
+        page.wait_for_function(
+            "() => { const p = document.querySelector('#tus-list progress');"
+            " return p && p.value >= 20 && p.value < 80; }",
+            timeout=20_000,
+        )
+        page.click("#tus-pause")
+        assert "已暂停" in page.inner_text("#tus-list li .state")
+        assert page.is_enabled("#tus-resume") and not page.is_enabled("#tus-pause")
+        paused_at = page.evaluate("document.querySelector('#tus-list progress').value")
+        cdp.send(
+            "Network.emulateNetworkConditions",
+            {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1},
+        )
+        page.click("#tus-resume")
+        done = page.wait_for_selector("#tus-list li.done a", timeout=20_000)
+        media_id = int(done.inner_text().rsplit(" ", 1)[1])
+        browser.close()
+    assert 20 <= paused_at < 80 and len(patches) >= 2
+    records = media_of(settings, action_id)
+    assert [(m.id, m.size, m.filename) for m in records] == [(media_id, size, "DSJ_LONG.mp4")]
