@@ -3,6 +3,7 @@ the party's period after the 告知, the hearing path's 法制审核, and servic
 
 from __future__ import annotations
 
+import tempfile
 from datetime import timedelta
 
 from fastapi.testclient import TestClient
@@ -10,6 +11,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from tests.enforcement.test_actions import _as, _complete_duties, _open, _valid_officers
+from tests.recording.rules.helpers import record_on_camera
 from zhifa.core.clock import today
 from zhifa.core.models import User
 from zhifa.enforcement.models import ActionTransition
@@ -54,6 +56,8 @@ def _to_notice(client: TestClient, db: Session) -> tuple[int, list[int]]:
     _complete_duties(
         client, activity, ["reason", "basis", "statement", "defence", "recusal", "cooperation"]
     )
+    # 第五条（五）: the 询问 after 立案 is recorded on video, the party told it started.
+    record_on_camera(client, action_id, activity["id"], tempfile.mkdtemp())
     _issue(
         client,
         action_id,
@@ -125,6 +129,7 @@ def test_hearing_needs_legal_review_before_decision(client: TestClient, db: Sess
         activity,
         ["reason", "basis", "statement", "defence", "hearing", "recusal", "cooperation"],
     )
+    record_on_camera(client, action_id, activity["id"], tempfile.mkdtemp())  # 第五条（六）
     refused = _move(client, action_id, "decision")
     assert refused.status_code == 400 and "须经法制审核" in refused.json()["detail"]
     assert _move(client, action_id, "legal_review").status_code == 201

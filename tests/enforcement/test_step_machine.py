@@ -92,8 +92,44 @@ def machine_for(settings_: Settings) -> type[RuleBasedStateMachine]:
             if not onward:
                 return
             if proc.step(action.current_step).on_site:
-                self.record_on_site(complete=True)  # a diligent officer first does the duties
+                self.finish_duties(action)  # a diligent officer first does every duty
             self.move(onward[pick % len(onward)].code)
+
+        def finish_duties(self, action: actions.Action) -> None:
+            now = datetime.now(UTC)
+            step_activities = [
+                a
+                for a in actions.activities_of(self.db, action.id)
+                if a.step == action.current_step
+            ]
+            if not step_activities:
+                self.record_on_site(complete=True)
+                return
+            try:
+                for activity in step_activities:
+                    facts = actions.duty_facts(self.db, activity)
+                    for officer in activity.officers:
+                        actions.record_certificate_shown(
+                            self.db, activity.id, officer.officer_id, now, self.who
+                        )
+                    if set(Matter) - facts.told:
+                        data = actions.MattersIn(matters=list(Matter), told_at=now)
+                        actions.record_matters_told(self.db, activity.id, data, self.who)
+                    if not facts.acknowledged:
+                        actions.record_acknowledgement(
+                            self.db,
+                            None,
+                            activity.id,  # type: ignore[arg-type]
+                            method=AcknowledgementMethod.refused,
+                            signer_name="当事人",
+                            evidence=None,
+                            note="拒绝签字，已全程录像",
+                            at=now,
+                            who=self.who,
+                        )
+                self.db.commit()
+            except DomainError:
+                self.db.rollback()
 
         @rule(complete=st.booleans())
         def record_on_site(self, complete: bool) -> None:
