@@ -6,27 +6,34 @@ from __future__ import annotations
 
 import io
 import struct
+import tempfile
 import zlib
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from zhifa.blobs import BlobStore
+from zhifa.blobs import BlobStore, hash_stream
 from zhifa.core.auth import Principal
 from zhifa.core.certificates import list_officers
 from zhifa.core.clock import today
+from zhifa.core.db import make_session_factory
 from zhifa.core.permissions import Role
 from zhifa.core.settings import Settings
+from zhifa.demo_media import make_clip
 from zhifa.enforcement import actions
 from zhifa.enforcement.models import AcknowledgementMethod, Action, PowerItem
 from zhifa.enforcement.rules import Matter, matters_required
 from zhifa.enforcement.steps import procedure
+from zhifa.recording import requirement as recording
 from zhifa.recording.documents import service as documents
 from zhifa.recording.documents.models import ServiceMethod
 from zhifa.recording.documents.requirement import DECISION_KINDS
+from zhifa.recording.media.ingest import Received, ingest
+from zhifa.recording.media.models import UploadChannel
 
 
 @dataclass(frozen=True)
@@ -155,7 +162,14 @@ def _officers(db: Session) -> list[Principal]:
     return [Principal(u.id, u.username, u.full_name, frozenset({Role.officer})) for u in valid]
 
 
-def _duties(db: Session, store: BlobStore, action: Action, who: Principal, team: list[int]) -> None:
+def _duties(
+    db: Session,
+    settings: Settings,
+    store: BlobStore,
+    action: Action,
+    who: Principal,
+    team: list[int],
+) -> None:
     now = actions.beijing(documents.local_now())
     activity = actions.record_activity(
         db,
@@ -181,6 +195,45 @@ def _duties(db: Session, store: BlobStore, action: Action, who: Principal, team:
         at=now,
         who=who,
     )
+    _record_on_camera(db, settings, store, action, activity.id, who)
+
+
+def _record_on_camera(
+    db: Session,
+    settings: Settings,
+    store: BlobStore,
+    action: Action,
+    activity_id: int,
+    who: Principal,
+) -> None:
+    """The body camera ran through the activity: its clip is ingested like an upload and
+    the party was told when recording started (第七条)."""
+    db.commit()  # ingest writes in its own transactions
+    started = documents.local_now()
+    with tempfile.TemporaryDirectory() as folder:
+        clip = make_clip(
+            Path(folder) / f"activity-{activity_id}.mp4",
+            started=started.astimezone(UTC),
+            seconds=4,
+            caption=f"action {action.id} / activity {activity_id}",
+        )
+        with clip.open("rb") as stream:
+            digest, size = hash_stream(stream, store.algorithm)
+        received = Received(
+            path=clip,
+            digest=digest,
+            size=size,
+            filename=clip.name,
+            action_id=action.id,
+            activity_id=activity_id,
+            device="DEMO-DSJ-001",
+            channel=UploadChannel.form,
+        )
+        media = ingest(
+            make_session_factory(db.get_bind()), store, who, received, settings.blob_max_bytes
+        )
+    notice = recording.NoticeIn(told_at=started, media_id=media.id)
+    recording.record_notice(db, activity_id, notice, who)
 
 
 def _issue(
@@ -214,7 +267,7 @@ def _complete_step(
 ) -> None:
     step = actions.procedure_of(action).step(action.current_step)
     if step.on_site:
-        _duties(db, store, action, who, team)
+        _duties(db, settings, store, action, who, team)
     for kind in step.documents:
         _issue(db, settings, store, action, kind, case.fields.get(kind, {}), who)
 
