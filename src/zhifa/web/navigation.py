@@ -21,7 +21,14 @@ CHAPTERS: list[tuple[str, list[tuple[str, str | None, Permission]]]] = [
             ("执法案件", "/app/actions", Permission.action_read),
         ],
     ),
-    ("全过程记录", [("音视频记录", "/app/media", Permission.action_read)]),
+    (
+        "全过程记录",
+        [
+            ("音视频记录", "/app/media", Permission.action_read),
+            ("记录问题", "/app/recording/problems", Permission.action_all),
+            ("例外审批", "/app/recording/exceptions", Permission.action_all),
+        ],
+    ),
     ("公示管理", [("事后公示期限看板", "/app/publicity", Permission.publication_read)]),
     ("档案", [("归档与保管", None, Permission.app_use)]),
     ("统计监督", [("登录日志", "/app/admin/logins", Permission.login_log_read)]),
