@@ -42,6 +42,8 @@ class Permission(StrEnum):
     document_write = "document.write"  # draft and fill documents
     document_issue = "document.issue"  # issue (number and freeze), correct, record service
     action_all = "action.all"  # see every action, not only one's own unit's or assigned
+    access_log_read = "access_log.read"  # 调阅监督: read who looked at which record
+    media_restrict = "media.restrict"  # flag records 国家秘密/商业秘密/个人隐私
     publication_read = "publication.read"  # the deadline board and publication drafts
     publication_review = "publication.review"  # draft, review, ask for an exemption
     publication_publish = "publication.publish"  # publish, approve an exemption
@@ -71,11 +73,20 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.action_all,
             Permission.publication_review,
             Permission.publication_publish,
+            Permission.media_restrict,
         }
     ),
-    Role.supervision: frozenset(_EVERYONE | {Permission.action_all}),
+    Role.supervision: frozenset(_EVERYONE | {Permission.action_all, Permission.access_log_read}),
     Role.office: frozenset(_EVERYONE | {Permission.certificate_write}),
-    Role.leader: frozenset(_EVERYONE | {Permission.login_log_read, Permission.action_all}),
+    Role.leader: frozenset(
+        _EVERYONE
+        | {
+            Permission.login_log_read,
+            Permission.action_all,
+            Permission.access_log_read,
+            Permission.media_restrict,
+        }
+    ),
     Role.archivist: frozenset(_EVERYONE | {Permission.action_all}),
     Role.admin: frozenset(Permission),
 }

@@ -31,7 +31,13 @@ CHAPTERS: list[tuple[str, list[tuple[str, str | None, Permission]]]] = [
     ),
     ("公示管理", [("事后公示期限看板", "/app/publicity", Permission.publication_read)]),
     ("档案", [("归档与保管", None, Permission.app_use)]),
-    ("统计监督", [("登录日志", "/app/admin/logins", Permission.login_log_read)]),
+    (
+        "统计监督",
+        [
+            ("调阅日志", "/app/access-log", Permission.access_log_read),
+            ("登录日志", "/app/admin/logins", Permission.login_log_read),
+        ],
+    ),
     (
         "系统管理",
         [

@@ -31,12 +31,6 @@ from zhifa.recording.access.rules import (
 )
 from zhifa.recording.media.models import Media
 
-# Who sees the access log, and who may flag records, until the permission table has
-# their own entries: ``action_all`` plus one of these roles.
-LOG_READERS = frozenset({Role.supervision, Role.leader, Role.admin})
-FLAGGERS = frozenset({Role.legal, Role.leader})
-
-
 # ---- who is asking ----------------------------------------------------------------------
 
 
@@ -51,7 +45,7 @@ def viewer_of(db: Session, who: Principal, action: Action) -> Viewer:
 
 
 def may_read_log(who: Principal) -> bool:
-    return who.can(Permission.action_all) and bool(who.roles & LOG_READERS)
+    return who.can(Permission.access_log_read)
 
 
 def check_log_reader(who: Principal) -> None:
@@ -85,7 +79,7 @@ def restriction_history(db: Session, media_id: int) -> list[MediaRestriction]:
 
 
 def may_flag(who: Principal) -> bool:
-    return who.can(Permission.action_all) and bool(who.roles & FLAGGERS)
+    return who.can(Permission.media_restrict)
 
 
 def set_restriction(
