@@ -138,7 +138,18 @@ CASES: tuple[DemoCase, ...] = (
         "license.general",
         12,
         ("review", "decision", "service", "closing"),
-        {"service_receipt": {"served_documents": "危险化学品经营许可证", "method": "直接送达"}},
+        {
+            "license_decision": {
+                "applied_on": "2026-11-02",
+                "license_number": "沪普危化经字〔2026〕000123",
+                "scope": "经营方式：不带储存设施经营；许可品种：汽油、柴油（闭杯闪点≤60℃）。",
+                "valid_to": "2029-11-26",
+            },
+            "service_receipt": {
+                "served_documents": "准予行政许可决定书、危险化学品经营许可证",
+                "method": "直接送达",
+            },
+        },
     ),
     DemoCase("生产安全事故现场勘查", "other.general", 14, ("closing",), {}),
 )

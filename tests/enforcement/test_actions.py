@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tests.conftest import login
+from zhifa.core.clock import today
 from zhifa.core.models import Certificate, CertificateVersion, User
 from zhifa.enforcement.models import Action, ActionTransition, PowerItem
 from zhifa.ledger.models import ledger_entry
@@ -140,19 +141,42 @@ def test_licence_from_acceptance_to_closing(client: TestClient, db: Session) -> 
     assert "未告知：执法事由、执法依据、申请回避权、配合执法义务" in activity["missing"]
     _complete_duties(client, activity, ["reason", "basis", "recusal", "cooperation"])
     assert client.get(f"/api/v1/activities/{activity['id']}").json()["missing"] == []
-    for step in ("decision", "service"):
-        response = client.post(
-            f"/api/v1/actions/{action['id']}/transitions", json={"to_step": step}
-        )
-        assert response.status_code == 201, response.text
+    response = client.post(
+        f"/api/v1/actions/{action['id']}/transitions", json={"to_step": "decision"}
+    )
+    assert response.status_code == 201, response.text
+    undecided = client.post(
+        f"/api/v1/actions/{action['id']}/transitions", json={"to_step": "service"}
+    )
+    assert undecided.status_code == 400 and "准予行政许可决定书" in undecided.json()["detail"]
+    decision = client.post(
+        f"/api/v1/actions/{action['id']}/documents",
+        json={
+            "kind": "license_decision",
+            "fields": {
+                "applied_on": "2026-11-02",
+                "license_number": "沪普危化经字〔2026〕000001",
+                "scope": "不带储存设施经营",
+                "valid_to": "2029-11-25",
+            },
+        },
+    )
+    assert decision.status_code == 201, decision.text
+    issued_decision = client.post(f"/api/v1/documents/{decision.json()['id']}/issue")
+    assert issued_decision.status_code == 200, issued_decision.text
+    assert issued_decision.json()["doc_number"].startswith("（普）应急许〔")
+    response = client.post(
+        f"/api/v1/actions/{action['id']}/transitions", json={"to_step": "service"}
+    )
+    assert response.status_code == 201, response.text
     early = client.post(f"/api/v1/actions/{action['id']}/transitions", json={"to_step": "closing"})
-    assert early.status_code == 400 and "尚未签发《文书送达回执》" in early.json()["detail"]
+    assert early.status_code == 400 and "尚未记录送达" in early.json()["detail"]
     receipt = client.post(
         f"/api/v1/actions/{action['id']}/documents",
         json={
             "kind": "service_receipt",
             "fields": {
-                "served_documents": "危险化学品经营许可证",
+                "served_documents": "准予行政许可决定书",
                 "method": "直接送达",
                 "signer": "王经理",
             },
@@ -161,6 +185,16 @@ def test_licence_from_acceptance_to_closing(client: TestClient, db: Session) -> 
     assert receipt.status_code == 201, receipt.text
     issued = client.post(f"/api/v1/documents/{receipt.json()['id']}/issue")
     assert issued.status_code == 200, issued.text
+    served = client.post(
+        f"/api/v1/documents/{decision.json()['id']}/service",
+        json={
+            "method": "direct",
+            "served_on": today().isoformat(),
+            "recipient": "王经理",
+            "receipt_document_id": receipt.json()["id"],
+        },
+    )
+    assert served.status_code == 201, served.text
     response = client.post(
         f"/api/v1/actions/{action['id']}/transitions", json={"to_step": "closing"}
     )

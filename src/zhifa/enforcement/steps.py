@@ -258,7 +258,12 @@ LICENSE = Procedure(
     (
         Step("acceptance", "受理", "《行政许可法》第三十二条", limit="license.decision"),
         Step("review", "审查（含现场核查）", "《行政许可法》第三十四条", on_site=True),
-        Step("decision", "决定", "《行政许可法》第三十八条、第四十二条"),
+        Step(
+            "decision",
+            "决定",
+            "《行政许可法》第三十八条、第四十二条",
+            documents=("license_decision",),
+        ),
         Step("service", "送达", "《行政许可法》第四十四条"),
         Step("closing", "办结", "《行政许可法》第四十四条", final=True),
     ),

@@ -648,6 +648,27 @@ KINDS_LIST: tuple[DocumentKind, ...] = (
         ),
     ),
     DocumentKind(
+        code="license_decision",
+        title="准予行政许可决定书",
+        group="许可",
+        pattern="（普）应急许〔{year}〕{n}号",
+        template="license_decision.html",
+        basis="《中华人民共和国行政许可法》第三十八条、第三十九条",
+        # Certificates are issued or served within 10 working days of the decision.
+        service_limit="license.certificate_issue",
+        fields=(
+            FieldSpec("applied_on", "申请日期", F.date),
+            FieldSpec("license_item", "许可事项", prefill="power_item.name"),
+            FieldSpec("license_name", "许可证件名称", default="危险化学品经营许可证"),
+            FieldSpec("license_number", "许可证编号"),
+            FieldSpec("scope", "许可范围", F.textarea, help="如：经营方式、品种"),
+            FieldSpec("valid_from", "有效期自", F.date, prefill="today"),
+            FieldSpec("valid_to", "有效期至", F.date),
+            _REVIEW_BODY,
+        ),
+        checks=(_ends_after_starts("valid_from", "valid_to", "有效期至不能早于有效期自"),),
+    ),
+    DocumentKind(
         code="case_closing_approval",
         title="结案审批表",
         group="处罚",
@@ -672,7 +693,7 @@ KINDS_LIST: tuple[DocumentKind, ...] = (
 )
 
 KINDS: Mapping[str, DocumentKind] = MappingProxyType({k.code: k for k in KINDS_LIST})
-GROUPS = ("检查", "强制", "处罚", "通用")
+GROUPS = ("检查", "强制", "处罚", "许可", "通用")
 
 
 def document_kind(code: str) -> DocumentKind:

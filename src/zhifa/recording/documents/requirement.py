@@ -25,7 +25,12 @@ def missing_documents(db: Session, action: Action, step: Step) -> list[str]:
 
 # Decisions that must reach the party before the 送达 step is done (《行政处罚法》第六十一条，
 # 《行政强制法》第二十四条).
-DECISION_KINDS = ("penalty_decision", "seizure_decision", "on_site_measure_decision")
+DECISION_KINDS = (
+    "penalty_decision",
+    "seizure_decision",
+    "on_site_measure_decision",
+    "license_decision",
+)
 
 
 def missing_service(db: Session, action: Action, step: Step) -> list[str]:
