@@ -8,7 +8,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel
-from sqlalchemy.orm import Session
 
 from zhifa.core import certificates as officers
 from zhifa.core.access import log_access
@@ -16,7 +15,7 @@ from zhifa.core.auth import Principal
 from zhifa.core.certificate_rules import STATE_LABELS, CertificateState
 from zhifa.core.clock import today
 from zhifa.core.errors import DomainError
-from zhifa.core.http import get_db, render, require
+from zhifa.core.http import Db, render, require
 from zhifa.core.models import CertificateStatus
 from zhifa.core.permissions import Permission
 from zhifa.core.validation import parse
@@ -24,7 +23,6 @@ from zhifa.core.validation import parse
 pages = APIRouter(prefix="/app/officers", include_in_schema=False)
 api = APIRouter(prefix="/api/v1", tags=["执法人员与执法证"])
 
-Db = Annotated[Session, Depends(get_db)]
 Reader = Annotated[Principal, Depends(require(Permission.officer_read))]
 Writer = Annotated[Principal, Depends(require(Permission.certificate_write))]
 

@@ -21,7 +21,7 @@ from zhifa.core.calendar_schedule import schedule_from_dict
 from zhifa.core.calendar_store import store_schedule, working_calendar
 from zhifa.core.clock import today
 from zhifa.core.errors import DomainError
-from zhifa.core.http import get_db, render, require
+from zhifa.core.http import Db, render, require
 from zhifa.core.models import HolidaySchedule
 from zhifa.core.permissions import Permission
 from zhifa.core.validation import parse
@@ -29,7 +29,6 @@ from zhifa.core.validation import parse
 pages = APIRouter(prefix="/app/calendar", include_in_schema=False)
 api = APIRouter(prefix="/api/v1/calendar", tags=["工作日历"])
 
-Db = Annotated[Session, Depends(get_db)]
 Reader = Annotated[Principal, Depends(require(Permission.app_use))]
 Admin = Annotated[Principal, Depends(require(Permission.calendar_admin))]
 MAX_SCHEDULE_BYTES = 64 * 1024

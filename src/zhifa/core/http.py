@@ -8,7 +8,7 @@ from collections.abc import Callable, Coroutine, Iterator
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse
@@ -66,6 +66,11 @@ def get_db(request: Request) -> Iterator[Session]:
     finally:
         session.rollback()  # anything the handler did not commit is undone
         session.close()
+
+
+# The request's database session and settings, as route parameters.
+Db = Annotated[Session, Depends(get_db)]
+Config = Annotated[Settings, Depends(get_settings)]
 
 
 def current_principal(request: Request, db: Session = Depends(get_db)) -> Principal | None:

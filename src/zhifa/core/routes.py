@@ -24,7 +24,7 @@ from zhifa.core.auth import (
 from zhifa.core.errors import DomainError
 from zhifa.core.http import (
     SESSION_COOKIE,
-    get_db,
+    Db,
     get_settings,
     render,
     require,
@@ -38,7 +38,6 @@ pages = APIRouter(prefix="/app", include_in_schema=False)
 api = APIRouter(prefix="/api/v1", tags=["账号与权限"])
 
 LOGIN_CSRF_COOKIE = "zhifa_login_csrf"
-Db = Annotated[Session, Depends(get_db)]
 
 NOTICES = {
     "saved": "已保存。",

@@ -23,10 +23,9 @@ from zhifa.core.certificates import list_officers
 from zhifa.core.clock import SHANGHAI, today
 from zhifa.core.db import utcnow
 from zhifa.core.errors import DomainError
-from zhifa.core.http import get_db, get_settings, render, require
+from zhifa.core.http import Config, Db, render, require
 from zhifa.core.models import User
 from zhifa.core.permissions import Permission
-from zhifa.core.settings import Settings
 from zhifa.core.validation import parse
 from zhifa.enforcement import actions
 from zhifa.enforcement.models import (
@@ -43,10 +42,8 @@ from zhifa.enforcement.steps import ACTION_KIND_LABELS, PROCEDURES, ActionKind
 pages = APIRouter(prefix="/app", include_in_schema=False)
 api = APIRouter(prefix="/api/v1", tags=["执法案件"])
 
-Db = Annotated[Session, Depends(get_db)]
 Reader = Annotated[Principal, Depends(require(Permission.action_read))]
 Writer = Annotated[Principal, Depends(require(Permission.action_write))]
-Config = Annotated[Settings, Depends(get_settings)]
 
 STATUS_LABELS = {ActionStatus.open: "办理中", ActionStatus.closed: "已办结"}
 ACK_LABELS = {

@@ -7,12 +7,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel
-from sqlalchemy.orm import Session
 
 from zhifa.core.access import log_access
 from zhifa.core.auth import Principal
 from zhifa.core.errors import DomainError
-from zhifa.core.http import get_db, render, require
+from zhifa.core.http import Db, render, require
 from zhifa.core.permissions import Permission
 from zhifa.core.validation import parse
 from zhifa.enforcement import parties
@@ -30,7 +29,6 @@ from zhifa.enforcement.steps import PROCEDURES
 pages = APIRouter(prefix="/app/parties", include_in_schema=False)
 api = APIRouter(prefix="/api/v1/parties", tags=["行政相对人"])
 
-Db = Annotated[Session, Depends(get_db)]
 Reader = Annotated[Principal, Depends(require(Permission.party_read))]
 Writer = Annotated[Principal, Depends(require(Permission.party_write))]
 

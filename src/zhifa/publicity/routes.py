@@ -9,11 +9,10 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from zhifa.core.auth import Principal
 from zhifa.core.errors import DomainError
-from zhifa.core.http import get_db, get_settings, render, require
+from zhifa.core.http import Db, get_settings, render, require
 from zhifa.core.models import Unit, User
 from zhifa.core.permissions import Permission
 from zhifa.core.settings import Settings
@@ -31,7 +30,6 @@ from zhifa.publicity.models import (
 pages = APIRouter(prefix="/app/publicity", include_in_schema=False)
 api = APIRouter(prefix="/api/v1/publicity", tags=["事后公示"])
 
-Db = Annotated[Session, Depends(get_db)]
 Conf = Annotated[Settings, Depends(get_settings)]
 Reader = Annotated[Principal, Depends(require(Permission.publication_read))]
 Reviewer = Annotated[Principal, Depends(require(Permission.publication_review))]

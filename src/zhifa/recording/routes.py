@@ -27,10 +27,9 @@ from zhifa.core.calendar_store import working_calendar
 from zhifa.core.clock import SHANGHAI
 from zhifa.core.db import utcnow
 from zhifa.core.errors import DomainError, Forbidden, NotFound
-from zhifa.core.http import get_db, get_settings, render, require
+from zhifa.core.http import Config, Db, render, require
 from zhifa.core.models import Unit, User
 from zhifa.core.permissions import Permission
-from zhifa.core.settings import Settings
 from zhifa.core.validation import parse
 from zhifa.enforcement.actions import get_action, procedure_of
 from zhifa.enforcement.models import Action, Activity
@@ -73,11 +72,9 @@ from zhifa.recording.rules import (
 pages = APIRouter(prefix="/app", include_in_schema=False)
 api = APIRouter(prefix="/api/v1", tags=["音视频记录规则"])
 
-Db = Annotated[Session, Depends(get_db)]
 Reader = Annotated[Principal, Depends(require(Permission.action_read))]
 Writer = Annotated[Principal, Depends(require(Permission.action_write))]
 Admin = Annotated[Principal, Depends(require(Permission.unit_admin))]
-Config = Annotated[Settings, Depends(get_settings)]
 
 MAX_STATEMENT_BYTES = continuity.MAX_STATEMENT_BYTES
 EXCEPTION_LABELS = {

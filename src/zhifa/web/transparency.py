@@ -6,13 +6,12 @@ from __future__ import annotations
 import base64
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import PlainTextResponse
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from zhifa.core.errors import DomainError, NotFound
-from zhifa.core.http import get_db
+from zhifa.core.http import Db
 from zhifa.ledger import (
     SqlNodeStore,
     consistency_proof,
@@ -23,7 +22,6 @@ from zhifa.ledger import (
 from zhifa.ledger.models import ledger_entry
 
 router = APIRouter(prefix="/log", tags=["公开账本（无需登录）"])
-Db = Annotated[Session, Depends(get_db)]
 MAX_ENTRIES = 1000
 
 

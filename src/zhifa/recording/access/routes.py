@@ -19,7 +19,7 @@ from zhifa.core.access import log_access
 from zhifa.core.auth import Principal
 from zhifa.core.clock import SHANGHAI
 from zhifa.core.errors import DomainError, NotFound
-from zhifa.core.http import get_db, render, require
+from zhifa.core.http import Db, render, require
 from zhifa.core.models import User
 from zhifa.core.permissions import Permission
 from zhifa.enforcement.actions import get_action
@@ -37,7 +37,6 @@ from zhifa.recording.access.rules import (
 pages = APIRouter(prefix="/app", include_in_schema=False)
 api = APIRouter(prefix="/api/v1", tags=["调阅"])
 
-Db = Annotated[Session, Depends(get_db)]
 Reader = Annotated[Principal, Depends(require(Permission.action_read))]
 # Further checked by role in the service (no permission of their own yet).
 Overseer = Annotated[Principal, Depends(require(Permission.action_all))]

@@ -19,7 +19,7 @@ from zhifa.core.auth import Principal
 from zhifa.core.blobstore import open_blob_store
 from zhifa.core.clock import today
 from zhifa.core.errors import DomainError, NotFound
-from zhifa.core.http import get_db, get_settings, render, require
+from zhifa.core.http import Config, Db, render, require
 from zhifa.core.permissions import Permission
 from zhifa.core.settings import Settings
 from zhifa.core.validation import parse
@@ -44,8 +44,6 @@ api = APIRouter(prefix="/api/v1", tags=["文书"])
 public = APIRouter(include_in_schema=False)
 party_pages = APIRouter(prefix="/app/parties/{party_id}/documents", include_in_schema=False)
 
-Db = Annotated[Session, Depends(get_db)]
-Config = Annotated[Settings, Depends(get_settings)]
 Reader = Annotated[Principal, Depends(require(Permission.action_read))]
 Writer = Annotated[Principal, Depends(require(Permission.document_write))]
 Issuer = Annotated[Principal, Depends(require(Permission.document_issue))]

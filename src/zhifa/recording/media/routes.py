@@ -34,7 +34,7 @@ from zhifa.core.auth import Principal
 from zhifa.core.blobstore import open_blob_store
 from zhifa.core.db import utcnow
 from zhifa.core.errors import DomainError, NotFound
-from zhifa.core.http import get_db, get_settings, require
+from zhifa.core.http import Config, Db, require
 from zhifa.core.models import User
 from zhifa.core.permissions import Permission
 from zhifa.core.settings import Settings
@@ -51,10 +51,8 @@ FORM_OVERHEAD = 64 * 1024  # multipart boundaries and the small fields
 
 api = APIRouter(prefix="/api/v1", tags=["音视频记录"])
 
-Db = Annotated[Session, Depends(get_db)]
 Reader = Annotated[Principal, Depends(require(Permission.action_read))]
 Writer = Annotated[Principal, Depends(require(Permission.action_write))]
-Config = Annotated[Settings, Depends(get_settings)]
 Purpose = Annotated[
     str | None,
     Query(

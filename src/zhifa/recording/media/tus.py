@@ -78,7 +78,7 @@ from zhifa.core.auth import Principal
 from zhifa.core.blobstore import open_blob_store
 from zhifa.core.db import utcnow
 from zhifa.core.errors import Conflict, DomainError, Forbidden, NotFound
-from zhifa.core.http import get_db, get_settings, require
+from zhifa.core.http import Config, Db, require
 from zhifa.core.permissions import Permission
 from zhifa.core.settings import Settings
 from zhifa.recording.media.ingest import (
@@ -446,9 +446,7 @@ router = APIRouter(
     lifespan=contextlib.asynccontextmanager(_lifespan),
 )
 
-Db = Annotated[Session, Depends(get_db)]
 Uploader = Annotated[Principal, Depends(require(Permission.action_write))]
-Config = Annotated[Settings, Depends(get_settings)]
 
 
 def _headers(**extra: str) -> dict[str, str]:

@@ -26,10 +26,9 @@ from sqlalchemy.orm import Session
 from zhifa.core.access import log_access
 from zhifa.core.auth import Principal
 from zhifa.core.errors import DomainError, Forbidden, NotFound
-from zhifa.core.http import get_db, get_settings, render, require
+from zhifa.core.http import Config, Db, render, require
 from zhifa.core.models import AccessLog, User
 from zhifa.core.permissions import Permission
-from zhifa.core.settings import Settings
 from zhifa.enforcement.actions import activities_of, get_action
 from zhifa.enforcement.models import Action, ActionStatus, Activity
 from zhifa.enforcement.parties import get_party
@@ -50,8 +49,6 @@ from zhifa.recording.playback.timeline import GapIn, Item, TimelineView, layout
 
 pages = APIRouter(prefix="/app", include_in_schema=False)
 
-Db = Annotated[Session, Depends(get_db)]
-Config = Annotated[Settings, Depends(get_settings)]
 Reader = Annotated[Principal, Depends(require(Permission.action_read))]
 Writer = Annotated[Principal, Depends(require(Permission.action_write))]
 PurposeQuery = Annotated[str | None, Query(max_length=120)]
