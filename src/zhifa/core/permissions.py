@@ -44,6 +44,8 @@ class Permission(StrEnum):
     action_all = "action.all"  # see every action, not only one's own unit's or assigned
     access_log_read = "access_log.read"  # 调阅监督: read who looked at which record
     media_restrict = "media.restrict"  # flag records 国家秘密/商业秘密/个人隐私
+    media_restricted_read = "media.restricted_read"  # see flagged records without assignment
+    recording_exception_decide = "recording.exception_decide"  # approve not recording
     publication_read = "publication.read"  # the deadline board and publication drafts
     publication_review = "publication.review"  # draft, review, ask for an exemption
     publication_publish = "publication.publish"  # publish, approve an exemption
@@ -85,6 +87,8 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.action_all,
             Permission.access_log_read,
             Permission.media_restrict,
+            Permission.media_restricted_read,
+            Permission.recording_exception_decide,
         }
     ),
     Role.archivist: frozenset(_EVERYONE | {Permission.action_all}),

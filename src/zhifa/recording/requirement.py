@@ -28,7 +28,7 @@ from zhifa.core.auth import Principal
 from zhifa.core.clock import SHANGHAI
 from zhifa.core.errors import Conflict, DomainError, Forbidden, NotFound
 from zhifa.core.models import User
-from zhifa.core.permissions import Permission, Role
+from zhifa.core.permissions import Permission
 from zhifa.enforcement.actions import activities_of, beijing, get_action, procedure_of
 from zhifa.enforcement.models import (
     Action,
@@ -316,7 +316,8 @@ def request_exception(
 
 
 def is_leader(who: Principal) -> bool:
-    return Role.leader in who.roles
+    """May decide exceptions to mandatory recording (the leaders, per the permission table)."""
+    return who.can(Permission.recording_exception_decide)
 
 
 def decide_exception(

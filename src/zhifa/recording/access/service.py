@@ -16,7 +16,7 @@ from zhifa.core.auth import Principal
 from zhifa.core.db import utcnow
 from zhifa.core.errors import DomainError, Forbidden
 from zhifa.core.models import AccessContext, AccessLog, User
-from zhifa.core.permissions import Permission, Role
+from zhifa.core.permissions import Permission
 from zhifa.enforcement.actions import get_action
 from zhifa.enforcement.models import Action, ActionOfficer
 from zhifa.recording.access.models import AccessPurpose, MediaRestriction
@@ -41,7 +41,11 @@ def viewer_of(db: Session, who: Principal, action: Action) -> Viewer:
             ActionOfficer.action_id == action.id, ActionOfficer.officer_id == who.user_id
         )
     )
-    return Viewer(sees_action=True, assigned=assigned is not None, leader=Role.leader in who.roles)
+    return Viewer(
+        sees_action=True,
+        assigned=assigned is not None,
+        leader=who.can(Permission.media_restricted_read),
+    )
 
 
 def may_read_log(who: Principal) -> bool:
