@@ -89,8 +89,15 @@ def test_obligation_review_publish_freeze_expire(
     entry = db.execute(
         select(ledger_entry).where(ledger_entry.c["index"] == published["ledger_index"])
     ).one()
-    assert entry.subject == f"publication:{pub['id']}" and entry.kind == "publication.publish"
-    assert entry.payload_sha256 == ledger.payload_digest(
+    assert entry.subject == f"publication-snapshot:{pub['id']}"
+    assert entry.kind == "publication.snapshot"
+    # the entry's payload digest is the published digest: the public can check it
+    assert entry.payload_sha256 == published["digest"]
+    row_entry = db.execute(
+        select(ledger_entry).where(ledger_entry.c["index"] == published["ledger_index"] + 1)
+    ).one()
+    assert row_entry.kind == "publication.publish"
+    assert row_entry.payload_sha256 == ledger.payload_digest(
         {"table": "publication", "row": _row(db, pub["id"])}
     )
 

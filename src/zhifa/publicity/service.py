@@ -13,6 +13,7 @@ counted from the decision's issue date, so when the sync runs does not move it.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -401,6 +402,22 @@ def review(db: Session, publication_id: int, who: Principal, note: str = "") -> 
     return pub
 
 
+def record_snapshot(db: Session, pub: Publication, actor: str) -> None:
+    """Ledger the snapshot itself, so that the entry's payload_sha256 *is* the published
+    digest: anyone holding `/p/<id>.json` can check it against the public log."""
+    entry = ledger.record(
+        db,
+        kind="publication.snapshot",
+        # Not the row's subject: row checks compare a row with its latest row entry.
+        subject=f"publication-snapshot:{pub.id}",
+        actor=actor,
+        payload=json.loads(pub.snapshot_json),
+    )
+    if entry.payload_sha256 != pub.digest:
+        raise Conflict("公示快照的规范文本与摘要不一致，不能发布")
+    pub.ledger_index = entry.index
+
+
 def publish(db: Session, publication_id: int, who: Principal) -> Publication:
     """Freeze the reviewed snapshot: public from now, ledgered with its digest."""
     pub = get_publication(db, publication_id)
@@ -415,8 +432,7 @@ def publish(db: Session, publication_id: int, who: Principal) -> Publication:
     pub.status = PublicationStatus.published
     pub.published_by = who.user_id
     pub.published_at = utcnow()
-    # The publish entry is the next one: this transaction holds the ledger lock now.
-    pub.ledger_index = ledger.lock(db)
+    record_snapshot(db, pub, actor_name(who))
     record_change(db, actor_name(who), "publication.publish", pub)
     obligation.status = ObligationStatus.published
     obligation.completed_on = today()
@@ -480,6 +496,4 @@ def decide_exemption(
 
 def snapshot_as_of(pub: Publication) -> dict[str, Any]:
     """The snapshot exactly as stored (parsed from the canonical text)."""
-    import json
-
     return json.loads(pub.snapshot_json)  # type: ignore[no-any-return]
