@@ -49,6 +49,7 @@ class Permission(StrEnum):
     publication_read = "publication.read"  # the deadline board and publication drafts
     publication_review = "publication.review"  # draft, review, ask for an exemption
     publication_publish = "publication.publish"  # publish, approve an exemption
+    accountability_read = "accountability.read"  # overdue report (公示办法 第十条)
 
 
 _EVERYONE = {
@@ -76,9 +77,13 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.publication_review,
             Permission.publication_publish,
             Permission.media_restrict,
+            Permission.accountability_read,
         }
     ),
-    Role.supervision: frozenset(_EVERYONE | {Permission.action_all, Permission.access_log_read}),
+    Role.supervision: frozenset(
+        _EVERYONE
+        | {Permission.action_all, Permission.access_log_read, Permission.accountability_read}
+    ),
     Role.office: frozenset(_EVERYONE | {Permission.certificate_write}),
     Role.leader: frozenset(
         _EVERYONE
@@ -89,6 +94,7 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.media_restrict,
             Permission.media_restricted_read,
             Permission.recording_exception_decide,
+            Permission.accountability_read,
         }
     ),
     Role.archivist: frozenset(_EVERYONE | {Permission.action_all}),

@@ -184,6 +184,7 @@ def _feature_routers() -> list:  # type: ignore[type-arg]
     from zhifa.core import calendar_routes
     from zhifa.enforcement import action_routes
     from zhifa.enforcement import routes as enforcement_routes
+    from zhifa.insight import routes as insight_routes
     from zhifa.publicity import routes as publicity_routes
     from zhifa.recording import routes as recording_routes
     from zhifa.recording.access import routes as access_routes
@@ -216,6 +217,7 @@ def _feature_routers() -> list:  # type: ignore[type-arg]
         playback_routes.pages,
         publicity_routes.pages,
         publicity_routes.api,
+        insight_routes.pages,
         recording_routes.pages,
         recording_routes.api,
     ]
