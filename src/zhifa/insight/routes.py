@@ -22,6 +22,7 @@ from zhifa.core.models import Unit, User
 from zhifa.core.permissions import Permission
 from zhifa.insight.accountability import DUTY_LABELS, DutyKind, Filters, Report, overdue_report
 from zhifa.insight.xlsx import overdue_workbook
+from zhifa.publicity import service as publicity
 
 pages = APIRouter(prefix="/app/insight", include_in_schema=False)
 
@@ -106,6 +107,9 @@ def describe(db: Session, f: Filters) -> str:
 
 
 def _report(db: Session, f: Filters) -> Report:
+    """The report as of today; obligations of newly issued decisions are synced first,
+    as the deadline board does, so none is missing."""
+    publicity.refresh(db)
     return overdue_report(db, working_calendar(db), today(), f)
 
 
