@@ -36,6 +36,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from zhifa.core.audit import track
 from zhifa.core.db import Base, enum_type, utcnow
+from zhifa.publicity.channels.base import OutboxEvent
 
 _LedgerIndex = BigInteger().with_variant(Integer(), "sqlite")
 
@@ -176,54 +177,122 @@ class PublicationExemption(Base):
     decision_note: Mapped[str] = mapped_column(String(500), default="")
 
 
-# ---- designed for points 4-6 (no behaviour yet) --------------------------------------------
+# ---- corrections, withdrawals, updates (points 4-5) ----------------------------------------
+
+
+class CaseStatus(StrEnum):
+    open = "open"  # 已受理（待核实处理）
+    proposed = "proposed"  # 已拟更正（待另一人批准发布）
+    corrected = "corrected"  # 已更正
+    rejected = "rejected"  # 不予更正
+
+
+CASE_STATUS_LABELS = {
+    CaseStatus.open: "已受理",
+    CaseStatus.proposed: "已受理（更正待发布）",
+    CaseStatus.corrected: "已更正",
+    CaseStatus.rejected: "不予更正",
+}
 
 
 class CorrectionRequest(Base):
     """A written request to correct a publication (公示办法 第九条第二项), or a correction
-    the staff start themselves (`source` = staff)."""
+    the staff start themselves (`source` = staff, 第九条第一项).
+
+    Written by the public portal with nothing but this row, the blob registry and the
+    ledger: `obligation_id` is the publication's public id (stable across versions), so
+    the intake needs no internal table. The case is answered within 5 working days
+    (`due_on`); a correction publishes a new version (`new_publication_id`)."""
 
     __tablename__ = "correction_request"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     receipt_number: Mapped[str] = mapped_column(String(40), unique=True)
-    publication_id: Mapped[int] = mapped_column(ForeignKey("publication.id"), index=True)
+    obligation_id: Mapped[int] = mapped_column(ForeignKey("publication_obligation.id"), index=True)
     source: Mapped[str] = mapped_column(String(20))  # public / staff
     requester_name: Mapped[str] = mapped_column(String(100))
     contact: Mapped[str] = mapped_column(String(200))
     what_is_wrong: Mapped[str] = mapped_column(String(5000))
     evidence_digest: Mapped[str | None] = mapped_column(ForeignKey("stored_blob.digest"))
-    received_at: Mapped[datetime] = mapped_column(default=utcnow)
-    due_on: Mapped[date]  # publicity.correction_request (5 working days)
+    evidence_type: Mapped[str] = mapped_column(String(40), default="")  # application/pdf …
+    client_key: Mapped[str] = mapped_column(String(64), default="", index=True)  # keyed hash
+    received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    received_on: Mapped[date]  # Beijing day of receipt: the 5 working days count from it
+    limit_code: Mapped[str] = mapped_column(String(60))
+    due_on: Mapped[date] = mapped_column(index=True)
     due_provisional: Mapped[bool] = mapped_column(default=False)
-    status: Mapped[str] = mapped_column(String(20), index=True)  # open / corrected / rejected
+    status: Mapped[CaseStatus] = mapped_column(enum_type(CaseStatus), index=True)
+    handler_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    proposed_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     decided_at: Mapped[datetime | None]
+    decided_on: Mapped[date | None]  # Beijing day of the answer (for the overdue report)
     decision_reason: Mapped[str] = mapped_column(String(1000), default="")
     new_publication_id: Mapped[int | None] = mapped_column(ForeignKey("publication.id"))
 
 
+class WithdrawalCause(StrEnum):
+    changed = "changed"  # 被依法变更
+    revoked = "revoked"  # 被依法撤销
+    unlawful = "unlawful"  # 被确认违法
+    void = "void"  # 被确认无效
+    redo = "redo"  # 被要求重新作出
+
+
+WITHDRAWAL_CAUSE_LABELS = {
+    WithdrawalCause.changed: "被依法变更",
+    WithdrawalCause.revoked: "被依法撤销",
+    WithdrawalCause.unlawful: "被确认违法",
+    WithdrawalCause.void: "被确认无效",
+    WithdrawalCause.redo: "被要求重新作出",
+}
+
+
+class TaskStatus(StrEnum):
+    open = "open"  # 待办
+    proposed = "proposed"  # 新版本待批准发布（仅更新）
+    done = "done"  # 已完成
+
+
+TASK_STATUS_LABELS = {
+    TaskStatus.open: "待办理",
+    TaskStatus.proposed: "待批准发布",
+    TaskStatus.done: "已完成",
+}
+
+
 class Withdrawal(Base):
-    """A publication to be taken down (公示办法 第九条第三项; 行政处罚法 第四十八条第二款)."""
+    """A publication to be taken down (公示办法 第九条第三项; 行政处罚法 第四十八条第二款):
+    registered when the decision is changed, revoked, declared unlawful or void, or to be
+    made again; due from the effective day by the rule table (`withdrawal_due`)."""
 
     __tablename__ = "publication_withdrawal"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    publication_id: Mapped[int] = mapped_column(ForeignKey("publication.id"), index=True)
-    cause: Mapped[str] = mapped_column(String(20))  # revoked / changed / unlawful / redo
+    obligation_id: Mapped[int] = mapped_column(ForeignKey("publication_obligation.id"), index=True)
+    cause: Mapped[WithdrawalCause] = mapped_column(enum_type(WithdrawalCause))
     reason: Mapped[str] = mapped_column(String(1000))  # shown on the portal's notice
-    occurred_on: Mapped[date]
+    decision_ref: Mapped[str] = mapped_column(String(200))  # 文号 of the deciding document
+    occurred_on: Mapped[date]  # effective day of the change / revocation
     limit_code: Mapped[str] = mapped_column(String(60))
-    due_on: Mapped[date]
+    due_on: Mapped[date] = mapped_column(index=True)
     due_provisional: Mapped[bool] = mapped_column(default=False)
+    basis: Mapped[str] = mapped_column(String(1000), default="")
+    responsible_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
+    status: Mapped[TaskStatus] = mapped_column(enum_type(TaskStatus), index=True)
     requested_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     requested_at: Mapped[datetime] = mapped_column(default=utcnow)
+    publication_id: Mapped[int | None] = mapped_column(ForeignKey("publication.id"))  # taken down
     done_at: Mapped[datetime | None]
+    done_on: Mapped[date | None]
     done_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
 
 
 class Channel(Base):
-    """A place publications go: portal, credit_export, wechat, webhook."""
+    """A place publications go: portal, credit_export, wechat, webhook. Endpoints and
+    secrets come from the settings (`channel_urls`, `channel_secrets`, by `code`), never
+    from this table; `config` holds only harmless options (e.g. a timeout)."""
 
     __tablename__ = "publication_channel"
 
@@ -244,26 +313,108 @@ class OutboxMessage(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     publication_id: Mapped[int] = mapped_column(ForeignKey("publication.id"), index=True)
-    event: Mapped[str] = mapped_column(String(20))
+    event: Mapped[OutboxEvent] = mapped_column(enum_type(OutboxEvent))
+    note: Mapped[str] = mapped_column(String(1000), default="")  # correction note / reason
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
 
+class DeliveryStatus(StrEnum):
+    pending = "pending"  # 待投递 (also while a worker holds it)
+    delivered = "delivered"  # 已投递
+    failed = "failed"  # 失败（超过最多次数或对方拒收），待人工重试
+
+
+DELIVERY_STATUS_LABELS = {
+    DeliveryStatus.pending: "待投递",
+    DeliveryStatus.delivered: "已投递",
+    DeliveryStatus.failed: "失败",
+}
+
+
 class Delivery(Base):
-    """A message's delivery to one channel, with retries, back-off and a receipt."""
+    """A message's delivery to one channel, with retries, back-off and a receipt.
+
+    A worker claims a due delivery by setting `claim` (a fresh token) and moving
+    `next_attempt_at` past the call's time-out (a lease): if the worker dies, the delivery
+    is due again after the lease and is retried with the same idempotency key."""
 
     __tablename__ = "publication_delivery"
     __table_args__ = (UniqueConstraint("message_id", "channel_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    message_id: Mapped[int] = mapped_column(ForeignKey("publication_outbox.id"))
+    message_id: Mapped[int] = mapped_column(ForeignKey("publication_outbox.id"), index=True)
     channel_id: Mapped[int] = mapped_column(ForeignKey("publication_channel.id"), index=True)
     idempotency_key: Mapped[str] = mapped_column(String(80), unique=True)
-    status: Mapped[str] = mapped_column(String(20), index=True)  # pending / delivered / failed
+    status: Mapped[DeliveryStatus] = mapped_column(enum_type(DeliveryStatus), index=True)
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime | None] = mapped_column(index=True)
+    claim: Mapped[str] = mapped_column(String(32), default="")  # the holding worker's token
+    last_attempt_at: Mapped[datetime | None]
     last_error: Mapped[str] = mapped_column(String(1000), default="")
     receipt: Mapped[str] = mapped_column(String(1000), default="")
     delivered_at: Mapped[datetime | None]
+
+
+class CreditBatchStatus(StrEnum):
+    open = "open"  # 收集中
+    closed = "closed"  # 已生成文件
+
+
+class CreditExportBatch(Base):
+    """信用中国（信用上海）报送批次: rows accumulate while open; closing writes one CSV per
+    kind and one XLSX (a sheet per kind) into the blob store, write-once."""
+
+    __tablename__ = "credit_export_batch"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(20), unique=True)  # e.g. 2026-0001
+    status: Mapped[CreditBatchStatus] = mapped_column(enum_type(CreditBatchStatus), index=True)
+    opened_at: Mapped[datetime] = mapped_column(default=utcnow)
+    closed_at: Mapped[datetime | None]
+    closed_by: Mapped[str] = mapped_column(String(100), default="")
+    files: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # file name -> digest
+
+
+class CreditExportRow(Base):
+    """One row of a batch: the 双公示 items of one publication version, in the standard's
+    order, with the operation (新增 / 修改 / 删除)."""
+
+    __tablename__ = "credit_export_row"
+    __table_args__ = (UniqueConstraint("batch_id", "kind", "row_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("credit_export_batch.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # penalty / license
+    row_number: Mapped[int]  # 1-based, within the kind's file (header not counted)
+    delivery_id: Mapped[int] = mapped_column(ForeignKey("publication_delivery.id"), unique=True)
+    operation: Mapped[str] = mapped_column(String(10))  # 新增 / 修改 / 删除
+    values: Mapped[list[str]] = mapped_column(JSON)  # in rules.ITEMS[kind] order
+
+
+class PublicationUpdate(Base):
+    """Publishing a changed decision (公示办法 第八条第四项, 20 working days from the
+    change): fulfilled by a new version built from the changed decision document."""
+
+    __tablename__ = "publication_update"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    obligation_id: Mapped[int] = mapped_column(ForeignKey("publication_obligation.id"), index=True)
+    withdrawal_id: Mapped[int | None] = mapped_column(ForeignKey("publication_withdrawal.id"))
+    decision_ref: Mapped[str] = mapped_column(String(200))
+    occurred_on: Mapped[date]
+    limit_code: Mapped[str] = mapped_column(String(60))
+    due_on: Mapped[date] = mapped_column(index=True)
+    due_provisional: Mapped[bool] = mapped_column(default=False)
+    basis: Mapped[str] = mapped_column(String(1000), default="")
+    responsible_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
+    status: Mapped[TaskStatus] = mapped_column(enum_type(TaskStatus), index=True)
+    proposed_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    new_publication_id: Mapped[int | None] = mapped_column(ForeignKey("publication.id"))
+    done_at: Mapped[datetime | None]
+    done_on: Mapped[date | None]
+    done_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 track(
@@ -272,7 +423,10 @@ track(
     PublicationExemption,
     CorrectionRequest,
     Withdrawal,
+    PublicationUpdate,
     Channel,
     OutboxMessage,
     Delivery,
+    CreditExportBatch,
+    CreditExportRow,
 )

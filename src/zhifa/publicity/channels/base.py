@@ -62,3 +62,14 @@ class ChannelAdapter(Protocol):
     inline: bool
 
     def deliver(self, db: Session, message: OutgoingMessage, config: dict[str, Any]) -> str: ...
+
+
+class DeliveryFailed(Exception):
+    """A channel refused or could not take a message. `permanent`: retrying the same
+    message cannot help (e.g. HTTP 400/401/403/404/422); the delivery is marked failed at
+    once for staff to look at, instead of retrying for hours. Any other exception raised by
+    `deliver` is temporary and retried with back-off."""
+
+    def __init__(self, message: str, *, permanent: bool = False) -> None:
+        super().__init__(message)
+        self.permanent = permanent

@@ -1,0 +1,68 @@
+"""The bureau's WeChat official account (微信公众号): an HTML article ready to paste into
+the account's editor (inline styles only: the editor drops classes and style sheets), and
+an adapter that POSTs the article to a configured endpoint (e.g. the bureau's publishing
+gateway) as JSON ``{title, html, digest, idempotency_key, …}`` with the same headers,
+signature and outcome rules as the webhook channel."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from zhifa.core.http import templates
+from zhifa.publicity.channels.base import OUTBOX_EVENT_LABELS, OutboxEvent, OutgoingMessage
+from zhifa.publicity.channels.webhook import post_json
+from zhifa.publicity.rules import KIND_LABELS
+
+_TITLE_PREFIX = {
+    OutboxEvent.publish: "",
+    OutboxEvent.update: "【更新】",
+    OutboxEvent.correct: "【更正】",
+    OutboxEvent.withdraw: "【撤下】",
+    OutboxEvent.expire: "【公示期满】",
+}
+
+
+def _item(snapshot: dict[str, Any], key: str) -> str:
+    for item in snapshot.get("items", []):
+        if item.get("key") == key:
+            return str(item.get("value") or "")
+    return ""
+
+
+def article_title(message: OutgoingMessage) -> str:
+    kind = KIND_LABELS.get(message.kind, message.kind)
+    party = _item(message.snapshot, "party_name")
+    return f"{_TITLE_PREFIX[message.event]}{kind}决定信息公示：{party}"
+
+
+def article_html(message: OutgoingMessage) -> str:
+    """The article body (escaped by the template engine)."""
+    return templates.env.get_template("wechat_article.html").render(
+        message=message,
+        title=article_title(message),
+        event_label=OUTBOX_EVENT_LABELS[message.event],
+        items=[i for i in message.snapshot.get("items", []) if str(i.get("value") or "")],
+        withdrawn=message.event in (OutboxEvent.withdraw, OutboxEvent.expire),
+    )
+
+
+class WechatChannel:
+    kind = "wechat"
+    inline = False
+
+    def deliver(self, db: Session, message: OutgoingMessage, config: dict[str, Any]) -> str:
+        data = {
+            "format": "zhifa-wechat-article/1",
+            "title": article_title(message),
+            "html": article_html(message),
+            "idempotency_key": message.idempotency_key,
+            "event": message.event.value,
+            "publication_id": message.publication_id,
+            "obligation_id": message.obligation_id,
+            "version": message.version,
+            "digest": message.digest,
+            "ledger_index": message.ledger_index,
+        }
+        return post_json(config["url"], data, message, config)
