@@ -41,6 +41,12 @@ class Settings(BaseSettings):
     checkpoint_interval_seconds: int = Field(default=60, ge=0, le=86400)  # 0: only on demand
     timezone: str = "Asia/Shanghai"
     publicity_person_name: Literal["full", "surname"] = "surname"  # 公示中自然人姓名：全名或姓+某某
+    # Publication channels, by channel code: endpoints and HMAC secrets (never in the DB).
+    channel_urls: dict[str, str] = Field(default_factory=dict, description="渠道投递地址")
+    channel_secrets: dict[str, str] = Field(default_factory=dict, description="渠道签名密钥")
+    outbox_interval_seconds: int = Field(default=10, ge=0, le=3600)  # 0: no worker in serve
+    outbox_max_attempts: int = Field(default=12, ge=1, le=100)  # then 失败, retried by staff
+    outbox_timeout_seconds: float = Field(default=10, gt=0, le=300)  # one HTTP call
 
     @field_validator("database_url")
     @classmethod
