@@ -71,7 +71,11 @@ RISK_FLAGS: dict[str, str] = {
 
 class PowerItem(Base):
     """执法事项: what the action is taken under. A reference table here; the catalog
-    (事前公示) adds its guides, lists and versions."""
+    (事前公示) adds its guides, lists and versions.
+
+    The catalogue keeps the item's content as versions (catalog.models.PowerItemVersion,
+    with citations of articles); ``current_version`` names the current one, and ``name``,
+    ``kind``, ``field`` and ``basis`` here mirror it for the actions that use the item."""
 
     __tablename__ = "power_item"
 
@@ -81,6 +85,7 @@ class PowerItem(Base):
     kind: Mapped[ActionKind] = mapped_column(enum_type(ActionKind))
     field: Mapped[str] = mapped_column(String(50), default="安全生产")  # 执法领域
     basis: Mapped[str] = mapped_column(String(500), default="")
+    current_version: Mapped[int] = mapped_column(default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
