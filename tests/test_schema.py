@@ -9,7 +9,13 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from zhifa.core.db import make_engine
-from zhifa.core.schema import all_metadata, current_revision, head_revision, upgrade
+from zhifa.core.schema import (
+    all_metadata,
+    current_revision,
+    head_revision,
+    include_name,
+    upgrade,
+)
 
 
 @pytest.mark.parametrize(
@@ -27,6 +33,9 @@ def test_migrations_match_models(
     upgrade(engine)
     assert current_revision(engine) == head_revision()
     with engine.connect() as connection:
-        differences = compare_metadata(MigrationContext.configure(connection), all_metadata())
+        differences = compare_metadata(
+            MigrationContext.configure(connection, opts={"include_name": include_name}),
+            all_metadata(),
+        )
     engine.dispose()
     assert differences == []

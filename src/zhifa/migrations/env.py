@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
-from zhifa.core.schema import all_metadata
+from zhifa.core.schema import all_metadata, include_name
 
 config = context.config
 
@@ -16,6 +16,7 @@ def _run(connection: Connection) -> None:
         target_metadata=all_metadata(),
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -1,0 +1,420 @@
+"""The portal's store: applying outbox messages to the read model, and searching it.
+
+Search is Chinese full text by character bigrams. Each run of CJK characters becomes its
+overlapping bigrams plus the run's last character on its own ("处罚款" → 处罚 罚款 款);
+Latin letters and digits are words. A query term becomes a *phrase* of the same tokens, so
+a match is an exact substring match: "罚款" matches only where 罚款 is written, never 罚 …
+款 apart. A term ending in one character (or a Latin word) is a prefix phrase: "罚" finds
+every text containing 罚 (a bigram starting with it, or a run ending in it). Terms
+separated by spaces must all match.
+
+The index lives in SQLite's FTS5 (``portal_search``: columns body, party, unit; rowid =
+``PortalEntry.seq``, so newest-first is the index's own order) or in a PostgreSQL tsvector
+(party weighted A, unit B, body D; GIN index; the query is a ``<->`` phrase tsquery).
+Only entries being published are indexed: withdrawn and expired ones leave the index.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, cast, func, select, text
+from sqlalchemy.dialects.postgresql import TSQUERY
+from sqlalchemy.orm import Session
+
+from zhifa.core.clock import SHANGHAI
+from zhifa.publicity.channels.base import OutboxEvent, OutgoingMessage
+from zhifa.publicity.portal_models import (
+    PortalEntry,
+    PortalReceipt,
+    PortalStatus,
+    PortalVersion,
+)
+
+PAGE_SIZE = 20
+COUNT_CAP = 1000  # counts above this read "1000+": exact counts of common words cost too much
+MAX_PAGE = COUNT_CAP // PAGE_SIZE
+MAX_TERMS = 8
+_PG_MAX_POSITION = 16383  # PostgreSQL's largest tsvector position
+_PG_MAX_POSITIONS = 255  # positions kept per lexeme
+
+_RUN = re.compile(r"(?P<cjk>[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)|(?P<word>[0-9a-z]+)")
+
+# ---- tokens -----------------------------------------------------------------------------
+
+
+def _runs(value: str) -> Iterator[tuple[str, str]]:
+    for match in _RUN.finditer(unicodedata.normalize("NFKC", value).lower()):
+        yield str(match.lastgroup), match.group()
+
+
+def _bigrams(run: str) -> list[str]:
+    return [run[i : i + 2] for i in range(len(run) - 1)]
+
+
+def index_tokens(value: str) -> list[str]:
+    """The tokens of a text as indexed, in order."""
+    tokens: list[str] = []
+    for kind, run in _runs(value):
+        if kind == "cjk" and len(run) > 1:
+            tokens += [*_bigrams(run), run[-1]]
+        else:
+            tokens.append(run)
+    return tokens
+
+
+@dataclass(frozen=True)
+class Phrase:
+    tokens: tuple[str, ...]
+    prefix: bool  # the last token is a prefix
+
+
+def phrase_of(term: str) -> Phrase | None:
+    """The phrase that finds `term` as a substring (None: nothing searchable in it)."""
+    runs = list(_runs(term))
+    tokens: list[str] = []
+    for position, (kind, run) in enumerate(runs):
+        last = position == len(runs) - 1
+        if kind == "cjk" and len(run) > 1:
+            # Inside the query the run is whole in the text too, so its end token is there;
+            # at the query's end the text's run may go on.
+            tokens += _bigrams(run) if last else [*_bigrams(run), run[-1]]
+        else:
+            tokens.append(run)
+    if not tokens:
+        return None
+    single_or_word = runs[-1][0] == "word" or len(runs[-1][1]) == 1
+    return Phrase(tuple(tokens), prefix=single_or_word)
+
+
+def phrases_of(query: str) -> list[Phrase]:
+    found = (phrase_of(term) for term in query.split()[:MAX_TERMS])
+    return [p for p in found if p is not None]
+
+
+# ---- index writing ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IndexText:
+    body: str
+    party: str
+    unit: str
+
+    def fts_row(self) -> dict[str, str]:
+        return {name: " ".join(index_tokens(value)) for name, value in self._columns()}
+
+    def tsvector(self) -> str:
+        """A PostgreSQL tsvector literal: every token with its positions and weight."""
+        positions: dict[tuple[str, str], list[int]] = {}
+        at = 0
+        for weight, value in zip(("A", "B", ""), (self.party, self.unit, self.body), strict=True):
+            for token in index_tokens(value):
+                at = min(at + 1, _PG_MAX_POSITION)
+                positions.setdefault((token, weight), []).append(at)
+            at += 1  # a gap: no phrase runs from one column into the next
+        return " ".join(
+            f"'{token}':" + ",".join(f"{p}{weight}" for p in places[:_PG_MAX_POSITIONS])
+            for (token, weight), places in positions.items()
+        )
+
+    def _columns(self) -> Iterable[tuple[str, str]]:
+        return (("body", self.body), ("party", self.party), ("unit", self.unit))
+
+
+def item_values(snapshot: dict[str, Any]) -> dict[str, str]:
+    return {str(i["key"]): str(i["value"]) for i in snapshot.get("items", [])}
+
+
+def index_text(snapshot: dict[str, Any]) -> IndexText:
+    values = item_values(snapshot)
+    body = "\n".join([str(snapshot.get("kind_label", "")), *values.values()])
+    return IndexText(
+        body=body, party=values.get("party_name", ""), unit=values.get("authority", "")
+    )
+
+
+# The full-text table (`portal_models.SEARCH_TABLE`); only values are bound.
+_FTS_DELETE = text("DELETE FROM portal_search WHERE rowid = :seq")
+_FTS_INSERT = text(
+    "INSERT INTO portal_search (rowid, body, party, unit) VALUES (:seq, :body, :party, :unit)"
+)
+
+
+def _is_postgres(db: Session) -> bool:
+    return db.get_bind().dialect.name == "postgresql"
+
+
+def _unindex(db: Session, entry: PortalEntry) -> None:
+    if _is_postgres(db):
+        entry.search_vector = None
+    else:
+        db.execute(_FTS_DELETE, {"seq": entry.seq})
+
+
+def _index(db: Session, entry: PortalEntry, words: IndexText) -> None:
+    if _is_postgres(db):
+        entry.search_vector = words.tsvector()
+        return
+    _unindex(db, entry)
+    db.execute(
+        _FTS_INSERT,
+        {"seq": entry.seq, **words.fts_row()},
+    )
+
+
+# ---- applying messages ------------------------------------------------------------------------
+
+
+_SUMMARY_KEYS = ("content", "measure", "certificate_name", "violation_type")
+
+
+def _summary(values: dict[str, str]) -> str:
+    return next((values[k] for k in _SUMMARY_KEYS if values.get(k)), "")[:500]
+
+
+def _day(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _new_entry(db: Session, message: OutgoingMessage, day: date) -> PortalEntry:
+    seq = int(db.scalar(select(func.coalesce(func.max(PortalEntry.seq), 0))) or 0) + 1
+    entry = PortalEntry(
+        id=message.obligation_id,
+        seq=seq,
+        kind=message.kind,
+        status=PortalStatus.current.value,
+        version=message.version,
+        publication_id=message.publication_id,
+        published_on=day,
+        digest=message.digest,
+    )
+    db.add(entry)
+    return entry
+
+
+def _show(db: Session, entry: PortalEntry, message: OutgoingMessage, day: date) -> None:
+    """Publish, update or correct: the message's version becomes the current content."""
+    values = item_values(message.snapshot)
+    entry.status = PortalStatus.current.value
+    entry.kind = message.kind
+    entry.version = message.version
+    entry.publication_id = message.publication_id
+    entry.unit_name = values.get("authority", "")[:200]
+    entry.party_name = values.get("party_name", "")[:200]
+    entry.doc_number = values.get("doc_number", "")[:100]
+    entry.summary = _summary(values)
+    entry.decided_on = _day(values.get("decided_on", ""))
+    entry.public_until = message.public_until
+    entry.snapshot_json = message.snapshot_json
+    entry.digest = message.digest
+    entry.ledger_index = message.ledger_index
+    if message.event != OutboxEvent.publish:
+        entry.note = message.note[:1000]
+        entry.changed_on = day
+    db.flush()
+    _index(db, entry, index_text(message.snapshot))
+
+
+def _take_down(db: Session, entry: PortalEntry, message: OutgoingMessage, day: date) -> None:
+    """Withdraw or expire: the content leaves the portal; the notice stays."""
+    expired = message.event == OutboxEvent.expire
+    entry.status = (PortalStatus.expired if expired else PortalStatus.withdrawn).value
+    entry.note = message.note[:1000]
+    entry.changed_on = day
+    entry.snapshot_json = ""
+    entry.party_name = ""
+    entry.summary = ""
+    db.flush()
+    _unindex(db, entry)
+
+
+def apply(db: Session, message: OutgoingMessage) -> str:
+    """Apply one outbox message (idempotent by its key); returns the receipt."""
+    done = db.get(PortalReceipt, message.idempotency_key)
+    if done is not None:
+        return done.receipt
+    day = message.occurred_at.astimezone(SHANGHAI).date()
+    entry = db.get(PortalEntry, message.obligation_id) or _new_entry(db, message, day)
+    if message.event in (OutboxEvent.withdraw, OutboxEvent.expire):
+        _take_down(db, entry, message, day)
+    elif message.version >= entry.version:  # an older version never replaces a newer one
+        _show(db, entry, message, day)
+    receipt = f"portal:/p/{entry.id} v{message.version} {message.event.value} {day.isoformat()}"
+    db.add(
+        PortalVersion(
+            entry_id=entry.id,
+            version=message.version,
+            event=message.event.value,
+            occurred_on=day,
+            note=message.note[:1000],
+            digest=message.digest,
+            ledger_index=message.ledger_index,
+        )
+    )
+    db.add(
+        PortalReceipt(idempotency_key=message.idempotency_key, entry_id=entry.id, receipt=receipt)
+    )
+    db.flush()
+    return receipt
+
+
+# ---- reading ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Filters:
+    q: str = ""
+    kind: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    unit: str = ""
+    party: str = ""
+
+    def fts_match(self) -> str:
+        parts = [_fts(p, None) for p in phrases_of(self.q)]
+        parts += [_fts(p, "party") for p in phrases_of(self.party)]
+        parts += [_fts(p, "unit") for p in phrases_of(self.unit)]
+        return " AND ".join(parts)
+
+    def tsquery(self) -> str:
+        parts = [_ts(p, "") for p in phrases_of(self.q)]
+        parts += [_ts(p, "A") for p in phrases_of(self.party)]
+        parts += [_ts(p, "B") for p in phrases_of(self.unit)]
+        return " & ".join(parts)
+
+
+def _fts(phrase: Phrase, column: str | None) -> str:
+    # Tokens hold only CJK characters, a-z and 0-9: nothing to escape.
+    quoted = '"' + " ".join(phrase.tokens) + '"' + ("*" if phrase.prefix else "")
+    return f"{column} : {quoted}" if column else quoted
+
+
+def _ts(phrase: Phrase, weight: str) -> str:
+    last = len(phrase.tokens) - 1
+    return " <-> ".join(
+        f"'{token}':" + ("*" if phrase.prefix and i == last else "") + weight
+        if weight or (phrase.prefix and i == last)
+        else f"'{token}'"
+        for i, token in enumerate(phrase.tokens)
+    )
+
+
+@dataclass
+class ResultPage:
+    entries: list[PortalEntry]
+    total: int  # capped at COUNT_CAP + 1
+    page: int
+    pages: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.pages = max(1, min(MAX_PAGE, -(-self.total // PAGE_SIZE)))
+
+    @property
+    def capped(self) -> bool:
+        return self.total > COUNT_CAP
+
+
+def _sql_filters(filters: Filters) -> list[Any]:
+    where: list[Any] = [PortalEntry.status == PortalStatus.current.value]
+    if filters.kind:
+        where.append(PortalEntry.kind == filters.kind)
+    if filters.date_from:
+        where.append(PortalEntry.decided_on >= filters.date_from)
+    if filters.date_to:
+        where.append(PortalEntry.decided_on <= filters.date_to)
+    return where
+
+
+_SQLITE_SEARCH = (
+    "SELECT portal_entry.id FROM portal_search"
+    " CROSS JOIN portal_entry ON portal_entry.seq = portal_search.rowid"
+    " WHERE portal_search MATCH :match AND portal_entry.status = 'current'"
+)
+_SQLITE_FILTERS = {
+    "kind": " AND portal_entry.kind = :kind",
+    "date_from": " AND portal_entry.decided_on >= :date_from",
+    "date_to": " AND portal_entry.decided_on <= :date_to",
+}
+
+
+def _ids_sqlite(db: Session, filters: Filters, limit: int, offset: int) -> Sequence[int]:
+    match = filters.fts_match()
+    if not match:
+        return _ids_plain(db, filters, limit, offset)
+    # The full-text table drives the loop (CROSS JOIN) in its own rowid order: newest
+    # first without sorting every match. Only constant SQL fragments; values are bound.
+    params: dict[str, Any] = {"match": match, "limit": limit, "offset": offset}
+    sql = _SQLITE_SEARCH
+    for name, clause in _SQLITE_FILTERS.items():
+        value = getattr(filters, name)
+        if value:
+            sql += clause
+            params[name] = value.isoformat() if isinstance(value, date) else value
+    sql += " ORDER BY portal_search.rowid DESC LIMIT :limit OFFSET :offset"
+    return db.scalars(text(sql), params).all()
+
+
+def _ids_plain(db: Session, filters: Filters, limit: int, offset: int) -> Sequence[int]:
+    return db.scalars(
+        _ordered(select(PortalEntry.id).where(*_sql_filters(filters)), limit, offset)
+    ).all()
+
+
+def _ordered(sql: Select[Any], limit: int, offset: int) -> Select[Any]:
+    return sql.order_by(PortalEntry.seq.desc()).limit(limit).offset(offset)
+
+
+def _ids_postgres(db: Session, filters: Filters, limit: int, offset: int) -> Sequence[int]:
+    where = _sql_filters(filters)
+    query = filters.tsquery()
+    if query:
+        where.append(PortalEntry.search_vector.op("@@")(cast(query, TSQUERY)))
+    return db.scalars(_ordered(select(PortalEntry.id).where(*where), limit, offset)).all()
+
+
+def _ids(db: Session, filters: Filters, limit: int, offset: int) -> Sequence[int]:
+    find = _ids_postgres if _is_postgres(db) else _ids_sqlite
+    return find(db, filters, limit, offset)
+
+
+def search(db: Session, filters: Filters, page: int = 1) -> ResultPage:
+    """One page of current entries matching `filters`, newest first."""
+    page = max(1, min(page, MAX_PAGE))
+    ids = _ids(db, filters, PAGE_SIZE, (page - 1) * PAGE_SIZE)
+    # Counting stops after the cap: the ids of a capped window are cheap to read.
+    total = (
+        len(_ids(db, filters, COUNT_CAP + 1, 0)) if len(ids) == PAGE_SIZE or page > 1 else len(ids)
+    )
+    rows = {e.id: e for e in db.scalars(select(PortalEntry).where(PortalEntry.id.in_(ids)))}
+    return ResultPage([rows[i] for i in ids], total, page)
+
+
+def entry(db: Session, public_id: int) -> PortalEntry | None:
+    return db.get(PortalEntry, public_id)
+
+
+def history(db: Session, public_id: int) -> list[PortalVersion]:
+    return list(
+        db.scalars(
+            select(PortalVersion)
+            .where(PortalVersion.entry_id == public_id)
+            .order_by(PortalVersion.id)
+        )
+    )
+
+
+def snapshot_items(entry: PortalEntry) -> list[dict[str, str]]:
+    """The current version's data items, in the standard's order."""
+    if not entry.snapshot_json:
+        return []
+    return [dict(i) for i in json.loads(entry.snapshot_json).get("items", [])]
