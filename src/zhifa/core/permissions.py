@@ -49,6 +49,8 @@ class Permission(StrEnum):
     publication_read = "publication.read"  # the deadline board and publication drafts
     publication_review = "publication.review"  # draft, review, ask for an exemption
     publication_publish = "publication.publish"  # publish, approve an exemption
+    catalog_read = "catalog.read"  # laws, power items, guides, the random-check list
+    catalog_write = "catalog.write"  # keep the 事前公示 catalogue (legal section)
     accountability_read = "accountability.read"  # overdue report (公示办法 第十条)
 
 
@@ -58,6 +60,7 @@ _EVERYONE = {
     Permission.officer_read,
     Permission.action_read,
     Permission.publication_read,
+    Permission.catalog_read,
 }
 _HANDLING = {
     Permission.party_write,
@@ -77,6 +80,7 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.publication_review,
             Permission.publication_publish,
             Permission.media_restrict,
+            Permission.catalog_write,
             Permission.accountability_read,
         }
     ),
