@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     checkpoint_interval_seconds: int = Field(default=60, ge=0, le=86400)  # 0: only on demand
     timezone: str = "Asia/Shanghai"
     publicity_person_name: Literal["full", "surname"] = "surname"  # 公示中自然人姓名：全名或姓+某某
+    # Public correction requests (公示办法 第九条第二项): per client address and hour; evidence.
+    correction_requests_per_hour: int = Field(default=5, ge=1, le=1000)
+    correction_evidence_max_bytes: int = Field(default=10 * 1024**2, ge=1024, le=100 * 1024**2)
     # Publication channels, by channel code: endpoints and HMAC secrets (never in the DB).
     channel_urls: dict[str, str] = Field(default_factory=dict, description="渠道投递地址")
     channel_secrets: dict[str, str] = Field(default_factory=dict, description="渠道签名密钥")

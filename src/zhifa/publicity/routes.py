@@ -126,6 +126,15 @@ def _kind(value: str | None) -> str | None:
     return value or None
 
 
+def _task(value: str | None) -> service.Task | None:
+    if not value:
+        return None
+    try:
+        return service.Task(value)
+    except ValueError:
+        raise DomainError("事项取值无效（publish/correct/withdraw/update）", "task") from None
+
+
 # ---- API ---------------------------------------------------------------------------------------
 
 
@@ -141,7 +150,12 @@ def api_obligations(
     wanted_state, wanted_kind = _state(state), _kind(kind)
     service.refresh(db)
     rows = service.board(
-        db, unit_id=unit_id, kind=wanted_kind, person_id=person_id, state=wanted_state
+        db,
+        unit_id=unit_id,
+        kind=wanted_kind,
+        person_id=person_id,
+        state=wanted_state,
+        task=service.Task.publish,
     )
     return [
         {**_obligation_json(r.obligation), "state": r.state.value, "days_left": r.days_left}
@@ -246,12 +260,19 @@ def board_page(
     kind: str | None = None,
     person: str | None = None,
     state: str | None = None,
+    task: str | None = None,
 ) -> Response:
     wanted_state, wanted_kind = _state(state), _kind(kind)
     unit_id, person_id = _int(unit), _int(person)
+    wanted_task = _task(task)
     service.refresh(db)
     rows = service.board(
-        db, unit_id=unit_id, kind=wanted_kind, person_id=person_id, state=wanted_state
+        db,
+        unit_id=unit_id,
+        kind=wanted_kind,
+        person_id=person_id,
+        state=wanted_state,
+        task=wanted_task,
     )
     units = list(db.scalars(select(Unit).order_by(Unit.id)))
     people_ids = set(db.scalars(select(PublicationObligation.responsible_id).distinct()))
@@ -268,6 +289,8 @@ def board_page(
         kind=wanted_kind or "",
         person=person_id,
         state=wanted_state.value if wanted_state else "",
+        tasks=service.TASK_LABELS,
+        task=wanted_task.value if wanted_task else "",
         soon=rules.DUE_SOON_WORKING_DAYS,
         period_rules=rules.PERIOD_RULES,
         severity_labels=rules.SEVERITY_LABELS,

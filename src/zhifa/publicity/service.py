@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import event, inspect, select
@@ -37,12 +38,18 @@ from zhifa.publicity import rules, snapshots
 from zhifa.publicity.models import (
     FROZEN_COLUMNS,
     ExemptionStatus,
+    WITHDRAWAL_CAUSE_LABELS,
+    CaseStatus,
+    CorrectionRequest,
     ObligationStatus,
     Publication,
     PublicationExemption,
     PublicationObligation,
     PublicationStatus,
 )
+    PublicationUpdate,
+    TaskStatus,
+    Withdrawal,
 from zhifa.recording.documents.models import Document, DocumentStatus
 
 # ---- the frozen snapshot guard -------------------------------------------------------------
@@ -165,7 +172,24 @@ def refresh(db: Session, on: date | None = None) -> tuple[int, int]:
 
 @dataclass(frozen=True)
 class BoardRow:
-    obligation: PublicationObligation
+class Task(StrEnum):
+    """What a board row asks for: every deadline of 事后公示 on one board."""
+
+    publish = "publish"  # 公示 (第七条)
+    correct = "correct"  # 更正 (第九条第一、二项)
+    withdraw = "withdraw"  # 撤下 (第九条第三项; 行政处罚法 第四十八条第二款)
+    update = "update"  # 更新 (第八条第四项)
+
+
+TASK_LABELS = {
+    Task.publish: "公示",
+    Task.correct: "更正",
+    Task.withdraw: "撤下",
+    Task.update: "更新",
+}
+
+
+    obligation: PublicationObligation  # the decision's publication the row is about
     state: rules.BoardState
     days_left: int
     action_title: str
@@ -176,6 +200,12 @@ class BoardRow:
     late: bool  # completed after the due day
 
 
+    task: Task = Task.publish
+    task_id: int = 0  # obligation / correction case / withdrawal / update id
+    due_on: date | None = None
+    due_provisional: bool = False
+    link: str = ""
+    detail: str = ""  # e.g. the receipt number or the cause
 def latest_publication(db: Session, obligation_id: int) -> Publication | None:
     return db.scalar(
         select(Publication)
@@ -187,6 +217,101 @@ def latest_publication(db: Session, obligation_id: int) -> Publication | None:
 
 def board(
     db: Session,
+@dataclass(frozen=True)
+class _Item:
+    """One deadline before it becomes a row."""
+
+    task: Task
+    task_id: int
+    obligation_id: int
+    due_on: date
+    due_provisional: bool
+    done_on: date | None  # None while open
+    person_id: int | None
+    link: str
+    detail: str
+
+
+def _publish_items(db: Session) -> list[_Item]:
+    return [
+        _Item(
+            Task.publish,
+            ob.id,
+            ob.id,
+            ob.due_on,
+            ob.due_provisional,
+            ob.completed_on if ob.status is not ObligationStatus.open else None,
+            ob.responsible_id,
+            f"/app/publicity/obligations/{ob.id}",
+            "",
+        )
+        for ob in db.scalars(select(PublicationObligation))
+    ]
+
+
+def _correction_items(db: Session) -> list[_Item]:
+    finished = (CaseStatus.corrected, CaseStatus.rejected)
+    return [
+        _Item(
+            Task.correct,
+            c.id,
+            c.obligation_id,
+            c.due_on,
+            c.due_provisional,
+            (c.decided_on or c.received_on) if c.status in finished else None,
+            c.handler_id,
+            f"/app/publicity/corrections/{c.id}",
+            c.receipt_number,
+        )
+        for c in db.scalars(select(CorrectionRequest))
+    ]
+
+
+def _withdrawal_items(db: Session) -> list[_Item]:
+    rows: list[_Item] = []
+    for w in db.scalars(select(Withdrawal)):
+        done = (w.done_on or w.occurred_on) if w.status is TaskStatus.done else None
+        link = f"/app/publicity/withdrawals/{w.id}"
+        rows.append(
+            _Item(
+                Task.withdraw,
+                w.id,
+                w.obligation_id,
+                w.due_on,
+                w.due_provisional,
+                done,
+                w.responsible_id,
+                link,
+                WITHDRAWAL_CAUSE_LABELS[w.cause],
+            )
+        )
+    for u in db.scalars(select(PublicationUpdate)):
+        done = (u.done_on or u.occurred_on) if u.status is TaskStatus.done else None
+        link = f"/app/publicity/updates/{u.id}"
+        rows.append(
+            _Item(
+                Task.update,
+                u.id,
+                u.obligation_id,
+                u.due_on,
+                u.due_provisional,
+                done,
+                u.responsible_id,
+                link,
+                u.decision_ref,
+            )
+        )
+    return rows
+
+
+_ITEMS = {
+    Task.publish: _publish_items,
+    Task.correct: _correction_items,
+    Task.withdraw: _withdrawal_items,
+    Task.update: _withdrawal_items,
+}
+
+
     *,
     on: date | None = None,
     unit_id: int | None = None,
@@ -195,42 +320,62 @@ def board(
     state: rules.BoardState | None = None,
 ) -> list[BoardRow]:
     day = on or today()
+    task: Task | None = None,
     calendar = working_calendar(db)
-    query = select(PublicationObligation)
-    if unit_id is not None:
-        query = query.where(PublicationObligation.unit_id == unit_id)
-    if kind:
-        query = query.where(PublicationObligation.kind == kind)
+    """Every deadline of 事后公示 — publication, correction, withdrawal, update — with its
+    state, filtered by the decision's unit and kind, the person responsible, the state and
+    the task."""
+    makers = {_ITEMS[task]} if task else set(_ITEMS.values())
+    items = [i for make in makers for i in make(db) if task is None or i.task is task]
     if person_id is not None:
-        query = query.where(PublicationObligation.responsible_id == person_id)
+        items = [i for i in items if i.person_id == person_id]
     result = []
-    for ob in db.scalars(query.order_by(PublicationObligation.due_on, PublicationObligation.id)):
-        done = ob.status is not ObligationStatus.open
-        row_state, left = rules.board_state(calendar, ob.due_on, day, done=done)
+    order = list(Task)
+    for item in sorted(items, key=lambda i: (i.due_on, order.index(i.task), i.task_id)):
+        ob = db.get(PublicationObligation, item.obligation_id)
+        assert ob is not None
+        if (unit_id is not None and ob.unit_id != unit_id) or (kind and ob.kind != kind):
+            continue
+        done = item.done_on is not None
+        row_state, left = rules.board_state(calendar, item.due_on, day, done=done)
         if state is not None and row_state is not state:
             continue
-        action = db.get(Action, ob.action_id)
-        doc = db.get(Document, ob.document_id)
-        user = db.get(User, ob.responsible_id) if ob.responsible_id else None
-        unit = db.get(Unit, ob.unit_id) if ob.unit_id else None
-        result.append(
-            BoardRow(
-                obligation=ob,
-                state=row_state,
-                days_left=left,
-                action_title=action.title if action else "",
-                doc_number=(doc.doc_number if doc else "") or "",
-                responsible=user.full_name if user else "",
-                unit=unit.name if unit else "",
-                publication=latest_publication(db, ob.id),
-                late=done and ob.completed_on is not None and ob.completed_on > ob.due_on,
-            )
-        )
+        result.append(_row(db, ob, item, row_state, left))
     return result
 
 
 def get_obligation(db: Session, obligation_id: int) -> PublicationObligation:
     row = db.get(PublicationObligation, obligation_id)
+def _row(
+    db: Session,
+    ob: PublicationObligation,
+    item: _Item,
+    row_state: rules.BoardState,
+    left: int,
+) -> BoardRow:
+    action = db.get(Action, ob.action_id)
+    doc = db.get(Document, ob.document_id)
+    user = db.get(User, item.person_id) if item.person_id else None
+    unit = db.get(Unit, ob.unit_id) if ob.unit_id else None
+    return BoardRow(
+        obligation=ob,
+        state=row_state,
+        days_left=left,
+        action_title=action.title if action else "",
+        doc_number=(doc.doc_number if doc else "") or "",
+        responsible=user.full_name if user else "",
+        unit=unit.name if unit else "",
+        publication=latest_publication(db, ob.id),
+        late=item.done_on is not None and item.done_on > item.due_on,
+        task=item.task,
+        task_id=item.task_id,
+        due_on=item.due_on,
+        due_provisional=item.due_provisional,
+        link=item.link,
+        detail=item.detail,
+    )
+
+
     if row is None:
         raise NotFound("公示义务不存在")
     return row

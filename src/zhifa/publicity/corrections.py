@@ -1,0 +1,471 @@
+"""Corrections of published decisions (公示办法 第九条第一、二项).
+
+A correction case opens from a written request of the public (the portal's form: receipt
+number, 5 working days from receipt by the rule table) or from the staff's own finding.
+The legal section verifies it and either rejects it with a reason (shown on the public
+status page) or proposes a corrected version; a second person who may publish approves
+it, which publishes the new version (``supersedes_id`` → the version it replaces, which
+becomes ``superseded``) with a dated correction note, and tells every channel (outbox
+event ``correct``).
+
+The public intake touches only ``correction_request``, the blob registry and the ledger
+(and reads the calendar), so that it can run in the portal-only process; the public id of
+a publication is its obligation id (stable across versions).
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import hmac
+import io
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from zhifa.blobs import BlobStore
+from zhifa.core.audit import record_change
+from zhifa.core.auth import Principal, actor_name
+from zhifa.core.blobstore import store_blob
+from zhifa.core.calendar_store import working_calendar
+from zhifa.core.clock import today
+from zhifa.core.db import utcnow
+from zhifa.core.errors import Conflict, DomainError, Forbidden, NotFound, TooManyRequests
+from zhifa.core.settings import Settings
+from zhifa.core.time_limits import due
+from zhifa.enforcement.masking import mask_person_name, mask_phone
+from zhifa.publicity import outbox, portal_store, service, snapshots
+from zhifa.publicity.channels.base import OutboxEvent
+from zhifa.publicity.models import (
+    CaseStatus,
+    CorrectionRequest,
+    Publication,
+    PublicationObligation,
+    PublicationStatus,
+)
+from zhifa.publicity.portal_models import PortalStatus
+
+LIMIT_CODE = "publicity.correction_request"
+PUBLIC_ACTOR = "public"  # how the ledger names a request from the portal
+RECEIPT_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I
+RECEIPT_RE = re.compile(r"GZ-\d{4}-[" + RECEIPT_ALPHABET + r"]{8}")
+# Items the bureau sets (not the decision): a correction may not edit them.
+FIXED_ITEMS = frozenset({"public_until", "authority", "authority_uscc", "source", "source_uscc"})
+EVIDENCE_TYPES = {"application/pdf": "PDF", "image/jpeg": "JPEG", "image/png": "PNG"}
+
+
+class EvidenceTooLarge(DomainError):
+    status_code = 413
+
+
+# ---- the public intake -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Evidence:
+    data: bytes
+    content_type: str
+
+
+def sniff(data: bytes) -> str | None:
+    """The document type by its magic bytes (the name and the sender's type are ignored)."""
+    if data.startswith(b"%PDF-"):
+        return "application/pdf"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    return None
+
+
+def evidence_of(data: bytes, max_bytes: int) -> Evidence | None:
+    """Check an uploaded file before anything is stored; None when nothing was sent."""
+    if not data:
+        return None
+    if len(data) > max_bytes:
+        limit_mb = max_bytes / 1024**2
+        raise EvidenceTooLarge(f"证明材料过大：文件不能超过 {limit_mb:g} MB", "evidence")
+    kind = sniff(data)
+    if kind is None:
+        raise DomainError("证明材料只接受 PDF、JPEG 或 PNG 格式的文件", "evidence")
+    return Evidence(data, kind)
+
+
+@dataclass(frozen=True)
+class Intake:
+    """What the requester typed (already validated at the edge)."""
+
+    obligation_id: int
+    name: str
+    contact: str
+    what_is_wrong: str
+
+
+def client_key(settings: Settings, address: str) -> str:
+    """A keyed hash of the client address: enough to rate-limit, not the address itself."""
+    key = settings.resolved_secret_key().encode()
+    return hmac.new(key, f"correction-client|{address}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def publicly_shown(db: Session, obligation_id: int) -> bool:
+    """Whether the publication with this public id is on the portal now (read from the
+    portal's own table, so that the intake works in the portal-only process)."""
+    entry = portal_store.entry(db, obligation_id)
+    return entry is not None and entry.status == PortalStatus.current
+
+
+def _receipt(db: Session, year: int) -> str:
+    while True:
+        tail = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(8))
+        number = f"GZ-{year}-{tail}"
+        taken = db.scalar(
+            select(CorrectionRequest.id).where(CorrectionRequest.receipt_number == number)
+        )
+        if taken is None:
+            return number
+
+
+def _new_case(
+    db: Session, obligation_id: int, received_on: date, **values: Any
+) -> CorrectionRequest:
+    deadline = due(working_calendar(db), LIMIT_CODE, received_on)
+    row = CorrectionRequest(
+        receipt_number=_receipt(db, received_on.year),
+        obligation_id=obligation_id,
+        received_at=utcnow(),
+        received_on=received_on,
+        limit_code=LIMIT_CODE,
+        due_on=deadline.date,
+        due_provisional=deadline.provisional,
+        status=CaseStatus.open,
+        decision_reason="",
+        **values,
+    )
+    db.add(row)
+    return row
+
+
+def receive(
+    db: Session,
+    store: BlobStore,
+    settings: Settings,
+    intake: Intake,
+    evidence: Evidence | None,
+    client: str,
+    *,
+    received_on: date | None = None,
+) -> CorrectionRequest:
+    """A written correction request from the public; every check runs before the evidence
+    is stored, so a refused request leaves nothing behind."""
+    if not publicly_shown(db, intake.obligation_id):
+        raise NotFound("要求更正的公示信息不存在或已不在公示中", "p")
+    since = utcnow() - timedelta(hours=1)  # a rate window, not a legal time limit
+    recent = db.scalar(
+        select(func.count())
+        .select_from(CorrectionRequest)
+        .where(CorrectionRequest.client_key == client, CorrectionRequest.received_at >= since)
+    )
+    if (recent or 0) >= settings.correction_requests_per_hour:
+        raise TooManyRequests("提交过于频繁，请一小时后再试，或致电本局法制宣传科")
+    digest = None
+    if evidence is not None:
+        blob = store_blob(db, store, io.BytesIO(evidence.data), None, len(evidence.data))
+        digest = blob.digest
+    row = _new_case(
+        db,
+        intake.obligation_id,
+        received_on or today(),
+        source="public",
+        requester_name=intake.name,
+        contact=intake.contact,
+        what_is_wrong=intake.what_is_wrong,
+        evidence_digest=digest,
+        evidence_type=evidence.content_type if evidence else "",
+        client_key=client,
+    )
+    record_change(db, PUBLIC_ACTOR, "correction.receive", row)
+    return row
+
+
+def by_receipt(db: Session, receipt: str) -> CorrectionRequest:
+    row = None
+    if RECEIPT_RE.fullmatch(receipt):
+        row = db.scalar(
+            select(CorrectionRequest).where(CorrectionRequest.receipt_number == receipt)
+        )
+    if row is None:
+        raise NotFound("未找到该受理编号，请核对后重试")
+    return row
+
+
+def masked_contact(contact: str) -> str:
+    """The contact as the status page shows it, by the one desensitiser."""
+    if "@" in contact:
+        local, _, domain = contact.partition("@")
+        return f"{mask_phone(local)}@{domain}"
+    return mask_phone(contact)
+
+
+def masked_name(name: str) -> str:
+    return mask_person_name(name, "surname") if name else ""
+
+
+# ---- the staff side ----------------------------------------------------------------------------
+
+
+def get_case(db: Session, case_id: int) -> CorrectionRequest:
+    row = db.get(CorrectionRequest, case_id)
+    if row is None:
+        raise NotFound("更正案件不存在")
+    return row
+
+
+def list_cases(db: Session, status: CaseStatus | None = None) -> list[CorrectionRequest]:
+    query = select(CorrectionRequest).order_by(CorrectionRequest.due_on, CorrectionRequest.id)
+    if status is not None:
+        query = query.where(CorrectionRequest.status == status)
+    return list(db.scalars(query))
+
+
+def open_by_staff(
+    db: Session, obligation_id: int, who: Principal, what_is_wrong: str
+) -> CorrectionRequest:
+    """A correction the staff found themselves (第九条第一项 "应及时更正"); held to the same
+    5 working days as a written request."""
+    text = what_is_wrong.strip()
+    if not text:
+        raise DomainError("请说明需要更正的内容", "what_is_wrong")
+    service.get_obligation(db, obligation_id)
+    if current_version(db, obligation_id) is None:
+        raise Conflict("该公示当前不在公示中，无需更正")
+    row = _new_case(
+        db,
+        obligation_id,
+        today(),
+        source="staff",
+        requester_name=who.full_name,
+        contact="",
+        what_is_wrong=text[:5000],
+        handler_id=who.user_id,
+    )
+    record_change(db, actor_name(who), "correction.open", row)
+    return row
+
+
+def current_version(db: Session, obligation_id: int) -> Publication | None:
+    """The version on the portal now."""
+    return db.scalar(
+        select(Publication).where(
+            Publication.obligation_id == obligation_id,
+            Publication.status == PublicationStatus.published,
+        )
+    )
+
+
+def _pending_draft(db: Session, obligation_id: int) -> Publication | None:
+    return db.scalar(
+        select(Publication).where(
+            Publication.obligation_id == obligation_id,
+            Publication.status == PublicationStatus.draft,
+            Publication.supersedes_id.is_not(None),
+        )
+    )
+
+
+def rebuilt_snapshot(
+    db: Session,
+    settings: Settings,
+    obligation: PublicationObligation,
+    base: Publication,
+    decided_on: date | None = None,
+) -> dict[str, Any]:
+    """The snapshot of the decision as it stands now (`service.current_decision`), with the
+    period of `base`."""
+    doc = service.current_decision(db, obligation)
+    decision = snapshots.Decision(
+        kind=obligation.kind,
+        document_kind=doc.kind,
+        doc_number=doc.doc_number or "",
+        decided_on=decided_on or obligation.decided_on,
+        fields=dict(doc.fields or {}),
+        context=dict(doc.context or {}),
+    )
+    return snapshots.build(
+        decision,
+        bureau=snapshots.Bureau(settings.bureau_name, settings.bureau_uscc),
+        public_until=base.public_until,
+        name_mode=settings.publicity_person_name,
+    )
+
+
+def edited(snapshot: dict[str, Any], edits: dict[str, str]) -> dict[str, Any]:
+    """`snapshot` with the public items in `edits` replaced (only decision items)."""
+    result = copy.deepcopy(snapshot)
+    keys = {item["key"] for item in result["items"]}
+    for key, value in edits.items():
+        if key not in keys or key in FIXED_ITEMS:
+            raise DomainError(f"公示项目“{key}”不能在更正中修改", key)
+        if len(value) > 1000:
+            raise DomainError("更正后的内容不能超过 1000 个字符", key)
+    for item in result["items"]:
+        if item["key"] in edits:
+            item["value"] = edits[item["key"]].strip()
+    return result
+
+
+def draft_version(
+    db: Session,
+    base: Publication,
+    snapshot: dict[str, Any],
+    who: Principal,
+    own: int | None,
+) -> Publication:
+    """The next version's draft: the task's own draft (`own`) is rebuilt; another task's
+    pending draft blocks (one new version at a time)."""
+    found = service._leaks(snapshot)
+    if found:
+        raise DomainError("更正后的内容含有未脱敏的证件号或手机号，请改为脱敏后的写法")
+    text = snapshots.canonical(snapshot)
+    pub = _pending_draft(db, base.obligation_id)
+    if pub is not None and pub.id != own:
+        raise Conflict("该公示已有待批准发布的新版本（更正或更新），请先处理该版本")
+    if pub is None:
+        top = db.scalar(
+            select(func.max(Publication.version)).where(
+                Publication.obligation_id == base.obligation_id
+            )
+        )
+        pub = Publication(obligation_id=base.obligation_id, version=(top or 0) + 1)
+        db.add(pub)
+    pub.kind = base.kind
+    pub.supersedes_id = base.id
+    pub.status = PublicationStatus.draft
+    pub.severity = base.severity
+    pub.period_code = base.period_code
+    pub.period_months = base.period_months
+    pub.public_until = base.public_until
+    pub.snapshot = snapshot
+    pub.snapshot_json = text
+    pub.digest = snapshots.digest(text)
+    pub.created_by = who.user_id
+    record_change(db, actor_name(who), "publication.draft", pub)
+    return pub
+
+
+def publish_version(
+    db: Session, pub: Publication, who: Principal, event: OutboxEvent, note: str
+) -> Publication:
+    """Publish a reviewed new version: the person approving is the reviewer of record; the
+    version it replaces leaves the portal (superseded), unless it was already withdrawn."""
+    if pub.status is not PublicationStatus.draft or pub.supersedes_id is None:
+        raise Conflict("该版本不是待发布的新版本")
+    base = db.get(Publication, pub.supersedes_id)
+    assert base is not None
+    replaces = base.status is PublicationStatus.published
+    if not replaces and base.status is not PublicationStatus.withdrawn:
+        raise Conflict("被取代的版本已不在公示中，不能发布新版本")
+    if snapshots.digest(pub.snapshot_json) != pub.digest:
+        raise Conflict("新版本内容与摘要不一致，不能发布")
+    actor = actor_name(who)
+    now = utcnow()
+    pub.status = PublicationStatus.published
+    pub.reviewed_digest = pub.digest
+    pub.reviewed_by = who.user_id
+    pub.reviewed_at = now
+    pub.published_by = who.user_id
+    pub.published_at = now
+    pub.correction_note = note[:500]
+    service.record_snapshot(db, pub, actor)
+    record_change(db, actor, f"publication.{event.value}", pub)
+    if replaces:
+        base.status = PublicationStatus.superseded
+        base.ended_at = now
+        base.end_reason = f"已由第 {pub.version} 版取代"
+        record_change(db, actor, "publication.supersede", base)
+    outbox.enqueue(db, pub, event, note=note)
+    return pub
+
+
+def dated_note(day: date, summary: str) -> str:
+    return f"{day.year}年{day.month}月{day.day}日更正：{summary}"
+
+
+def _require_case_open(case: CorrectionRequest) -> None:
+    if case.status in (CaseStatus.corrected, CaseStatus.rejected):
+        raise Conflict("该更正案件已处理完毕")
+
+
+def propose(
+    db: Session,
+    settings: Settings,
+    case_id: int,
+    who: Principal,
+    *,
+    edits: dict[str, str],
+    rebuild: bool,
+    summary: str,
+) -> Publication:
+    """Verify and propose the corrected version (a draft that a second person publishes)."""
+    case = get_case(db, case_id)
+    _require_case_open(case)
+    text = summary.strip()
+    if not text:
+        raise DomainError("请填写更正说明（将随更正后的公示一并公开）", "summary")
+    base = current_version(db, case.obligation_id)
+    if base is None:
+        raise Conflict("该公示当前不在公示中，无法更正")
+    obligation = service.get_obligation(db, case.obligation_id)
+    start = rebuilt_snapshot(db, settings, obligation, base) if rebuild else base.snapshot
+    snapshot = edited(start, edits)
+    if snapshots.canonical(snapshot) == base.snapshot_json:
+        raise DomainError("更正后的内容与现行公示相同，请修改需要更正的项目", "summary")
+    pub = draft_version(db, base, snapshot, who, case.new_publication_id)
+    db.flush()
+    case.status = CaseStatus.proposed
+    case.proposed_by = who.user_id
+    case.handler_id = case.handler_id or who.user_id
+    case.decision_reason = text[:1000]
+    case.new_publication_id = pub.id
+    record_change(db, actor_name(who), "correction.propose", case)
+    return pub
+
+
+def approve(db: Session, case_id: int, who: Principal) -> Publication:
+    """A second person publishes the proposed correction (four eyes)."""
+    case = get_case(db, case_id)
+    if case.status is not CaseStatus.proposed or case.new_publication_id is None:
+        raise Conflict("该更正案件没有待批准发布的更正")
+    if case.proposed_by == who.user_id:
+        raise Forbidden("更正须由拟更正人以外的有发布权限的人员批准发布")
+    pub = service.get_publication(db, case.new_publication_id)
+    day = today()
+    publish_version(db, pub, who, OutboxEvent.correct, dated_note(day, case.decision_reason))
+    case.status = CaseStatus.corrected
+    case.decided_by = who.user_id
+    case.decided_at = utcnow()
+    case.decided_on = day
+    record_change(db, actor_name(who), "correction.correct", case)
+    return pub
+
+
+def reject(db: Session, case_id: int, who: Principal, reason: str) -> CorrectionRequest:
+    """不予更正, with the reason the requester reads on the status page."""
+    case = get_case(db, case_id)
+    if case.status is not CaseStatus.open:
+        raise Conflict("该更正案件已拟更正或已处理，不能再不予更正")
+    text = reason.strip()
+    if not text:
+        raise DomainError("不予更正的，须说明理由", "reason")
+    case.status = CaseStatus.rejected
+    case.handler_id = case.handler_id or who.user_id
+    case.decided_by = who.user_id
+    case.decided_at = utcnow()
+    case.decided_on = today()
+    case.decision_reason = text[:1000]
+    record_change(db, actor_name(who), "correction.reject", case)
+    return case
