@@ -10,13 +10,12 @@ from sqlalchemy.orm import Session
 
 from zhifa.core import accounts
 from zhifa.core import certificates as officer_service
-from zhifa.core.audit import record_change
 from zhifa.core.models import CertificateVersion, Unit, UnitKind, User
 from zhifa.core.permissions import Role
-from zhifa.demo_data import DEMO_PASSWORD, DemoParty, demo_dataset, demo_power_items
+from zhifa.demo_catalog import seed_demo_catalog
+from zhifa.demo_data import DEMO_PASSWORD, DemoParty, demo_dataset
 from zhifa.enforcement import parties
-from zhifa.enforcement.models import PartyKind, PartyVersion, PowerItem
-from zhifa.enforcement.steps import ActionKind
+from zhifa.enforcement.models import PartyKind, PartyVersion
 
 
 @dataclass
@@ -26,6 +25,7 @@ class SeedReport:
     certificates: int = 0
     parties: int = 0
     power_items: int = 0
+    laws: int = 0
 
 
 def _unit_ids(db: Session, report: SeedReport) -> dict[str, int]:
@@ -136,14 +136,6 @@ def seed_demo(db: Session) -> SeedReport:
         if not _party_exists(db, party):
             parties.register_party(db, _party_input(party), who=None)
             report.parties += 1
-    known_items = set(db.scalars(select(PowerItem.code)))
-    for item in demo_power_items():
-        if item.code not in known_items:
-            row = PowerItem(
-                code=item.code, name=item.name, kind=ActionKind(item.kind), basis=item.basis
-            )
-            db.add(row)
-            record_change(db, None, "power_item.create", row)
-            report.power_items += 1
+    report.laws, report.power_items = seed_demo_catalog(db)  # the 事前公示 catalogue
     db.commit()
     return report

@@ -111,7 +111,9 @@ def _table_rows(records: list[list[Any]], first_line: int = 1) -> list[Row]:
         cells = [_cell(v) for v in record]
         if not any(cells):
             continue
-        values = {COLUMNS[h]: cells[i] if i < len(cells) else "" for i, h in enumerate(heading) if h}
+        values = {
+            COLUMNS[h]: cells[i] if i < len(cells) else "" for i, h in enumerate(heading) if h
+        }
         rows.append(Row(f"第 {offset} 行", values))
     return rows
 
@@ -149,7 +151,7 @@ def read_json(data: bytes) -> list[Row]:
         raise DomainError(f"JSON 格式错误（第 {exc.lineno} 行第 {exc.colno} 列）", "file") from exc
     laws = document.get("laws") if isinstance(document, dict) else None
     if not isinstance(laws, list):
-        raise DomainError("JSON 应为 {\"laws\": [ … ]}", "file")
+        raise DomainError('JSON 应为 {"laws": [ … ]}', "file")
     rows: list[Row] = []
     for i, law in enumerate(laws, start=1):
         if not isinstance(law, dict):
@@ -161,9 +163,11 @@ def read_json(data: bytes) -> list[Row]:
             rows.append(Row(f"第 {i} 部法规", head))
             continue
         for j, article in enumerate(articles, start=1):
-            values = {k: _cell(article.get(k)) for k in ARTICLE_FIELDS} if isinstance(
-                article, dict
-            ) else {"_bad": "条文应为对象"}
+            values = (
+                {k: _cell(article.get(k)) for k in ARTICLE_FIELDS}
+                if isinstance(article, dict)
+                else {"_bad": "条文应为对象"}
+            )
             rows.append(Row(f"第 {i} 部法规第 {j} 个条文", head | values))
     return rows
 
@@ -199,7 +203,9 @@ def _message(exc: Exception) -> str:
     return exc.message if isinstance(exc, DomainError) else str(exc)
 
 
-def _check_row(row: Row, groups: dict[tuple[str, str], _Group], taken: set[tuple[str, str]]) -> str | None:
+def _check_row(
+    row: Row, groups: dict[tuple[str, str], _Group], taken: set[tuple[str, str]]
+) -> str | None:
     """Add the row to its law's group; the error message if the row is bad."""
     if "_bad" in row.values:
         return row.values["_bad"]

@@ -6,6 +6,7 @@ articles are checked and stored with the version."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
 from typing import Any, Self
 
 from pydantic import BaseModel, Field, model_validator
@@ -36,7 +37,7 @@ class _Texts(BaseModel):
     @model_validator(mode="after")
     def _strip(self) -> Self:
         for key, value in self:
-            if isinstance(value, str):
+            if isinstance(value, str) and not isinstance(value, Enum):
                 setattr(self, key, value.strip())
         return self
 
