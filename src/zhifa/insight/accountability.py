@@ -24,26 +24,25 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
-from zhifa.core.calendar import SHANGHAI, WorkingCalendar
+from zhifa.core.calendar import WorkingCalendar
 from zhifa.core.models import Unit, User
 from zhifa.core.time_limits import limit
 from zhifa.enforcement.models import Action
 from zhifa.publicity.models import (
     CorrectionRequest,
     ObligationStatus,
-    Publication,
     PublicationObligation,
+    PublicationUpdate,
     Withdrawal,
 )
 from zhifa.recording.documents.models import Document
-
-CORRECTION_LIMIT = "publicity.correction_request"
 
 
 class DutyKind(StrEnum):
@@ -178,8 +177,7 @@ def build_report(
 # ---- reading the duties ---------------------------------------------------------------------
 
 
-def _local_day(value: datetime | None) -> date | None:
-    return value.astimezone(SHANGHAI).date() if value else None
+_Row = PublicationObligation | CorrectionRequest | Withdrawal | PublicationUpdate
 
 
 @dataclass(frozen=True)
@@ -202,13 +200,13 @@ class _Reader:
         self.people = {u.id: u.full_name for u in db.scalars(select(User))}
         self._decisions: dict[int, _Decision] = {}
 
-    def due_before_today(self, query: Select, column: object) -> Select:
+    def due_before_today(self, query: Select, column: Any) -> Select:
         """Only duties whose due day has passed can be late; the period narrows further."""
-        query = query.where(column < self.on)  # type: ignore[operator]
+        query = query.where(column < self.on)
         if self.filters.start is not None:
-            query = query.where(column >= self.filters.start)  # type: ignore[operator]
+            query = query.where(column >= self.filters.start)
         if self.filters.end is not None:
-            query = query.where(column <= self.filters.end)  # type: ignore[operator]
+            query = query.where(column <= self.filters.end)
         return query
 
     def decision(self, obligation_id: int) -> _Decision:
@@ -226,92 +224,92 @@ class _Reader:
             )
         return self._decisions[obligation_id]
 
-    def of_publication(self, publication_id: int) -> _Decision:
-        pub = self.db.get(Publication, publication_id)
-        assert pub is not None
-        return self.decision(pub.obligation_id)
-
     def duty(
         self,
         kind: DutyKind,
-        record_id: int,
-        decision: _Decision,
-        person_id: int | None,
-        limit_code: str,
-        due: tuple[date, bool],
+        row: _Row,
+        obligation_id: int,
         done_on: date | None,
+        *,
+        unit_id: int | None = None,
+        person_id: int | None = None,
         reference: str = "",
     ) -> Duty:
+        """A duty of `row` about the decision of `obligation_id`; unit, person and
+        reference default to the decision's."""
+        decision = self.decision(obligation_id)
+        unit_id = unit_id or decision.unit_id
+        person_id = person_id or decision.responsible_id
         return Duty(
             kind=kind,
-            record_id=record_id,
+            record_id=row.id,
             reference=reference or decision.reference,
             subject=decision.subject,
-            unit_id=decision.unit_id,
-            unit=self.units.get(decision.unit_id, "") if decision.unit_id else "",
+            unit_id=unit_id,
+            unit=self.units.get(unit_id, "") if unit_id else "",
             person_id=person_id,
             person=self.people.get(person_id, "") if person_id else "",
-            limit_code=limit_code,
-            basis=limit(limit_code).basis,
-            due_on=due[0],
-            due_provisional=due[1],
+            limit_code=row.limit_code,
+            basis=limit(row.limit_code).basis,
+            due_on=row.due_on,
+            due_provisional=row.due_provisional,
             done_on=done_on,
             link=f"/app/publicity/obligations/{decision.obligation_id}",
         )
 
 
+_Loader = Callable[[_Reader], Iterator[Duty]]
+
+
 def _publications(r: _Reader) -> Iterator[Duty]:
-    query = r.due_before_today(select(PublicationObligation), PublicationObligation.due_on)
-    for ob in r.db.scalars(query.order_by(PublicationObligation.id)):
+    ob_ = PublicationObligation
+    # Those met on time are many and never late: leave them in the database.
+    late = or_(ob_.status == ObligationStatus.open, ob_.completed_on > ob_.due_on)
+    query = r.due_before_today(select(ob_).where(late), ob_.due_on)
+    for ob in r.db.scalars(query.order_by(ob_.id)):
         done = ob.completed_on if ob.status is not ObligationStatus.open else None
-        yield r.duty(
-            DutyKind.publication,
-            ob.id,
-            r.decision(ob.id),
-            ob.responsible_id,
-            ob.limit_code,
-            (ob.due_on, ob.due_provisional),
-            done,
-        )
+        yield r.duty(DutyKind.publication, ob, ob.id, done)
 
 
 def _corrections(r: _Reader) -> Iterator[Duty]:
-    """Answered by whoever decided; an unanswered one by the decision's responsible person."""
+    """Answered by the handler (else whoever decided, else the decision's responsible
+    person); the reference is the receipt number with the 文号."""
     query = r.due_before_today(select(CorrectionRequest), CorrectionRequest.due_on)
     for row in r.db.scalars(query.order_by(CorrectionRequest.id)):
-        decision = r.of_publication(row.publication_id)
+        number = r.decision(row.obligation_id).reference
         yield r.duty(
             DutyKind.correction,
-            row.id,
-            decision,
-            row.decided_by or decision.responsible_id,
-            CORRECTION_LIMIT,
-            (row.due_on, row.due_provisional),
-            _local_day(row.decided_at),
-            reference=f"{row.receipt_number}（{decision.reference}）",
+            row,
+            row.obligation_id,
+            row.decided_on,
+            person_id=row.handler_id or row.decided_by,
+            reference=f"{row.receipt_number}（{number}）",
         )
 
 
-def _withdrawals(r: _Reader) -> Iterator[Duty]:
-    """Done by whoever took it down; a pending one by whoever started it."""
-    query = r.due_before_today(select(Withdrawal), Withdrawal.due_on)
-    for row in r.db.scalars(query.order_by(Withdrawal.id)):
-        decision = r.of_publication(row.publication_id)
-        yield r.duty(
-            DutyKind.withdrawal,
-            row.id,
-            decision,
-            row.done_by or row.requested_by or decision.responsible_id,
-            row.limit_code,
-            (row.due_on, row.due_provisional),
-            _local_day(row.done_at),
-        )
+def _tasks(model: type[Withdrawal] | type[PublicationUpdate], kind: DutyKind) -> _Loader:
+    """Withdrawals and updates carry their own unit and person responsible."""
+
+    def load(r: _Reader) -> Iterator[Duty]:
+        query = r.due_before_today(select(model), model.due_on)
+        for row in r.db.scalars(query.order_by(model.id)):
+            yield r.duty(
+                kind,
+                row,
+                row.obligation_id,
+                row.done_on,
+                unit_id=row.unit_id,
+                person_id=row.responsible_id,
+            )
+
+    return load
 
 
-_LOADERS: dict[DutyKind, Callable[[_Reader], Iterator[Duty]]] = {
+_LOADERS: dict[DutyKind, _Loader] = {
     DutyKind.publication: _publications,
     DutyKind.correction: _corrections,
-    DutyKind.withdrawal: _withdrawals,
+    DutyKind.withdrawal: _tasks(Withdrawal, DutyKind.withdrawal),
+    DutyKind.update: _tasks(PublicationUpdate, DutyKind.update),
 }
 
 
@@ -319,7 +317,7 @@ def load_duties(db: Session, on: date, filters: Filters) -> list[Duty]:
     """Every duty whose due day is before `on` (and in the filters' period)."""
     reader = _Reader(db, on, filters)
     kinds = [filters.kind] if filters.kind else list(_LOADERS)
-    return [duty for kind in kinds if kind in _LOADERS for duty in _LOADERS[kind](reader)]
+    return [duty for kind in kinds for duty in _LOADERS[kind](reader)]
 
 
 def overdue_report(db: Session, calendar: WorkingCalendar, on: date, filters: Filters) -> Report:

@@ -16,7 +16,7 @@ from zhifa.core.access import log_access
 from zhifa.core.auth import Principal
 from zhifa.core.calendar_store import working_calendar
 from zhifa.core.clock import today
-from zhifa.core.errors import DomainError
+from zhifa.core.errors import InvalidInput
 from zhifa.core.http import Db, render, require
 from zhifa.core.models import Unit, User
 from zhifa.core.permissions import Permission
@@ -36,14 +36,14 @@ def _day(value: str, field: str) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise DomainError("日期格式应为 YYYY-MM-DD", field) from None
+        raise InvalidInput("日期格式应为 YYYY-MM-DD", field) from None
 
 
 def _id(value: str, field: str) -> int | None:
     if not value:
         return None
     if not (value.isascii() and value.isdigit()) or len(value) > 12:
-        raise DomainError("筛选条件取值无效", field)
+        raise InvalidInput("筛选条件取值无效", field)
     return int(value)
 
 
@@ -53,13 +53,13 @@ def _kind(value: str) -> DutyKind | None:
     try:
         return DutyKind(value)
     except ValueError:
-        raise DomainError("类别取值无效（公示/更正答复/撤下/更新）", "kind") from None
+        raise InvalidInput("类别取值无效（公示/更正答复/撤下/更新）", "kind") from None
 
 
 def filters_from(start: str, end: str, unit: str, person: str, kind: str) -> Filters:
     first, last = _day(start, "from"), _day(end, "to")
     if first and last and first > last:
-        raise DomainError("开始日期不能晚于结束日期", "from")
+        raise InvalidInput("开始日期不能晚于结束日期", "from")
     return Filters(first, last, _id(unit, "unit"), _id(person, "person"), _kind(kind))
 
 
