@@ -180,6 +180,8 @@ class SecurityHeaders:
 
 
 def _feature_routers() -> list:  # type: ignore[type-arg]
+    from zhifa.catalog import item_routes as catalog_item_routes
+    from zhifa.catalog import law_routes as catalog_law_routes
     from zhifa.catalog import routes as catalog_routes
     from zhifa.core import calendar_routes
     from zhifa.enforcement import action_routes
@@ -202,6 +204,10 @@ def _feature_routers() -> list:  # type: ignore[type-arg]
         calendar_routes.api,
         catalog_routes.pages,
         catalog_routes.api,
+        catalog_law_routes.pages,
+        catalog_law_routes.api,
+        catalog_item_routes.pages,
+        catalog_item_routes.api,
         enforcement_routes.pages,
         enforcement_routes.api,
         action_routes.pages,

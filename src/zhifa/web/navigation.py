@@ -11,7 +11,10 @@ CHAPTERS: list[tuple[str, list[tuple[str, str | None, Permission]]]] = [
         "事前公示",
         [
             ("执法人员与执法证", "/app/officers", Permission.officer_read),
-            ("权力事项", None, Permission.app_use),
+            ("法律法规", "/app/catalog/laws", Permission.catalog_read),
+            ("权力事项", "/app/catalog/power-items", Permission.catalog_read),
+            ("办事指南", "/app/catalog/guides", Permission.catalog_read),
+            ("随机抽查事项", "/app/catalog/random-checks", Permission.catalog_read),
         ],
     ),
     (
