@@ -56,6 +56,7 @@ def _session(settings: Settings, *, read_only: bool = False) -> Session:
 
 def _init(settings: Settings) -> None:
     from zhifa.core import schema
+    from zhifa.publicity.channels.registry import ensure_default_channels
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     settings.keys_dir.mkdir(mode=0o700, exist_ok=True)
@@ -72,6 +73,9 @@ def _init(settings: Settings) -> None:
     engine = make_engine(settings.resolved_database_url)
     schema.upgrade(engine)
     console.print(f"数据库结构已是最新版本（{schema.current_revision(engine)}）")
+    with transaction(make_session_factory(engine)) as session:
+        if made := ensure_default_channels(session):
+            console.print(f"已建立默认公示渠道 {made} 个")
     engine.dispose()
 
 
@@ -554,6 +558,45 @@ OnDay = Annotated[str | None, typer.Option("--on", help="按该日计算（YYYY-
 def publicity_expire(data_dir: DataDir = None, on: OnDay = None) -> None:
     """公示截止期已过的公示自动停止公示（记入账本）；可由定时任务每日运行。"""
     _publicity_refresh(data_dir, on)
+
+
+@publicity_app.command("deliver")
+def publicity_deliver(
+    data_dir: DataDir = None,
+    once: Annotated[bool, typer.Option("--once", help="只投递一轮（到期的投递）后退出")] = False,
+) -> None:
+    """把公示、更正、撤下等消息投递到各渠道（失败的按退避时间重试）；默认持续运行。"""
+    import time
+
+    from zhifa.publicity.outbox import close_stale_batch, deliver_due
+
+    settings = _settings(data_dir)
+    factory = make_session_factory(make_engine(settings.resolved_database_url))
+    while True:
+        report = deliver_due(factory, settings)
+        typer.echo(f"已投递 {report.delivered}，待重试 {report.retrying}，失败 {report.failed}")
+        if once:
+            return
+        if number := close_stale_batch(factory, settings):
+            typer.echo(f"信用中国报送批次 {number} 已生成文件")
+        time.sleep(max(settings.outbox_interval_seconds, 1))
+
+
+@publicity_app.command("export")
+def publicity_export(data_dir: DataDir = None) -> None:
+    """结束当前信用中国（上海）报送批次，生成 CSV 与 XLSX 文件（写入文件存储并记入账本）。"""
+    from zhifa.core.blobstore import open_blob_store
+    from zhifa.publicity.channels.credit_export import close_batch
+
+    settings = _settings(data_dir)
+    factory = make_session_factory(make_engine(settings.resolved_database_url))
+    try:
+        with transaction(factory) as session:
+            batch = close_batch(session, open_blob_store(settings), settings.blob_max_bytes, None)
+            number, files = batch.number, sorted(batch.files)
+    except DomainError as exc:
+        raise _fail(exc.message) from exc
+    typer.echo(f"批次 {number} 已生成文件：{'、'.join(files)}")
 
 
 if __name__ == "__main__":

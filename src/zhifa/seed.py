@@ -16,6 +16,7 @@ from zhifa.demo_catalog import seed_demo_catalog
 from zhifa.demo_data import DEMO_PASSWORD, DemoParty, demo_dataset
 from zhifa.enforcement import parties
 from zhifa.enforcement.models import PartyKind, PartyVersion
+from zhifa.publicity.channels.registry import ensure_default_channels
 
 
 @dataclass
@@ -26,6 +27,7 @@ class SeedReport:
     parties: int = 0
     power_items: int = 0
     laws: int = 0
+    channels: int = 0
 
 
 def _unit_ids(db: Session, report: SeedReport) -> dict[str, int]:
@@ -137,5 +139,6 @@ def seed_demo(db: Session) -> SeedReport:
             parties.register_party(db, _party_input(party), who=None)
             report.parties += 1
     report.laws, report.power_items = seed_demo_catalog(db)  # the 事前公示 catalogue
+    report.channels = ensure_default_channels(db)
     db.commit()
     return report

@@ -49,6 +49,7 @@ class Permission(StrEnum):
     publication_read = "publication.read"  # the deadline board and publication drafts
     publication_review = "publication.review"  # draft, review, ask for an exemption
     publication_publish = "publication.publish"  # publish, approve an exemption
+    channel_admin = "channel.admin"  # enable / disable publication channels
     catalog_read = "catalog.read"  # laws, power items, guides, the random-check list
     catalog_write = "catalog.write"  # keep the 事前公示 catalogue (legal section)
     accountability_read = "accountability.read"  # overdue report (公示办法 第十条)

@@ -27,7 +27,6 @@ import random
 import secrets
 import threading
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -37,9 +36,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from zhifa.core.audit import record_change
 from zhifa.core.auth import Principal, actor_name
+from zhifa.core.blobstore import open_blob_store
 from zhifa.core.db import utcnow
 from zhifa.core.errors import Conflict, NotFound
 from zhifa.core.settings import Settings
+from zhifa.publicity.channels import credit_export
 from zhifa.publicity.channels.base import DeliveryFailed, OutboxEvent, OutgoingMessage
 from zhifa.publicity.channels.registry import adapter_for, needs_endpoint, runtime_config
 from zhifa.publicity.models import (
@@ -293,19 +294,19 @@ def retry(db: Session, delivery_id: int, who: Principal, now: datetime | None = 
     return delivery
 
 
+def close_stale_batch(factory: sessionmaker[Session], settings: Settings) -> str | None:
+    """The daily close of the 信用中国 export batch; the closed batch's number, if any."""
+    with factory() as db, db.begin():
+        batch = credit_export.close_if_stale(db, open_blob_store(settings), settings.blob_max_bytes)
+        return batch.number if batch is not None else None
+
+
 class OutboxJob:
     """A daemon thread running `deliver_due` every `interval` seconds (like the
     checkpoint job); several app processes may each run one."""
 
-    def __init__(
-        self,
-        factory: sessionmaker[Session],
-        settings: Settings,
-        interval: float,
-        extra: Callable[[], object] | None = None,
-    ) -> None:
+    def __init__(self, factory: sessionmaker[Session], settings: Settings, interval: float) -> None:
         self._factory, self._settings, self._interval = factory, settings, interval
-        self._extra = extra
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="zhifa-outbox", daemon=True)
 
@@ -322,7 +323,6 @@ class OutboxJob:
                 report = deliver_due(self._factory, self._settings)
                 if report.attempted:
                     log.info("outbox: %s", report)
-                if self._extra is not None:
-                    self._extra()
+                close_stale_batch(self._factory, self._settings)
             except Exception:  # keep delivering later; the failure is in the log
                 log.exception("outbox round failed")

@@ -34,7 +34,8 @@ from zhifa.core.models import Unit, User
 from zhifa.core.settings import Settings
 from zhifa.core.time_limits import stricter_due
 from zhifa.enforcement.models import Action, ActionOfficer
-from zhifa.publicity import rules, snapshots
+from zhifa.publicity import outbox, rules, snapshots
+from zhifa.publicity.channels.base import OutboxEvent
 from zhifa.publicity.models import (
     FROZEN_COLUMNS,
     ExemptionStatus,
@@ -156,6 +157,7 @@ def expire_publications(db: Session, on: date | None = None) -> int:
         pub.ended_at = utcnow()
         pub.end_reason = f"公示期满（公示截止期 {pub.public_until}），自动停止公示"
         record_change(db, None, "publication.expire", pub)
+        outbox.enqueue(db, pub, OutboxEvent.expire)
     return len(rows)
 
 
@@ -579,6 +581,7 @@ def publish(db: Session, publication_id: int, who: Principal) -> Publication:
     pub.published_at = utcnow()
     record_snapshot(db, pub, actor_name(who))
     record_change(db, actor_name(who), "publication.publish", pub)
+    outbox.enqueue(db, pub, OutboxEvent.publish)
     obligation.status = ObligationStatus.published
     obligation.completed_on = today()
     record_change(db, actor_name(who), "publication.fulfil", obligation)

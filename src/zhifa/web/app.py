@@ -113,7 +113,17 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
             settings.checkpoint_interval_seconds,
         )
         job.start()
+    deliveries = None
+    if settings.outbox_interval_seconds > 0:
+        from zhifa.publicity.outbox import OutboxJob
+
+        deliveries = OutboxJob(
+            app.state.session_factory, settings, settings.outbox_interval_seconds
+        )
+        deliveries.start()
     yield
+    if deliveries is not None:
+        deliveries.stop()
     if job is not None:
         job.stop()
     app.state.engine.dispose()
@@ -187,6 +197,7 @@ def _feature_routers() -> list:  # type: ignore[type-arg]
     from zhifa.enforcement import action_routes
     from zhifa.enforcement import routes as enforcement_routes
     from zhifa.insight import routes as insight_routes
+    from zhifa.publicity import channel_routes
     from zhifa.publicity import routes as publicity_routes
     from zhifa.recording import routes as recording_routes
     from zhifa.recording.access import routes as access_routes
@@ -223,6 +234,7 @@ def _feature_routers() -> list:  # type: ignore[type-arg]
         playback_routes.pages,
         publicity_routes.pages,
         publicity_routes.api,
+        channel_routes.pages,
         insight_routes.pages,
         recording_routes.pages,
         recording_routes.api,

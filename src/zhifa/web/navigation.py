@@ -32,7 +32,13 @@ CHAPTERS: list[tuple[str, list[tuple[str, str | None, Permission]]]] = [
             ("例外审批", "/app/recording/exceptions", Permission.action_all),
         ],
     ),
-    ("公示管理", [("事后公示期限看板", "/app/publicity", Permission.publication_read)]),
+    (
+        "公示管理",
+        [
+            ("事后公示期限看板", "/app/publicity", Permission.publication_read),
+            ("渠道投递", "/app/publicity/deliveries", Permission.publication_read),
+        ],
+    ),
     ("档案", [("归档与保管", None, Permission.app_use)]),
     (
         "统计监督",

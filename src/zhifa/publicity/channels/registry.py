@@ -5,10 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from zhifa.core.audit import record_change
 from zhifa.core.errors import Conflict
 from zhifa.core.settings import Settings
 from zhifa.publicity.channels.base import ChannelAdapter
 from zhifa.publicity.channels.credit_export import CreditExportChannel
+from zhifa.publicity.channels.portal import PortalChannel
 from zhifa.publicity.channels.webhook import WebhookChannel
 from zhifa.publicity.channels.wechat import WechatChannel
 from zhifa.publicity.models import Channel
@@ -21,20 +26,14 @@ KIND_LABELS = {
 }
 
 
-def _adapters() -> dict[str, ChannelAdapter]:
-    from zhifa.publicity.channels.portal import PortalChannel
-
-    found: list[ChannelAdapter] = [
-        PortalChannel(),
-        CreditExportChannel(),
-        WechatChannel(),
-        WebhookChannel(),
-    ]
-    return {adapter.kind: adapter for adapter in found}
+_ADAPTERS: dict[str, ChannelAdapter] = {
+    adapter.kind: adapter
+    for adapter in (PortalChannel(), CreditExportChannel(), WechatChannel(), WebhookChannel())
+}
 
 
 def adapter_for(kind: str) -> ChannelAdapter:
-    adapter = _adapters().get(kind)
+    adapter = _ADAPTERS.get(kind)
     if adapter is None:
         raise Conflict(f"未知的公示渠道类型：{kind}")
     return adapter
@@ -56,3 +55,28 @@ def runtime_config(channel: Channel, settings: Settings) -> dict[str, Any]:
 
 def configured(channel: Channel, settings: Settings) -> bool:
     return not needs_endpoint(channel.kind) or bool(settings.channel_urls.get(channel.code))
+
+
+# (code, kind, name, enabled at first): the portal and the credit export work without any
+# configuration; the remote channels start disabled and are enabled by an administrator
+# once their address is configured (`channel_urls`), which the channel page checks.
+DEFAULT_CHANNELS: tuple[tuple[str, str, str, bool], ...] = (
+    ("portal", "portal", "门户网站", True),
+    ("credit_shanghai", "credit_export", "信用中国（上海）导出", True),
+    ("wechat", "wechat", "微信公众号", False),
+    ("district_portal", "webhook", "区政府门户网站（JSON 推送）", False),
+    ("yiwangtongban", "webhook", "一网通办（JSON 推送）", False),
+)
+
+
+def ensure_default_channels(db: Session) -> int:
+    """Create the default channels that are missing (by code); returns how many."""
+    known = set(db.scalars(select(Channel.code)))
+    made = 0
+    for code, kind, name, enabled in DEFAULT_CHANNELS:
+        if code not in known:
+            row = Channel(code=code, kind=kind, name=name, enabled=enabled, config={})
+            db.add(row)
+            record_change(db, None, "publication.channel", row)
+            made += 1
+    return made
