@@ -321,7 +321,7 @@ def _law_input(law: DemoLaw) -> laws.LawIn:
         published_on=law.published_on,
         effective_on=law.effective_on,
         amended_on=law.amended_on,
-        articles=[laws.ArticleIn(number=a.number, text=a.text) for a in law.articles],
+        articles=[laws.ArticleIn(article=a.number, text=a.text) for a in law.articles],
     )
 
 

@@ -34,13 +34,13 @@ COLUMNS: dict[str, str] = {
     "施行日期": "effective_on",
     "修改日期": "amended_on",
     "废止日期": "repealed_on",
-    "条": "number",
+    "条": "article",
     "款": "paragraph",
     "项": "item",
     "条文": "text",
 }
 LAW_FIELDS = tuple(LawDetails.model_fields)
-ARTICLE_FIELDS = ("number", "paragraph", "item", "text")
+ARTICLE_FIELDS = ("article", "paragraph", "item", "text")
 MAX_BYTES = 5 * 1024 * 1024
 
 
@@ -230,7 +230,7 @@ def _check_row(
     if head != group.head:
         group.bad = True
         return "与同一法规前面各行的法规信息不一致"
-    if not row.values.get("number"):
+    if not row.values.get("article"):
         return None
     try:
         article = ArticleIn.model_validate({k: row.values.get(k, "") for k in ARTICLE_FIELDS})

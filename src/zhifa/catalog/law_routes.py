@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel
+from starlette.datastructures import UploadFile as StarletteUpload
 
 from zhifa.catalog import imports, laws, rules
 from zhifa.catalog.impact import Affected, LawChangeIn, affected_by, law_changes, record_law_change
@@ -27,7 +28,7 @@ Reader = Annotated[Principal, Depends(require(Permission.catalog_read))]
 Writer = Annotated[Principal, Depends(require(Permission.catalog_write))]
 
 LAW_FIELDS = tuple(laws.LawDetails.model_fields)
-ARTICLE_FIELDS = ("number", "paragraph", "item", "text")
+ARTICLE_FIELDS = ("article", "paragraph", "item", "text")
 NOTICES = {
     "created": "法规已登记。",
     "revised": "法规已保存为新版本。",
@@ -105,7 +106,7 @@ async def law_import_submit(request: Request, db: Db, who: Writer) -> Response:
     form = await request.form()
     upload, mode = form.get("file"), str(form.get("mode", "all"))
     try:
-        if not isinstance(upload, UploadFile) or not upload.filename:
+        if not isinstance(upload, StarletteUpload) or not upload.filename:
             raise DomainError("请选择要导入的文件", "file")
         rows = imports.read_rows(upload.filename, await upload.read())
         report = imports.import_laws(db, rows, parse(_ModeIn, {"mode": mode}).mode, who)

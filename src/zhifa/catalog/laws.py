@@ -40,7 +40,10 @@ class LawDetails(BaseModel):
     @field_validator("level", mode="before")
     @classmethod
     def _level_label(cls, value: Any) -> Any:
-        return LEVEL_BY_LABEL.get(value, value) if isinstance(value, str) else value
+        level = LEVEL_BY_LABEL.get(value, value) if isinstance(value, str) else value
+        if level not in set(LawLevel):
+            raise ValueError(f"应为{'、'.join(rules.LEVEL_LABELS.values())}之一")
+        return level
 
     @field_validator("amended_on", "repealed_on", mode="before")
     @classmethod
@@ -68,7 +71,7 @@ class LawDetails(BaseModel):
 
 
 class ArticleIn(BaseModel):
-    number: str = Field(min_length=1, max_length=30)  # 第六十二条
+    article: str = Field(min_length=1, max_length=30)  # 第六十二条
     paragraph: str = Field(default="", max_length=20)  # 第一款
     item: str = Field(default="", max_length=20)  # 第三项
     text: str = Field(default="", max_length=5000)
@@ -76,12 +79,12 @@ class ArticleIn(BaseModel):
     @model_validator(mode="after")
     def _ref(self) -> Self:
         self.text = self.text.strip()
-        rules.article_ref(self.number, self.paragraph, self.item)
+        rules.article_ref(self.article, self.paragraph, self.item)
         return self
 
     @property
     def ref(self) -> ArticleRef:
-        return rules.article_ref(self.number, self.paragraph, self.item)
+        return rules.article_ref(self.article, self.paragraph, self.item)
 
 
 class LawIn(LawDetails):
@@ -188,7 +191,7 @@ def add_article(db: Session, law: Law, data: ArticleIn, who: Principal | None) -
     ref = data.ref
     existing = {ref_of(a) for a in db.scalars(select(Article).where(Article.law_id == law.id))}
     if ref in existing:
-        raise Conflict(f"{ref.label}已登记", "number")
+        raise Conflict(f"{ref.label}已登记", "article")
     article = Article(
         law_id=law.id,
         article=ref.article,

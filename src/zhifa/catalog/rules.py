@@ -86,7 +86,7 @@ class ArticleRef:
         return list(dict.fromkeys(refs))
 
 
-def parse_article(text: str, field: str = "number") -> ArticleRef:
+def parse_article(text: str, field: str = "article") -> ArticleRef:
     """``第六十二条第一款`` (or 第62条) → ArticleRef; a clear error otherwise."""
     match = _ARTICLE_RE.match(re.sub(r"\s+", "", text))
     if not match:
