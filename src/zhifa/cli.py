@@ -173,18 +173,26 @@ def serve(
     data_dir: DataDir = None,
     host: Annotated[str, typer.Option(help="监听地址")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="端口")] = 8000,
+    portal_only: Annotated[
+        bool,
+        typer.Option("--portal-only", help="只启动公众门户（只读已公示内容，不能访问内部数据表）"),
+    ] = False,
 ) -> None:
     """启动服务：内部工作平台 /app、接口 /api/v1 与公众门户 /。"""
     import uvicorn
 
     from zhifa.core import schema
-    from zhifa.web.app import create_app
+    from zhifa.web.app import create_app, create_portal_app
 
     settings = _settings(data_dir)
     engine = make_engine(settings.resolved_database_url)
     if schema.current_revision(engine) != schema.head_revision():
         raise _fail("数据库结构不是最新版本，请先运行 zhifa init 或 zhifa db upgrade")
     engine.dispose()
+    if portal_only:
+        console.print(f"公众门户（独立进程）：http://{host}:{port}/")
+        uvicorn.run(create_portal_app(settings), host=host, port=port, log_level="info")
+        return
     try:
         settings.resolved_secret_key()
         load_ledger_signer(settings)

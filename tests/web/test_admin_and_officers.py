@@ -17,6 +17,9 @@ from zhifa.web.app import create_app
 # Routes anyone may open; every other route must carry a permission check.
 PUBLIC_ROUTES = {
     ("GET", "/"),
+    ("GET", "/search"),
+    ("GET", "/p/{public_id}"),
+    ("GET", "/p/{public_id}.json"),
     ("GET", "/healthz"),
     ("GET", "/app/login"),
     ("POST", "/app/login"),

@@ -1,0 +1,282 @@
+"""The public portal (公示办法 第七条; issue 6 point 7): no login, published snapshots only.
+
+Routes: ``/`` (latest publications, kinds, search box), ``/search`` (full text and
+filters, newest first), ``/p/<id>`` (one publication: every 双公示 item in the standard's
+order, its ledger index, digest and version history) and ``/p/<id>.json`` (the current
+version's canonical snapshot, byte for byte: sha256 of the body is the digest, which is
+the ``payload_sha256`` of the ledger entry at the shown index).
+
+A withdrawn publication answers its notice instead of its content: the page shows the
+date and reason, ``.json`` answers 410 with a notice object. An expired one answers 410
+(公示期已满) on both. Unknown ids answer 404.
+
+The portal can run as its own process (`create_portal_app` in `web.app`): its engine then
+carries `TableGuard`, which refuses any statement naming a table outside `PORTAL_TABLES`
+and the tables of the registered `EXTENSIONS`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from importlib import import_module
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from sqlalchemy import Engine, event
+
+from zhifa.core.errors import DomainError
+from zhifa.core.http import Db, render, templates
+from zhifa.publicity import portal_store
+from zhifa.publicity.channels.base import OUTBOX_EVENT_LABELS, OutboxEvent
+from zhifa.publicity.portal_models import (
+    PORTAL_STATUS_LABELS,
+    SEARCH_TABLE,
+    PortalEntry,
+    PortalStatus,
+    PortalVersion,
+)
+from zhifa.publicity.rules import KIND_LABELS
+
+router = APIRouter(tags=["公示门户（无需登录）"])
+
+MAX_TEXT = 100  # characters of a search field
+_MAX_ID = 2**31 - 1
+
+
+def cn_date(value: date | None) -> str:
+    return f"{value.year}年{value.month}月{value.day}日" if value else ""
+
+
+templates.env.filters["cn_date"] = cn_date
+
+_DATED = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日")
+
+
+def change_note(change: PortalVersion) -> str:
+    """The public note of a correction or update, dated ("于2026年3月9日更正：…")."""
+    if _DATED.match(change.note):
+        return change.note  # dated by the correction itself
+    verb = "更正" if change.event == OutboxEvent.correct else "更新"
+    return f"于{cn_date(change.occurred_on)}{verb}" + (f"：{change.note}" if change.note else "。")
+
+
+# ---- the portal-only process: which tables its routes may touch ---------------------------
+
+# The portal's own tables (and SQLite's full-text table with its FTS5 shadow tables).
+PORTAL_TABLES = frozenset({"portal_entry", "portal_version", "portal_receipt", SEARCH_TABLE})
+
+
+@dataclass(frozen=True)
+class Extension:
+    """Public pages of another feature that the portal process serves as well (the
+    correction request form): its router, by module and attribute, and the tables its
+    routes may touch."""
+
+    module: str
+    router: str
+    tables: frozenset[str]
+
+    def load(self) -> APIRouter:
+        return getattr(import_module(self.module), self.router)  # type: ignore[no-any-return]
+
+
+# Add an `Extension` here to serve a feature's public routes from the portal process.
+EXTENSIONS: list[Extension] = []
+
+
+def allowed_tables() -> frozenset[str]:
+    return PORTAL_TABLES.union(*(e.tables for e in EXTENSIONS))
+
+
+class PortalGuardError(RuntimeError):
+    """A statement of the portal process named a table outside its allow-list."""
+
+
+_TABLE_AFTER = re.compile(r'(?i)\b(?:from|join|into|update|table)\s+"?([a-z_][a-z0-9_]*)')
+_IDENT = re.compile(r'(?i)(?<![\w.])"?([a-z_][a-z0-9_]*)')
+
+
+class TableGuard:
+    """`before_cursor_execute` check: every table a statement names (after FROM, JOIN,
+    INTO, UPDATE, TABLE, or any bare word that is the name of a known table) must be on
+    the allow-list. Textual SQL is checked as well as generated SQL."""
+
+    def __init__(self, known_tables: frozenset[str], allowed: frozenset[str]) -> None:
+        self.known = known_tables
+        self.allowed = allowed
+
+    def _allowed(self, name: str) -> bool:
+        name = name.lower()
+        return name in self.allowed or name.startswith(f"{SEARCH_TABLE}_")
+
+    def tables_of(self, statement: str) -> set[str]:
+        named = {m.lower() for m in _TABLE_AFTER.findall(statement)}
+        named |= {w.lower() for w in _IDENT.findall(statement) if w.lower() in self.known}
+        return named
+
+    def check(self, statement: str) -> None:
+        refused = sorted(t for t in self.tables_of(statement) if not self._allowed(t))
+        if refused:
+            raise PortalGuardError(f"portal process may not touch: {', '.join(refused)}")
+
+    def __call__(self, _conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        self.check(statement)
+
+    def install(self, engine: Engine) -> None:
+        event.listen(engine, "before_cursor_execute", self)
+
+
+# ---- pages --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SearchForm:
+    q: str = ""
+    kind: str = ""
+    date_from: str = ""
+    date_to: str = ""
+    unit: str = ""
+    party: str = ""
+    page: int = 1
+
+    def filters(self) -> portal_store.Filters:
+        start, end = _date(self.date_from, "from"), _date(self.date_to, "to")
+        if start and end and start > end:
+            raise DomainError("起始日期不能晚于截止日期", "from")
+        return portal_store.Filters(self.q, self.kind, start, end, self.unit, self.party)
+
+    def link(self, page: int) -> str:
+        pairs = {
+            "q": self.q,
+            "kind": self.kind,
+            "from": self.date_from,
+            "to": self.date_to,
+            "unit": self.unit,
+            "party": self.party,
+        }
+        return "/search?" + urlencode({**{k: v for k, v in pairs.items() if v}, "page": page})
+
+
+def _date(value: str, field: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise DomainError("日期格式应为 年-月-日，例如 2026-03-01", field) from None
+
+
+def _form(request: Request) -> SearchForm:
+    params = request.query_params
+    text = {k: " ".join(params.get(k, "").split()) for k in ("q", "unit", "party")}
+    for key, value in text.items():
+        if len(value) > MAX_TEXT:
+            raise DomainError(f"检索内容最多 {MAX_TEXT} 个字", key)
+    kind = params.get("kind", "")
+    if kind and kind not in KIND_LABELS:
+        raise DomainError("公示类别不正确", "kind")
+    page = params.get("page", "1") or "1"
+    if not page.isdigit() or not 1 <= int(page) <= portal_store.MAX_PAGE:
+        raise DomainError(f"页码应为 1 至 {portal_store.MAX_PAGE}", "page")
+    return SearchForm(
+        q=text["q"],
+        kind=kind,
+        date_from=params.get("from", "").strip(),
+        date_to=params.get("to", "").strip(),
+        unit=text["unit"],
+        party=text["party"],
+        page=int(page),
+    )
+
+
+def _common(request: Request) -> dict[str, Any]:
+    return {"kinds": KIND_LABELS}
+
+
+@router.get("/", response_class=HTMLResponse, summary="门户首页")
+def home(request: Request, db: Db) -> Response:
+    latest = portal_store.search(db, portal_store.Filters(), 1)
+    return render(request, "portal_home.html", latest=latest.entries, **_common(request))
+
+
+@router.get("/search", response_class=HTMLResponse, summary="检索公示信息")
+def search(request: Request, db: Db) -> Response:
+    form, error, results = SearchForm(), None, None
+    try:
+        form = _form(request)
+        results = portal_store.search(db, form.filters(), form.page)
+    except DomainError as exc:
+        error = exc
+    return render(
+        request,
+        "portal_search.html",
+        422 if error else 200,
+        form=form,
+        error=error,
+        results=results,
+        **_common(request),
+    )
+
+
+def _entry(db: Db, public_id: str) -> PortalEntry | None:
+    if not public_id.isdigit() or int(public_id) > _MAX_ID:
+        return None
+    return portal_store.entry(db, int(public_id))
+
+
+def _notice(entry: PortalEntry) -> dict[str, Any]:
+    return {
+        "public_id": entry.id,
+        "status": entry.status,
+        "status_label": str(PORTAL_STATUS_LABELS[PortalStatus(entry.status)]),
+        "on": entry.changed_on.isoformat() if entry.changed_on else None,
+        "reason": entry.note,
+        "version": entry.version,
+        "digest": entry.digest,
+        "ledger_index": entry.ledger_index,
+    }
+
+
+@router.get("/p/{public_id}.json", summary="公示信息的规范快照（JSON）")
+def detail_json(public_id: str, db: Db) -> Response:
+    entry = _entry(db, public_id)
+    if entry is None:
+        return JSONResponse({"detail": "未找到该公示信息"}, status_code=404)
+    if entry.status != PortalStatus.current:
+        # Taken down: the notice instead of the content (410 Gone).
+        return JSONResponse(_notice(entry), status_code=410)
+    return Response(
+        entry.snapshot_json.encode("utf-8"), media_type="application/json; charset=utf-8"
+    )
+
+
+@router.get("/p/{public_id}", response_class=HTMLResponse, summary="公示信息详情")
+def detail(request: Request, public_id: str, db: Db) -> Response:
+    entry = _entry(db, public_id)
+    if entry is None:
+        return render(
+            request,
+            "error.html",
+            404,
+            heading="未找到该公示信息",
+            message="该公示信息不存在，或链接有误。",
+        )
+    status = 410 if entry.status == PortalStatus.expired else 200
+    history = portal_store.history(db, entry.id)
+    changes = [v for v in history if v.event in (OutboxEvent.update, OutboxEvent.correct)]
+    return render(
+        request,
+        "portal_detail.html",
+        status,
+        entry=entry,
+        items=portal_store.snapshot_items(entry),
+        history=history,
+        event_labels={e.value: label for e, label in OUTBOX_EVENT_LABELS.items()},
+        change=change_note(changes[-1]) if entry.status == PortalStatus.current and changes else "",
+        snapshot_size=len(entry.snapshot_json.encode("utf-8")),
+        **_common(request),
+    )
