@@ -81,10 +81,6 @@ def _install_error_handlers(app: FastAPI) -> None:
 
 
 def _install_pages(app: FastAPI) -> None:
-    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def public_home(request: Request) -> Response:
-        return render(request, "public_home.html")
-
     @app.get("/app", response_class=HTMLResponse, include_in_schema=False)
     def app_home(
         request: Request,
@@ -95,6 +91,8 @@ def _install_pages(app: FastAPI) -> None:
 
         return render(request, "app_home.html", figures=dashboard_figures(db, who))
 
+
+def _install_health(app: FastAPI) -> None:
     @app.get("/healthz", include_in_schema=False)
     def healthz(db: Annotated[Session, Depends(get_db)]) -> dict[str, str]:
         db.execute(select(func.count()).select_from(select(1).subquery()))
@@ -146,11 +144,52 @@ def create_app(settings: Settings) -> FastAPI:
     _install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     _install_pages(app)
+    _install_health(app)
     for router in _feature_routers():
         app.include_router(router)
 
     app.add_middleware(SecurityHeaders)
     app.add_middleware(ClientAddress)  # the address every access log row records
+    return app
+
+
+@asynccontextmanager
+async def _portal_lifespan(app: FastAPI) -> AsyncIterator[None]:
+    yield
+    app.state.engine.dispose()
+
+
+def create_portal_app(settings: Settings) -> FastAPI:
+    """The public portal alone (`zhifa serve --portal-only`): the portal's routes, the
+    public routes registered as portal extensions (`web.portal.EXTENSIONS`), static files
+    and /healthz. Its engine refuses any statement naming a table outside the portal's
+    allow-list (invariant 4), and its SQLite transactions are plain (deferred) ones."""
+    from zhifa.core.schema import all_metadata
+    from zhifa.web import portal
+
+    app = FastAPI(
+        title="zhifa 行政执法公示门户",
+        version=__version__,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        lifespan=_portal_lifespan,
+    )
+    engine = make_engine(settings.resolved_database_url, write_transactions=False)
+    known = frozenset(name for metadata in all_metadata() for name in metadata.tables)
+    portal.TableGuard(known, portal.allowed_tables()).install(engine)
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.session_factory = make_session_factory(engine)
+    app.state.portal_only = True
+    _install_error_handlers(app)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    _install_health(app)
+    app.include_router(portal.router)
+    for extension in portal.EXTENSIONS:
+        app.include_router(extension.load())
+    app.add_middleware(SecurityHeaders)
+    app.add_middleware(ClientAddress)
     return app
 
 
@@ -205,9 +244,10 @@ def _feature_routers() -> list:  # type: ignore[type-arg]
     from zhifa.recording.media import routes as media_routes
     from zhifa.recording.media import tus as media_tus
     from zhifa.recording.playback import routes as playback_routes
-    from zhifa.web import transparency
+    from zhifa.web import portal, transparency
 
     return [
+        portal.router,
         transparency.router,
         core_routes.pages,
         core_routes.api,
