@@ -306,10 +306,12 @@ def rebuilt_snapshot(
 def edited(snapshot: dict[str, Any], edits: dict[str, str]) -> dict[str, Any]:
     """`snapshot` with the public items in `edits` replaced (only decision items)."""
     result = copy.deepcopy(snapshot)
-    keys = {item["key"] for item in result["items"]}
+    labels = {item["key"]: item["label"] for item in result["items"]}
     for key, value in edits.items():
-        if key not in keys or key in FIXED_ITEMS:
-            raise DomainError(f"公示项目“{key}”不能在更正中修改", key)
+        if key not in labels:
+            raise DomainError(f"公示内容中没有“{key}”这一项", key)
+        if key in FIXED_ITEMS:
+            raise DomainError(f"“{labels[key]}”由本局设定，不能在更正中修改", key)
         if len(value) > 1000:
             raise DomainError("更正后的内容不能超过 1000 个字符", key)
     for item in result["items"]:

@@ -236,7 +236,7 @@ def _feature_routers() -> list:  # type: ignore[type-arg]
     from zhifa.enforcement import action_routes
     from zhifa.enforcement import routes as enforcement_routes
     from zhifa.insight import routes as insight_routes
-    from zhifa.publicity import channel_routes
+    from zhifa.publicity import channel_routes, correction_routes
     from zhifa.publicity import routes as publicity_routes
     from zhifa.recording import routes as recording_routes
     from zhifa.recording.access import routes as access_routes
@@ -274,6 +274,9 @@ def _feature_routers() -> list:  # type: ignore[type-arg]
         playback_routes.pages,
         publicity_routes.pages,
         publicity_routes.api,
+        correction_routes.public,
+        correction_routes.pages,
+        correction_routes.api,
         channel_routes.pages,
         insight_routes.pages,
         recording_routes.pages,
