@@ -161,6 +161,20 @@ def _arrange(settings: Settings, action_id: int) -> World:
             decided_at=datetime(2026, 10, 11, 17, 30, tzinfo=UTC),
             decided_on=date(2026, 10, 12),  # 10 (make-up Saturday) and 12 -> 2
         )
+        proposed = CorrectionRequest(  # a proposed correction awaits its second person: open
+            receipt_number="GZ-TEST-0002",
+            obligation_id=ob1.id,
+            source="staff",
+            requester_name="",
+            contact="",
+            what_is_wrong="地址有误",
+            received_on=date(2026, 9, 29),
+            limit_code="publicity.correction_request",
+            due_on=date(2026, 10, 9),
+            status=CaseStatus.proposed,
+            handler_id=world.zhang,
+            proposed_by=world.zhang,
+        )
         withdrawal = Withdrawal(
             obligation_id=ob1.id,
             cause=WithdrawalCause.revoked,
@@ -184,7 +198,7 @@ def _arrange(settings: Settings, action_id: int) -> World:
             status=TaskStatus.done,
             done_on=date(2026, 10, 9),  # 29, 30 September, 8, 9 October -> 4
         )
-        db.add_all([corr, withdrawal, update])
+        db.add_all([corr, proposed, withdrawal, update])
         db.flush()
         number = "问责测试〔2026〕1号"
         expect(
@@ -194,6 +208,14 @@ def _arrange(settings: Settings, action_id: int) -> World:
             corr.decided_on,
             a.id,
             world.li,
+        )
+        expect(
+            ("correction", proposed.id),
+            f"GZ-TEST-0002（{number}）",
+            proposed.due_on,
+            None,
+            a.id,
+            world.zhang,
         )
         expect(("withdrawal", withdrawal.id), number, withdrawal.due_on, None, b.id, world.zhang)
         expect(("update", update.id), number, update.due_on, update.done_on, a.id, world.li)
@@ -253,6 +275,8 @@ def test_page_counts_late_working_days(client: TestClient, world: World) -> None
         ("correction", 2),
         ("update", 4),
     }
+    for kind, page in (("correction", "corrections"), ("withdrawal", "withdrawals")):
+        assert f'href="/app/publicity/{page}/{world.one(kind)}"' in response.text
     assert 'href="/app/insight/overdue"' in response.text  # in the navigation
 
 

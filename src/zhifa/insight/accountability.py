@@ -36,10 +36,12 @@ from zhifa.core.models import Unit, User
 from zhifa.core.time_limits import limit
 from zhifa.enforcement.models import Action
 from zhifa.publicity.models import (
+    CaseStatus,
     CorrectionRequest,
     ObligationStatus,
     PublicationObligation,
     PublicationUpdate,
+    TaskStatus,
     Withdrawal,
 )
 from zhifa.recording.documents.models import Document
@@ -178,6 +180,13 @@ def build_report(
 
 
 _Row = PublicationObligation | CorrectionRequest | Withdrawal | PublicationUpdate
+# where each kind's record is shown (publicity pages)
+_PAGES = {
+    DutyKind.publication: "obligations",
+    DutyKind.correction: "corrections",
+    DutyKind.withdrawal: "withdrawals",
+    DutyKind.update: "updates",
+}
 
 
 @dataclass(frozen=True)
@@ -230,16 +239,15 @@ class _Reader:
         row: _Row,
         obligation_id: int,
         done_on: date | None,
+        person_id: int | None,
         *,
         unit_id: int | None = None,
-        person_id: int | None = None,
         reference: str = "",
     ) -> Duty:
-        """A duty of `row` about the decision of `obligation_id`; unit, person and
-        reference default to the decision's."""
+        """A duty of `row` about the decision of `obligation_id`; unit and reference
+        default to the decision's."""
         decision = self.decision(obligation_id)
         unit_id = unit_id or decision.unit_id
-        person_id = person_id or decision.responsible_id
         return Duty(
             kind=kind,
             record_id=row.id,
@@ -254,7 +262,7 @@ class _Reader:
             due_on=row.due_on,
             due_provisional=row.due_provisional,
             done_on=done_on,
-            link=f"/app/publicity/obligations/{decision.obligation_id}",
+            link=f"/app/publicity/{_PAGES[kind]}/{row.id}",
         )
 
 
@@ -268,27 +276,30 @@ def _publications(r: _Reader) -> Iterator[Duty]:
     query = r.due_before_today(select(ob_).where(late), ob_.due_on)
     for ob in r.db.scalars(query.order_by(ob_.id)):
         done = ob.completed_on if ob.status is not ObligationStatus.open else None
-        yield r.duty(DutyKind.publication, ob, ob.id, done)
+        yield r.duty(DutyKind.publication, ob, ob.id, done, ob.responsible_id)
 
 
 def _corrections(r: _Reader) -> Iterator[Duty]:
-    """Answered by the handler (else whoever decided, else the decision's responsible
-    person); the reference is the receipt number with the 文号."""
+    """Answered when corrected or rejected (a proposed correction awaits its second
+    person), by the handler, as on the deadline board; the reference is the receipt
+    number with the 文号."""
     query = r.due_before_today(select(CorrectionRequest), CorrectionRequest.due_on)
     for row in r.db.scalars(query.order_by(CorrectionRequest.id)):
         number = r.decision(row.obligation_id).reference
+        answered = row.status in (CaseStatus.corrected, CaseStatus.rejected)
         yield r.duty(
             DutyKind.correction,
             row,
             row.obligation_id,
-            row.decided_on,
-            person_id=row.handler_id or row.decided_by,
+            (row.decided_on or row.received_on) if answered else None,
+            row.handler_id,
             reference=f"{row.receipt_number}（{number}）",
         )
 
 
 def _tasks(model: type[Withdrawal] | type[PublicationUpdate], kind: DutyKind) -> _Loader:
-    """Withdrawals and updates carry their own unit and person responsible."""
+    """Withdrawals and updates carry their own unit and person responsible; done as on
+    the deadline board."""
 
     def load(r: _Reader) -> Iterator[Duty]:
         query = r.due_before_today(select(model), model.due_on)
@@ -297,9 +308,9 @@ def _tasks(model: type[Withdrawal] | type[PublicationUpdate], kind: DutyKind) ->
                 kind,
                 row,
                 row.obligation_id,
-                row.done_on,
+                (row.done_on or row.occurred_on) if row.status is TaskStatus.done else None,
+                row.responsible_id,
                 unit_id=row.unit_id,
-                person_id=row.responsible_id,
             )
 
     return load
