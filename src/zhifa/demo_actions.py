@@ -45,6 +45,25 @@ class DemoCase:
     fields: dict[str, dict[str, Any]]  # document kind -> the officer's fields
 
 
+def _summary_fine(title: str, party: int, facts: str, violated: str, amount: str) -> DemoCase:
+    """A 简易程序 fine (行政处罚法 第五十一条: up to 200 yuan for a person, 3,000 for an
+    organisation)."""
+    fields = {
+        "facts": facts,
+        "violated": violated,
+        "penalty_content": "罚款",
+        "fine_amount": amount,
+        "payment": "到指定银行或者通过电子支付系统缴纳",
+    }
+    return DemoCase(
+        title,
+        "penalty.summary",
+        party,
+        ("execution", "closing"),
+        {"on_site_penalty_decision": fields},
+    )
+
+
 _HAZARD = "储存间内危险化学品未按规定分类、分区存放，部分包装破损，未设置明显安全警示标志"
 
 CASES: tuple[DemoCase, ...] = (
@@ -152,6 +171,66 @@ CASES: tuple[DemoCase, ...] = (
         },
     ),
     DemoCase("生产安全事故现场勘查", "other.general", 14, ("closing",), {}),
+    # More decisions, so that the publicity demo has fines, persons and each kind twice.
+    _summary_fine(
+        "未如实记录安全生产教育和培训情况（简易程序）",
+        16,
+        "未如实记录从业人员安全生产教育和培训的时间、内容、参加人员以及考核结果等情况。",
+        "《中华人民共和国安全生产法》第二十八条第四款",
+        "2000",
+    ),
+    _summary_fine(
+        "有较大危险因素的场所未设置安全警示标志（简易程序）",
+        18,
+        "油漆调配间（有较大危险因素的场所）未设置明显的安全警示标志。",
+        "《中华人民共和国安全生产法》第三十五条",
+        "3000",
+    ),
+    _summary_fine(
+        "个体工商户经营场所未设置安全警示标志（简易程序）",
+        42,
+        "店内液化石油气钢瓶存放处未设置明显的安全警示标志，联系电话13912345678。",
+        "《中华人民共和国安全生产法》第三十五条",
+        "200",
+    ),
+    _summary_fine(
+        "个体工商户占用疏散通道堆放易燃物品（简易程序）",
+        44,
+        "店铺后门疏散通道内堆放纸箱等易燃物品，影响人员疏散。",
+        "《中华人民共和国安全生产法》第四十二条第二款",
+        "100",
+    ),
+    DemoCase(
+        "扣押无安全技术说明书的危险化学品",
+        "compulsion.seizure",
+        20,
+        ("handling", "closing"),
+        {
+            "seizure_decision": {
+                "measure": "扣押",
+                "facts": "仓库内存放的危险化学品无化学品安全技术说明书和安全标签，来源不明。",
+                "items": "无标签危险化学品（乙酸乙酯，25升桶装）12桶",
+            }
+        },
+    ),
+    DemoCase(
+        "危险化学品经营许可（带储存设施）",
+        "license.general",
+        22,
+        ("review", "decision", "service", "closing"),
+        {
+            "license_decision": {
+                "applied_on": "2026-10-19",
+                "license_number": "沪普危化经字〔2026〕000131",
+                "scope": "经营方式：带储存设施经营；许可品种：乙醇、丙酮、乙酸乙酯。",
+                "valid_to": "2029-11-26",
+            },
+            "service_receipt": {
+                "served_documents": "准予行政许可决定书、危险化学品经营许可证",
+                "method": "直接送达",
+            },
+        },
+    ),
 )
 
 

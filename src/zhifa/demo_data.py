@@ -236,7 +236,8 @@ def demo_officers(seed: int = DEMO_SEED) -> tuple[DemoOfficer, ...]:
 
 # --- accounts -----------------------------------------------------------------------
 
-# (username, name, role, unit): one account for each non-officer role.
+# (username, name, role, unit): one account for each non-officer role, and a second
+# legal-section account.
 _ROLE_ACCOUNTS: tuple[tuple[str, str, str, str | None], ...] = (
     ("legal", "钱雅琴", "legal", "法制宣传科"),
     ("supervision", "马骏", "supervision", "安全生产监督管理科"),
@@ -244,6 +245,8 @@ _ROLE_ACCOUNTS: tuple[tuple[str, str, str, str | None], ...] = (
     ("leader", "沈建平", "leader", "局领导"),
     ("archivist", "何佳怡", "archivist", "办公室"),
     ("admin", "系统管理员", "admin", None),
+    # A second person of the legal section: exemptions need someone other than the asker.
+    ("legal2", "孙丽华", "legal", "法制宣传科"),
 )
 
 
