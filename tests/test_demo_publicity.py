@@ -16,7 +16,12 @@ from zhifa.core.blobstore import open_blob_store
 from zhifa.core.db import make_engine, make_session_factory
 from zhifa.core.settings import Settings, load_settings
 from zhifa.demo_actions import seed_demo_actions
-from zhifa.demo_publicity import EXEMPTED_CASE, seed_demo_publicity
+from zhifa.demo_publicity import (
+    CORRECTED_FACTS,
+    EXEMPTED_CASE,
+    WITHDRAWAL_REASON,
+    seed_demo_publicity,
+)
 from zhifa.enforcement.models import Action, Party
 from zhifa.publicity.models import (
     ObligationStatus,
@@ -68,3 +73,20 @@ def test_published_snapshots_have_fines_and_masked_persons(
     assert any("某某" in t for t in texts)
     # the phone number an officer typed into the facts is masked
     assert not any("13912345678" in t for t in texts)
+
+
+def test_one_corrected_and_one_withdrawn(demo_world: tuple[Settings, Session]) -> None:
+    _, db = demo_world
+    statuses = {
+        p.status
+        for p in db.scalars(select(Publication)).all()
+        if p.status is not PublicationStatus.published
+    }
+    assert statuses == {PublicationStatus.superseded, PublicationStatus.withdrawn}
+    corrected = db.scalars(select(Publication).where(Publication.version == 2)).all()
+    assert len(corrected) == 1 and "更正" in corrected[0].correction_note
+    assert CORRECTED_FACTS in corrected[0].snapshot_json
+    withdrawn = db.scalars(
+        select(Publication).where(Publication.status == PublicationStatus.withdrawn)
+    ).one()
+    assert withdrawn.end_reason == WITHDRAWAL_REASON
