@@ -31,6 +31,7 @@ from tests.enforcement.test_actions import _as
 from tests.publicity.test_flow import _decision, _obligation
 from zhifa.core.db import make_engine, make_session_factory, transaction, utcnow
 from zhifa.core.settings import Settings
+from zhifa.publicity import outbox
 from zhifa.publicity.channels.base import OutboxEvent
 from zhifa.publicity.channels.webhook import SIGNATURE_HEADER
 from zhifa.publicity.models import Channel, Delivery, DeliveryStatus, Publication
@@ -411,3 +412,30 @@ def test_two_workers_never_deliver_the_same_delivery(
     assert sum(totals) == 12
     assert all(d.status is DeliveryStatus.delivered for d in deliveries(inst, "district_portal"))
     assert all(d.attempts == 1 for d in deliveries(inst, "district_portal"))
+
+
+def test_worker_dying_after_the_call_is_retried_with_the_same_key(
+    serve: Serve, instance_of, db: Session
+) -> None:
+    hook = serve(Receiver(secret=SECRET))
+    inst = instance_of({"district_portal": hook.url})
+    enable(inst.client, inst.factory, "district_portal")
+    publish_one(inst, db)
+    t0 = utcnow()
+    # a worker claims the delivery and calls the receiver, then dies before recording it
+    [job] = outbox._claim(inst.factory, inst.settings, t0, 10)
+    receipt, error, _ = outbox._call(inst.factory, job)
+    assert receipt == "R-1" and error == ""
+    # while its lease runs, nobody else takes the delivery
+    assert deliver_due(inst.factory, inst.settings, now=t0 + timedelta(seconds=30)).attempted == 0
+    # after the lease another worker retries it, with the same idempotency key
+    report = deliver_due(inst.factory, inst.settings, now=t0 + timedelta(minutes=2))
+    assert report.delivered == 1
+    [done] = deliveries(inst, "district_portal")
+    assert done.status is DeliveryStatus.delivered and done.attempts == 2
+    assert [key for key, _ in hook.requests] == [done.idempotency_key] * 2
+    assert hook.stored == [done.idempotency_key]  # the receiver kept it once
+    # the first worker, coming back, finds its claim gone and changes nothing
+    late = outbox._record(inst.factory, inst.settings, job, (receipt, "", False), t0, None)
+    assert late == "lost"
+    assert deliveries(inst, "district_portal")[0].delivered_at == done.delivered_at

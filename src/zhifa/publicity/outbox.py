@@ -178,12 +178,14 @@ def _due_query(now: datetime, limit: int):  # type: ignore[no-untyped-def]
 def _claim(factory: sessionmaker[Session], settings: Settings, now: datetime, limit: int) -> list:
     jobs: list[_Job] = []
     with factory() as db, db.begin():
+        waited = timedelta(0)  # the calls are made one after another: leases add up
         for delivery, channel in db.execute(_due_query(now, limit)).all():
             config = runtime_config(channel, settings)
+            waited += timedelta(seconds=config["timeout"])
             delivery.claim = secrets.token_hex(16)
             delivery.attempts += 1
             delivery.last_attempt_at = now
-            delivery.next_attempt_at = now + timedelta(seconds=config["timeout"]) + LEASE_MARGIN
+            delivery.next_attempt_at = now + waited + LEASE_MARGIN
             message = db.get(OutboxMessage, delivery.message_id)
             assert message is not None
             record_change(db, None, "publication.delivery_attempt", delivery)
