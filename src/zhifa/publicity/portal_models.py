@@ -95,7 +95,7 @@ class PortalEntry(Base):
     ledger_index: Mapped[int | None] = mapped_column(_LedgerIndex)
     note: Mapped[str] = mapped_column(String(1000), default="")  # correction note / reason
     changed_on: Mapped[date | None]  # day of the last correction / withdrawal / expiry
-    search_vector: Mapped[str | None] = mapped_column(SearchVector)
+    search_vector: Mapped[str | None] = mapped_column(SearchVector, deferred=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -9,7 +9,8 @@ every text containing 罚 (a bigram starting with it, or a run ending in it). Te
 separated by spaces must all match.
 
 The index lives in SQLite's FTS5 (``portal_search``: columns body, party, unit; rowid =
-``PortalEntry.seq``, so newest-first is the index's own order) or in a PostgreSQL tsvector
+``-PortalEntry.seq``, so newest first is the index's own forward order, which FTS5 reads
+incrementally and stops at the LIMIT) or in a PostgreSQL tsvector
 (party weighted A, unit B, body D; GIN index; the query is a ``<->`` phrase tsquery).
 Only entries being published are indexed: withdrawn and expired ones leave the index.
 """
@@ -26,7 +27,7 @@ from typing import Any
 
 from sqlalchemy import Select, cast, func, select, text
 from sqlalchemy.dialects.postgresql import TSQUERY
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from zhifa.core.clock import SHANGHAI
 from zhifa.publicity.channels.base import OutboxEvent, OutgoingMessage
@@ -141,9 +142,9 @@ def index_text(snapshot: dict[str, Any]) -> IndexText:
 
 
 # The full-text table (`portal_models.SEARCH_TABLE`); only values are bound.
-_FTS_DELETE = text("DELETE FROM portal_search WHERE rowid = :seq")
+_FTS_DELETE = text("DELETE FROM portal_search WHERE rowid = -:seq")
 _FTS_INSERT = text(
-    "INSERT INTO portal_search (rowid, body, party, unit) VALUES (:seq, :body, :party, :unit)"
+    "INSERT INTO portal_search (rowid, body, party, unit) VALUES (-:seq, :body, :party, :unit)"
 )
 
 
@@ -175,7 +176,7 @@ def _index(db: Session, entry: PortalEntry, words: IndexText) -> None:
 _SUMMARY_KEYS = ("content", "measure", "certificate_name", "violation_type")
 
 
-def _summary(values: dict[str, str]) -> str:
+def summary_of(values: dict[str, str]) -> str:
     return next((values[k] for k in _SUMMARY_KEYS if values.get(k)), "")[:500]
 
 
@@ -212,7 +213,7 @@ def _show(db: Session, entry: PortalEntry, message: OutgoingMessage, day: date) 
     entry.unit_name = values.get("authority", "")[:200]
     entry.party_name = values.get("party_name", "")[:200]
     entry.doc_number = values.get("doc_number", "")[:100]
-    entry.summary = _summary(values)
+    entry.summary = summary_of(values)
     entry.decided_on = _day(values.get("decided_on", ""))
     entry.public_until = message.public_until
     entry.snapshot_json = message.snapshot_json
@@ -337,7 +338,7 @@ def _sql_filters(filters: Filters) -> list[Any]:
 
 _SQLITE_SEARCH = (
     "SELECT portal_entry.id FROM portal_search"
-    " CROSS JOIN portal_entry ON portal_entry.seq = portal_search.rowid"
+    " CROSS JOIN portal_entry ON portal_entry.seq = -portal_search.rowid"
     " WHERE portal_search MATCH :match AND portal_entry.status = 'current'"
 )
 _SQLITE_FILTERS = {
@@ -347,56 +348,53 @@ _SQLITE_FILTERS = {
 }
 
 
-def _ids_sqlite(db: Session, filters: Filters, limit: int, offset: int) -> Sequence[int]:
+def _ids_sqlite(db: Session, filters: Filters, limit: int) -> Sequence[int]:
     match = filters.fts_match()
     if not match:
-        return _ids_plain(db, filters, limit, offset)
+        return _ids_plain(db, filters, limit)
     # The full-text table drives the loop (CROSS JOIN) in its own rowid order: newest
-    # first without sorting every match. Only constant SQL fragments; values are bound.
-    params: dict[str, Any] = {"match": match, "limit": limit, "offset": offset}
+    # first without sorting the matches. Only constant SQL fragments; values are bound.
+    params: dict[str, Any] = {"match": match, "limit": limit}
     sql = _SQLITE_SEARCH
     for name, clause in _SQLITE_FILTERS.items():
         value = getattr(filters, name)
         if value:
             sql += clause
             params[name] = value.isoformat() if isinstance(value, date) else value
-    sql += " ORDER BY portal_search.rowid DESC LIMIT :limit OFFSET :offset"
+    sql += " ORDER BY portal_search.rowid LIMIT :limit"
     return db.scalars(text(sql), params).all()
 
 
-def _ids_plain(db: Session, filters: Filters, limit: int, offset: int) -> Sequence[int]:
-    return db.scalars(
-        _ordered(select(PortalEntry.id).where(*_sql_filters(filters)), limit, offset)
-    ).all()
+def _ids_plain(db: Session, filters: Filters, limit: int) -> Sequence[int]:
+    return db.scalars(_ordered(select(PortalEntry.id).where(*_sql_filters(filters)), limit)).all()
 
 
-def _ordered(sql: Select[Any], limit: int, offset: int) -> Select[Any]:
-    return sql.order_by(PortalEntry.seq.desc()).limit(limit).offset(offset)
+def _ordered(sql: Select[Any], limit: int) -> Select[Any]:
+    return sql.order_by(PortalEntry.seq.desc()).limit(limit)
 
 
-def _ids_postgres(db: Session, filters: Filters, limit: int, offset: int) -> Sequence[int]:
+def _ids_postgres(db: Session, filters: Filters, limit: int) -> Sequence[int]:
     where = _sql_filters(filters)
     query = filters.tsquery()
     if query:
         where.append(PortalEntry.search_vector.op("@@")(cast(query, TSQUERY)))
-    return db.scalars(_ordered(select(PortalEntry.id).where(*where), limit, offset)).all()
+    return db.scalars(_ordered(select(PortalEntry.id).where(*where), limit)).all()
 
 
-def _ids(db: Session, filters: Filters, limit: int, offset: int) -> Sequence[int]:
+def _ids(db: Session, filters: Filters, limit: int) -> Sequence[int]:
     find = _ids_postgres if _is_postgres(db) else _ids_sqlite
-    return find(db, filters, limit, offset)
+    return find(db, filters, limit)
 
 
 def search(db: Session, filters: Filters, page: int = 1) -> ResultPage:
-    """One page of current entries matching `filters`, newest first."""
+    """One page of current entries matching `filters`, newest first. One query reads the
+    ids of the first COUNT_CAP + 1 matches: the count (capped) and any page of them."""
     page = max(1, min(page, MAX_PAGE))
-    ids = _ids(db, filters, PAGE_SIZE, (page - 1) * PAGE_SIZE)
-    # Counting stops after the cap: the ids of a capped window are cheap to read.
-    total = (
-        len(_ids(db, filters, COUNT_CAP + 1, 0)) if len(ids) == PAGE_SIZE or page > 1 else len(ids)
-    )
-    rows = {e.id: e for e in db.scalars(select(PortalEntry).where(PortalEntry.id.in_(ids)))}
-    return ResultPage([rows[i] for i in ids], total, page)
+    window = _ids(db, filters, COUNT_CAP + 1)
+    ids = window[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    listed = select(PortalEntry).options(defer(PortalEntry.snapshot_json))
+    rows = {e.id: e for e in db.scalars(listed.where(PortalEntry.id.in_(ids)))}
+    return ResultPage([rows[i] for i in ids], len(window), page)
 
 
 def entry(db: Session, public_id: int) -> PortalEntry | None:
