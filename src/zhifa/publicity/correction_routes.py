@@ -296,6 +296,7 @@ def correction_status(request: Request, db: Db, receipt: str, new: str = "") -> 
         name=corrections.masked_name(case.requester_name),
         contact=corrections.masked_contact(case.contact),
         labels=CASE_STATUS_LABELS,
+        evidence_labels=corrections.EVIDENCE_TYPES,
     )
 
 
