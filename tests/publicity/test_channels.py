@@ -22,6 +22,7 @@ from tests.publicity.test_outbox import (
     Receiver,
     Serve,
     add_event,
+    assert_ledgered,
     deliveries,
     enable,
     publish_one,
@@ -126,6 +127,7 @@ def test_credit_export_batches_csv_and_xlsx(instance_of, db: Session) -> None:
     assert deliveries(inst, "credit_shanghai")[-1].receipt.endswith(
         f"{number[:5]}0002 行政处罚 第 1 行"
     )
+    assert_ledgered(inst)
 
 
 def test_cli_deliver_and_export(instance_of, db: Session) -> None:

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from tests.conftest import csrf_of
 from tests.enforcement.test_actions import _as
 from tests.publicity.test_flow import _decision, _obligation
+from zhifa.core.audit import check_rows
 from zhifa.core.db import make_engine, make_session_factory, transaction, utcnow
 from zhifa.core.settings import Settings
 from zhifa.publicity import outbox
@@ -242,6 +243,22 @@ def deliveries(inst: Instance, code: str) -> list[Delivery]:
         )
 
 
+OUTBOX_TABLES = (
+    "publication_channel",
+    "publication_outbox",
+    "publication_delivery",
+    "credit_export_batch",
+    "credit_export_row",
+)
+
+
+def assert_ledgered(inst: Instance) -> None:
+    """Every outbox row matches its latest ledger entry (each change was recorded)."""
+    with inst.factory() as session:
+        findings = [f for f in check_rows(session) if f.subject.startswith(OUTBOX_TABLES)]
+    assert findings == []
+
+
 def run_until_done(inst: Instance, start_at: datetime, rounds: int = 30) -> datetime:
     """Worker rounds, each two hours after the last (past any back-off), until nothing
     is pending on an enabled channel."""
@@ -295,6 +312,7 @@ def test_receiver_down_then_up_gets_each_message_once(
         assert pub is not None
         assert body["digest"] == pub.digest and body["ledger_index"] == pub.ledger_index
         assert body["version"] == pub.version and body["snapshot"]["kind"] == "penalty"
+    assert_ledgered(inst)
 
 
 def test_backoff_failure_after_maximum_and_manual_retry(
@@ -344,6 +362,7 @@ def test_backoff_failure_after_maximum_and_manual_retry(
     ok = deliveries(inst, "district_portal")[0]
     assert ok.status is DeliveryStatus.delivered and ok.receipt == "R-1"
     assert list(hook.accepted) == [ok.idempotency_key]
+    assert_ledgered(inst)
 
 
 def test_backoff_doubles_to_a_cap_with_jitter() -> None:
