@@ -32,6 +32,9 @@ PUBLIC_ROUTES = {
     ("GET", "/log/proof/inclusion"),
     ("GET", "/log/proof/consistency"),
     ("GET", "/verify/document"),
+    ("GET", "/corrections/new"),
+    ("POST", "/corrections"),
+    ("GET", "/corrections/{receipt}"),
 }
 
 
