@@ -1,0 +1,104 @@
+"""The portal in Chromium, served by `zhifa serve --portal-only` as its own process: the
+keyboard reaches the skip link first, a search for 罚款 finds the publication, its page
+shows the items and fits a phone screen; internal paths do not exist there."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from tests.conftest import _free_port
+from tests.portal.helpers import deliver, message, snapshot
+from zhifa.core.db import make_engine, make_session_factory
+from zhifa.core.settings import Settings
+
+pytestmark = pytest.mark.browser
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+@pytest.fixture
+def portal_server(sqlite_settings: Settings) -> Iterator[str]:
+    engine = make_engine(sqlite_settings.resolved_database_url)
+    db = make_session_factory(engine)()
+    snap = snapshot(
+        "penalty",
+        party_name="上海某某化工有限公司",
+        doc_number="（普）应急罚〔2026〕12号",
+        violation_type="未按照规定对从业人员进行安全生产教育和培训",
+        content="处以罚款人民币二万元",
+        decided_on="2026-03-02",
+        authority="上海市普陀区应急管理局",
+    )
+    deliver(db, message(920_001, snap))
+    db.close()
+    engine.dispose()
+    port = _free_port()
+    args = ["serve", "--portal-only", "--data-dir", str(sqlite_settings.data_dir)]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "zhifa.cli", *args, "--port", str(port)],
+        env={**os.environ, "ZHIFA_SECRET_KEY": "b" * 40},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/healthz", timeout=1):
+                    break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise RuntimeError("zhifa serve --portal-only did not start") from None
+                time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_search_and_detail_by_keyboard_in_chromium(portal_server: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+        page.goto(f"{portal_server}/")
+        page.keyboard.press("Tab")
+        skip = page.locator("a.skip")
+        assert skip.evaluate("el => el === document.activeElement")
+        box = skip.bounding_box()
+        assert box is not None and box["x"] >= 0  # visible when focused
+        assert "工作人员登录" not in page.content()
+
+        page.fill("#q", "罚款")
+        page.keyboard.press("Enter")
+        page.wait_for_url(f"{portal_server}/search?q=*")
+        assert "找到 1 条结果" in page.locator("main").inner_text()
+        page.click("text=上海某某化工有限公司")
+        page.wait_for_url(f"{portal_server}/p/920001")
+        body = page.locator("main").inner_text()
+        assert "处以罚款人民币二万元" in body and "（普）应急罚〔2026〕12号" in body
+        page.screenshot(path=str(ARTIFACTS / "portal-detail.png"), full_page=True)
+
+        page.set_viewport_size({"width": 390, "height": 844})
+        fits = page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+        assert fits
+        page.screenshot(path=str(ARTIFACTS / "portal-detail-phone.png"), full_page=True)
+
+        missing = page.goto(f"{portal_server}/app")
+        assert missing is not None and missing.status == 404
+        assert "页面不存在" in page.locator("main").inner_text()
+        browser.close()
