@@ -88,6 +88,8 @@ class _Handler(BaseHTTPRequestHandler):
     def _reply(self, status: int, data: dict) -> None:
         raw = json.dumps(data).encode()
         self.send_response(status)
+        if 300 <= status < 400:
+            self.send_header("Location", "/elsewhere")
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(raw)))
         self.end_headers()
@@ -104,12 +106,10 @@ class _Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(int(self.headers["Content-Length"]))
         key = self.headers["Idempotency-Key"]
         mode = receiver.next_mode(key)
-        if mode == "503":
-            return self._reply(503, {"error": "维护中"})
+        if mode.isdigit():  # answer with that status, without taking the message
+            return self._reply(int(mode), {"error": "拒收或暂不可用"})
         if mode == "reset":
             return self._reset()
-        if mode == "400":
-            return self._reply(400, {"error": "格式不符"})
         if receiver.secret:
             expected = (
                 "sha256=" + hmac.new(receiver.secret.encode(), body, hashlib.sha256).hexdigest()
@@ -458,3 +458,23 @@ def test_worker_dying_after_the_call_is_retried_with_the_same_key(
     late = outbox._record(inst.factory, inst.settings, job, (receipt, "", False), t0, None)
     assert late == "lost"
     assert deliveries(inst, "district_portal")[0].delivered_at == done.delivered_at
+
+
+def test_status_codes_retry_or_fail(serve: Serve, instance_of, db: Session) -> None:
+    """408 and 429 are retried; a redirect is not followed (it would lose the body) and,
+    like other 4xx, fails at once."""
+    moved = serve(Receiver(always="302"))
+    busy = serve(Receiver(always="429"))
+    slow = serve(Receiver(always="408"))
+    urls = {"district_portal": moved.url, "yiwangtongban": busy.url, "wechat": slow.url}
+    inst = instance_of(urls)
+    for code in urls:
+        enable(inst.client, inst.factory, code)
+    publish_one(inst, db)
+    report = deliver_due(inst.factory, inst.settings, now=utcnow())
+    assert (report.delivered, report.retrying, report.failed) == (0, 2, 1)
+    [redirected] = deliveries(inst, "district_portal")
+    assert redirected.status is DeliveryStatus.failed and "HTTP 302" in redirected.last_error
+    assert len(moved.requests) == 1  # no second (GET) request to the new place
+    assert deliveries(inst, "yiwangtongban")[0].status is DeliveryStatus.pending
+    assert deliveries(inst, "wechat")[0].status is DeliveryStatus.pending

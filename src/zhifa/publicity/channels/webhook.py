@@ -32,6 +32,17 @@ SIGNATURE_HEADER = "X-Zhifa-Signature"
 RETRYABLE_STATUSES = frozenset({408, 429})
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A redirect is not followed (urllib would turn the POST into an empty GET and could
+    report it delivered): it is an answer like any other 3xx, and fails the delivery."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirect)
+
+
 def payload(message: OutgoingMessage) -> dict[str, Any]:
     return {
         "format": "zhifa-outbox/1",
@@ -85,7 +96,7 @@ def post_json(url: str, data: dict[str, Any], message: OutgoingMessage, config: 
         headers[SIGNATURE_HEADER] = sign(body, config["secret"])
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310 (http(s) checked)
     try:
-        with urllib.request.urlopen(request, timeout=config["timeout"]) as response:  # noqa: S310
+        with _OPENER.open(request, timeout=config["timeout"]) as response:
             return _receipt(response.status, response.headers, response.read())
     except urllib.error.HTTPError as exc:
         permanent = exc.code < 500 and exc.code not in RETRYABLE_STATUSES
