@@ -9,6 +9,7 @@ import csv
 import io
 import re
 
+import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -31,6 +32,7 @@ from tests.publicity.test_outbox import (
 from zhifa.cli import app as cli_app
 from zhifa.core.db import utcnow
 from zhifa.core.models import AccessLog, StoredBlob
+from zhifa.core.settings import SettingsError, load_settings
 from zhifa.publicity.channels.base import OutboxEvent
 from zhifa.publicity.models import Channel, CreditExportBatch, DeliveryStatus, Publication
 from zhifa.publicity.rules import LICENSE_ITEMS, PENALTY_ITEMS
@@ -209,3 +211,14 @@ def test_channel_pages_guarded(instance_of, db: Session) -> None:
     )
     assert retry.status_code == 409
     assert client.get("/app/publicity/deliveries?status=bogus").status_code == 422
+
+
+def test_channel_endpoints_come_from_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ZHIFA_CHANNEL_URLS", '{"district_portal": "https://portal.example/hook"}')
+    monkeypatch.setenv("ZHIFA_CHANNEL_SECRETS", '{"district_portal": "s3cret"}')
+    loaded = load_settings(None)
+    assert loaded.channel_urls == {"district_portal": "https://portal.example/hook"}
+    assert loaded.channel_secrets == {"district_portal": "s3cret"}
+    monkeypatch.setenv("ZHIFA_CHANNEL_URLS", '{"wechat": "file:///etc/passwd"}')
+    with pytest.raises(SettingsError, match=r"ZHIFA_CHANNEL_URLS.*http://"):
+        load_settings(None)

@@ -60,6 +60,14 @@ class Settings(BaseSettings):
             raise ValueError("只支持 sqlite:/// 或 postgresql+psycopg:// 地址")
         return value
 
+    @field_validator("channel_urls")
+    @classmethod
+    def _http_endpoints(cls, value: dict[str, str]) -> dict[str, str]:
+        for code, url in value.items():
+            if not url.startswith(("http://", "https://")):
+                raise ValueError(f"渠道 {code} 的投递地址须以 http:// 或 https:// 开头")
+        return value
+
     @cached_property
     def resolved_database_url(self) -> str:
         if self.database_url:
