@@ -14,8 +14,9 @@ from sqlalchemy.orm import Session
 
 from tests.catalog.helpers import as_user, count
 from tests.conftest import csrf_of
-from zhifa.catalog.models import Article, Law, LawVersion
+from zhifa.catalog.models import Article, Law, LawVersion, PowerItemVersion
 from zhifa.core.audit import check_rows
+from zhifa.enforcement.models import PowerItem
 
 HEADING = ["标题", "层级", "制定机关", "文号", "版本说明", "公布日期", "施行日期", "修改日期",
            "废止日期", "条", "款", "项", "条文"]  # fmt: skip
@@ -178,3 +179,65 @@ def test_unreadable_files_are_refused(client: TestClient, db: Session) -> None:
     officer = as_user(client, "zhangwei")
     assert _upload(client, officer, "laws.csv", _csv(ROWS[:1]), "all").status_code == 403
     assert _counts(db) == before
+
+
+ITEM_HEADING = [
+    "编码",
+    "事项名称",
+    "类别",
+    "执法领域",
+    "实施主体",
+    "法律依据",
+    "责任事项",
+    "追责情形",
+]
+ITEM_ROWS = [
+    ["CF-201", "测试处罚事项一", "行政处罚", "安全生产", "执法大队",
+     "《安全生产法》第一百零二条", "", ""],
+    ["CF-202", "测试处罚事项二", "行政处罚", "", "", "《安全生产法》第九百条", "", ""],
+    ["JC-201", "测试检查事项", "检查", "安全生产", "", "《安全生产法》第六十五条", "", ""],
+    ["CF-201", "重复编码", "penalty", "", "", "《安全生产法》第六十五条", "", ""],
+    ["QZ-201", "测试强制事项", "行政强制", "", "不存在的科", "《安全生产法》第六十五条", "", ""],
+    ["XK-201", "测试许可事项", "license", "", "安全生产监督管理科",
+     "《危险化学品安全管理条例》第三十三条", "", ""],
+]  # fmt: skip
+
+
+def test_power_item_import_reports_rows_and_respects_the_choice(
+    client: TestClient, db: Session
+) -> None:
+    headers = as_user(client, "legal")
+    out = io.StringIO()
+    csv.writer(out).writerows([ITEM_HEADING, *ITEM_ROWS])
+    data = out.getvalue().encode()
+    before = count(db, PowerItem), count(db, PowerItemVersion)
+    answer = client.post(
+        "/api/v1/power-items/import",
+        files={"file": ("items.csv", data)},
+        data={"mode": "all"},
+        headers=headers,
+    )
+    assert answer.status_code == 422, answer.text
+    errors = answer.json()["errors"]
+    assert errors[0] == "第 3 行：《安全生产法》没有登记第九百条，不能引用第九百条"
+    assert (
+        errors[1]
+        == "第 4 行：类别应为行政处罚、行政强制、行政检查、行政征收征用、行政许可、其他之一"
+    )
+    assert errors[2] == "第 5 行：事项编码 CF-201 已存在"
+    assert errors[3] == "第 6 行：实施主体“不存在的科”不是本局的单位"
+    assert len(errors) == 4
+    assert (count(db, PowerItem), count(db, PowerItemVersion)) == before
+    as_user(client, "legal")
+    csrf = csrf_of(client.get("/app/catalog/power-items/import").text)
+    page = client.post(
+        "/app/catalog/power-items/import",
+        files={"file": ("items.csv", data)},
+        data={"mode": "good", "csrf_token": csrf},
+    )
+    assert page.status_code == 200
+    assert "已导入 2 项" in page.text and "第 3 行：" in page.text
+    assert (count(db, PowerItem), count(db, PowerItemVersion)) == (before[0] + 2, before[1] + 2)
+    codes = set(db.scalars(select(PowerItem.code)))
+    assert {"CF-201", "XK-201"} <= codes and not {"CF-202", "JC-201", "QZ-201"} & codes
+    assert list(check_rows(db)) == []

@@ -7,12 +7,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi import APIRouter, Depends, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel
 from sqlalchemy import select
+from starlette.datastructures import UploadFile as StarletteUpload
 
-from zhifa.catalog import items
+from zhifa.catalog import item_imports, items
+from zhifa.catalog.file_rows import ImportMode, ModeIn, read_rows
 from zhifa.catalog.models import PowerItemVersion, RandomCheckVersion
 from zhifa.core.auth import Principal
 from zhifa.core.errors import DomainError, NotFound
@@ -20,7 +22,7 @@ from zhifa.core.http import Db, render, require
 from zhifa.core.models import Unit
 from zhifa.core.permissions import Permission
 from zhifa.core.validation import parse
-from zhifa.enforcement.steps import ActionKind
+from zhifa.enforcement.steps import ACTION_KIND_LABELS, ActionKind
 
 pages = APIRouter(prefix="/app/catalog", include_in_schema=False)
 api = APIRouter(prefix="/api/v1", tags=["权责清单、办事指南与随机抽查事项"])
@@ -28,14 +30,6 @@ api = APIRouter(prefix="/api/v1", tags=["权责清单、办事指南与随机抽
 Reader = Annotated[Principal, Depends(require(Permission.catalog_read))]
 Writer = Annotated[Principal, Depends(require(Permission.catalog_write))]
 
-KIND_LABELS = {
-    ActionKind.penalty: "行政处罚",
-    ActionKind.compulsion: "行政强制",
-    ActionKind.inspection: "行政检查",
-    ActionKind.levy: "行政征收征用",
-    ActionKind.license: "行政许可",
-    ActionKind.other: "其他行政权力",
-}
 ITEM_FIELDS = ("name", "kind", "field", "unit_id", "basis", "duties", "accountability")
 GUIDE_FIELDS = tuple(items.GuideDetails.model_fields)
 CHECK_FIELDS = tuple(items.RandomCheckDetails.model_fields)
@@ -44,7 +38,7 @@ NOTICES = {"created": "已登记。", "revised": "已保存为新版本，原版
 
 def _context(db: Db, request: Request, **extra: Any) -> dict[str, Any]:
     return {
-        "kind_labels": KIND_LABELS,
+        "kind_labels": ACTION_KIND_LABELS,
         "units": db.scalars(select(Unit).order_by(Unit.id)).all(),
         "notice": NOTICES.get(request.query_params.get("done", "")),
         **extra,
@@ -108,6 +102,43 @@ async def power_item_new_submit(request: Request, db: Db, who: Writer) -> Respon
             **_context(db, request),
         )
     return RedirectResponse(f"/app/catalog/power-items/{view.item.id}?done=created", 303)
+
+
+@pages.get("/power-items/import", response_class=HTMLResponse)
+def power_item_import_page(request: Request, db: Db, who: Writer) -> Response:
+    return render(
+        request,
+        "power_item_import.html",
+        report=None,
+        columns=item_imports.COLUMNS,
+        **_context(db, request),
+    )
+
+
+@pages.post("/power-items/import", response_class=HTMLResponse)
+async def power_item_import_submit(request: Request, db: Db, who: Writer) -> Response:
+    form = await request.form()
+    upload, mode = form.get("file"), str(form.get("mode", "all"))
+    context = {"columns": item_imports.COLUMNS, **_context(db, request)}
+    try:
+        if not isinstance(upload, StarletteUpload) or not upload.filename:
+            raise DomainError("请选择要导入的文件", "file")
+        rows = read_rows(upload.filename, await upload.read(), item_imports.ITEM_FILE)
+        chosen = parse(ModeIn, {"mode": mode}).mode
+        report = item_imports.import_power_items(db, rows, chosen, who)
+        db.commit()
+    except DomainError as exc:
+        db.rollback()
+        return render(
+            request,
+            "power_item_import.html",
+            exc.status_code,
+            report=None,
+            error=exc.message,
+            **context,
+        )
+    status = 422 if report.errors and not report.imported_anything else 200
+    return render(request, "power_item_import.html", status, report=report, **context)
 
 
 @pages.get("/power-items/{item_id}", response_class=HTMLResponse)
@@ -404,6 +435,35 @@ def _check_out(db: Db, view: items.RandomCheckView) -> RandomCheckOut:
         current=RandomCheckVersionOut.of(view.current),
         history=[RandomCheckVersionOut.of(v) for v in history],
     )
+
+
+class ItemImportOut(BaseModel):
+    mode: ImportMode
+    found: int
+    imported: int
+    errors: list[str]
+    skipped: list[str]
+
+
+@api.post("/power-items/import", summary="从 CSV、XLSX 或 JSON 文件导入权力事项")
+async def api_power_item_import(
+    db: Db,
+    who: Writer,
+    file: UploadFile,
+    mode: Annotated[ImportMode, Form()] = ImportMode.all,
+) -> Response:
+    rows = read_rows(file.filename or "", await file.read(), item_imports.ITEM_FILE)
+    report = item_imports.import_power_items(db, rows, mode, who)
+    db.commit()
+    out = ItemImportOut(
+        mode=report.mode,
+        found=report.found,
+        imported=report.imported,
+        errors=[str(e) for e in report.errors],
+        skipped=report.skipped,
+    )
+    status = 422 if report.errors and not report.imported_anything else 200
+    return JSONResponse(out.model_dump(mode="json"), status_code=status)
 
 
 @api.get("/power-items/{item_id}", summary="权力事项详情（当前版本与历史版本）")

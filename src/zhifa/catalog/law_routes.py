@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from starlette.datastructures import UploadFile as StarletteUpload
 
 from zhifa.catalog import imports, laws, rules
+from zhifa.catalog.file_rows import ImportMode, ModeIn, read_rows
 from zhifa.catalog.impact import Affected, LawChangeIn, affected_by, law_changes, record_law_change
 from zhifa.core.auth import Principal
 from zhifa.core.clock import today
@@ -108,8 +109,8 @@ async def law_import_submit(request: Request, db: Db, who: Writer) -> Response:
     try:
         if not isinstance(upload, StarletteUpload) or not upload.filename:
             raise DomainError("请选择要导入的文件", "file")
-        rows = imports.read_rows(upload.filename, await upload.read())
-        report = imports.import_laws(db, rows, parse(_ModeIn, {"mode": mode}).mode, who)
+        rows = read_rows(upload.filename, await upload.read(), imports.LAW_FILE)
+        report = imports.import_laws(db, rows, parse(ModeIn, {"mode": mode}).mode, who)
         db.commit()
     except DomainError as exc:
         db.rollback()
@@ -216,10 +217,6 @@ async def law_change_submit(request: Request, law_id: int, db: Db, who: Writer) 
 # ---- JSON API ------------------------------------------------------------------------------
 
 
-class _ModeIn(BaseModel):
-    mode: imports.ImportMode = imports.ImportMode.all
-
-
 class ArticleOut(BaseModel):
     id: int
     label: str
@@ -284,7 +281,7 @@ class LawChangeOut(BaseModel):
 
 
 class ImportOut(BaseModel):
-    mode: imports.ImportMode
+    mode: ImportMode
     laws_found: int
     laws_imported: int
     articles_imported: int
@@ -309,9 +306,9 @@ async def api_law_import(
     db: Db,
     who: Writer,
     file: UploadFile,
-    mode: Annotated[imports.ImportMode, Form()] = imports.ImportMode.all,
+    mode: Annotated[ImportMode, Form()] = ImportMode.all,
 ) -> Response:
-    rows = imports.read_rows(file.filename or "", await file.read())
+    rows = read_rows(file.filename or "", await file.read(), imports.LAW_FILE)
     report = imports.import_laws(db, rows, mode, who)
     db.commit()
     out = ImportOut(
