@@ -400,6 +400,18 @@ def test_failing_channel_blocks_nothing_else(serve: Serve, instance_of, db: Sess
     down.always = "ok"
     run_until_done(inst, now + timedelta(hours=2))
     assert len(down.accepted) == 2 and len(down.stored) == 2
+    # the JSON API lists them; the refused ones are retried there too
+    _as(inst.client, "legal")
+    listed = inst.client.get(f"/api/v1/publicity/deliveries?publication={pub_id}&status=failed")
+    assert listed.status_code == 200
+    assert [(d["channel"], d["attempts"]) for d in listed.json()] == [("wechat", 1)] * 2
+    refuses.always = "ok"
+    for row in listed.json():
+        again = inst.client.post(f"/api/v1/publicity/deliveries/{row['id']}/retry")
+        assert again.status_code == 200 and again.json()["status"] == "pending"
+    run_until_done(inst, utcnow() + timedelta(seconds=1))
+    assert len(refuses.stored) == 2
+    assert inst.client.post("/api/v1/publicity/deliveries/999999/retry").status_code == 404
 
 
 def test_two_workers_never_deliver_the_same_delivery(

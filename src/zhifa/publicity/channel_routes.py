@@ -4,11 +4,13 @@ article, and the 信用中国 export batches with their files."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
+from pydantic import BaseModel
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -36,6 +38,7 @@ from zhifa.publicity.models import (
 from zhifa.publicity.rules import KIND_LABELS
 
 pages = APIRouter(prefix="/app/publicity", include_in_schema=False)
+api = APIRouter(prefix="/api/v1/publicity", tags=["公示渠道"])
 
 Reader = Annotated[Principal, Depends(require(Permission.publication_read))]
 Publisher = Annotated[Principal, Depends(require(Permission.publication_publish))]
@@ -135,6 +138,58 @@ def deliveries_page(
         events=OUTBOX_EVENT_LABELS,
         page_size=PAGE_SIZE,
     )
+
+
+class DeliveryOut(BaseModel):
+    id: int
+    publication_id: int
+    event: str
+    channel: str
+    status: str
+    attempts: int
+    next_attempt_at: datetime | None
+    last_error: str
+    receipt: str
+    delivered_at: datetime | None
+    idempotency_key: str
+
+
+def _delivery_out(delivery: Delivery, message: OutboxMessage, channel: Channel) -> DeliveryOut:
+    return DeliveryOut(
+        id=delivery.id,
+        publication_id=message.publication_id,
+        event=message.event.value,
+        channel=channel.code,
+        status=delivery.status.value,
+        attempts=delivery.attempts,
+        next_attempt_at=delivery.next_attempt_at,
+        last_error=delivery.last_error,
+        receipt=delivery.receipt,
+        delivered_at=delivery.delivered_at,
+        idempotency_key=delivery.idempotency_key,
+    )
+
+
+@api.get("/deliveries")
+def deliveries_api(
+    db: Db,
+    who: Reader,
+    status: Annotated[DeliveryStatus | None, Query()] = None,
+    channel: Annotated[int | None, Query(ge=1)] = None,
+    publication: Annotated[int | None, Query(ge=1)] = None,
+) -> list[DeliveryOut]:
+    """The newest deliveries (at most 200), filtered by status, channel and publication."""
+    return [_delivery_out(*row) for row in _deliveries(db, status, channel, publication)]
+
+
+@api.post("/deliveries/{delivery_id}/retry")
+def delivery_retry_api(db: Db, who: Publisher, delivery_id: int) -> DeliveryOut:
+    delivery = outbox.retry(db, delivery_id, who)
+    message = db.get(OutboxMessage, delivery.message_id)
+    channel = db.get(Channel, delivery.channel_id)
+    assert message is not None and channel is not None
+    db.commit()
+    return _delivery_out(delivery, message, channel)
 
 
 @pages.post("/deliveries/{delivery_id}/retry")

@@ -278,6 +278,7 @@ def _feature_routers() -> list:  # type: ignore[type-arg]
         correction_routes.pages,
         correction_routes.api,
         channel_routes.pages,
+        channel_routes.api,
         insight_routes.pages,
         recording_routes.pages,
         recording_routes.api,
