@@ -140,6 +140,8 @@ def test_public_request_receipt_status_and_correction(
     draft = proposed.json()
     assert draft["version"] == 2 and draft["supersedes_id"] == published["id"]
     assert draft["status"] == "draft"
+    shown = client.get(f"/app/publicity/corrections/{row.id}").text
+    assert "<td>处罚内容</td><td>罚款人民币贰万元</td><td>罚款人民币贰万元整</td>" in shown
     # four eyes: the proposer may not publish it
     assert client.post(f"{url}/approve").status_code == 403
     _as(client, "admin")

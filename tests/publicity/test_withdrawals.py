@@ -151,6 +151,8 @@ def test_changed_penalty_withdrawn_then_updated_by_a_second_person(
     assert new["version"] == 2 and new["supersedes_id"] == published["id"]
     items = {i["key"]: i["value"] for i in new["snapshot"]["items"]}
     assert items["content"] == "罚款人民币壹万元" and items["fine_wan"] == "1"
+    shown = client.get(f"/app/publicity/updates/{update['id']}").text
+    assert "<td>处罚内容</td><td>罚款人民币贰万元</td><td>罚款人民币壹万元</td>" in shown
     approve = f"/api/v1/publicity/updates/{update['id']}/approve"
     assert client.post(approve).status_code == 403  # the proposer
     _as(client, "zhangwei")

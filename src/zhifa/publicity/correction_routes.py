@@ -348,6 +348,13 @@ def cases_page(request: Request, db: Db, who: Reader, status: str | None = None)
     )
 
 
+def _diff(db: Db, draft: Publication | None) -> list[tuple[str, str, str]]:
+    if draft is None or draft.supersedes_id is None:
+        return []
+    base = service.get_publication(db, draft.supersedes_id)
+    return corrections.changes(base.snapshot, draft.snapshot)
+
+
 @pages.get("/corrections/{case_id}", response_class=HTMLResponse)
 def case_page(request: Request, db: Db, who: Reader, case_id: int) -> Response:
     case = corrections.get_case(db, case_id)
@@ -363,6 +370,7 @@ def case_page(request: Request, db: Db, who: Reader, case_id: int) -> Response:
         ob=service.get_obligation(db, case.obligation_id),
         current=current,
         draft=draft,
+        diff=_diff(db, draft),
         fixed=corrections.FIXED_ITEMS,
         labels=CASE_STATUS_LABELS,
         pub_labels=PUBLICATION_STATUS_LABELS,
@@ -484,6 +492,7 @@ def _task_page(
 ) -> Response:
     ob = service.get_obligation(db, row.obligation_id)
     new_pub = getattr(row, "new_publication_id", None)
+    draft = service.get_publication(db, new_pub) if new_pub else None
     return render(
         request,
         template,
@@ -494,7 +503,8 @@ def _task_page(
         task_labels=TASK_STATUS_LABELS,
         pub_labels=PUBLICATION_STATUS_LABELS,
         current=corrections.current_version(db, ob.id),
-        draft=service.get_publication(db, new_pub) if new_pub else None,
+        draft=draft,
+        diff=_diff(db, draft),
         users=_users(db),
         notice=NOTICES.get(request.query_params.get("done", "")),
     )

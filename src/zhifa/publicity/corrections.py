@@ -320,6 +320,16 @@ def edited(snapshot: dict[str, Any], edits: dict[str, str]) -> dict[str, Any]:
     return result
 
 
+def changes(before: dict[str, Any], after: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(label, old value, new value) of every item that differs: what the approver checks."""
+    old = {item["key"]: str(item["value"]) for item in before["items"]}
+    return [
+        (item["label"], old.get(item["key"], ""), str(item["value"]))
+        for item in after["items"]
+        if old.get(item["key"], "") != str(item["value"])
+    ]
+
+
 def draft_version(
     db: Session,
     base: Publication,
