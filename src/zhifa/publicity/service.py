@@ -38,19 +38,19 @@ from zhifa.publicity import outbox, rules, snapshots
 from zhifa.publicity.channels.base import OutboxEvent
 from zhifa.publicity.models import (
     FROZEN_COLUMNS,
-    ExemptionStatus,
     WITHDRAWAL_CAUSE_LABELS,
     CaseStatus,
     CorrectionRequest,
+    ExemptionStatus,
     ObligationStatus,
     Publication,
     PublicationExemption,
     PublicationObligation,
     PublicationStatus,
-)
     PublicationUpdate,
     TaskStatus,
     Withdrawal,
+)
 from zhifa.recording.documents.models import Document, DocumentStatus
 
 # ---- the frozen snapshot guard -------------------------------------------------------------
@@ -172,8 +172,6 @@ def refresh(db: Session, on: date | None = None) -> tuple[int, int]:
 # ---- the board ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class BoardRow:
 class Task(StrEnum):
     """What a board row asks for: every deadline of 事后公示 on one board."""
 
@@ -191,6 +189,8 @@ TASK_LABELS = {
 }
 
 
+@dataclass(frozen=True)
+class BoardRow:
     obligation: PublicationObligation  # the decision's publication the row is about
     state: rules.BoardState
     days_left: int
@@ -200,14 +200,14 @@ TASK_LABELS = {
     unit: str
     publication: Publication | None
     late: bool  # completed after the due day
-
-
     task: Task = Task.publish
     task_id: int = 0  # obligation / correction case / withdrawal / update id
     due_on: date | None = None
     due_provisional: bool = False
     link: str = ""
     detail: str = ""  # e.g. the receipt number or the cause
+
+
 def latest_publication(db: Session, obligation_id: int) -> Publication | None:
     return db.scalar(
         select(Publication)
@@ -217,8 +217,6 @@ def latest_publication(db: Session, obligation_id: int) -> Publication | None:
     )
 
 
-def board(
-    db: Session,
 @dataclass(frozen=True)
 class _Item:
     """One deadline before it becomes a row."""
@@ -314,19 +312,21 @@ _ITEMS = {
 }
 
 
+def board(
+    db: Session,
     *,
     on: date | None = None,
     unit_id: int | None = None,
     kind: str | None = None,
     person_id: int | None = None,
     state: rules.BoardState | None = None,
-) -> list[BoardRow]:
-    day = on or today()
     task: Task | None = None,
-    calendar = working_calendar(db)
+) -> list[BoardRow]:
     """Every deadline of 事后公示 — publication, correction, withdrawal, update — with its
     state, filtered by the decision's unit and kind, the person responsible, the state and
     the task."""
+    day = on or today()
+    calendar = working_calendar(db)
     makers = {_ITEMS[task]} if task else set(_ITEMS.values())
     items = [i for make in makers for i in make(db) if task is None or i.task is task]
     if person_id is not None:
@@ -346,8 +346,6 @@ _ITEMS = {
     return result
 
 
-def get_obligation(db: Session, obligation_id: int) -> PublicationObligation:
-    row = db.get(PublicationObligation, obligation_id)
 def _row(
     db: Session,
     ob: PublicationObligation,
@@ -378,6 +376,8 @@ def _row(
     )
 
 
+def get_obligation(db: Session, obligation_id: int) -> PublicationObligation:
+    row = db.get(PublicationObligation, obligation_id)
     if row is None:
         raise NotFound("公示义务不存在")
     return row
