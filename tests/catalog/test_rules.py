@@ -35,6 +35,8 @@ def test_article_numbers_parse_and_label() -> None:
         ArticleRef(65, 1),
         ArticleRef(65),
     ]
+    assert rules.article_ref("62", "1", "三") == ArticleRef(62, 1, 3)
+    assert rules.article_ref("第六十二条", "第一款") == ArticleRef(62, 1)
     for bad in ("六十二条", "第六十二", "第X条", "第六十二条第一段"):
         with pytest.raises(DomainError, match="格式不正确"):
             rules.parse_article(bad)

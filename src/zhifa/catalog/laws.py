@@ -76,6 +76,11 @@ class ArticleIn(BaseModel):
     item: str = Field(default="", max_length=20)  # 第三项
     text: str = Field(default="", max_length=5000)
 
+    @field_validator("article", "paragraph", "item", mode="before")
+    @classmethod
+    def _number_as_text(cls, value: Any) -> Any:
+        return str(value) if isinstance(value, int) else value
+
     @model_validator(mode="after")
     def _ref(self) -> Self:
         self.text = self.text.strip()

@@ -99,9 +99,21 @@ def parse_article(text: str, field: str = "article") -> ArticleRef:
     return ArticleRef(numbers[0] or 0, numbers[1], numbers[2])
 
 
+def _part(text: str, unit: str) -> str:
+    """``62`` / ``六十二`` / ``第六十二条`` → ``第六十二条`` (for unit 条); empty stays empty."""
+    text = text.strip()
+    if not text:
+        return ""
+    return ("" if text.startswith("第") else "第") + text + ("" if text.endswith(unit) else unit)
+
+
 def article_ref(number: str, paragraph: str = "", item: str = "") -> ArticleRef:
-    """An article from its separate parts, e.g. ("第六十二条", "第一款", "")."""
-    return parse_article(number + paragraph + item)
+    """An article from its separate parts, e.g. ("第六十二条", "第一款", "") or ("62", "1", "")."""
+    typed = number + paragraph + item
+    try:
+        return parse_article(_part(number, "条") + _part(paragraph, "款") + _part(item, "项"))
+    except DomainError:
+        return parse_article(typed)  # refused, with the message naming what was typed
 
 
 # ---- laws -------------------------------------------------------------------------------
