@@ -215,7 +215,7 @@ def wechat_page(request: Request, db: Db, who: Reader, publication_id: int) -> R
     )
     if message is None:
         raise Conflict("该公示尚未发布，没有可发布的文章")
-    outgoing = outbox.outgoing_message(db, message, Delivery(idempotency_key=""))
+    outgoing = outbox.outgoing_message(db, message, "")
     html = wechat.article_html(outgoing)
     return render(
         request,

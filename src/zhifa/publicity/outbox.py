@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from zhifa.core.audit import record_change
@@ -86,7 +86,7 @@ def enqueue(
         db.flush()
         adapter = adapter_for(channel.kind)
         if adapter.inline:
-            outgoing = outgoing_message(db, message, delivery)
+            outgoing = outgoing_message(db, message, delivery.idempotency_key)
             receipt = adapter.deliver(db, outgoing, dict(channel.config or {}))
             _mark_delivered(delivery, receipt, now)
             delivery.attempts = 1
@@ -95,12 +95,13 @@ def enqueue(
     return message
 
 
-def outgoing_message(db: Session, message: OutboxMessage, delivery: Delivery) -> OutgoingMessage:
+def outgoing_message(db: Session, message: OutboxMessage, key: str) -> OutgoingMessage:
+    """What the channels receive for `message`, under the delivery's idempotency `key`."""
     pub = db.get(Publication, message.publication_id)
     if pub is None:  # pragma: no cover - a foreign key
         raise NotFound("公示不存在")
     return OutgoingMessage(
-        idempotency_key=delivery.idempotency_key,
+        idempotency_key=key,
         event=OutboxEvent(message.event),
         publication_id=pub.id,
         obligation_id=pub.obligation_id,
@@ -160,7 +161,7 @@ class RunReport:
         return self.delivered + self.retrying + self.failed
 
 
-def _due_query(now: datetime, limit: int):  # type: ignore[no-untyped-def]
+def _due_query(now: datetime, limit: int) -> Select[tuple[Delivery, Channel]]:
     return (
         select(Delivery, Channel)
         .join(Channel, Channel.id == Delivery.channel_id)
@@ -175,7 +176,9 @@ def _due_query(now: datetime, limit: int):  # type: ignore[no-untyped-def]
     )
 
 
-def _claim(factory: sessionmaker[Session], settings: Settings, now: datetime, limit: int) -> list:
+def _claim(
+    factory: sessionmaker[Session], settings: Settings, now: datetime, limit: int
+) -> list[_Job]:
     jobs: list[_Job] = []
     with factory() as db, db.begin():
         waited = timedelta(0)  # the calls are made one after another: leases add up
@@ -196,7 +199,7 @@ def _claim(factory: sessionmaker[Session], settings: Settings, now: datetime, li
                     delivery.attempts,
                     channel.kind,
                     config,
-                    outgoing_message(db, message, delivery),
+                    outgoing_message(db, message, delivery.idempotency_key),
                 )
             )
     return jobs
