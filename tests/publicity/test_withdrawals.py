@@ -79,6 +79,10 @@ def test_revoked_penalty_withdrawn_within_3_working_days(client: TestClient, db:
     assert page.status_code == 200 and "2027-02-17" in page.text
     board = client.get("/app/publicity?task=withdraw")
     assert board.status_code == 200 and "2027-02-17" in board.text and "被依法撤销" in board.text
+    db.rollback()
+    legal_id = db.scalar(select(User.id).where(User.username == "legal"))
+    mine = client.get(f"/app/publicity?person={legal_id}&task=withdraw")
+    assert "2027-02-17" in mine.text and f'<option value="{legal_id}" selected' in mine.text
 
     perform = f"/api/v1/publicity/withdrawals/{withdrawal['id']}/perform"
     _as(client, "zhangwei")

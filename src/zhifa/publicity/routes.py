@@ -22,9 +22,12 @@ from zhifa.publicity.models import (
     EXEMPTION_STATUS_LABELS,
     OBLIGATION_STATUS_LABELS,
     PUBLICATION_STATUS_LABELS,
+    CorrectionRequest,
     Publication,
     PublicationExemption,
     PublicationObligation,
+    PublicationUpdate,
+    Withdrawal,
 )
 
 pages = APIRouter(prefix="/app/publicity", include_in_schema=False)
@@ -275,7 +278,16 @@ def board_page(
         task=wanted_task,
     )
     units = list(db.scalars(select(Unit).order_by(Unit.id)))
-    people_ids = set(db.scalars(select(PublicationObligation.responsible_id).distinct()))
+    people_ids = {
+        person
+        for column in (
+            PublicationObligation.responsible_id,
+            CorrectionRequest.handler_id,
+            Withdrawal.responsible_id,
+            PublicationUpdate.responsible_id,
+        )
+        for person in db.scalars(select(column).distinct())
+    }
     people = [u for u in db.scalars(select(User).order_by(User.id)) if u.id in people_ids]
     return render(
         request,
