@@ -11,8 +11,8 @@ blob store and ledgered:
 
 Columns: the standard's data items in its order (`rules.PENALTY_ITEMS` /
 `rules.LICENSE_ITEMS`, amounts in 万元 as the snapshot holds them), then one added column
-操作类型: 新增 (publish), 修改 (update, correct: the new version's items, the public note in
-备注), 删除 (withdraw: the withdrawn version's items, the reason in 备注). It is the last
+操作类型: 新增 (publish), 修改 (update, correct: the new version's items, the dated public note
+in 备注), 删除 (withdraw: the withdrawn version's items, the reason in 备注). It is the last
 column so that the standard's columns keep their positions for an import template.
 Expiry is not exported: the platform ends the publicity itself at the 公示截止期 it was
 sent. 行政强制 is not a 双公示 item and is not exported (the receipt says so).
@@ -53,7 +53,7 @@ OPERATIONS = {
     OutboxEvent.correct: "修改",
     OutboxEvent.withdraw: "删除",
 }
-_NOTE_PREFIX = {"修改": "更正/更新说明：", "删除": "撤下原因："}
+_NOTE_PREFIX = {"修改": "", "删除": "撤下原因："}  # correction notes name themselves
 
 
 def header(kind: str) -> list[str]:
