@@ -45,6 +45,8 @@ def article_html(message: OutgoingMessage) -> str:
         event_label=OUTBOX_EVENT_LABELS[message.event],
         items=[i for i in message.snapshot.get("items", []) if str(i.get("value") or "")],
         withdrawn=message.event in (OutboxEvent.withdraw, OutboxEvent.expire),
+        # correction and update notes carry their own date and word (e.g. 2026年…更正：…)
+        dated_note=message.event in (OutboxEvent.correct, OutboxEvent.update) and message.note,
     )
 
 
