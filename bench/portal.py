@@ -338,12 +338,17 @@ def scenarios(n: int, seed: int) -> dict[str, list[str]]:
     return {
         "minimal /healthz": ["/healthz"],
         "search common 2-char 罚款": [_search(q="罚款")],
-        "search rare 2-char 爆竹": [_search(q="爆竹")],
+        "search rare 2-char 校验": [_search(q="校验")],
+        "search medium 2-char 爆竹": [_search(q="爆竹")],
+        "search no match 地震": [_search(q="地震")],
         "search common longer 安全生产教育": [_search(q="安全生产教育")],
         "search rare longer 压力表未按期校验": [_search(q="压力表未按期校验")],
         "search 1-char 锅": [_search(q="锅")],
         "search 2 terms 罚款 化工": [_search(q="罚款 化工")],
-        "search + kind + dates": [_search(q="罚款", kind="penalty", **{"from": "2025-01-01"})],
+        "search + kind + from date": [_search(q="罚款", kind="penalty", **{"from": "2025-01-01"})],
+        "search + old date range": [
+            _search(q="罚款", **{"from": "2023-01-01", "to": "2023-02-28"})
+        ],
         "search party 化工, page 3": [_search(party="化工", page="3")],
         "search mixed (all above)": [
             _search(q=q) for q in ("罚款", "爆竹", "危险化学品", "查封", "许可证", "警示标志")

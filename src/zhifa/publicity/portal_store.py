@@ -401,18 +401,53 @@ def entry(db: Session, public_id: int) -> PortalEntry | None:
     return db.get(PortalEntry, public_id)
 
 
-def history(db: Session, public_id: int) -> list[PortalVersion]:
-    return list(
-        db.scalars(
-            select(PortalVersion)
-            .where(PortalVersion.entry_id == public_id)
-            .order_by(PortalVersion.id)
-        )
+@dataclass(frozen=True)
+class Detail:
+    """One entry as the public page shows it (a row of `portal_entry` without its search
+    vector) and its history (rows of `portal_version`, oldest first)."""
+
+    entry: Any
+    history: list[Any]
+
+    def items(self) -> list[dict[str, str]]:
+        """The current version's data items, in the standard's order."""
+        if not self.entry.snapshot_json:
+            return []
+        return [dict(i) for i in json.loads(self.entry.snapshot_json).get("items", [])]
+
+
+_ENTRY = PortalEntry.__table__
+_VERSION = PortalVersion.__table__
+_VERSION_COLUMNS = ("version", "event", "occurred_on", "note", "digest", "ledger_index")
+# The public page's one query: the entry and its versions (plain rows, no ORM objects: the
+# detail page is the portal's busiest read).
+_DETAIL = (
+    select(
+        *(c for c in _ENTRY.c if c.name != "search_vector"),
+        *(_VERSION.c[name].label(f"v_{name}") for name in _VERSION_COLUMNS),
     )
+    .select_from(_ENTRY.outerjoin(_VERSION, _VERSION.c.entry_id == _ENTRY.c.id))
+    .order_by(_VERSION.c.id)
+)
 
 
-def snapshot_items(entry: PortalEntry) -> list[dict[str, str]]:
-    """The current version's data items, in the standard's order."""
-    if not entry.snapshot_json:
-        return []
-    return [dict(i) for i in json.loads(entry.snapshot_json).get("items", [])]
+@dataclass(frozen=True)
+class VersionRow:
+    version: int
+    event: str
+    occurred_on: date
+    note: str
+    digest: str
+    ledger_index: int | None
+
+
+def detail(db: Session, public_id: int) -> Detail | None:
+    rows = db.execute(_DETAIL.where(_ENTRY.c.id == public_id)).all()
+    if not rows:
+        return None
+    history = [
+        VersionRow(*(getattr(r, f"v_{name}") for name in _VERSION_COLUMNS))
+        for r in rows
+        if r.v_version is not None
+    ]
+    return Detail(rows[0], history)

@@ -35,9 +35,7 @@ from zhifa.publicity.channels.base import OUTBOX_EVENT_LABELS, OutboxEvent
 from zhifa.publicity.portal_models import (
     PORTAL_STATUS_LABELS,
     SEARCH_TABLE,
-    PortalEntry,
     PortalStatus,
-    PortalVersion,
 )
 from zhifa.publicity.rules import KIND_LABELS
 
@@ -56,7 +54,10 @@ templates.env.filters["cn_date"] = cn_date
 _DATED = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日")
 
 
-def change_note(change: PortalVersion) -> str:
+EVENT_LABELS = {event.value: label for event, label in OUTBOX_EVENT_LABELS.items()}
+
+
+def change_note(change: portal_store.VersionRow) -> str:
     """The public note of a correction or update, dated ("于2026年3月9日更正：…")."""
     if _DATED.match(change.note):
         return change.note  # dated by the correction itself
@@ -193,14 +194,10 @@ def _form(request: Request) -> SearchForm:
     )
 
 
-def _common(request: Request) -> dict[str, Any]:
-    return {"kinds": KIND_LABELS}
-
-
 @router.get("/", response_class=HTMLResponse, summary="门户首页")
 def home(request: Request, db: Db) -> Response:
     latest = portal_store.search(db, portal_store.Filters(), 1)
-    return render(request, "portal_home.html", latest=latest.entries, **_common(request))
+    return render(request, "portal_home.html", latest=latest.entries, kinds=KIND_LABELS)
 
 
 @router.get("/search", response_class=HTMLResponse, summary="检索公示信息")
@@ -218,17 +215,15 @@ def search(request: Request, db: Db) -> Response:
         form=form,
         error=error,
         results=results,
-        **_common(request),
+        kinds=KIND_LABELS,
     )
 
 
-def _entry(db: Db, public_id: str) -> PortalEntry | None:
-    if not public_id.isdigit() or int(public_id) > _MAX_ID:
-        return None
-    return portal_store.entry(db, int(public_id))
+def _public_id(value: str) -> int | None:
+    return int(value) if value.isdigit() and 0 < int(value) <= _MAX_ID else None
 
 
-def _notice(entry: PortalEntry) -> dict[str, Any]:
+def _notice(entry: Any) -> dict[str, Any]:
     return {
         "public_id": entry.id,
         "status": entry.status,
@@ -243,7 +238,8 @@ def _notice(entry: PortalEntry) -> dict[str, Any]:
 
 @router.get("/p/{public_id}.json", summary="公示信息的规范快照（JSON）")
 def detail_json(public_id: str, db: Db) -> Response:
-    entry = _entry(db, public_id)
+    number = _public_id(public_id)
+    entry = None if number is None else portal_store.entry(db, number)
     if entry is None:
         return JSONResponse({"detail": "未找到该公示信息"}, status_code=404)
     if entry.status != PortalStatus.current:
@@ -256,8 +252,9 @@ def detail_json(public_id: str, db: Db) -> Response:
 
 @router.get("/p/{public_id}", response_class=HTMLResponse, summary="公示信息详情")
 def detail(request: Request, public_id: str, db: Db) -> Response:
-    entry = _entry(db, public_id)
-    if entry is None:
+    number = _public_id(public_id)
+    found = None if number is None else portal_store.detail(db, number)
+    if found is None:
         return render(
             request,
             "error.html",
@@ -265,18 +262,18 @@ def detail(request: Request, public_id: str, db: Db) -> Response:
             heading="未找到该公示信息",
             message="该公示信息不存在，或链接有误。",
         )
+    entry = found.entry
     status = 410 if entry.status == PortalStatus.expired else 200
-    history = portal_store.history(db, entry.id)
-    changes = [v for v in history if v.event in (OutboxEvent.update, OutboxEvent.correct)]
+    changes = [v for v in found.history if v.event in (OutboxEvent.update, OutboxEvent.correct)]
     return render(
         request,
         "portal_detail.html",
         status,
         entry=entry,
-        items=portal_store.snapshot_items(entry),
-        history=history,
-        event_labels={e.value: label for e, label in OUTBOX_EVENT_LABELS.items()},
+        items=found.items(),
+        history=found.history,
+        event_labels=EVENT_LABELS,
         change=change_note(changes[-1]) if entry.status == PortalStatus.current and changes else "",
         snapshot_size=len(entry.snapshot_json.encode("utf-8")),
-        **_common(request),
+        kinds=KIND_LABELS,
     )
