@@ -6,11 +6,13 @@ can tell (the idempotency key), with retries and a receipt.
   `Delivery` per enabled channel. Inline channels (those that write into this database:
   the portal, the 信用中国 export batches) are delivered right there, so a failure rolls
   the change back and nothing is half public.
-- `deliver_due` is the worker for the remote channels. It claims due deliveries in a
-  short transaction (PostgreSQL: ``FOR UPDATE SKIP LOCKED``; SQLite: every transaction
-  begins IMMEDIATE, so claims are serialised) by writing a claim token and moving
-  `next_attempt_at` past the call's time-out (a lease). It calls the channel with no
-  transaction open, then records the outcome only if its claim still holds. A worker that
+- `deliver_due` is the worker for the remote channels. Taking the channels in turn, it
+  claims one due delivery at a time in a short transaction (PostgreSQL: ``FOR UPDATE
+  SKIP LOCKED``; SQLite: every transaction begins IMMEDIATE, so claims are serialised)
+  by writing a claim token and moving `next_attempt_at` past the call's time-out (a
+  lease). It calls the channel with no transaction open, then records the outcome only
+  if its claim still holds. A channel that fails for a passing reason rests until the
+  next round. A worker that
   dies between the call and the commit leaves the delivery due again after the lease: it
   is retried with the same idempotency key and the receiver discards the duplicate.
 - Failures back off exponentially (30 s, 1 min, 2 min … at most 1 h, with jitter) up to
@@ -27,6 +29,7 @@ import random
 import secrets
 import threading
 import uuid
+from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -161,48 +164,47 @@ class RunReport:
         return self.delivered + self.retrying + self.failed
 
 
-def _due_query(now: datetime, limit: int) -> Select[tuple[Delivery, Channel]]:
+def _due_query(channel_id: int, now: datetime) -> Select[tuple[Delivery, Channel]]:
     return (
         select(Delivery, Channel)
         .join(Channel, Channel.id == Delivery.channel_id)
         .where(
+            Delivery.channel_id == channel_id,
             Delivery.status == DeliveryStatus.pending,
             Delivery.next_attempt_at <= now,
             Channel.enabled.is_(True),
         )
         .order_by(Delivery.next_attempt_at, Delivery.id)
-        .limit(limit)
+        .limit(1)
         .with_for_update(of=Delivery, skip_locked=True)
     )
 
 
 def _claim(
-    factory: sessionmaker[Session], settings: Settings, now: datetime, limit: int
-) -> list[_Job]:
-    jobs: list[_Job] = []
+    factory: sessionmaker[Session], settings: Settings, channel_id: int, now: datetime
+) -> _Job | None:
+    """Take the channel's most overdue delivery: a claim token and a lease, committed."""
     with factory() as db, db.begin():
-        waited = timedelta(0)  # the calls are made one after another: leases add up
-        for delivery, channel in db.execute(_due_query(now, limit)).all():
-            config = runtime_config(channel, settings)
-            waited += timedelta(seconds=config["timeout"])
-            delivery.claim = secrets.token_hex(16)
-            delivery.attempts += 1
-            delivery.last_attempt_at = now
-            delivery.next_attempt_at = now + waited + LEASE_MARGIN
-            message = db.get(OutboxMessage, delivery.message_id)
-            assert message is not None
-            record_change(db, None, "publication.delivery_attempt", delivery)
-            jobs.append(
-                _Job(
-                    delivery.id,
-                    delivery.claim,
-                    delivery.attempts,
-                    channel.kind,
-                    config,
-                    outgoing_message(db, message, delivery.idempotency_key),
-                )
-            )
-    return jobs
+        found = db.execute(_due_query(channel_id, now)).first()
+        if found is None:
+            return None
+        delivery, channel = found
+        config = runtime_config(channel, settings)
+        delivery.claim = secrets.token_hex(16)
+        delivery.attempts += 1
+        delivery.last_attempt_at = now
+        delivery.next_attempt_at = now + timedelta(seconds=config["timeout"]) + LEASE_MARGIN
+        message = db.get(OutboxMessage, delivery.message_id)
+        assert message is not None
+        record_change(db, None, "publication.delivery_attempt", delivery)
+        return _Job(
+            delivery.id,
+            delivery.claim,
+            delivery.attempts,
+            channel.kind,
+            config,
+            outgoing_message(db, message, delivery.idempotency_key),
+        )
 
 
 def _call(factory: sessionmaker[Session], job: _Job) -> tuple[str | None, str, bool]:
@@ -255,6 +257,13 @@ def _record(
     return result
 
 
+def _enabled_channels(factory: sessionmaker[Session]) -> list[int]:
+    with factory() as db:
+        return list(
+            db.scalars(select(Channel.id).where(Channel.enabled.is_(True)).order_by(Channel.id))
+        )
+
+
 def deliver_due(
     factory: sessionmaker[Session],
     settings: Settings,
@@ -263,11 +272,19 @@ def deliver_due(
     limit: int = 50,
     rng: random.Random | None = None,
 ) -> RunReport:
-    """One round of the worker: claim up to `limit` due deliveries, call their channels,
-    record the outcomes. `now` is injectable (tests); it defaults to the wall clock."""
+    """One round of the worker: up to `limit` due deliveries, one channel after another in
+    turn, each claimed, called and recorded on its own. A channel that fails for a
+    passing reason (down, slow, 5xx) rests for the rest of the round, so a dead endpoint
+    costs one time-out per round and holds up no other channel. `now` is injectable
+    (tests); it defaults to the wall clock."""
     moment = now or utcnow()
     report = RunReport()
-    for job in _claim(factory, settings, moment, limit):
+    turns = deque(_enabled_channels(factory))
+    while turns and report.attempted < limit:
+        channel_id = turns.popleft()
+        job = _claim(factory, settings, channel_id, moment)
+        if job is None:
+            continue  # nothing (more) due on this channel in this round
         outcome = _call(factory, job)
         result = _record(factory, settings, job, outcome, now or utcnow(), rng)
         if result == "delivered":
@@ -277,6 +294,8 @@ def deliver_due(
             report.retrying += 1
         elif result == "failed":
             report.failed += 1
+        if outcome[0] is not None or outcome[2]:  # answered: the channel is working
+            turns.append(channel_id)
     return report
 
 
