@@ -163,16 +163,16 @@ def _snapshot(kind: str, values: dict[str, str]) -> dict[str, Any]:
 # ---- building the cached database ----------------------------------------------------------
 
 _ENTRY_SQL = (
-    "INSERT INTO portal_entry (id, seq, kind, status, version, publication_id, unit_name,"
+    "INSERT INTO portal_entry (id, seq, sort_key, kind, status, version, publication_id, unit_name,"
     " party_name, doc_number, summary, decided_on, published_on, public_until, snapshot_json,"
     " digest, ledger_index, note, changed_on, search_vector, updated_at)"
-    " VALUES (?, ?, ?, 'current', 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', NULL, NULL, ?)"
+    " VALUES (?, ?, ?, ?, 'current', 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', NULL, NULL, ?)"
 )
 _VERSION_SQL = (
     "INSERT INTO portal_version (entry_id, version, event, occurred_on, note, digest, ledger_index)"
     " VALUES (?, 1, 'publish', ?, '', ?, ?)"
 )
-_FTS_SQL = "INSERT INTO portal_search (rowid, body, party, unit) VALUES (?, ?, ?, ?)"
+_FTS_SQL = "INSERT INTO portal_search (rowid, body, party, unit, kind) VALUES (?, ?, ?, ?, ?)"
 
 
 def _rows(n: int, seed: int) -> Iterator[tuple[tuple[Any, ...], tuple[Any, ...], tuple[Any, ...]]]:
@@ -180,7 +180,7 @@ def _rows(n: int, seed: int) -> Iterator[tuple[tuple[Any, ...], tuple[Any, ...],
     start = date(2023, 1, 2)
     for i in range(1, n + 1):
         kind = rng.choices(["penalty", "compulsion", "license"], [70, 15, 15])[0]
-        decided = start + timedelta(days=(i * 1300) // n)  # older first: seq order = time order
+        decided = start + timedelta(days=(i * 1300) // n)  # in order of decision
         values = _values(rng, kind, i, decided)
         snap = _snapshot(kind, values)
         text = snapshots.canonical(snap)
@@ -189,10 +189,12 @@ def _rows(n: int, seed: int) -> Iterator[tuple[tuple[Any, ...], tuple[Any, ...],
         words = portal_store.index_text(snap).fts_row()
         summary = portal_store.summary_of(portal_store.item_values(snap))
         until = values["public_until"]
-        entry = (i, i, kind, i, values["authority"], values["party_name"], values["doc_number"])
+        key = portal_store.sort_key(decided, i)
+        entry = (i, i, key, kind, i, values["authority"], values["party_name"])
+        entry += (values["doc_number"],)
         entry += (summary, decided.isoformat(), published.isoformat(), until, text, digest, i * 3)
         entry += (f"{published.isoformat()} 02:00:00.000000",)
-        yield entry, (i, published.isoformat(), digest, i * 3), (-i, *words.values())
+        yield entry, (i, published.isoformat(), digest, i * 3), (-key, *words.values())
 
 
 def build(path: Path, n: int, seed: int) -> None:
@@ -346,6 +348,7 @@ def scenarios(n: int, seed: int) -> dict[str, list[str]]:
         "search 1-char 锅": [_search(q="锅")],
         "search 2 terms 罚款 化工": [_search(q="罚款 化工")],
         "search + kind + from date": [_search(q="罚款", kind="penalty", **{"from": "2025-01-01"})],
+        "search 罚款 in licences (none)": [_search(q="罚款", kind="license")],
         "search + old date range": [
             _search(q="罚款", **{"from": "2023-01-01", "to": "2023-02-28"})
         ],

@@ -108,6 +108,8 @@ def test_search_semantics_and_filters(client: TestClient, db: Session) -> None:
     assert _found(db, q="罚款二万") == []  # a phrase: exactly as written
     assert _found(db, q="危险化学品") == [5, 4]
     assert _found(db, q="化学品", kind="license") == [5]
+    assert _found(db, q="罚款", kind="license") == []
+    assert _found(db, kind="compulsion") == [4]
     assert _found(db, q="款", date_from=date(2026, 2, 1)) == [6, 3]
     assert _found(db, q="款", date_to=date(2026, 2, 1)) == [1]
     assert _found(db, party="张某") == [2]
@@ -154,9 +156,14 @@ def test_idempotent_correction_and_withdrawal(client: TestClient, db: Session) -
     body = client.get(f"/p/{BASE + 200}.json").content
     assert hashlib.sha256(body).hexdigest() == message(BASE + 200, fixed).digest
 
-    own = snapshot("penalty", party_name="某钢铁有限公司", content="处以罚款三万元")
+    own = snapshot(
+        "penalty", party_name="某钢铁有限公司", content="处以罚款三万元", decided_on="2025-12-01"
+    )
     deliver(db, message(BASE + 200, own, event=OutboxEvent.correct, version=3))
     assert "于2026年3月2日更正" in client.get(f"/p/{BASE + 200}").text  # a note is dated
+    # the corrected decision day moved it in the order, indexed once
+    assert _found(db, q="罚款", date_to=date(2025, 12, 1)) == [200]
+    assert _found(db, q="三万元") == [200]
 
     reason = "该行政处罚决定已被依法撤销"
     deliver(db, message(BASE + 200, own, event=OutboxEvent.withdraw, version=3, note=reason))

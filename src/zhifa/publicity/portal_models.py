@@ -73,12 +73,14 @@ def _tsvector_on_sqlite(_type: TSVECTOR, _compiler: Any, **_kw: Any) -> str:
 class PortalEntry(Base):
     __tablename__ = "portal_entry"
     __table_args__ = (
-        Index("ix_portal_entry_status_seq", "status", "seq"),
+        Index("ix_portal_entry_status_sort_key", "status", "sort_key"),
         Index("ix_portal_entry_search_vector", "search_vector", postgresql_using="gin"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)  # obligation id
-    seq: Mapped[int] = mapped_column(unique=True)  # order of first publication (newest: max)
+    seq: Mapped[int] = mapped_column(unique=True)  # order of first publication
+    # Listing order, newest first = largest: the decision day, then `seq` (portal_store.sort_key)
+    sort_key: Mapped[int] = mapped_column(BigInteger, unique=True)
     kind: Mapped[str] = mapped_column(String(20), index=True)
     status: Mapped[str] = mapped_column(String(20))  # PortalStatus
     version: Mapped[int]
@@ -87,7 +89,7 @@ class PortalEntry(Base):
     party_name: Mapped[str] = mapped_column(String(200), default="")  # masked
     doc_number: Mapped[str] = mapped_column(String(100), default="")
     summary: Mapped[str] = mapped_column(String(500), default="")
-    decided_on: Mapped[date | None] = mapped_column(index=True)
+    decided_on: Mapped[date | None]
     published_on: Mapped[date]
     public_until: Mapped[date | None]
     snapshot_json: Mapped[str] = mapped_column(Text, default="")  # "" once taken down

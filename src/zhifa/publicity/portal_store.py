@@ -8,9 +8,11 @@ a match is an exact substring match: "罚款" matches only where 罚款 is writt
 every text containing 罚 (a bigram starting with it, or a run ending in it). Terms
 separated by spaces must all match.
 
-The index lives in SQLite's FTS5 (``portal_search``: columns body, party, unit; rowid =
-``-PortalEntry.seq``, so newest first is the index's own forward order, which FTS5 reads
-incrementally and stops at the LIMIT) or in a PostgreSQL tsvector
+Entries are listed newest first by `sort_key`: the decision day, then the order of
+publication. The index lives in SQLite's FTS5 (``portal_search``: columns body, party,
+unit, kind; rowid = ``-sort_key``, so newest first is the index's own forward order, read
+incrementally up to the LIMIT, and a decision-date range is a rowid range FTS5 seeks to)
+or in a PostgreSQL tsvector
 (party weighted A, unit B, body D; GIN index; the query is a ``<->`` phrase tsquery).
 Only entries being published are indexed: withdrawn and expired ones leave the index.
 """
@@ -45,6 +47,7 @@ MAX_TERMS = 8
 _PG_MAX_POSITION = 16383  # PostgreSQL's largest tsvector position
 _PG_MAX_POSITIONS = 255  # positions kept per lexeme
 
+_KIND = re.compile(r"[a-z]+")
 _RUN = re.compile(r"(?P<cjk>[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)|(?P<word>[0-9a-z]+)")
 
 # ---- tokens -----------------------------------------------------------------------------
@@ -102,11 +105,24 @@ def phrases_of(query: str) -> list[Phrase]:
 # ---- index writing ------------------------------------------------------------------------
 
 
+def sort_key(day: date, seq: int) -> int:
+    """Listing order, newest first = largest: the decision day, then the publication."""
+    return (day.toordinal() << 32) | seq
+
+
+def _key_range(start: date | None, end: date | None) -> tuple[int | None, int | None]:
+    """The sort keys of decisions from `start` to `end` (both days included)."""
+    low = start.toordinal() << 32 if start else None
+    high = ((end.toordinal() + 1) << 32) - 1 if end else None
+    return low, high
+
+
 @dataclass(frozen=True)
 class IndexText:
     body: str
     party: str
     unit: str
+    kind: str
 
     def fts_row(self) -> dict[str, str]:
         return {name: " ".join(index_tokens(value)) for name, value in self._columns()}
@@ -126,7 +142,12 @@ class IndexText:
         )
 
     def _columns(self) -> Iterable[tuple[str, str]]:
-        return (("body", self.body), ("party", self.party), ("unit", self.unit))
+        return (
+            ("body", self.body),
+            ("party", self.party),
+            ("unit", self.unit),
+            ("kind", self.kind),
+        )
 
 
 def item_values(snapshot: dict[str, Any]) -> dict[str, str]:
@@ -136,15 +157,15 @@ def item_values(snapshot: dict[str, Any]) -> dict[str, str]:
 def index_text(snapshot: dict[str, Any]) -> IndexText:
     values = item_values(snapshot)
     body = "\n".join([str(snapshot.get("kind_label", "")), *values.values()])
-    return IndexText(
-        body=body, party=values.get("party_name", ""), unit=values.get("authority", "")
-    )
+    party, unit = values.get("party_name", ""), values.get("authority", "")
+    return IndexText(body=body, party=party, unit=unit, kind=str(snapshot.get("kind", "")))
 
 
 # The full-text table (`portal_models.SEARCH_TABLE`); only values are bound.
-_FTS_DELETE = text("DELETE FROM portal_search WHERE rowid = -:seq")
+_FTS_DELETE = text("DELETE FROM portal_search WHERE rowid = -:key")
 _FTS_INSERT = text(
-    "INSERT INTO portal_search (rowid, body, party, unit) VALUES (-:seq, :body, :party, :unit)"
+    "INSERT INTO portal_search (rowid, body, party, unit, kind)"
+    " VALUES (-:key, :body, :party, :unit, :kind)"
 )
 
 
@@ -156,18 +177,14 @@ def _unindex(db: Session, entry: PortalEntry) -> None:
     if _is_postgres(db):
         entry.search_vector = None
     else:
-        db.execute(_FTS_DELETE, {"seq": entry.seq})
+        db.execute(_FTS_DELETE, {"key": entry.sort_key})
 
 
 def _index(db: Session, entry: PortalEntry, words: IndexText) -> None:
     if _is_postgres(db):
         entry.search_vector = words.tsvector()
-        return
-    _unindex(db, entry)
-    db.execute(
-        _FTS_INSERT,
-        {"seq": entry.seq, **words.fts_row()},
-    )
+    else:
+        db.execute(_FTS_INSERT, {"key": entry.sort_key, **words.fts_row()})
 
 
 # ---- applying messages ------------------------------------------------------------------------
@@ -189,9 +206,11 @@ def _day(value: str) -> date | None:
 
 def _new_entry(db: Session, message: OutgoingMessage, day: date) -> PortalEntry:
     seq = int(db.scalar(select(func.coalesce(func.max(PortalEntry.seq), 0))) or 0) + 1
+    decided = _day(item_values(message.snapshot).get("decided_on", "")) or day
     entry = PortalEntry(
         id=message.obligation_id,
         seq=seq,
+        sort_key=sort_key(decided, seq),
         kind=message.kind,
         status=PortalStatus.current.value,
         version=message.version,
@@ -205,6 +224,7 @@ def _new_entry(db: Session, message: OutgoingMessage, day: date) -> PortalEntry:
 
 def _show(db: Session, entry: PortalEntry, message: OutgoingMessage, day: date) -> None:
     """Publish, update or correct: the message's version becomes the current content."""
+    _unindex(db, entry)  # under its present key: a corrected decision day moves it
     values = item_values(message.snapshot)
     entry.status = PortalStatus.current.value
     entry.kind = message.kind
@@ -215,6 +235,7 @@ def _show(db: Session, entry: PortalEntry, message: OutgoingMessage, day: date) 
     entry.doc_number = values.get("doc_number", "")[:100]
     entry.summary = summary_of(values)
     entry.decided_on = _day(values.get("decided_on", ""))
+    entry.sort_key = sort_key(entry.decided_on or entry.published_on, entry.seq)
     entry.public_until = message.public_until
     entry.snapshot_json = message.snapshot_json
     entry.digest = message.digest
@@ -282,10 +303,17 @@ class Filters:
     party: str = ""
 
     def fts_match(self) -> str:
+        """The FTS5 query ("" when no words are searched): the kind is a token of its own
+        column, so a rare kind narrows the index walk instead of filtering its rows."""
         parts = [_fts(p, None) for p in phrases_of(self.q)]
         parts += [_fts(p, "party") for p in phrases_of(self.party)]
         parts += [_fts(p, "unit") for p in phrases_of(self.unit)]
+        if parts and _KIND.fullmatch(self.kind):
+            parts.append(_fts(Phrase((self.kind,), prefix=False), "kind"))
         return " AND ".join(parts)
+
+    def key_range(self) -> tuple[int | None, int | None]:
+        return _key_range(self.date_from, self.date_to)
 
     def tsquery(self) -> str:
         parts = [_ts(p, "") for p in phrases_of(self.q)]
@@ -329,23 +357,19 @@ def _sql_filters(filters: Filters) -> list[Any]:
     where: list[Any] = [PortalEntry.status == PortalStatus.current.value]
     if filters.kind:
         where.append(PortalEntry.kind == filters.kind)
-    if filters.date_from:
-        where.append(PortalEntry.decided_on >= filters.date_from)
-    if filters.date_to:
-        where.append(PortalEntry.decided_on <= filters.date_to)
+    low, high = filters.key_range()
+    if low is not None:
+        where.append(PortalEntry.sort_key >= low)
+    if high is not None:
+        where.append(PortalEntry.sort_key <= high)
     return where
 
 
 _SQLITE_SEARCH = (
     "SELECT portal_entry.id FROM portal_search"
-    " CROSS JOIN portal_entry ON portal_entry.seq = -portal_search.rowid"
+    " CROSS JOIN portal_entry ON portal_entry.sort_key = -portal_search.rowid"
     " WHERE portal_search MATCH :match AND portal_entry.status = 'current'"
 )
-_SQLITE_FILTERS = {
-    "kind": " AND portal_entry.kind = :kind",
-    "date_from": " AND portal_entry.decided_on >= :date_from",
-    "date_to": " AND portal_entry.decided_on <= :date_to",
-}
 
 
 def _ids_sqlite(db: Session, filters: Filters, limit: int) -> Sequence[int]:
@@ -354,13 +378,16 @@ def _ids_sqlite(db: Session, filters: Filters, limit: int) -> Sequence[int]:
         return _ids_plain(db, filters, limit)
     # The full-text table drives the loop (CROSS JOIN) in its own rowid order: newest
     # first without sorting the matches. Only constant SQL fragments; values are bound.
+    # A decision-date range is a rowid range of the index (rowid = -sort_key).
     params: dict[str, Any] = {"match": match, "limit": limit}
     sql = _SQLITE_SEARCH
-    for name, clause in _SQLITE_FILTERS.items():
-        value = getattr(filters, name)
-        if value:
-            sql += clause
-            params[name] = value.isoformat() if isinstance(value, date) else value
+    low, high = filters.key_range()
+    if high is not None:
+        sql += " AND portal_search.rowid >= :first"
+        params["first"] = -high
+    if low is not None:
+        sql += " AND portal_search.rowid <= :last"
+        params["last"] = -low
     sql += " ORDER BY portal_search.rowid LIMIT :limit"
     return db.scalars(text(sql), params).all()
 
@@ -370,7 +397,7 @@ def _ids_plain(db: Session, filters: Filters, limit: int) -> Sequence[int]:
 
 
 def _ordered(sql: Select[Any], limit: int) -> Select[Any]:
-    return sql.order_by(PortalEntry.seq.desc()).limit(limit)
+    return sql.order_by(PortalEntry.sort_key.desc()).limit(limit)
 
 
 def _ids_postgres(db: Session, filters: Filters, limit: int) -> Sequence[int]:

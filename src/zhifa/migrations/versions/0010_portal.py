@@ -28,6 +28,7 @@ def upgrade() -> None:
         "portal_entry",
         sa.Column("id", sa.Integer(), autoincrement=False, nullable=False),
         sa.Column("seq", sa.Integer(), nullable=False),
+        sa.Column("sort_key", sa.BigInteger(), nullable=False),
         sa.Column("kind", sa.String(length=20), nullable=False),
         sa.Column("status", sa.String(length=20), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
@@ -48,13 +49,13 @@ def upgrade() -> None:
         sa.Column("updated_at", zhifa.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_portal_entry")),
         sa.UniqueConstraint("seq", name=op.f("uq_portal_entry_seq")),
+        sa.UniqueConstraint("sort_key", name=op.f("uq_portal_entry_sort_key")),
     )
     with op.batch_alter_table("portal_entry", schema=None) as batch_op:
-        batch_op.create_index("ix_portal_entry_status_seq", ["status", "seq"], unique=False)
-        batch_op.create_index(batch_op.f("ix_portal_entry_kind"), ["kind"], unique=False)
         batch_op.create_index(
-            batch_op.f("ix_portal_entry_decided_on"), ["decided_on"], unique=False
+            "ix_portal_entry_status_sort_key", ["status", "sort_key"], unique=False
         )
+        batch_op.create_index(batch_op.f("ix_portal_entry_kind"), ["kind"], unique=False)
         batch_op.create_index(
             "ix_portal_entry_search_vector",
             ["search_vector"],
@@ -88,7 +89,7 @@ def upgrade() -> None:
         # prefix index of one character serves one-character queries.
         op.execute(
             "CREATE VIRTUAL TABLE portal_search USING fts5("
-            "body, party, unit, tokenize = 'unicode61', prefix = '1')"
+            "body, party, unit, kind, tokenize = 'unicode61', prefix = '1')"
         )
 
 
@@ -101,7 +102,6 @@ def downgrade() -> None:
     op.drop_table("portal_version")
     with op.batch_alter_table("portal_entry", schema=None) as batch_op:
         batch_op.drop_index("ix_portal_entry_search_vector")
-        batch_op.drop_index(batch_op.f("ix_portal_entry_decided_on"))
         batch_op.drop_index(batch_op.f("ix_portal_entry_kind"))
-        batch_op.drop_index("ix_portal_entry_status_seq")
+        batch_op.drop_index("ix_portal_entry_status_sort_key")
     op.drop_table("portal_entry")
