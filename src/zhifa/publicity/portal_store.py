@@ -13,7 +13,8 @@ publication. The index lives in SQLite's FTS5 (``portal_search``: columns body, 
 unit, kind; rowid = ``-sort_key``, so newest first is the index's own forward order, read
 incrementally up to the LIMIT, and a decision-date range is a rowid range FTS5 seeks to)
 or in a PostgreSQL tsvector
-(party weighted A, unit B, body D; GIN index; the query is a ``<->`` phrase tsquery).
+(party weighted A, unit B, kind C, body D; GIN index; the query is a ``<->`` phrase
+tsquery).
 Only entries being published are indexed: withdrawn and expired ones leave the index.
 """
 
@@ -131,7 +132,8 @@ class IndexText:
         """A PostgreSQL tsvector literal: every token with its positions and weight."""
         positions: dict[tuple[str, str], list[int]] = {}
         at = 0
-        for weight, value in zip(("A", "B", ""), (self.party, self.unit, self.body), strict=True):
+        columns = (self.party, self.unit, self.kind, self.body)
+        for weight, value in zip(("A", "B", "C", ""), columns, strict=True):
             for token in index_tokens(value):
                 at = min(at + 1, _PG_MAX_POSITION)
                 positions.setdefault((token, weight), []).append(at)
@@ -319,6 +321,8 @@ class Filters:
         parts = [_ts(p, "") for p in phrases_of(self.q)]
         parts += [_ts(p, "A") for p in phrases_of(self.party)]
         parts += [_ts(p, "B") for p in phrases_of(self.unit)]
+        if parts and _KIND.fullmatch(self.kind):
+            parts.append(f"'{self.kind}':C")
         return " & ".join(parts)
 
 
