@@ -14,6 +14,7 @@ from tests.conftest import schedule_2027
 from zhifa.cli import app
 from zhifa.core.db import make_engine, make_session_factory
 from zhifa.core.models import User
+from zhifa.demo_data import demo_accounts
 from zhifa.enforcement.models import Party
 
 runner = CliRunner()
@@ -38,7 +39,7 @@ def test_init_and_seed_are_idempotent(tmp_path: Path) -> None:
     engine = make_engine(f"sqlite:///{data / 'zhifa.sqlite3'}")
     with make_session_factory(engine)() as session:
         assert session.scalar(select(func.count()).select_from(Party)) == 50
-        assert session.scalar(select(func.count()).select_from(User)) == 20
+        assert session.scalar(select(func.count()).select_from(User)) == len(demo_accounts())
     engine.dispose()
     token = runner.invoke(app, ["user", "token", "admin", "--data-dir", str(data)])
     assert token.exit_code == 0 and token.output.startswith("zf_")
