@@ -14,6 +14,7 @@ from zhifa.enforcement.masking import (
     mask_id_number,
     mask_person_name,
     mask_phone,
+    person_name_in,
     surname_of,
 )
 
@@ -76,6 +77,14 @@ def test_person_name(name: str, surname_mode: str) -> None:
     assert mask_person_name(name, "surname") == surname_mode
     assert mask_person_name(name, "full") == name.strip()
     assert mask_person_name(name, "hidden") == "某某"
+
+
+def test_sole_trader_keeps_the_trade_name_and_masks_the_person() -> None:
+    name = "平安五金店（欧阳娜娜）"
+    assert mask_person_name(name) == "平安五金店（欧阳某某）"
+    assert mask_person_name(name, "hidden") == "平安五金店（某某）"
+    assert mask_person_name(name, "full") == name
+    assert person_name_in(name) == "欧阳娜娜" and person_name_in("张三") == "张三"
 
 
 def test_required_compound_surnames_are_known() -> None:

@@ -36,6 +36,7 @@ __all__ = [
     "mask_id_number",
     "mask_person_name",
     "mask_phone",
+    "person_name_in",
     "surname_of",
 ]
 
@@ -106,13 +107,28 @@ def surname_of(name: str) -> str:
     return text[:1]
 
 
+# A 个体工商户 is named "字号（经营者姓名）": the trade name is public, the person's is not.
+_TRADE_AND_PERSON = re.compile(r"^(?P<trade>.+)（(?P<person>[^（）]+)）$")
+
+
+def person_name_in(name: str) -> str:
+    """The person's own name inside a 个体工商户's "字号（姓名）", else the name itself."""
+    text = name.strip()
+    found = _TRADE_AND_PERSON.match(text)
+    return found["person"] if found else text
+
+
 def mask_person_name(name: str, mode: NameMode = "surname") -> str:
     """`full`: unchanged; `surname`: 张三 → 张某某; `hidden`: 某某.
 
     Names with a middle dot (少数民族、外国人 transliterations) keep their first character,
     which is the start of the given name, not a surname: 阿卜杜·热合曼 → 阿某某.
+    A 个体工商户's "字号（姓名）" keeps the trade name: 平安五金店（张三） → 平安五金店（张某某）.
     """
     text = name.strip()
+    found = _TRADE_AND_PERSON.match(text)
+    if found and mode != "full":
+        return f"{found['trade']}（{mask_person_name(found['person'], mode)}）"
     if mode == "full":
         return text
     if mode == "hidden" or not text:

@@ -28,6 +28,7 @@ from zhifa.enforcement.masking import (
     mask_id_number,
     mask_person_name,
     mask_phone,
+    person_name_in,
 )
 from zhifa.publicity import rules
 
@@ -86,6 +87,9 @@ class Desensitiser:
                 text = text.replace(self.address, mask_address(self.address))
             if self.name and self.name_mode != "full" and self.name in text:
                 text = text.replace(self.name, self.name_shown())
+            own = person_name_in(self.name)
+            if own and own != self.name and self.name_mode != "full" and own in text:
+                text = text.replace(own, mask_person_name(own, self.name_mode))
         if self.phone and self.phone in text:
             text = text.replace(self.phone, mask_phone(self.phone))
         text = rules.ID_NUMBER_RE.sub(lambda m: mask_id_number(m.group(0)), text)
