@@ -12,10 +12,13 @@ Entries are listed newest first by `sort_key`: the decision day, then the order 
 publication. The index lives in SQLite's FTS5 (``portal_search``: columns body, party,
 unit, kind; rowid = ``-sort_key``, so newest first is the index's own forward order, read
 incrementally up to the LIMIT, and a decision-date range is a rowid range FTS5 seeks to)
-or in a PostgreSQL tsvector
-(party weighted A, unit B, kind C, body D; GIN index; the query is a ``<->`` phrase
-tsquery).
+or in a PostgreSQL tsvector (party weighted A, unit B, kind C, body D; GIN index; the
+query is a ``<->`` phrase tsquery). Latin words match from their start only ("500" finds
+5000, "000" does not); punctuation separates tokens and is not itself searched.
+
 Only entries being published are indexed: withdrawn and expired ones leave the index.
+Counts stop at COUNT_CAP: one query reads the first COUNT_CAP + 1 ids, which give both the
+(capped) count and any of the MAX_PAGE pages.
 """
 
 from __future__ import annotations
