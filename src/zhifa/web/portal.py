@@ -85,8 +85,25 @@ class Extension:
         return getattr(import_module(self.module), self.router)  # type: ignore[no-any-return]
 
 
-# Add an `Extension` here to serve a feature's public routes from the portal process.
-EXTENSIONS: list[Extension] = []
+# Public routes of other features that the portal process serves too.
+EXTENSIONS: list[Extension] = [
+    # 更正申请 (公示办法 第九条第二项): the form, its receipt and status page. The intake
+    # stores the request and its evidence and ledgers both; the calendar gives the due day.
+    Extension(
+        "zhifa.publicity.correction_routes",
+        "public",
+        frozenset(
+            {
+                "correction_request",
+                "stored_blob",
+                "ledger_entry",
+                "ledger_node",
+                "ledger_head",
+                "holiday_schedule",
+            }
+        ),
+    ),
+]
 
 
 def allowed_tables() -> frozenset[str]:
