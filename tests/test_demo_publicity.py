@@ -3,17 +3,22 @@ fines, natural persons masked, one exempted (issue 6, point 9)."""
 
 from __future__ import annotations
 
+import html
+import io
 import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+import openpyxl
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zhifa.core.blobstore import open_blob_store
 from zhifa.core.db import make_engine, make_session_factory
+from zhifa.core.models import User
 from zhifa.core.settings import Settings, load_settings
 from zhifa.demo_actions import seed_demo_actions
 from zhifa.demo_publicity import (
@@ -22,13 +27,20 @@ from zhifa.demo_publicity import (
     WITHDRAWAL_REASON,
     seed_demo_publicity,
 )
-from zhifa.enforcement.models import Action, Party
+from zhifa.enforcement.masking import person_name_in
+from zhifa.enforcement.models import Action, Party, PartyVersion
+from zhifa.publicity import outbox
+from zhifa.publicity.channels import credit_export, webhook, wechat
 from zhifa.publicity.models import (
+    CorrectionRequest,
     ObligationStatus,
+    OutboxMessage,
     Publication,
     PublicationObligation,
     PublicationStatus,
 )
+from zhifa.publicity.portal_models import PortalEntry
+from zhifa.web.app import create_app, create_portal_app
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +80,7 @@ def test_published_snapshots_have_fines_and_masked_persons(
     assert any("罚款金额" in t and re.search(r'"value":"0\.\d+"', t) for t in texts)
     # natural persons' names per the setting (姓+某某 by default), never in full
     persons = db.scalars(select(Party).where(Party.kind == "person")).all()
-    full_names = {p.versions[-1].name for p in persons}
+    full_names = {person_name_in(p.versions[-1].name) for p in persons}
     assert not [n for n in full_names if any(n in t for t in texts)]
     assert any("某某" in t for t in texts)
     # the phone number an officer typed into the facts is masked
@@ -90,3 +102,103 @@ def test_one_corrected_and_one_withdrawn(demo_world: tuple[Settings, Session]) -
         select(Publication).where(Publication.status == PublicationStatus.withdrawn)
     ).one()
     assert withdrawn.end_reason == WITHDRAWAL_REASON
+
+
+# ---- no unmasked 身份证号 or phone number anywhere public (issue 6, point 10) ------------
+
+_ID_NUMBER = re.compile(
+    r"(?<![0-9A-Za-z])[1-9]\d{5}(?:19|20)\d{2}(?:0[1-9]|1[0-2])\d{2}\d{3}[\dXx]"
+)
+_MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+_SKIP = ("/app", "/api", "/static", "/login", "/logout", "/log/")
+
+
+def _secrets(db: Session) -> set[str]:
+    """Every identity number and phone the database holds, and the ones typed into the
+    demo (a phone in the facts, the requester's contact)."""
+    found = {"13912345678", "13800138000"}
+    for version in db.scalars(select(PartyVersion)).all():
+        found |= {v for v in (version.id_number, version.phone) if v}
+    found |= {u.phone for u in db.scalars(select(User)).all() if u.phone}
+    return found
+
+
+def _problems(where: str, text: str, secrets: set[str]) -> list[str]:
+    hits = [f"{where}: {s}" for s in secrets if s in text]
+    hits += [f"{where}: pattern {m}" for m in _ID_NUMBER.findall(text) + _MOBILE.findall(text)]
+    return hits
+
+
+def _crawl(client: TestClient, start: list[str]) -> dict[str, str]:
+    """Every same-site page reachable from `start` without signing in."""
+    seen: dict[str, str] = {}
+    queue = list(start)
+    while queue:
+        path = queue.pop()
+        if path in seen or path.startswith(_SKIP) or len(seen) > 400:
+            continue
+        response = client.get(path)
+        seen[path] = response.text
+        if "html" not in response.headers.get("content-type", ""):
+            continue
+        for link in re.findall(r'href="(/[^"#]*)"', response.text):
+            queue.append(html.unescape(link))
+    return seen
+
+
+def _exports(db: Session, settings: Settings) -> dict[str, str]:
+    """What the channels send out: the 信用中国 batch files (CSV, XLSX), each WeChat
+    article and each webhook body, built from the real outbox messages."""
+    factory = make_session_factory(db.get_bind())  # type: ignore[arg-type]
+    outbox.deliver_due(factory, settings)
+    db.rollback()
+    store = open_blob_store(settings)
+    batch = credit_export.close_batch(db, store, settings.blob_max_bytes, None)
+    db.commit()
+    found: dict[str, str] = {}
+    for name, digest in batch.files.items():
+        data = store.open(digest).read()
+        if name.endswith(".xlsx"):
+            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+            cells = [
+                str(c)
+                for ws in book.worksheets
+                for row in ws.iter_rows(values_only=True)
+                for c in row
+                if c is not None
+            ]
+            found[name] = "\n".join(cells)
+        else:
+            found[name] = data.decode("utf-8-sig")
+    for message in db.scalars(select(OutboxMessage)).all():
+        outgoing = outbox.outgoing_message(db, message, f"scan-{message.id}")
+        found[f"wechat {message.id}"] = wechat.article_html(outgoing)
+        found[f"webhook {message.id}"] = webhook.body_bytes(webhook.payload(outgoing)).decode()
+    db.rollback()
+    return found
+
+
+def test_no_identity_number_or_phone_on_any_public_page_or_export(
+    demo_world: tuple[Settings, Session],
+) -> None:
+    settings, db = demo_world
+    secrets = _secrets(db)
+    assert len(secrets) > 20  # the demo really holds identity numbers and phones
+    entries = db.scalars(select(PortalEntry)).all()
+    assert len(entries) >= 8
+    receipts = [c.receipt_number for c in db.scalars(select(CorrectionRequest)).all()]
+    start = ["/", "/search?q=罚款", "/search?q=安全", "/verify/document"]
+    start += [f"/p/{e.id}" for e in entries] + [f"/p/{e.id}.json" for e in entries]
+    start += [f"/corrections/{r}" for r in receipts]
+    db.rollback()  # release SQLite's write lock for the app's own sessions
+    pages: dict[str, str] = {}
+    for label, app in (("app", create_app(settings)), ("portal", create_portal_app(settings))):
+        with TestClient(app, follow_redirects=True) as client:
+            pages |= {f"{label} {path}": text for path, text in _crawl(client, start).items()}
+    assert any("某某" in text for text in pages.values())
+    exports = _exports(db, settings)
+    assert any(name.endswith(".xlsx") for name in exports) and len(exports) > 10
+    problems = [
+        p for where, text in (pages | exports).items() for p in _problems(where, text, secrets)
+    ]
+    assert problems == []
