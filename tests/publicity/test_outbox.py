@@ -172,7 +172,8 @@ def configured(settings: Settings, urls: dict[str, str], **extra: object) -> Set
         "channel_urls": urls,
         "channel_secrets": {code: SECRET for code in urls},
         "outbox_interval_seconds": 0,
-        "outbox_timeout_seconds": 0.5,
+        # Generous: a loaded CI machine must not turn a normal reply into a time-out.
+        "outbox_timeout_seconds": 5,
         **extra,
     }
     return settings.model_copy(update=values)
@@ -277,8 +278,9 @@ def run_until_done(inst: Instance, start_at: datetime, rounds: int = 30) -> date
 def test_receiver_down_then_up_gets_each_message_once(
     serve: Serve, instance_of, db: Session
 ) -> None:
-    hook = serve(Receiver(secret=SECRET, plan=["503", "reset", "lost", "slow", "503", "lost"]))
-    inst = instance_of({"district_portal": hook.url})
+    plan = ["503", "reset", "lost", "slow", "503", "lost"]
+    hook = serve(Receiver(secret=SECRET, plan=plan, slow_seconds=4))
+    inst = instance_of({"district_portal": hook.url}, outbox_timeout_seconds=2)
     enable(inst.client, inst.factory, "district_portal")
     pub_id = publish_one(inst, db)
     add_event(inst, pub_id, OutboxEvent.correct, "更正：罚款金额笔误")
@@ -421,7 +423,8 @@ def test_two_workers_never_deliver_the_same_delivery(
     serve: Serve, instance_of, db: Session
 ) -> None:
     hook = serve(Receiver(secret=SECRET, always="delay"))
-    inst = instance_of({"district_portal": hook.url})
+    # A retry would be scheduled after the test's fixed clock: no reply may time out here.
+    inst = instance_of({"district_portal": hook.url}, outbox_timeout_seconds=30)
     enable(inst.client, inst.factory, "district_portal")
     pub_id = publish_one(inst, db)
     for n in range(11):
