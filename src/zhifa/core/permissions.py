@@ -53,6 +53,10 @@ class Permission(StrEnum):
     catalog_read = "catalog.read"  # laws, power items, guides, the random-check list
     catalog_write = "catalog.write"  # keep the 事前公示 catalogue (legal section)
     accountability_read = "accountability.read"  # overdue report (公示办法 第十条)
+    figures_read = "figures.read"  # yearly figures: the staff page and the XLSX export
+    figures_submit_safety = "figures.submit_safety"  # enter 安全生产监督管理科's figures
+    figures_submit_brigade = "figures.submit_brigade"  # enter 执法大队's figures
+    figures_review = "figures.review"  # review, publish and report the yearly figures
 
 
 _EVERYONE = {
@@ -71,7 +75,9 @@ _HANDLING = {
 }
 
 PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.officer: frozenset(_EVERYONE | _HANDLING),
+    Role.officer: frozenset(
+        _EVERYONE | _HANDLING | {Permission.figures_read, Permission.figures_submit_brigade}
+    ),
     Role.legal: frozenset(
         _EVERYONE
         | _HANDLING
@@ -83,11 +89,19 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.media_restrict,
             Permission.catalog_write,
             Permission.accountability_read,
+            Permission.figures_read,
+            Permission.figures_review,
         }
     ),
     Role.supervision: frozenset(
         _EVERYONE
-        | {Permission.action_all, Permission.access_log_read, Permission.accountability_read}
+        | {
+            Permission.action_all,
+            Permission.access_log_read,
+            Permission.accountability_read,
+            Permission.figures_read,
+            Permission.figures_submit_safety,
+        }
     ),
     Role.office: frozenset(_EVERYONE | {Permission.certificate_write}),
     Role.leader: frozenset(
@@ -100,6 +114,7 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.media_restricted_read,
             Permission.recording_exception_decide,
             Permission.accountability_read,
+            Permission.figures_read,
         }
     ),
     Role.archivist: frozenset(_EVERYONE | {Permission.action_all}),
