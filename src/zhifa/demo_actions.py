@@ -43,9 +43,12 @@ class DemoCase:
     party_index: int  # which demo party (by id order)
     walk: tuple[str, ...]  # the steps to enter after the first
     fields: dict[str, dict[str, Any]]  # document kind -> the officer's fields
+    item_code: str = ""  # the power item; the first of the procedure's kind when empty
 
 
-def _summary_fine(title: str, party: int, facts: str, violated: str, amount: str) -> DemoCase:
+def _summary_fine(
+    title: str, party: int, facts: str, violated: str, amount: str, item_code: str
+) -> DemoCase:
     """A 简易程序 fine (行政处罚法 第五十一条: up to 200 yuan for a person, 3,000 for an
     organisation)."""
     fields = {
@@ -96,6 +99,7 @@ CASES: tuple[DemoCase, ...] = (
                 "penalty_content": "警告",
             }
         },
+        "CF-004",
     ),
     DemoCase(
         "查封不符合安全标准的液化气钢瓶",
@@ -178,6 +182,7 @@ CASES: tuple[DemoCase, ...] = (
         "未如实记录从业人员安全生产教育和培训的时间、内容、参加人员以及考核结果等情况。",
         "《中华人民共和国安全生产法》第二十八条第四款",
         "2000",
+        "CF-002",
     ),
     _summary_fine(
         "有较大危险因素的场所未设置安全警示标志（简易程序）",
@@ -185,6 +190,7 @@ CASES: tuple[DemoCase, ...] = (
         "油漆调配间（有较大危险因素的场所）未设置明显的安全警示标志。",
         "《中华人民共和国安全生产法》第三十五条",
         "3000",
+        "CF-004",
     ),
     _summary_fine(
         "个体工商户经营场所未设置安全警示标志（简易程序）",
@@ -192,6 +198,7 @@ CASES: tuple[DemoCase, ...] = (
         "店内液化石油气钢瓶存放处未设置明显的安全警示标志，联系电话13912345678。",
         "《中华人民共和国安全生产法》第三十五条",
         "200",
+        "CF-004",
     ),
     _summary_fine(
         "个体工商户占用疏散通道堆放易燃物品（简易程序）",
@@ -199,6 +206,7 @@ CASES: tuple[DemoCase, ...] = (
         "店铺后门疏散通道内堆放纸箱等易燃物品，影响人员疏散。",
         "《中华人民共和国安全生产法》第四十二条第二款",
         "100",
+        "CF-004",
     ),
     DemoCase(
         "扣押无安全技术说明书的危险化学品",
@@ -214,22 +222,23 @@ CASES: tuple[DemoCase, ...] = (
         },
     ),
     DemoCase(
-        "危险化学品经营许可（带储存设施）",
+        "烟花爆竹经营（零售）许可",
         "license.general",
         22,
         ("review", "decision", "service", "closing"),
         {
             "license_decision": {
                 "applied_on": "2026-10-19",
-                "license_number": "沪普危化经字〔2026〕000131",
-                "scope": "经营方式：带储存设施经营；许可品种：乙醇、丙酮、乙酸乙酯。",
-                "valid_to": "2029-11-26",
+                "license_number": "（沪普）YH零〔2026〕000045",
+                "scope": "经营方式：零售；许可范围：C级、D级烟花爆竹产品；储存限量：不超过1吨。",
+                "valid_to": "2027-11-26",
             },
             "service_receipt": {
-                "served_documents": "准予行政许可决定书、危险化学品经营许可证",
+                "served_documents": "准予行政许可决定书、烟花爆竹经营（零售）许可证",
                 "method": "直接送达",
             },
         },
+        "XK-002",
     ),
 )
 
@@ -375,9 +384,8 @@ def seed_demo_actions(db: Session, settings: Settings, store: BlobStore) -> int:
         who = officers[number % len(officers)]
         team = [who.user_id, officers[(number + 1) % len(officers)].user_id]
         proc = procedure(case.procedure)
-        item = db.scalar(
-            select(PowerItem).where(PowerItem.kind == proc.kind).order_by(PowerItem.id)
-        )
+        chosen = PowerItem.code == case.item_code if case.item_code else PowerItem.kind == proc.kind
+        item = db.scalar(select(PowerItem).where(chosen).order_by(PowerItem.id))
         assert item is not None, "seed the power items first"
         action = actions.open_action(
             db,
