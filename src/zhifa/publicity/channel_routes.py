@@ -142,7 +142,8 @@ def deliveries_page(
 
 class DeliveryOut(BaseModel):
     id: int
-    publication_id: int
+    publication_id: int | None
+    public_snapshot_id: int | None  # a catalogue / officer / yearly-figures snapshot
     event: str
     channel: str
     status: str
@@ -158,6 +159,7 @@ def _delivery_out(delivery: Delivery, message: OutboxMessage, channel: Channel) 
     return DeliveryOut(
         id=delivery.id,
         publication_id=message.publication_id,
+        public_snapshot_id=message.public_snapshot_id,
         event=message.event.value,
         channel=channel.code,
         status=delivery.status.value,

@@ -31,7 +31,16 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from zhifa.core.audit import track
@@ -307,12 +316,23 @@ class Channel(Base):
 
 class OutboxMessage(Base):
     """One event to deliver to every enabled channel, written in the same transaction as
-    the change (publish / update / correct / withdraw / expire)."""
+    the change (publish / update / correct / withdraw / expire). It is about either one
+    publication version or one public snapshot (catalogue, officers, yearly figures:
+    `publicity.public_snapshots`), never both."""
 
     __tablename__ = "publication_outbox"
+    __table_args__ = (
+        CheckConstraint(
+            "(publication_id IS NULL) <> (public_snapshot_id IS NULL)",
+            name="one_subject",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    publication_id: Mapped[int] = mapped_column(ForeignKey("publication.id"), index=True)
+    publication_id: Mapped[int | None] = mapped_column(ForeignKey("publication.id"), index=True)
+    public_snapshot_id: Mapped[int | None] = mapped_column(
+        ForeignKey("public_snapshot.id"), index=True
+    )
     event: Mapped[OutboxEvent] = mapped_column(enum_type(OutboxEvent))
     note: Mapped[str] = mapped_column(String(1000), default="")  # correction note / reason
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -53,6 +53,7 @@ from zhifa.publicity.models import (
     OutboxMessage,
     Publication,
 )
+from zhifa.publicity.public_snapshot_models import PublicSnapshot
 
 log = logging.getLogger(__name__)
 
@@ -69,11 +70,23 @@ def enqueue(
 ) -> OutboxMessage:
     """Write the message and its deliveries in the caller's transaction; deliver the inline
     channels at once (their failure is the caller's failure)."""
+    message = OutboxMessage(publication_id=publication.id, event=event, note=note.strip()[:1000])
+    return _send(db, message)
+
+
+def enqueue_snapshot(
+    db: Session, snapshot: PublicSnapshot, event: OutboxEvent, note: str = ""
+) -> OutboxMessage:
+    """The same for a public snapshot (catalogue, officers, yearly figures)."""
+    message = OutboxMessage(public_snapshot_id=snapshot.id, event=event, note=note.strip()[:1000])
+    return _send(db, message)
+
+
+def _send(db: Session, message: OutboxMessage) -> OutboxMessage:
     now = utcnow()
-    message = OutboxMessage(
-        publication_id=publication.id, event=event, note=note.strip()[:1000], created_at=now
-    )
+    message.created_at = now
     db.add(message)
+    db.flush()
     record_change(db, None, "publication.outbox", message)
     channels = db.scalars(select(Channel).where(Channel.enabled.is_(True)).order_by(Channel.id))
     for channel in list(channels):
@@ -100,6 +113,8 @@ def enqueue(
 
 def outgoing_message(db: Session, message: OutboxMessage, key: str) -> OutgoingMessage:
     """What the channels receive for `message`, under the delivery's idempotency `key`."""
+    if message.public_snapshot_id is not None:
+        return _snapshot_message(db, message, key)
     pub = db.get(Publication, message.publication_id)
     if pub is None:  # pragma: no cover - a foreign key
         raise NotFound("公示不存在")
@@ -117,6 +132,31 @@ def outgoing_message(db: Session, message: OutboxMessage, key: str) -> OutgoingM
         public_until=pub.public_until,
         note=message.note,
         occurred_at=message.created_at,
+    )
+
+
+def _snapshot_message(db: Session, message: OutboxMessage, key: str) -> OutgoingMessage:
+    row = db.get(PublicSnapshot, message.public_snapshot_id)
+    if row is None:  # pragma: no cover - a foreign key
+        raise NotFound("公示快照不存在")
+    return OutgoingMessage(
+        idempotency_key=key,
+        event=OutboxEvent(message.event),
+        publication_id=None,
+        obligation_id=None,
+        version=row.version,
+        kind=row.kind,
+        snapshot=json.loads(row.snapshot_json),
+        snapshot_json=row.snapshot_json,
+        digest=row.digest,
+        ledger_index=row.ledger_index,
+        public_until=None,
+        note=message.note,
+        occurred_at=message.created_at,
+        public_snapshot_id=row.id,
+        subject=row.subject,
+        title=row.title,
+        unit_name=row.unit_name,
     )
 
 

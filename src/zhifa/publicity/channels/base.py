@@ -41,10 +41,10 @@ class OutgoingMessage:
 
     idempotency_key: str  # the same for every retry of one message to one channel
     event: OutboxEvent
-    publication_id: int  # the version this message is about
-    obligation_id: int  # stable across versions: the public id of the publication
+    publication_id: int | None  # the version this message is about (None: a public snapshot)
+    obligation_id: int | None  # stable across versions: the public id of the publication
     version: int
-    kind: str  # penalty / compulsion / license
+    kind: str  # penalty / compulsion / license; or a public snapshot's kind (power_item …)
     snapshot: dict[str, Any]  # the frozen snapshot of that version
     snapshot_json: str  # its canonical text
     digest: str  # sha256 of snapshot_json
@@ -52,6 +52,16 @@ class OutgoingMessage:
     public_until: date | None  # 公示截止期; None: 长期
     note: str  # correction note / withdrawal reason shown to the public; "" otherwise
     occurred_at: datetime
+    # A public snapshot (catalogue, officers, yearly figures: `publicity.public_snapshots`)
+    # instead of a publication: its row id, its stable key within the kind, title and unit.
+    public_snapshot_id: int | None = None
+    subject: str = ""
+    title: str = ""
+    unit_name: str = ""
+
+    @property
+    def is_public_snapshot(self) -> bool:
+        return self.public_snapshot_id is not None
 
 
 class ChannelAdapter(Protocol):

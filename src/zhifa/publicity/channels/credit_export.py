@@ -97,6 +97,8 @@ class CreditExportChannel:
     inline = True
 
     def deliver(self, db: Session, message: OutgoingMessage, config: dict[str, Any]) -> str:
+        if message.is_public_snapshot:
+            return "事前公示目录、执法人员和年度数据不属双公示报送范围，未导出"
         if message.kind not in EXPORTED_KINDS:
             return f"{KIND_LABELS.get(message.kind, message.kind)}不属双公示报送范围，未导出"
         operation = OPERATIONS.get(message.event)

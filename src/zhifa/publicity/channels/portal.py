@@ -1,5 +1,6 @@
 """The built-in public portal as a channel: inline, it writes the portal's read model in
-the transaction of the publication change (see `publicity.portal_store`)."""
+the transaction of the publication change (see `publicity.portal_store`; public snapshots
+of the catalogue, officers and yearly figures: `publicity.portal_snapshots`)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from zhifa.publicity import portal_store
+from zhifa.publicity import portal_snapshots, portal_store
 from zhifa.publicity.channels.base import OutgoingMessage
 
 
@@ -16,4 +17,6 @@ class PortalChannel:
     inline = True
 
     def deliver(self, db: Session, message: OutgoingMessage, config: dict[str, Any]) -> str:
+        if message.is_public_snapshot:
+            return portal_snapshots.apply(db, message)
         return portal_store.apply(db, message)

@@ -44,6 +44,8 @@ _OPENER = urllib.request.build_opener(_NoRedirect)
 
 
 def payload(message: OutgoingMessage) -> dict[str, Any]:
+    if message.is_public_snapshot:
+        return snapshot_payload(message)
     return {
         "format": "zhifa-outbox/1",
         "idempotency_key": message.idempotency_key,
@@ -57,6 +59,28 @@ def payload(message: OutgoingMessage) -> dict[str, Any]:
         "digest": message.digest,
         "ledger_index": message.ledger_index,
         "public_until": message.public_until.isoformat() if message.public_until else None,
+        "note": message.note,
+        "occurred_at": message.occurred_at.isoformat(),
+    }
+
+
+def snapshot_payload(message: OutgoingMessage) -> dict[str, Any]:
+    """A public snapshot (catalogue item, officer, yearly figures): ``zhifa-public-snapshot/1``,
+    identified by ``kind`` and ``subject`` (stable across versions)."""
+    return {
+        "format": "zhifa-public-snapshot/1",
+        "idempotency_key": message.idempotency_key,
+        "event": message.event.value,
+        "event_label": OUTBOX_EVENT_LABELS[message.event],
+        "public_snapshot_id": message.public_snapshot_id,
+        "kind": message.kind,
+        "subject": message.subject,
+        "version": message.version,
+        "title": message.title,
+        "unit_name": message.unit_name,
+        "snapshot": message.snapshot,
+        "digest": message.digest,
+        "ledger_index": message.ledger_index,
         "note": message.note,
         "occurred_at": message.occurred_at.isoformat(),
     }

@@ -55,6 +55,9 @@ class WechatChannel:
     inline = False
 
     def deliver(self, db: Session, message: OutgoingMessage, config: dict[str, Any]) -> str:
+        if message.is_public_snapshot:
+            # The account carries decision articles; the catalogue is read on the portal.
+            return "事前公示目录、执法人员和年度数据在门户网站公示，未推送公众号文章"
         data = {
             "format": "zhifa-wechat-article/1",
             "title": article_title(message),

@@ -1,0 +1,168 @@
+"""Public snapshots: the one way content other than decisions reaches the public — the 事前
+公示 catalogue (power items, guides, random-check items, laws), the officers' public
+certificate information and the yearly figures (公示办法 第三条、第五条至第八条;
+invariant 4).
+
+`publish_snapshot` freezes the caller's snapshot as canonical JSON, ledgers an entry whose
+payload *is* that snapshot (so its payload_sha256 equals the published digest, as for
+decision publications), numbers it as the next version of its ``(kind, subject)``,
+supersedes the previous version and hands it to the outbox, whose inline portal channel
+shows it on the portal in the same transaction; remote channels get it by the worker.
+`withdraw_snapshot` takes the current version down with a public reason.
+
+Other features may register `on_publish` hooks, called in the same transaction after a
+version is published (e.g. to mark an update obligation fulfilled).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from zhifa import ledger
+from zhifa.core.audit import record_change
+from zhifa.core.auth import Principal, actor_name
+from zhifa.core.db import utcnow
+from zhifa.core.errors import Conflict, DomainError, NotFound
+from zhifa.publicity import outbox
+from zhifa.publicity.channels.base import OutboxEvent
+from zhifa.publicity.public_snapshot_models import PublicSnapshot, SnapshotStatus
+from zhifa.publicity.snapshots import canonical, digest
+
+_KIND = re.compile(r"^[a-z][a-z_]{0,39}$")
+
+PublishHook = Callable[[Session, PublicSnapshot], None]
+_HOOKS: list[PublishHook] = []
+
+
+def on_publish(hook: PublishHook) -> PublishHook:
+    """Register `hook(db, snapshot)`, run after each version is published (same
+    transaction); usable as a decorator."""
+    if hook not in _HOOKS:
+        _HOOKS.append(hook)
+    return hook
+
+
+def _check(kind: str, subject: str, title: str) -> None:
+    if not _KIND.match(kind):
+        raise DomainError("公示快照类别不正确", "kind")
+    if not subject.strip() or len(subject) > 100 or subject != subject.strip():
+        raise DomainError("公示对象标识不能为空，且不超过 100 个字符", "subject")
+    if not title.strip() or len(title) > 300:
+        raise DomainError("公示标题不能为空，且不超过 300 个字符", "title")
+
+
+def _frozen(snapshot: dict[str, Any]) -> str:
+    try:
+        return canonical(snapshot)
+    except (TypeError, ValueError):
+        raise DomainError("公示快照只能包含文字、数字、列表和对象", "snapshot") from None
+
+
+def latest(db: Session, kind: str, subject: str) -> PublicSnapshot | None:
+    """The newest version of the subject, whatever its state."""
+    return db.scalar(
+        select(PublicSnapshot)
+        .where(PublicSnapshot.kind == kind, PublicSnapshot.subject == subject)
+        .order_by(PublicSnapshot.version.desc())
+        .limit(1)
+    )
+
+
+def latest_published(db: Session, kind: str, subject: str) -> PublicSnapshot | None:
+    """The version being shown to the public now (None: never published, or withdrawn)."""
+    found = latest(db, kind, subject)
+    return found if found is not None and found.status is SnapshotStatus.published else None
+
+
+def versions(db: Session, kind: str, subject: str) -> list[PublicSnapshot]:
+    return list(
+        db.scalars(
+            select(PublicSnapshot)
+            .where(PublicSnapshot.kind == kind, PublicSnapshot.subject == subject)
+            .order_by(PublicSnapshot.version)
+        )
+    )
+
+
+def _ledger(db: Session, row: PublicSnapshot, actor: str) -> None:
+    """The entry's payload is the snapshot itself: payload_sha256 == the public digest."""
+    entry = ledger.record(
+        db,
+        kind="public_snapshot.snapshot",
+        # Not the row's subject: row checks compare a row with its latest row entry.
+        subject=f"public-snapshot:{row.id}",
+        actor=actor,
+        payload=json.loads(row.snapshot_json),
+    )
+    if entry.payload_sha256 != row.digest:
+        raise Conflict("公示快照的规范文本与摘要不一致，不能发布")
+    row.ledger_index = entry.index
+
+
+def publish_snapshot(
+    db: Session,
+    *,
+    kind: str,
+    subject: str,
+    title: str,
+    unit_name: str,
+    snapshot: dict[str, Any],
+    who: Principal,
+    note: str = "",
+) -> PublicSnapshot:
+    """Publish `snapshot` as the next version of ``(kind, subject)``, in the caller's
+    transaction: frozen, ledgered, superseding the previous version, delivered."""
+    _check(kind, subject, title)
+    text = _frozen(snapshot)
+    previous = latest(db, kind, subject)
+    actor = actor_name(who)
+    if previous is not None and previous.status is SnapshotStatus.published:
+        previous.status = SnapshotStatus.superseded
+        record_change(db, actor, "public_snapshot.supersede", previous)
+    row = PublicSnapshot(
+        kind=kind,
+        subject=subject,
+        version=(previous.version if previous else 0) + 1,
+        title=title.strip(),
+        unit_name=unit_name.strip()[:200],
+        snapshot_json=text,
+        digest=digest(text),
+        note=note.strip()[:1000],
+        status=SnapshotStatus.published,
+        supersedes_id=previous.id if previous else None,
+        published_by=who.user_id,
+        published_at=utcnow(),
+    )
+    db.add(row)
+    db.flush()
+    _ledger(db, row, actor)
+    record_change(db, actor, "public_snapshot.publish", row)
+    event = OutboxEvent.publish if previous is None else OutboxEvent.update
+    outbox.enqueue_snapshot(db, row, event, row.note)
+    for hook in _HOOKS:
+        hook(db, row)
+    return row
+
+
+def withdraw_snapshot(
+    db: Session, kind: str, subject: str, who: Principal, reason: str
+) -> PublicSnapshot:
+    """Take the subject's current version down from the public, with a public reason."""
+    if not reason.strip():
+        raise DomainError("请填写撤下原因", "reason")
+    row = latest_published(db, kind, subject)
+    if row is None:
+        raise NotFound("该公示对象未在公示中")
+    row.status = SnapshotStatus.withdrawn
+    row.withdrawn_reason = reason.strip()[:1000]
+    row.withdrawn_by = who.user_id
+    row.withdrawn_at = utcnow()
+    record_change(db, actor_name(who), "public_snapshot.withdraw", row)
+    outbox.enqueue_snapshot(db, row, OutboxEvent.withdraw, row.withdrawn_reason)
+    return row
