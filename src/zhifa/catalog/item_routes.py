@@ -18,7 +18,7 @@ from zhifa.catalog.file_rows import ImportMode, ModeIn, read_rows
 from zhifa.catalog.models import PowerItemVersion, RandomCheckVersion
 from zhifa.core.auth import Principal
 from zhifa.core.errors import DomainError, NotFound
-from zhifa.core.http import Db, render, require
+from zhifa.core.http import Db, commit_or_form, render, require
 from zhifa.core.models import Unit
 from zhifa.core.permissions import Permission
 from zhifa.core.validation import parse
@@ -87,20 +87,17 @@ def power_item_new_page(request: Request, db: Db, who: Writer) -> Response:
 @pages.post("/power-items/new", response_class=HTMLResponse)
 async def power_item_new_submit(request: Request, db: Db, who: Writer) -> Response:
     values = await _form(request, ("code", *ITEM_FIELDS))
-    try:
-        view = items.create_power_item(db, parse(items.PowerItemIn, values), who)
-        db.commit()
-    except DomainError as exc:
-        db.rollback()
-        return render(
-            request,
-            "power_item_form.html",
-            exc.status_code,
-            view=None,
-            values=values,
-            error=exc.message,
-            **_context(db, request),
-        )
+    view = commit_or_form(
+        request,
+        db,
+        lambda: items.create_power_item(db, parse(items.PowerItemIn, values), who),
+        "power_item_form.html",
+        view=None,
+        values=values,
+        **_context(db, request),
+    )
+    if isinstance(view, Response):
+        return view
     return RedirectResponse(f"/app/catalog/power-items/{view.item.id}?done=created", 303)
 
 
@@ -173,20 +170,17 @@ def power_item_edit_page(request: Request, item_id: int, db: Db, who: Writer) ->
 async def power_item_edit_submit(request: Request, item_id: int, db: Db, who: Writer) -> Response:
     view = items.get_power_item(db, item_id)
     values = await _form(request, (*ITEM_FIELDS, "reason"))
-    try:
-        items.revise_power_item(db, item_id, parse(items.PowerItemRevision, values), who)
-        db.commit()
-    except DomainError as exc:
-        db.rollback()
-        return render(
-            request,
-            "power_item_form.html",
-            exc.status_code,
-            view=view,
-            values=values,
-            error=exc.message,
-            **_context(db, request),
-        )
+    done = commit_or_form(
+        request,
+        db,
+        lambda: items.revise_power_item(db, item_id, parse(items.PowerItemRevision, values), who),
+        "power_item_form.html",
+        view=view,
+        values=values,
+        **_context(db, request),
+    )
+    if isinstance(done, Response):
+        return done
     return RedirectResponse(f"/app/catalog/power-items/{item_id}?done=revised", 303)
 
 
@@ -237,21 +231,18 @@ async def guide_edit_submit(request: Request, item_id: int, db: Db, who: Writer)
     guide = items.guide_of_item(db, item_id)
     values = await _form(request, (*GUIDE_FIELDS, "reason"))
     model = items.GuideRevision if guide else items.GuideDetails
-    try:
-        saved = items.save_guide(db, item_id, parse(model, values), who)
-        db.commit()
-    except DomainError as exc:
-        db.rollback()
-        return render(
-            request,
-            "guide_form.html",
-            exc.status_code,
-            item=item,
-            guide=guide,
-            values=values,
-            error=exc.message,
-            **_context(db, request),
-        )
+    saved = commit_or_form(
+        request,
+        db,
+        lambda: items.save_guide(db, item_id, parse(model, values), who),
+        "guide_form.html",
+        item=item,
+        guide=guide,
+        values=values,
+        **_context(db, request),
+    )
+    if isinstance(saved, Response):
+        return saved
     done = "revised" if guide else "created"
     return RedirectResponse(f"/app/catalog/guides/{saved.guide.id}?done={done}", 303)
 
@@ -276,20 +267,17 @@ def random_check_new_page(request: Request, db: Db, who: Writer) -> Response:
 @pages.post("/random-checks/new", response_class=HTMLResponse)
 async def random_check_new_submit(request: Request, db: Db, who: Writer) -> Response:
     values = await _form(request, ("code", *CHECK_FIELDS))
-    try:
-        view = items.create_random_check(db, parse(items.RandomCheckIn, values), who)
-        db.commit()
-    except DomainError as exc:
-        db.rollback()
-        return render(
-            request,
-            "random_check_form.html",
-            exc.status_code,
-            view=None,
-            values=values,
-            error=exc.message,
-            **_context(db, request),
-        )
+    view = commit_or_form(
+        request,
+        db,
+        lambda: items.create_random_check(db, parse(items.RandomCheckIn, values), who),
+        "random_check_form.html",
+        view=None,
+        values=values,
+        **_context(db, request),
+    )
+    if isinstance(view, Response):
+        return view
     return RedirectResponse(f"/app/catalog/random-checks/{view.item.id}?done=created", 303)
 
 
@@ -319,20 +307,19 @@ def random_check_edit_page(request: Request, item_id: int, db: Db, who: Writer) 
 async def random_check_edit_submit(request: Request, item_id: int, db: Db, who: Writer) -> Response:
     view = items.get_random_check(db, item_id)
     values = await _form(request, (*CHECK_FIELDS, "reason"))
-    try:
-        items.revise_random_check(db, item_id, parse(items.RandomCheckRevision, values), who)
-        db.commit()
-    except DomainError as exc:
-        db.rollback()
-        return render(
-            request,
-            "random_check_form.html",
-            exc.status_code,
-            view=view,
-            values=values,
-            error=exc.message,
-            **_context(db, request),
-        )
+    done = commit_or_form(
+        request,
+        db,
+        lambda: items.revise_random_check(
+            db, item_id, parse(items.RandomCheckRevision, values), who
+        ),
+        "random_check_form.html",
+        view=view,
+        values=values,
+        **_context(db, request),
+    )
+    if isinstance(done, Response):
+        return done
     return RedirectResponse(f"/app/catalog/random-checks/{item_id}?done=revised", 303)
 
 

@@ -8,7 +8,7 @@ from collections.abc import Callable, Coroutine, Iterator
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse
@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from zhifa.core.auth import Principal, principal_from_session, principal_from_token
 from zhifa.core.clock import SHANGHAI
 from zhifa.core.db import utcnow
-from zhifa.core.errors import Forbidden, NotAuthenticated
+from zhifa.core.errors import DomainError, Forbidden, NotAuthenticated
 from zhifa.core.permissions import ROLE_LABELS, Permission
 from zhifa.core.settings import Settings
 
@@ -27,6 +27,7 @@ SESSION_COOKIE = "zhifa_session"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_T = TypeVar("_T")
 
 
 def _template_dirs() -> list[Path]:
@@ -130,3 +131,17 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
     context.setdefault("csrf_token", principal.csrf_token if principal else "")
     context.setdefault("settings", request.app.state.settings)
     return templates.TemplateResponse(request, template, context, status_code=status_code)
+
+
+def commit_or_form(
+    request: Request, db: Session, change: Callable[[], _T], template: str, **context: Any
+) -> _T | HTMLResponse:
+    """Run a form's `change` and commit it; when the change is refused, roll everything
+    back and show the form again with the message (and the status) of the refusal."""
+    try:
+        result = change()
+        db.commit()
+    except DomainError as exc:
+        db.rollback()
+        return render(request, template, exc.status_code, error=exc.message, **context)
+    return result
