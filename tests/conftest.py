@@ -162,6 +162,7 @@ def db(settings: Settings) -> Iterator[Session]:
 
 # ---- a real server process ---------------------------------------------------------------
 
+import contextlib  # noqa: E402
 import os  # noqa: E402
 import socket  # noqa: E402
 import subprocess  # noqa: E402
@@ -176,23 +177,14 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture
-def live_server(sqlite_settings: Settings) -> Iterator[str]:
-    """`zhifa serve` as its own process on a free loopback port."""
+@contextlib.contextmanager
+def zhifa_server(data_dir: Path, *options: str) -> Iterator[str]:
+    """`zhifa serve [options]` as its own process on a free loopback port: its base URL."""
     port = _free_port()
-    env = {**os.environ, "ZHIFA_SECRET_KEY": "b" * 40}
+    args = ["serve", "--data-dir", str(data_dir), "--port", str(port), *options]
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "zhifa.cli",
-            "serve",
-            "--data-dir",
-            str(sqlite_settings.data_dir),
-            "--port",
-            str(port),
-        ],
-        env=env,
+        [sys.executable, "-m", "zhifa.cli", *args],
+        env={**os.environ, "ZHIFA_SECRET_KEY": "b" * 40},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -205,9 +197,16 @@ def live_server(sqlite_settings: Settings) -> Iterator[str]:
                     break
             except OSError:
                 if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError("zhifa serve did not start") from None
+                    raise RuntimeError(f"zhifa {' '.join(args)} did not start") from None
                 time.sleep(0.2)
         yield url
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.fixture
+def live_server(sqlite_settings: Settings) -> Iterator[str]:
+    """`zhifa serve` as its own process on a free loopback port."""
+    with zhifa_server(sqlite_settings.data_dir) as url:
+        yield url

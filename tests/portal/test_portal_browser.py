@@ -4,18 +4,13 @@ shows the items and fits a phone screen; internal paths do not exist there."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
 
-from tests.conftest import _free_port
+from tests.conftest import zhifa_server
 from tests.portal.helpers import deliver, message, snapshot
 from zhifa.core.db import make_engine, make_session_factory
 from zhifa.core.settings import Settings
@@ -41,29 +36,8 @@ def portal_server(sqlite_settings: Settings) -> Iterator[str]:
     deliver(db, message(920_001, snap))
     db.close()
     engine.dispose()
-    port = _free_port()
-    args = ["serve", "--portal-only", "--data-dir", str(sqlite_settings.data_dir)]
-    process = subprocess.Popen(
-        [sys.executable, "-m", "zhifa.cli", *args, "--port", str(port)],
-        env={**os.environ, "ZHIFA_SECRET_KEY": "b" * 40},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/healthz", timeout=1):
-                    break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError("zhifa serve --portal-only did not start") from None
-                time.sleep(0.2)
+    with zhifa_server(sqlite_settings.data_dir, "--portal-only") as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def test_search_and_detail_by_keyboard_in_chromium(portal_server: str) -> None:

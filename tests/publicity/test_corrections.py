@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tests.enforcement.test_actions import _as
-from tests.publicity.test_flow import _decision, _obligation
+from tests.portal.helpers import publish_decision
 from zhifa.core.calendar_store import working_calendar
 from zhifa.core.clock import today
 from zhifa.core.models import StoredBlob
@@ -30,18 +30,12 @@ SCRIPT = "<script>alert('x')</script>"
 
 
 def publish(client: TestClient, db: Session) -> dict[str, Any]:
-    """An issued penalty decision, published by the legal section (API): the publication."""
-    _, document_id, _ = _decision(client, db)
-    ob = _obligation(client, document_id)
-    _as(client, "legal")
-    pub = client.post(f"/api/v1/publicity/obligations/{ob['id']}/draft", json={}).json()
-    url = f"/api/v1/publicity/publications/{pub['id']}"
-    assert client.post(f"{url}/review", json={}).status_code == 200
-    done = client.post(f"{url}/publish")
-    assert done.status_code == 200, done.text
+    """An issued penalty decision, published by the legal section (API), and the client
+    signed out again: the publication."""
+    published = publish_decision(client, db)
     client.cookies.clear()
     client.headers.pop("X-CSRF-Token", None)
-    return done.json()  # type: ignore[no-any-return]
+    return published
 
 
 _NUMBERS = {chinese_number(n): n for n in range(100)}
