@@ -26,6 +26,7 @@ MODEL_MODULES = (
     "zhifa.catalog.models",
     "zhifa.publicity.portal_models",
     "zhifa.publicity.public_snapshot_models",
+    "zhifa.insight.yearly_models",
 )
 
 
