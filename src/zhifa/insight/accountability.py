@@ -2,10 +2,12 @@
 how many working days, and who was responsible.
 
 A *duty* is anything with a legal due day: publishing a decision (公示), answering a
-correction request (更正答复), taking a publication down (撤下) and updating one after the
-decision was changed (更新). The first half of this module is pure: it takes plain
-``Duty`` rows, the working calendar and the report day, and decides what is late and by
-how much. The second half reads the duties from the database.
+correction request (更正答复), taking a publication down (撤下), updating one after the
+decision was changed (更新) and updating the 事前公示 catalogue after a law, organisation
+or certificate change (事前公示更新). Which duties exist and when each was done is decided
+once, in `publicity.duties` (the deadline board reads the same list). This module is
+pure but for `overdue_report`: it takes plain ``Duty`` rows, the working calendar and the
+report day, and decides what is late and by how much.
 
 How lateness is counted (the one definition, also shown on the page):
 
@@ -22,64 +24,29 @@ How lateness is counted (the one definition, also shown on the page):
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
-from typing import Any
 
-from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
 from zhifa.core.calendar import WorkingCalendar
-from zhifa.core.models import Unit, User
-from zhifa.core.time_limits import limit
-from zhifa.enforcement.models import Action
-from zhifa.publicity.models import (
-    CaseStatus,
-    CorrectionRequest,
-    ObligationStatus,
-    PublicationObligation,
-    PublicationUpdate,
-    TaskStatus,
-    Withdrawal,
-)
-from zhifa.recording.documents.models import Document
+from zhifa.publicity.duties import DUTY_LABELS, Duty, DutyKind, Scope, duties
 
-
-class DutyKind(StrEnum):
-    publication = "publication"
-    correction = "correction"
-    withdrawal = "withdrawal"
-    update = "update"
-
-
-DUTY_LABELS: dict[DutyKind, str] = {
-    DutyKind.publication: "公示",
-    DutyKind.correction: "更正答复",
-    DutyKind.withdrawal: "撤下",
-    DutyKind.update: "更新",
-}
-
-
-@dataclass(frozen=True)
-class Duty:
-    """One duty with a due day, as plain values."""
-
-    kind: DutyKind
-    record_id: int
-    reference: str  # 决定书文号 (a correction: its receipt number and the 文号)
-    subject: str  # the case (案由)
-    unit_id: int | None
-    unit: str
-    person_id: int | None
-    person: str
-    limit_code: str
-    basis: str
-    due_on: date
-    due_provisional: bool
-    done_on: date | None
-    link: str
+# The duty vocabulary is publicity's; it is named here too for the report's readers.
+__all__ = [
+    "DUTY_LABELS",
+    "Duty",
+    "DutyKind",
+    "Filters",
+    "Late",
+    "Report",
+    "Total",
+    "build_report",
+    "lateness",
+    "load_duties",
+    "overdue_report",
+]
 
 
 @dataclass(frozen=True)
@@ -179,156 +146,11 @@ def build_report(
 # ---- reading the duties ---------------------------------------------------------------------
 
 
-_Row = PublicationObligation | CorrectionRequest | Withdrawal | PublicationUpdate
-# where each kind's record is shown (publicity pages)
-_PAGES = {
-    DutyKind.publication: "obligations",
-    DutyKind.correction: "corrections",
-    DutyKind.withdrawal: "withdrawals",
-    DutyKind.update: "updates",
-}
-
-
-@dataclass(frozen=True)
-class _Decision:
-    """What every duty of one publication obligation shares."""
-
-    obligation_id: int
-    reference: str
-    subject: str
-    unit_id: int | None
-    responsible_id: int | None
-
-
-class _Reader:
-    """Reads duties with the names of units and people looked up once."""
-
-    def __init__(self, db: Session, on: date, filters: Filters) -> None:
-        self.db, self.on, self.filters = db, on, filters
-        self.units = {u.id: u.name for u in db.scalars(select(Unit))}
-        self.people = {u.id: u.full_name for u in db.scalars(select(User))}
-        self._decisions: dict[int, _Decision] = {}
-
-    def due_before_today(self, query: Select, column: Any) -> Select:
-        """Only duties whose due day has passed can be late; the period narrows further."""
-        query = query.where(column < self.on)
-        if self.filters.start is not None:
-            query = query.where(column >= self.filters.start)
-        if self.filters.end is not None:
-            query = query.where(column <= self.filters.end)
-        return query
-
-    def decision(self, obligation_id: int) -> _Decision:
-        if obligation_id not in self._decisions:
-            ob = self.db.get(PublicationObligation, obligation_id)
-            assert ob is not None
-            doc = self.db.get(Document, ob.document_id)
-            action = self.db.get(Action, ob.action_id)
-            self._decisions[obligation_id] = _Decision(
-                obligation_id=ob.id,
-                reference=(doc.doc_number if doc else "") or "",
-                subject=action.title if action else "",
-                unit_id=ob.unit_id,
-                responsible_id=ob.responsible_id,
-            )
-        return self._decisions[obligation_id]
-
-    def duty(
-        self,
-        kind: DutyKind,
-        row: _Row,
-        obligation_id: int,
-        done_on: date | None,
-        person_id: int | None,
-        *,
-        unit_id: int | None = None,
-        reference: str = "",
-    ) -> Duty:
-        """A duty of `row` about the decision of `obligation_id`; unit and reference
-        default to the decision's."""
-        decision = self.decision(obligation_id)
-        unit_id = unit_id or decision.unit_id
-        return Duty(
-            kind=kind,
-            record_id=row.id,
-            reference=reference or decision.reference,
-            subject=decision.subject,
-            unit_id=unit_id,
-            unit=self.units.get(unit_id, "") if unit_id else "",
-            person_id=person_id,
-            person=self.people.get(person_id, "") if person_id else "",
-            limit_code=row.limit_code,
-            basis=limit(row.limit_code).basis,
-            due_on=row.due_on,
-            due_provisional=row.due_provisional,
-            done_on=done_on,
-            link=f"/app/publicity/{_PAGES[kind]}/{row.id}",
-        )
-
-
-_Loader = Callable[[_Reader], Iterator[Duty]]
-
-
-def _publications(r: _Reader) -> Iterator[Duty]:
-    ob_ = PublicationObligation
-    # Those met on time are many and never late: leave them in the database.
-    late = or_(ob_.status == ObligationStatus.open, ob_.completed_on > ob_.due_on)
-    query = r.due_before_today(select(ob_).where(late), ob_.due_on)
-    for ob in r.db.scalars(query.order_by(ob_.id)):
-        done = ob.completed_on if ob.status is not ObligationStatus.open else None
-        yield r.duty(DutyKind.publication, ob, ob.id, done, ob.responsible_id)
-
-
-def _corrections(r: _Reader) -> Iterator[Duty]:
-    """Answered when corrected or rejected (a proposed correction awaits its second
-    person), by the handler, as on the deadline board; the reference is the receipt
-    number with the 文号."""
-    query = r.due_before_today(select(CorrectionRequest), CorrectionRequest.due_on)
-    for row in r.db.scalars(query.order_by(CorrectionRequest.id)):
-        number = r.decision(row.obligation_id).reference
-        answered = row.status in (CaseStatus.corrected, CaseStatus.rejected)
-        yield r.duty(
-            DutyKind.correction,
-            row,
-            row.obligation_id,
-            (row.decided_on or row.received_on) if answered else None,
-            row.handler_id,
-            reference=f"{row.receipt_number}（{number}）",
-        )
-
-
-def _tasks(model: type[Withdrawal] | type[PublicationUpdate], kind: DutyKind) -> _Loader:
-    """Withdrawals and updates carry their own unit and person responsible; done as on
-    the deadline board."""
-
-    def load(r: _Reader) -> Iterator[Duty]:
-        query = r.due_before_today(select(model), model.due_on)
-        for row in r.db.scalars(query.order_by(model.id)):
-            yield r.duty(
-                kind,
-                row,
-                row.obligation_id,
-                (row.done_on or row.occurred_on) if row.status is TaskStatus.done else None,
-                row.responsible_id,
-                unit_id=row.unit_id,
-            )
-
-    return load
-
-
-_LOADERS: dict[DutyKind, _Loader] = {
-    DutyKind.publication: _publications,
-    DutyKind.correction: _corrections,
-    DutyKind.withdrawal: _tasks(Withdrawal, DutyKind.withdrawal),
-    DutyKind.update: _tasks(PublicationUpdate, DutyKind.update),
-}
-
-
 def load_duties(db: Session, on: date, filters: Filters) -> list[Duty]:
-    """Every duty whose due day is before `on` (and in the filters' period)."""
-    reader = _Reader(db, on, filters)
-    kinds = [filters.kind] if filters.kind else list(_LOADERS)
-    return [duty for kind in kinds for duty in _LOADERS[kind](reader)]
+    """Every duty whose due day is before `on` (and in the filters' period) that is still
+    open or was done late — the others cannot be late."""
+    scope = Scope(before=on, start=filters.start, end=filters.end, unmet_or_late=True)
+    return duties(db, scope, filters.kind)
 
 
 def overdue_report(db: Session, calendar: WorkingCalendar, on: date, filters: Filters) -> Report:

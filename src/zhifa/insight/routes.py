@@ -53,7 +53,7 @@ def _kind(value: str) -> DutyKind | None:
     try:
         return DutyKind(value)
     except ValueError:
-        raise InvalidInput("类别取值无效（公示/更正答复/撤下/更新）", "kind") from None
+        raise InvalidInput(f"类别取值无效（{'/'.join(DUTY_LABELS.values())}）", "kind") from None
 
 
 def filters_from(start: str, end: str, unit: str, person: str, kind: str) -> Filters:

@@ -18,16 +18,14 @@ from zhifa.core.permissions import Permission
 from zhifa.core.settings import Settings
 from zhifa.core.time_limits import limit
 from zhifa.publicity import rules, service
+from zhifa.publicity.duties import DUTY_LABELS, DutyKind
 from zhifa.publicity.models import (
     EXEMPTION_STATUS_LABELS,
     OBLIGATION_STATUS_LABELS,
     PUBLICATION_STATUS_LABELS,
-    CorrectionRequest,
     Publication,
     PublicationExemption,
     PublicationObligation,
-    PublicationUpdate,
-    Withdrawal,
 )
 
 pages = APIRouter(prefix="/app/publicity", include_in_schema=False)
@@ -129,13 +127,14 @@ def _kind(value: str | None) -> str | None:
     return value or None
 
 
-def _task(value: str | None) -> service.Task | None:
+def _task(value: str | None) -> DutyKind | None:
     if not value:
         return None
     try:
-        return service.Task(value)
+        return service.TASK_WORDS.get(value) or DutyKind(value)
     except ValueError:
-        raise DomainError("事项取值无效（publish/correct/withdraw/update）", "task") from None
+        words = "/".join(k.value for k in DutyKind)
+        raise DomainError(f"事项取值无效（{words}）", "task") from None
 
 
 # ---- API ---------------------------------------------------------------------------------------
@@ -158,11 +157,12 @@ def api_obligations(
         kind=wanted_kind,
         person_id=person_id,
         state=wanted_state,
-        task=service.Task.publish,
+        task=DutyKind.publication,
     )
     return [
         {**_obligation_json(r.obligation), "state": r.state.value, "days_left": r.days_left}
         for r in rows
+        if r.obligation is not None
     ]
 
 
@@ -278,16 +278,7 @@ def board_page(
         task=wanted_task,
     )
     units = list(db.scalars(select(Unit).order_by(Unit.id)))
-    people_ids = {
-        person
-        for column in (
-            PublicationObligation.responsible_id,
-            CorrectionRequest.handler_id,
-            Withdrawal.responsible_id,
-            PublicationUpdate.responsible_id,
-        )
-        for person in db.scalars(select(column).distinct())
-    }
+    people_ids = service.board_people(db)
     people = [u for u in db.scalars(select(User).order_by(User.id)) if u.id in people_ids]
     return render(
         request,
@@ -301,7 +292,7 @@ def board_page(
         kind=wanted_kind or "",
         person=person_id,
         state=wanted_state.value if wanted_state else "",
-        tasks=service.TASK_LABELS,
+        tasks=DUTY_LABELS,
         task=wanted_task.value if wanted_task else "",
         soon=rules.DUE_SOON_WORKING_DAYS,
         period_rules=rules.PERIOD_RULES,

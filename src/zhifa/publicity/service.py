@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import event, inspect, select
@@ -30,26 +29,21 @@ from zhifa.core.calendar_store import working_calendar
 from zhifa.core.clock import today
 from zhifa.core.db import utcnow
 from zhifa.core.errors import Conflict, DomainError, Forbidden, NotFound
-from zhifa.core.models import Unit, User
+from zhifa.core.models import User
 from zhifa.core.settings import Settings
 from zhifa.core.time_limits import stricter_due
 from zhifa.enforcement.models import Action, ActionOfficer
-from zhifa.publicity import outbox, rules, snapshots
+from zhifa.publicity import duties, outbox, rules, snapshots
 from zhifa.publicity.channels.base import OutboxEvent
+from zhifa.publicity.duties import Duty, DutyKind
 from zhifa.publicity.models import (
     FROZEN_COLUMNS,
-    WITHDRAWAL_CAUSE_LABELS,
-    CaseStatus,
-    CorrectionRequest,
     ExemptionStatus,
     ObligationStatus,
     Publication,
     PublicationExemption,
     PublicationObligation,
     PublicationStatus,
-    PublicationUpdate,
-    TaskStatus,
-    Withdrawal,
 )
 from zhifa.recording.documents.models import Document, DocumentStatus
 
@@ -162,9 +156,11 @@ def expire_publications(db: Session, on: date | None = None) -> int:
 
 
 def refresh(db: Session, on: date | None = None) -> tuple[int, int]:
-    """Sync obligations and end expired publications, committed; (created, expired)."""
+    """Sync obligations, end expired publications and run the other duty sources'
+    catch-up work (`duties.refresh_all`), committed; (created, expired)."""
     created = sync_obligations(db)
     expired = expire_publications(db, on)
+    duties.refresh_all(db)
     db.commit()
     return created, expired
 
@@ -172,40 +168,23 @@ def refresh(db: Session, on: date | None = None) -> tuple[int, int]:
 # ---- the board ------------------------------------------------------------------------------
 
 
-class Task(StrEnum):
-    """What a board row asks for: every deadline of 事后公示 on one board."""
-
-    publish = "publish"  # 公示 (第七条)
-    correct = "correct"  # 更正 (第九条第一、二项)
-    withdraw = "withdraw"  # 撤下 (第九条第三项; 行政处罚法 第四十八条第二款)
-    update = "update"  # 更新 (第八条第四项)
-
-
-TASK_LABELS = {
-    Task.publish: "公示",
-    Task.correct: "更正",
-    Task.withdraw: "撤下",
-    Task.update: "更新",
+# The board's task words before the duty list was shared with the overdue report; links
+# and bookmarks that use them keep working.
+TASK_WORDS = {
+    "publish": DutyKind.publication,
+    "correct": DutyKind.correction,
+    "withdraw": DutyKind.withdrawal,
 }
 
 
 @dataclass(frozen=True)
 class BoardRow:
-    obligation: PublicationObligation  # the decision's publication the row is about
+    duty: Duty
     state: rules.BoardState
     days_left: int
-    action_title: str
-    doc_number: str
-    responsible: str
-    unit: str
-    publication: Publication | None
     late: bool  # completed after the due day
-    task: Task = Task.publish
-    task_id: int = 0  # obligation / correction case / withdrawal / update id
-    due_on: date | None = None
-    due_provisional: bool = False
-    link: str = ""
-    detail: str = ""  # e.g. the receipt number or the cause
+    obligation: PublicationObligation | None  # the decision's, for duties about one
+    publication: Publication | None  # its latest version
 
 
 def latest_publication(db: Session, obligation_id: int) -> Publication | None:
@@ -217,101 +196,6 @@ def latest_publication(db: Session, obligation_id: int) -> Publication | None:
     )
 
 
-@dataclass(frozen=True)
-class _Item:
-    """One deadline before it becomes a row."""
-
-    task: Task
-    task_id: int
-    obligation_id: int
-    due_on: date
-    due_provisional: bool
-    done_on: date | None  # None while open
-    person_id: int | None
-    link: str
-    detail: str
-
-
-def _publish_items(db: Session) -> list[_Item]:
-    return [
-        _Item(
-            Task.publish,
-            ob.id,
-            ob.id,
-            ob.due_on,
-            ob.due_provisional,
-            ob.completed_on if ob.status is not ObligationStatus.open else None,
-            ob.responsible_id,
-            f"/app/publicity/obligations/{ob.id}",
-            "",
-        )
-        for ob in db.scalars(select(PublicationObligation))
-    ]
-
-
-def _correction_items(db: Session) -> list[_Item]:
-    finished = (CaseStatus.corrected, CaseStatus.rejected)
-    return [
-        _Item(
-            Task.correct,
-            c.id,
-            c.obligation_id,
-            c.due_on,
-            c.due_provisional,
-            (c.decided_on or c.received_on) if c.status in finished else None,
-            c.handler_id,
-            f"/app/publicity/corrections/{c.id}",
-            c.receipt_number,
-        )
-        for c in db.scalars(select(CorrectionRequest))
-    ]
-
-
-def _withdrawal_items(db: Session) -> list[_Item]:
-    rows: list[_Item] = []
-    for w in db.scalars(select(Withdrawal)):
-        done = (w.done_on or w.occurred_on) if w.status is TaskStatus.done else None
-        link = f"/app/publicity/withdrawals/{w.id}"
-        rows.append(
-            _Item(
-                Task.withdraw,
-                w.id,
-                w.obligation_id,
-                w.due_on,
-                w.due_provisional,
-                done,
-                w.responsible_id,
-                link,
-                WITHDRAWAL_CAUSE_LABELS[w.cause],
-            )
-        )
-    for u in db.scalars(select(PublicationUpdate)):
-        done = (u.done_on or u.occurred_on) if u.status is TaskStatus.done else None
-        link = f"/app/publicity/updates/{u.id}"
-        rows.append(
-            _Item(
-                Task.update,
-                u.id,
-                u.obligation_id,
-                u.due_on,
-                u.due_provisional,
-                done,
-                u.responsible_id,
-                link,
-                u.decision_ref,
-            )
-        )
-    return rows
-
-
-_ITEMS = {
-    Task.publish: _publish_items,
-    Task.correct: _correction_items,
-    Task.withdraw: _withdrawal_items,
-    Task.update: _withdrawal_items,
-}
-
-
 def board(
     db: Session,
     *,
@@ -320,60 +204,48 @@ def board(
     kind: str | None = None,
     person_id: int | None = None,
     state: rules.BoardState | None = None,
-    task: Task | None = None,
+    task: DutyKind | None = None,
 ) -> list[BoardRow]:
-    """Every deadline of 事后公示 — publication, correction, withdrawal, update — with its
-    state, filtered by the decision's unit and kind, the person responsible, the state and
-    the task."""
+    """Every publicity duty (`duties.duties`) with its state, filtered by unit, the
+    decision's kind (which leaves out duties about no decision), the person responsible,
+    the state and the task."""
     day = on or today()
     calendar = working_calendar(db)
-    makers = {_ITEMS[task]} if task else set(_ITEMS.values())
-    items = [i for make in makers for i in make(db) if task is None or i.task is task]
-    if person_id is not None:
-        items = [i for i in items if i.person_id == person_id]
-    result = []
-    order = list(Task)
-    for item in sorted(items, key=lambda i: (i.due_on, order.index(i.task), i.task_id)):
-        ob = db.get(PublicationObligation, item.obligation_id)
-        assert ob is not None
-        if (unit_id is not None and ob.unit_id != unit_id) or (kind and ob.kind != kind):
+    order = list(DutyKind)
+    rows = []
+    for duty in sorted(
+        duties.duties(db, kind=task),
+        key=lambda d: (d.due_on, order.index(d.kind), d.record_id),
+    ):
+        if (unit_id is not None and duty.unit_id != unit_id) or (
+            kind and duty.decision_kind != kind
+        ):
             continue
-        done = item.done_on is not None
-        row_state, left = rules.board_state(calendar, item.due_on, day, done=done)
+        if person_id is not None and duty.person_id != person_id:
+            continue
+        done = duty.done_on is not None
+        row_state, left = rules.board_state(calendar, duty.due_on, day, done=done)
         if state is not None and row_state is not state:
             continue
-        result.append(_row(db, ob, item, row_state, left))
-    return result
+        rows.append(_row(db, duty, row_state, left))
+    return rows
 
 
-def _row(
-    db: Session,
-    ob: PublicationObligation,
-    item: _Item,
-    row_state: rules.BoardState,
-    left: int,
-) -> BoardRow:
-    action = db.get(Action, ob.action_id)
-    doc = db.get(Document, ob.document_id)
-    user = db.get(User, item.person_id) if item.person_id else None
-    unit = db.get(Unit, ob.unit_id) if ob.unit_id else None
+def _row(db: Session, duty: Duty, row_state: rules.BoardState, left: int) -> BoardRow:
+    ob = db.get(PublicationObligation, duty.obligation_id) if duty.obligation_id else None
     return BoardRow(
-        obligation=ob,
+        duty=duty,
         state=row_state,
         days_left=left,
-        action_title=action.title if action else "",
-        doc_number=(doc.doc_number if doc else "") or "",
-        responsible=user.full_name if user else "",
-        unit=unit.name if unit else "",
-        publication=latest_publication(db, ob.id),
-        late=item.done_on is not None and item.done_on > item.due_on,
-        task=item.task,
-        task_id=item.task_id,
-        due_on=item.due_on,
-        due_provisional=item.due_provisional,
-        link=item.link,
-        detail=item.detail,
+        late=duty.done_on is not None and duty.done_on > duty.due_on,
+        obligation=ob,
+        publication=latest_publication(db, ob.id) if ob else None,
     )
+
+
+def board_people(db: Session) -> set[int]:
+    """Everyone responsible for some duty (the board's person filter)."""
+    return {d.person_id for d in duties.duties(db) if d.person_id is not None}
 
 
 def get_obligation(db: Session, obligation_id: int) -> PublicationObligation:
