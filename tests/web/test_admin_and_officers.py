@@ -35,6 +35,8 @@ PUBLIC_ROUTES = {
     ("GET", "/corrections/new"),
     ("POST", "/corrections"),
     ("GET", "/corrections/{receipt}"),
+    ("GET", "/figures"),
+    ("GET", "/figures/{year}"),
 }
 
 

@@ -343,4 +343,4 @@ def reports(db: Session, year: int) -> list[tuple[YearlyReport, str]]:
         .where(YearlyReport.year == year)
         .order_by(YearlyReport.id)
     )
-    return [(r, name) for r, name in rows.tuples()]
+    return [(r, name) for r, name in rows]

@@ -165,7 +165,7 @@ def create_portal_app(settings: Settings) -> FastAPI:
     and /healthz. Its engine refuses any statement naming a table outside the portal's
     allow-list (invariant 4), and its SQLite transactions are plain (deferred) ones."""
     from zhifa.core.schema import all_metadata
-    from zhifa.web import portal
+    from zhifa.web import portal, portal_figures
 
     app = FastAPI(
         title="zhifa 行政执法公示门户",
@@ -186,6 +186,7 @@ def create_portal_app(settings: Settings) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     _install_health(app)
     app.include_router(portal.router)
+    app.include_router(portal_figures.router)
     for extension in portal.EXTENSIONS:
         app.include_router(extension.load())
     app.add_middleware(SecurityHeaders)
@@ -236,6 +237,7 @@ def _feature_routers() -> list:  # type: ignore[type-arg]
     from zhifa.enforcement import action_routes
     from zhifa.enforcement import routes as enforcement_routes
     from zhifa.insight import routes as insight_routes
+    from zhifa.insight import yearly_routes
     from zhifa.publicity import channel_routes, correction_routes
     from zhifa.publicity import routes as publicity_routes
     from zhifa.recording import routes as recording_routes
@@ -244,10 +246,11 @@ def _feature_routers() -> list:  # type: ignore[type-arg]
     from zhifa.recording.media import routes as media_routes
     from zhifa.recording.media import tus as media_tus
     from zhifa.recording.playback import routes as playback_routes
-    from zhifa.web import portal, transparency
+    from zhifa.web import portal, portal_figures, transparency
 
     return [
         portal.router,
+        portal_figures.router,
         transparency.router,
         core_routes.pages,
         core_routes.api,
@@ -280,6 +283,7 @@ def _feature_routers() -> list:  # type: ignore[type-arg]
         channel_routes.pages,
         channel_routes.api,
         insight_routes.pages,
+        yearly_routes.pages,
         recording_routes.pages,
         recording_routes.api,
     ]

@@ -45,6 +45,7 @@ CHAPTERS: list[tuple[str, list[tuple[str, str | None, Permission]]]] = [
         "统计监督",
         [
             ("逾期问责报告", "/app/insight/overdue", Permission.accountability_read),
+            ("年度执法数据", "/app/insight/yearly", Permission.figures_read),
             ("调阅日志", "/app/access-log", Permission.access_log_read),
             ("登录日志", "/app/admin/logins", Permission.login_log_read),
         ],

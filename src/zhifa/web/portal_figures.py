@@ -1,0 +1,76 @@
+"""The public page of the yearly enforcement figures (公示办法 第三条、第七条第四款):
+``/figures`` lists the published years, ``/figures/<year>`` shows one year's published
+snapshot — every figure by section, bar charts (inline SVG drawn here, with the same
+numbers as a table) and the definitions — with its version, ledger index and digest.
+
+Reads the portal's snapshot tables only (``publicity.portal_snapshots``), so it is served
+by the portal-only process as well: what it shows is exactly what was frozen and ledgered
+when the legal section published the year."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from zhifa.core.http import Db, render
+from zhifa.insight import yearly
+from zhifa.insight.yearly_service import KIND
+from zhifa.publicity import portal_snapshots
+from zhifa.publicity.public_snapshot_models import SnapshotStatus
+
+router = APIRouter(tags=["公示门户（无需登录）"])
+
+
+def _not_found(request: Request) -> Response:
+    return render(
+        request,
+        "error.html",
+        404,
+        heading="未找到该年度数据",
+        message="该年度的行政执法数据尚未公开，或链接有误。",
+    )
+
+
+def sections(snapshot: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]]]:
+    """The snapshot's figures grouped by section, in their frozen order."""
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for figure in snapshot.get("figures", []):
+        grouped.setdefault(str(figure.get("section", "")), []).append(figure)
+    return list(grouped.items())
+
+
+@router.get("/figures", response_class=HTMLResponse, summary="年度行政执法数据")
+def figures_list(request: Request, db: Db) -> Response:
+    rows = portal_snapshots.listing(db, kind=KIND)
+    years = sorted(rows, key=lambda r: r.subject, reverse=True)
+    return render(request, "portal_figures.html", years=years)
+
+
+@router.get("/figures/{year}", response_class=HTMLResponse, summary="某年度行政执法数据")
+def figures_year(request: Request, year: str, db: Db) -> Response:
+    if not (year.isascii() and year.isdigit() and len(year) == 4):
+        return _not_found(request)
+    row = portal_snapshots.current(db, KIND, year)
+    if row is None:
+        return _not_found(request)
+    if row.status == SnapshotStatus.withdrawn.value:
+        return render(
+            request,
+            "error.html",
+            410,
+            heading="该年度数据已撤下",
+            message=f"撤下原因：{row.note}" if row.note else "该年度数据已撤下。",
+        )
+    snapshot = portal_snapshots.snapshot_of(row)
+    values = {str(f.get("code")): str(f.get("value")) for f in snapshot.get("figures", [])}
+    return render(
+        request,
+        "portal_figures_year.html",
+        row=row,
+        snapshot=snapshot,
+        sections=sections(snapshot),
+        charts=yearly.charts(values),
+        history=portal_snapshots.history(db, KIND, year),
+    )
