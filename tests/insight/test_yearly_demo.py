@@ -1,0 +1,42 @@
+"""The demo publishes last year's figures as the sections entered them (the platform's
+records all fall in the current year): marked 据各科室填报 on the portal, nothing computed
+from records that do not exist, the duty done, the report recorded; idempotent."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from tests.insight.test_yearly_flow import _page_values
+from zhifa.core.blobstore import open_blob_store
+from zhifa.core.calendar_store import working_calendar
+from zhifa.core.clock import today
+from zhifa.core.settings import Settings
+from zhifa.demo_actions import seed_demo_actions
+from zhifa.demo_figures import BRIGADE_FIGURES, SAFETY_FIGURES, seed_demo_figures
+from zhifa.demo_publicity import seed_demo_publicity
+from zhifa.insight import yearly, yearly_service
+
+
+def test_demo_publishes_last_years_entered_figures(
+    client: TestClient, db: Session, settings: Settings
+) -> None:
+    seed_demo_actions(db, settings, open_blob_store(settings))
+    seed_demo_publicity(db, settings)
+    assert seed_demo_figures(db) == 1
+    assert seed_demo_figures(db) == 0  # idempotent
+    last = today().year - 1
+    duty = yearly_service.obligation(db, working_calendar(db), last, today())
+    assert duty.state.value == "已完成" and duty.published_on == today() and duty.version == 1
+    assert [r.method for r, _ in yearly_service.reports(db, last)] == ["政务外网报送系统"]
+
+    page = client.get(f"/figures/{last}")
+    assert page.status_code == 200 and "据各科室填报" in page.text
+    shown = {code: value for code, (_, value) in _page_values(page.text).items()}
+    for code, value in {**SAFETY_FIGURES, **BRIGADE_FIGURES}.items():
+        assert shown[code] == value, code
+    # what only the platform's records can tell is not made up for last year
+    for figure in yearly.FIGURES:
+        if figure.entered_by(yearly.Basis.entered) is None:
+            assert shown[figure.code] == "—", figure.code
+    assert f"/figures/{last}" in client.get("/figures").text
