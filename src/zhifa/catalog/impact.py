@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field, model_validator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from zhifa.catalog import rules
+from zhifa.catalog import rules, update_obligations
 from zhifa.catalog.laws import get_law
 from zhifa.catalog.models import (
     Article,
@@ -176,6 +176,7 @@ def record_law_change(
     )
     db.add(change)
     record_change(db, actor_name(who), "law.change.impact", change)
+    update_obligations.for_law_change(db, change, who)
     return change, affected
 
 

@@ -15,6 +15,8 @@ from starlette.datastructures import UploadFile as StarletteUpload
 from zhifa.catalog import imports, laws, rules
 from zhifa.catalog.file_rows import ImportMode, ModeIn, read_rows
 from zhifa.catalog.impact import Affected, LawChangeIn, affected_by, law_changes, record_law_change
+from zhifa.catalog.update_obligations import updates_of
+from zhifa.catalog.update_routes import labels as update_labels
 from zhifa.core.auth import Principal
 from zhifa.core.clock import today
 from zhifa.core.errors import DomainError
@@ -34,7 +36,7 @@ NOTICES = {
     "created": "法规已登记。",
     "revised": "法规已保存为新版本。",
     "article": "条文已添加。",
-    "changed": "法规变更已保存，受影响事项已记录。",
+    "changed": "法规变更已保存，受影响事项已记录，并已列为事前公示更新义务（见下）。",
 }
 
 
@@ -124,15 +126,18 @@ async def law_import_submit(request: Request, db: Db, who: Writer) -> Response:
 @pages.get("/{law_id}", response_class=HTMLResponse)
 def law_page(request: Request, law_id: int, db: Db, who: Reader) -> Response:
     view = laws.get_law(db, law_id)
+    changes = law_changes(db, law_id)
     return render(
         request,
         "law_detail.html",
         view=view,
         history=laws.law_history(db, view.law),
         affected=affected_by(db, law_id),
-        changes=law_changes(db, law_id),
+        changes=changes,
         titles={v.law.id: v.current.title for v in laws.list_laws(db)},
         notice=NOTICES.get(request.query_params.get("done", "")),
+        rows=updates_of(db, law_change_id=changes[0].id) if changes else [],
+        **update_labels(db),
         values={},
         **_labels(),
     )

@@ -3,6 +3,7 @@ kept in core because every feature checks them; the catalog publishes them."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Self
@@ -67,6 +68,18 @@ class OfficerView:
 
     def has_valid_certificate(self, on: date) -> bool:
         return any(view.state(on) is CertificateState.valid for view in self.certificates)
+
+
+# Called with (db, the certificate as changed, who) inside the transaction of every new
+# version of a certificate: features that publish certificates (the catalogue) subscribe
+# without core importing them.
+ChangeHook = Callable[[Session, "CertificateView", Principal | None], None]
+_CHANGE_HOOKS: list[ChangeHook] = []
+
+
+def on_change(hook: ChangeHook) -> None:
+    if hook not in _CHANGE_HOOKS:
+        _CHANGE_HOOKS.append(hook)
 
 
 def _current_certificates(db: Session) -> list[CertificateView]:
@@ -163,4 +176,7 @@ def revise_certificate(
         who=who,
         kind="certificate.revise",
     )
-    return CertificateView(view.certificate, version)
+    changed = CertificateView(view.certificate, version)
+    for hook in _CHANGE_HOOKS:
+        hook(db, changed, who)
+    return changed

@@ -24,6 +24,7 @@ MODEL_MODULES = (
     "zhifa.recording.access.models",
     "zhifa.publicity.models",
     "zhifa.catalog.models",
+    "zhifa.catalog.update_models",
     "zhifa.publicity.portal_models",
     "zhifa.publicity.public_snapshot_models",
     "zhifa.insight.yearly_models",

@@ -1,0 +1,271 @@
+"""Pages and JSON API of the catalogue's update obligations (公示办法 第八条): the list,
+one obligation with its "checked, no change needed" form, the obligations of a law
+change, and registering an organisation change."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from zhifa.catalog import update_obligations as updates
+from zhifa.catalog.models import LawChange
+from zhifa.catalog.rules import CHANGE_LABELS
+from zhifa.catalog.update_models import (
+    CAUSE_LABELS,
+    STATUS_LABELS,
+    CatalogueUpdate,
+    OrganisationChange,
+    UpdateCause,
+    UpdateStatus,
+)
+from zhifa.core.auth import Principal
+from zhifa.core.errors import DomainError, NotFound
+from zhifa.core.http import Db, render, require
+from zhifa.core.models import Unit
+from zhifa.core.permissions import Permission
+from zhifa.core.time_limits import limit
+from zhifa.core.validation import parse
+
+pages = APIRouter(prefix="/app/catalog", include_in_schema=False)
+api = APIRouter(prefix="/api/v1/catalog", tags=["事前公示更新"])
+
+Reader = Annotated[Principal, Depends(require(Permission.catalog_read))]
+Writer = Annotated[Principal, Depends(require(Permission.catalog_write))]
+
+NOTICES = {
+    "unchanged": "已记录：已核对，无需修改。",
+    "registered": "机构设置变化已登记，受影响的公示信息已列为更新义务。",
+}
+ORGANISATION_FIELDS = ("approval_number", "approved_on", "description")
+
+
+def labels(db: Session, **extra: Any) -> dict[str, Any]:
+    """What the update templates need besides their rows (also used by the law page)."""
+    return {
+        "cause_labels": CAUSE_LABELS,
+        "update_status_labels": STATUS_LABELS,
+        "target_labels": updates.TARGET_LABELS,
+        "units_by_id": {u.id: u.name for u in db.scalars(select(Unit))},
+        **extra,
+    }
+
+
+def _status(value: str) -> UpdateStatus | None:
+    if not value:
+        return None
+    try:
+        return UpdateStatus(value)
+    except ValueError:
+        raise DomainError("状态取值无效（open/published/unchanged）", "status") from None
+
+
+def _law_change(db: Db, change_id: int) -> LawChange:
+    change = db.get(LawChange, change_id)
+    if change is None:
+        raise NotFound("法规变更记录不存在")
+    return change
+
+
+def _organisation_change(db: Db, change_id: int) -> OrganisationChange:
+    change = db.get(OrganisationChange, change_id)
+    if change is None:
+        raise NotFound("机构设置变化记录不存在")
+    return change
+
+
+# ---- pages ---------------------------------------------------------------------------------
+
+
+@pages.get("/updates", response_class=HTMLResponse)
+def update_list_page(request: Request, db: Db, who: Reader, status: str = "") -> Response:
+    wanted = _status(status)
+    updates.settle(db)
+    db.commit()
+    rows = updates.updates_of(db, status=wanted)
+    changes = list(db.scalars(select(OrganisationChange).order_by(OrganisationChange.id.desc())))
+    return render(
+        request,
+        "update_list.html",
+        rows=rows,
+        status=status,
+        organisation_changes=changes,
+        **labels(db),
+    )
+
+
+@pages.get("/updates/{update_id}", response_class=HTMLResponse)
+def update_page(request: Request, update_id: int, db: Db, who: Reader) -> Response:
+    return _update_page(request, db, update_id)
+
+
+def _update_page(
+    request: Request, db: Db, update_id: int, status: int = 200, **extra: Any
+) -> Response:
+    row = updates.get_update(db, update_id)
+    return render(
+        request,
+        "update_detail.html",
+        status,
+        row=row,
+        limit_row=limit(row.limit_code),
+        entry=updates.entry_link(db, row),
+        notice=NOTICES.get(request.query_params.get("done", "")),
+        **labels(db, **extra),
+    )
+
+
+@pages.post("/updates/{update_id}/unchanged", response_class=HTMLResponse)
+async def update_unchanged_submit(
+    request: Request, update_id: int, db: Db, who: Writer
+) -> Response:
+    reason = str((await request.form()).get("reason", ""))
+    try:
+        updates.record_unchanged(db, update_id, who, reason)
+        db.commit()
+    except DomainError as exc:
+        db.rollback()
+        return _update_page(
+            request, db, update_id, exc.status_code, error=exc.message, reason=reason
+        )
+    return RedirectResponse(f"/app/catalog/updates/{update_id}?done=unchanged", status_code=303)
+
+
+@pages.get("/law-changes/{change_id}/updates", response_class=HTMLResponse)
+def law_change_updates_page(request: Request, change_id: int, db: Db, who: Reader) -> Response:
+    change = _law_change(db, change_id)
+    return render(
+        request,
+        "update_law_change.html",
+        change=change,
+        change_label=CHANGE_LABELS[change.kind],
+        rows=updates.updates_of(db, law_change_id=change.id),
+        **labels(db),
+    )
+
+
+def _units(db: Db) -> list[Unit]:
+    return list(db.scalars(select(Unit).order_by(Unit.id)))
+
+
+@pages.get("/organisation-changes/new", response_class=HTMLResponse)
+def organisation_change_form(request: Request, db: Db, who: Writer) -> Response:
+    return render(request, "update_organisation_form.html", values={}, chosen=[], units=_units(db))
+
+
+@pages.post("/organisation-changes", response_class=HTMLResponse)
+async def organisation_change_submit(request: Request, db: Db, who: Writer) -> Response:
+    form = await request.form()
+    values = {key: str(form.get(key, "")).strip() for key in ORGANISATION_FIELDS}
+    chosen = [str(v) for v in form.getlist("unit_ids")]
+    try:
+        data = parse(
+            updates.OrganisationChangeIn,
+            {**values, "approved_on": values["approved_on"] or None, "unit_ids": chosen},
+        )
+        change, _ = updates.register_organisation_change(db, data, who)
+        db.commit()
+    except DomainError as exc:
+        db.rollback()
+        return render(
+            request,
+            "update_organisation_form.html",
+            exc.status_code,
+            error=exc.message,
+            values=values,
+            chosen=chosen,
+            units=_units(db),
+        )
+    return RedirectResponse(
+        f"/app/catalog/organisation-changes/{change.id}?done=registered", status_code=303
+    )
+
+
+@pages.get("/organisation-changes/{change_id}", response_class=HTMLResponse)
+def organisation_change_page(request: Request, change_id: int, db: Db, who: Reader) -> Response:
+    change = _organisation_change(db, change_id)
+    names = {u.id: u.name for u in _units(db)}
+    return render(
+        request,
+        "update_organisation.html",
+        change=change,
+        unit_names=[names.get(i, f"#{i}") for i in change.unit_ids],
+        rows=updates.updates_of(db, organisation_change_id=change.id),
+        notice=NOTICES.get(request.query_params.get("done", "")),
+        **labels(db),
+    )
+
+
+# ---- JSON API --------------------------------------------------------------------------------
+
+
+class UpdateOut(BaseModel):
+    id: int
+    cause: UpdateCause
+    target_kind: str
+    subject: str
+    title: str
+    review: str
+    unit_id: int | None
+    started_on: date
+    limit_code: str
+    due_on: date
+    due_provisional: bool
+    status: UpdateStatus
+    done_on: date | None
+    done_note: str
+    snapshot_id: int | None
+
+    @classmethod
+    def of(cls, row: CatalogueUpdate) -> UpdateOut:
+        return cls.model_validate(row, from_attributes=True)
+
+
+class UnchangedIn(BaseModel):
+    reason: str = Field(max_length=1000)
+
+
+class OrganisationChangeOut(BaseModel):
+    id: int
+    updates: list[UpdateOut]
+
+
+@api.get("/updates", summary="事前公示更新义务")
+def api_updates(
+    db: Db,
+    who: Reader,
+    status: str = "",
+    law_change_id: int | None = None,
+    organisation_change_id: int | None = None,
+) -> list[UpdateOut]:
+    wanted = _status(status)
+    updates.settle(db)
+    db.commit()
+    rows = updates.updates_of(
+        db,
+        status=wanted,
+        law_change_id=law_change_id,
+        organisation_change_id=organisation_change_id,
+    )
+    return [UpdateOut.of(r) for r in rows]
+
+
+@api.post("/updates/{update_id}/unchanged", summary="记录：已核对，无需修改")
+def api_update_unchanged(update_id: int, data: UnchangedIn, db: Db, who: Writer) -> UpdateOut:
+    row = updates.record_unchanged(db, update_id, who, data.reason)
+    db.commit()
+    return UpdateOut.of(row)
+
+
+@api.post("/organisation-changes", status_code=201, summary="登记机构设置变化（三定方案等）")
+def api_organisation_change(
+    data: updates.OrganisationChangeIn, db: Db, who: Writer
+) -> OrganisationChangeOut:
+    change, rows = updates.register_organisation_change(db, data, who)
+    db.commit()
+    return OrganisationChangeOut(id=change.id, updates=[UpdateOut.of(r) for r in rows])
