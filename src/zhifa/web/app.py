@@ -233,6 +233,7 @@ def _feature_routers() -> list:  # type: ignore[type-arg]
     from zhifa.catalog import item_routes as catalog_item_routes
     from zhifa.catalog import law_routes as catalog_law_routes
     from zhifa.catalog import routes as catalog_routes
+    from zhifa.catalog import update_routes as catalog_update_routes
     from zhifa.core import calendar_routes
     from zhifa.enforcement import action_routes
     from zhifa.enforcement import routes as enforcement_routes
@@ -262,6 +263,8 @@ def _feature_routers() -> list:  # type: ignore[type-arg]
         catalog_law_routes.api,
         catalog_item_routes.pages,
         catalog_item_routes.api,
+        catalog_update_routes.pages,
+        catalog_update_routes.api,
         enforcement_routes.pages,
         enforcement_routes.api,
         action_routes.pages,
