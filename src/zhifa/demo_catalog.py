@@ -18,13 +18,14 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from zhifa.catalog import items, laws
+from zhifa.catalog import items, laws, publishing
 from zhifa.catalog.models import RandomCheckItem
 from zhifa.catalog.rules import LawLevel
 from zhifa.core.models import Unit
 from zhifa.demo_data import demo_power_items
 from zhifa.enforcement.models import PowerItem
 from zhifa.enforcement.steps import ActionKind
+from zhifa.publicity.channels.registry import ensure_default_channels
 
 NPC = "全国人民代表大会常务委员会"
 STATE_COUNCIL = "国务院"
@@ -387,4 +388,7 @@ def seed_demo_catalog(db: Session) -> tuple[int, int]:
     added_items = _seed_power_items(db, unit_ids)
     _seed_guides(db)
     _seed_random_checks(db, unit_ids)
+    ensure_default_channels(db)  # the portal must be there to receive what is published
+    for kind in publishing.KINDS:  # the catalogue and the officer list go public
+        publishing.publish_pending(db, kind, None)
     return added_laws, added_items

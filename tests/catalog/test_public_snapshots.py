@@ -32,6 +32,8 @@ from zhifa.publicity.public_snapshots import (
 )
 from zhifa.publicity.snapshots import canonical, digest
 
+KIND = "test_item"  # a kind of its own: the demo has published the catalogue already
+
 
 def principal(session: Session, username: str = "legal") -> Principal:
     user = session.scalar(select(User).where(User.username == username))
@@ -51,7 +53,7 @@ def session(settings: Settings) -> Iterator[Session]:
 def _publish(session: Session, subject: str, body: str, note: str = "") -> PublicSnapshot:
     row = publish_snapshot(
         session,
-        kind="power_item",
+        kind=KIND,
         subject=subject,
         title=f"对生产经营单位的检查（{body}）",
         unit_name="执法大队",
@@ -71,7 +73,7 @@ def test_versions_digest_ledger_and_portal(session: Session) -> None:
     session.refresh(first)
     assert first.status is SnapshotStatus.superseded
     assert second.supersedes_id == first.id and second.status is SnapshotStatus.published
-    assert latest_published(session, "power_item", "T-001").id == second.id
+    assert latest_published(session, KIND, "T-001").id == second.id
     # Frozen canonical text; the ledger entry's payload digest is the published digest.
     expected = {"format": "test/1", "code": "T-001", "body": "烟花爆竹", "n": [1, 2]}
     assert second.snapshot_json == canonical(expected)
@@ -82,27 +84,23 @@ def test_versions_digest_ledger_and_portal(session: Session) -> None:
     assert entry.payload_sha256 == second.digest
     assert entry.kind == "public_snapshot.snapshot"
     # The portal's read model: the current version and the history, in the same commit.
-    row = portal_snapshots.current(session, "power_item", "T-001")
+    row = portal_snapshots.current(session, KIND, "T-001")
     assert row is not None and row.version == 2 and row.status == "published"
     assert row.snapshot_json == second.snapshot_json and row.ledger_index == second.ledger_index
     assert row.note == "依新修订的条例更新" and row.unit_name == "执法大队"
-    events = [
-        (v.version, v.event) for v in portal_snapshots.history(session, "power_item", "T-001")
-    ]
+    events = [(v.version, v.event) for v in portal_snapshots.history(session, KIND, "T-001")]
     assert events == [(1, "publish"), (2, "update")]
     assert (
-        portal_snapshots.snapshot_of(portal_snapshots.history(session, "power_item", "T-001")[0])[
-            "body"
-        ]
+        portal_snapshots.snapshot_of(portal_snapshots.history(session, KIND, "T-001")[0])["body"]
         == "危险化学品"
     )
     # Search: a two-character word as written; all terms must match.
-    assert [r.subject for r in portal_snapshots.listing(session, query="烟花")] == ["T-001"]
-    assert portal_snapshots.listing(session, query="危险") == []  # no longer current
-    assert [r.subject for r in portal_snapshots.listing(session, query="爆竹 执法大队")] == [
+    assert [r.subject for r in portal_snapshots.listing(session, KIND, query="烟花")] == ["T-001"]
+    assert portal_snapshots.listing(session, KIND, query="危险") == []  # no longer current
+    assert [r.subject for r in portal_snapshots.listing(session, KIND, query="爆竹 执法大队")] == [
         "T-001"
     ]
-    assert portal_snapshots.units(session, "power_item") == ["执法大队"]
+    assert portal_snapshots.units(session, KIND) == ["执法大队"]
     assert list(check_rows(session)) == []
 
 
@@ -116,31 +114,31 @@ def test_channels_receive_snapshot_messages(session: Session) -> None:
     deliveries = session.scalars(select(Delivery).where(Delivery.message_id == message.id)).all()
     receipts = {d.receipt for d in deliveries if d.status.value == "delivered"}
     assert any("不属双公示报送范围" in r for r in receipts)  # the 信用中国 export ignores it
-    assert any(r.startswith("门户 power_item/T-010") for r in receipts)
+    assert any(r.startswith(f"门户 {KIND}/T-010") for r in receipts)
     # A webhook carries it in its own format, identified by kind and subject.
     body = payload(outgoing_message(session, message, "key-1"))
     assert body["format"] == "zhifa-public-snapshot/1"
-    assert (body["kind"], body["subject"], body["version"]) == ("power_item", "T-010", 1)
+    assert (body["kind"], body["subject"], body["version"]) == (KIND, "T-010", 1)
     assert body["digest"] == row.digest and body["snapshot"] == json.loads(row.snapshot_json)
 
 
 def test_withdraw(session: Session) -> None:
     _publish(session, "T-020", "撤下前")
-    row = withdraw_snapshot(session, "power_item", "T-020", principal(session), "该事项已取消")
+    row = withdraw_snapshot(session, KIND, "T-020", principal(session), "该事项已取消")
     session.commit()
     assert row.status is SnapshotStatus.withdrawn
-    assert latest_published(session, "power_item", "T-020") is None
-    portal = portal_snapshots.current(session, "power_item", "T-020")
+    assert latest_published(session, KIND, "T-020") is None
+    portal = portal_snapshots.current(session, KIND, "T-020")
     assert portal is not None and portal.status == "withdrawn" and portal.snapshot_json == ""
     assert portal.note == "该事项已取消"
-    assert portal_snapshots.listing(session, kind="power_item") == []
+    assert portal_snapshots.listing(session, kind=KIND) == []
     with pytest.raises(NotFound):
-        withdraw_snapshot(session, "power_item", "T-020", principal(session), "再次撤下")
+        withdraw_snapshot(session, KIND, "T-020", principal(session), "再次撤下")
     session.rollback()
     # Published again later: the next version, current again.
     again = _publish(session, "T-020", "重新公示")
     assert again.version == 2 and again.supersedes_id == row.id
-    assert portal_snapshots.current(session, "power_item", "T-020").status == "published"
+    assert portal_snapshots.current(session, KIND, "T-020").status == "published"
     assert list(check_rows(session)) == []
 
 
@@ -172,7 +170,7 @@ def test_bad_input_writes_nothing(
         )
     assert error.value.field == field
     session.rollback()
-    assert session.scalars(select(PublicSnapshot)).all() == []
+    assert session.scalars(select(PublicSnapshot).where(PublicSnapshot.subject == "S")).all() == []
     after = session.scalar(
         select(ledger_entry.c.index).order_by(ledger_entry.c.index.desc()).limit(1)
     )

@@ -35,6 +35,11 @@ PUBLIC_ROUTES = {
     ("GET", "/corrections/new"),
     ("POST", "/corrections"),
     ("GET", "/corrections/{receipt}"),
+    ("GET", "/catalog"),
+    ("GET", "/catalog/{kind}/{subject}"),
+    ("GET", "/officers"),
+    ("GET", "/c"),
+    ("GET", "/c/{number}"),
     ("GET", "/figures"),
     ("GET", "/figures/{year}"),
 }

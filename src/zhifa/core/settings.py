@@ -50,6 +50,10 @@ class Settings(BaseSettings):
     outbox_interval_seconds: int = Field(default=10, ge=0, le=3600)  # 0: no worker in serve
     outbox_max_attempts: int = Field(default=12, ge=1, le=100)  # then 失败, retried by staff
     outbox_timeout_seconds: float = Field(default=10, gt=0, le=300)  # one HTTP call
+    # The portal's address as the public reaches it: certificate QR codes open <it>/c/<number>.
+    public_base_url: str = Field(default="http://localhost:8000", pattern=r"^https?://[^\s]+$")
+    # Public certificate lookups (公示办法 第六条) per client address in ten minutes.
+    certificate_lookups_per_window: int = Field(default=30, ge=1, le=10000)
 
     @field_validator("database_url")
     @classmethod

@@ -11,18 +11,22 @@ written. Terms separated by spaces must all match.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import unicodedata
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from zhifa.core.clock import SHANGHAI
+from zhifa.core.db import utcnow
 from zhifa.publicity.channels.base import OutboxEvent, OutgoingMessage
 from zhifa.publicity.public_snapshot_models import (
+    PortalLookup,
     PortalSnapshot,
     PortalSnapshotVersion,
     SnapshotStatus,
@@ -155,3 +159,33 @@ def units(db: Session, kind: str = "") -> list[str]:
     if kind:
         sql = sql.where(PortalSnapshot.kind == kind)
     return list(db.scalars(sql.distinct().order_by(PortalSnapshot.unit_name)))
+
+
+# ---- the public certificate lookup's rate limit -------------------------------------------
+
+LOOKUP_WINDOW = timedelta(minutes=10)  # a rate window, not a legal time limit
+
+
+def client_key(secret: str, address: str) -> str:
+    """A keyed hash of the client address: enough to rate-limit, not the address itself."""
+    return hmac.new(
+        secret.encode(), f"lookup-client|{address}".encode(), hashlib.sha256
+    ).hexdigest()[:32]
+
+
+def take_lookup(db: Session, client: str, limit: int) -> bool:
+    """Count one lookup by `client`; False (and nothing counted) once `limit` lookups were
+    made in the window. Rows older than the window are dropped as they are passed."""
+    now = utcnow()
+    since = now - LOOKUP_WINDOW
+    db.execute(
+        delete(PortalLookup).where(PortalLookup.client_key == client, PortalLookup.at < since)
+    )
+    recent = db.scalar(
+        select(func.count()).select_from(PortalLookup).where(PortalLookup.client_key == client)
+    )
+    if (recent or 0) >= limit:
+        return False
+    db.add(PortalLookup(client_key=client, at=now))
+    db.flush()
+    return True

@@ -28,7 +28,7 @@ from zhifa import ledger
 from zhifa.core.audit import record_change
 from zhifa.core.auth import Principal, actor_name
 from zhifa.core.db import utcnow
-from zhifa.core.errors import Conflict, DomainError, NotFound
+from zhifa.core.errors import Conflict, InvalidInput, NotFound
 from zhifa.publicity import outbox
 from zhifa.publicity.channels.base import OutboxEvent
 from zhifa.publicity.public_snapshot_models import PublicSnapshot, SnapshotStatus
@@ -50,18 +50,18 @@ def on_publish(hook: PublishHook) -> PublishHook:
 
 def _check(kind: str, subject: str, title: str) -> None:
     if not _KIND.match(kind):
-        raise DomainError("公示快照类别不正确", "kind")
+        raise InvalidInput("公示快照类别不正确", "kind")
     if not subject.strip() or len(subject) > 100 or subject != subject.strip():
-        raise DomainError("公示对象标识不能为空，且不超过 100 个字符", "subject")
+        raise InvalidInput("公示对象标识不能为空，且不超过 100 个字符", "subject")
     if not title.strip() or len(title) > 300:
-        raise DomainError("公示标题不能为空，且不超过 300 个字符", "title")
+        raise InvalidInput("公示标题不能为空，且不超过 300 个字符", "title")
 
 
 def _frozen(snapshot: dict[str, Any]) -> str:
     try:
         return canonical(snapshot)
     except (TypeError, ValueError):
-        raise DomainError("公示快照只能包含文字、数字、列表和对象", "snapshot") from None
+        raise InvalidInput("公示快照只能包含文字、数字、列表和对象", "snapshot") from None
 
 
 def latest(db: Session, kind: str, subject: str) -> PublicSnapshot | None:
@@ -113,11 +113,12 @@ def publish_snapshot(
     title: str,
     unit_name: str,
     snapshot: dict[str, Any],
-    who: Principal,
+    who: Principal | None,
     note: str = "",
 ) -> PublicSnapshot:
     """Publish `snapshot` as the next version of ``(kind, subject)``, in the caller's
-    transaction: frozen, ledgered, superseding the previous version, delivered."""
+    transaction: frozen, ledgered, superseding the previous version, delivered. `who` is
+    None only for a publication made by the system itself (a hook, the demo)."""
     _check(kind, subject, title)
     text = _frozen(snapshot)
     previous = latest(db, kind, subject)
@@ -136,7 +137,7 @@ def publish_snapshot(
         note=note.strip()[:1000],
         status=SnapshotStatus.published,
         supersedes_id=previous.id if previous else None,
-        published_by=who.user_id,
+        published_by=who.user_id if who else None,
         published_at=utcnow(),
     )
     db.add(row)
@@ -151,17 +152,17 @@ def publish_snapshot(
 
 
 def withdraw_snapshot(
-    db: Session, kind: str, subject: str, who: Principal, reason: str
+    db: Session, kind: str, subject: str, who: Principal | None, reason: str
 ) -> PublicSnapshot:
     """Take the subject's current version down from the public, with a public reason."""
     if not reason.strip():
-        raise DomainError("请填写撤下原因", "reason")
+        raise InvalidInput("请填写撤下原因", "reason")
     row = latest_published(db, kind, subject)
     if row is None:
         raise NotFound("该公示对象未在公示中")
     row.status = SnapshotStatus.withdrawn
     row.withdrawn_reason = reason.strip()[:1000]
-    row.withdrawn_by = who.user_id
+    row.withdrawn_by = who.user_id if who else None
     row.withdrawn_at = utcnow()
     record_change(db, actor_name(who), "public_snapshot.withdraw", row)
     outbox.enqueue_snapshot(db, row, OutboxEvent.withdraw, row.withdrawn_reason)

@@ -166,6 +166,7 @@ def create_portal_app(settings: Settings) -> FastAPI:
     allow-list (invariant 4), and its SQLite transactions are plain (deferred) ones."""
     from zhifa.core.schema import all_metadata
     from zhifa.web import portal, portal_figures
+    from zhifa.web.portal_catalog import router as portal_catalog_router
 
     app = FastAPI(
         title="zhifa 行政执法公示门户",
@@ -186,6 +187,7 @@ def create_portal_app(settings: Settings) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     _install_health(app)
     app.include_router(portal.router)
+    app.include_router(portal_catalog_router)
     app.include_router(portal_figures.router)
     for extension in portal.EXTENSIONS:
         app.include_router(extension.load())
@@ -234,6 +236,7 @@ def _feature_routers() -> list:  # type: ignore[type-arg]
     from zhifa.catalog import law_routes as catalog_law_routes
     from zhifa.catalog import routes as catalog_routes
     from zhifa.catalog import update_routes as catalog_update_routes
+    from zhifa.catalog.publish_routes import pages as catalog_publish_pages
     from zhifa.core import calendar_routes
     from zhifa.enforcement import action_routes
     from zhifa.enforcement import routes as enforcement_routes
@@ -248,9 +251,11 @@ def _feature_routers() -> list:  # type: ignore[type-arg]
     from zhifa.recording.media import tus as media_tus
     from zhifa.recording.playback import routes as playback_routes
     from zhifa.web import portal, portal_figures, transparency
+    from zhifa.web.portal_catalog import router as portal_catalog_router
 
     return [
         portal.router,
+        portal_catalog_router,
         portal_figures.router,
         transparency.router,
         core_routes.pages,
@@ -263,6 +268,7 @@ def _feature_routers() -> list:  # type: ignore[type-arg]
         catalog_law_routes.api,
         catalog_item_routes.pages,
         catalog_item_routes.api,
+        catalog_publish_pages,
         catalog_update_routes.pages,
         catalog_update_routes.api,
         enforcement_routes.pages,

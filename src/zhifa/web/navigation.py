@@ -15,6 +15,7 @@ CHAPTERS: list[tuple[str, list[tuple[str, str | None, Permission]]]] = [
             ("权力事项", "/app/catalog/power-items", Permission.catalog_read),
             ("办事指南", "/app/catalog/guides", Permission.catalog_read),
             ("随机抽查事项", "/app/catalog/random-checks", Permission.catalog_read),
+            ("事前公示发布", "/app/catalog/publish", Permission.publication_publish),
             ("事前公示更新", "/app/catalog/updates", Permission.catalog_read),
         ],
     ),

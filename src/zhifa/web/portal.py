@@ -68,7 +68,19 @@ def change_note(change: portal_store.VersionRow) -> str:
 # ---- the portal-only process: which tables its routes may touch ---------------------------
 
 # The portal's own tables (and SQLite's full-text table with its FTS5 shadow tables).
-PORTAL_TABLES = frozenset({"portal_entry", "portal_version", "portal_receipt", SEARCH_TABLE})
+# Public snapshots (catalogue, officers, yearly figures) and the certificate lookups' rate
+# window: `publicity.portal_snapshots`.
+PORTAL_TABLES = frozenset(
+    {
+        "portal_entry",
+        "portal_version",
+        "portal_receipt",
+        SEARCH_TABLE,
+        "portal_snapshot",
+        "portal_snapshot_version",
+        "portal_lookup",
+    }
+)
 
 
 @dataclass(frozen=True)
