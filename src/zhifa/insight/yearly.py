@@ -413,7 +413,7 @@ class Chart:
     height: int
 
 
-BAR_ROW = 28  # px per bar
+BAR_ROW = 40  # drawing units per bar: its label above, the bar below
 
 
 def chart(title: str, values: Mapping[str, str]) -> Chart:

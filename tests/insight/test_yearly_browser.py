@@ -1,0 +1,67 @@
+"""The published yearly figures in Chromium on a phone-sized screen, served by `zhifa
+serve --portal-only`: the bar charts are drawn (inline SVG with a title, no script), each
+with its table of the same numbers, and the page fits the screen without sideways
+scrolling; the content security policy reports nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from tests.conftest import zhifa_server
+from zhifa.core.clock import today
+from zhifa.core.db import make_engine, make_session_factory
+from zhifa.core.settings import Settings
+from zhifa.demo_figures import seed_demo_figures
+
+pytestmark = pytest.mark.browser
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+@pytest.fixture
+def figures_server(sqlite_settings: Settings) -> Iterator[str]:
+    engine = make_engine(sqlite_settings.resolved_database_url)
+    db = make_session_factory(engine)()
+    assert seed_demo_figures(db) == 1
+    db.close()
+    engine.dispose()
+    with zhifa_server(sqlite_settings.data_dir, "--portal-only") as url:
+        yield url
+
+
+def test_figures_page_on_a_phone(figures_server: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    year = today().year - 1
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        page = browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN")
+        problems: list[str] = []
+        page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+        page.goto(f"{figures_server}/figures")
+        page.click(f"text={year}年度行政执法数据")
+        page.wait_for_url(f"{figures_server}/figures/{year}")
+        main = page.locator("main").inner_text()
+        assert "据各科室填报" in main and "指标说明" in main
+        charts = page.locator("figure.figures-chart svg")
+        assert charts.count() == 4
+        title = charts.first.locator("title").text_content() or ""
+        assert title.startswith("行政检查：检查企业数186家")
+        assert charts.first.locator("rect").count() == 4
+        widths = [float(w) for w in charts.first.locator("rect").evaluate_all(
+            "rs => rs.map(r => r.getAttribute('width'))")]  # fmt: skip
+        assert max(widths) > 0 and widths[0] < widths[2]  # 186 enterprises < 512 hazards
+        assert page.locator("figure.figures-chart table").count() == 4
+        assert page.locator("script").count() == 0
+        fits = page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+        page.screenshot(path=str(ARTIFACTS / "portal-figures-phone.png"), full_page=True)
+        assert fits
+        assert problems == []
+        browser.close()
