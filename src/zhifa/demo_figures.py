@@ -17,6 +17,7 @@ from zhifa.core.auth import Principal
 from zhifa.core.calendar_store import working_calendar
 from zhifa.core.clock import today
 from zhifa.core.models import User
+from zhifa.core.settings import Settings
 from zhifa.insight import yearly_service
 from zhifa.publicity import public_snapshots
 
@@ -61,7 +62,7 @@ def _principal(db: Session, username: str) -> Principal:
     return Principal(user.id, user.username, user.full_name, user.roles)
 
 
-def seed_demo_figures(db: Session) -> int:
+def seed_demo_figures(db: Session, settings: Settings) -> int:
     """Enter, review, publish and report last year's figures; returns 1 if published now."""
     year = today().year - 1
     if public_snapshots.latest_published(db, yearly_service.KIND, str(year)) is not None:
@@ -74,7 +75,7 @@ def seed_demo_figures(db: Session) -> int:
     for who, part, values in entries:
         yearly_service.submit(db, who, year, part, values, NOTE)
         yearly_service.approve(db, legal, year, part)
-    yearly_service.publish(db, legal, working_calendar(db), year)
+    yearly_service.publish(db, legal, working_calendar(db), year, settings.bureau_name)
     yearly_service.record_report(
         db, legal, year, today(), "政务外网报送系统", "报送已发布的上年度行政执法数据统计表"
     )

@@ -169,7 +169,7 @@ def test_computed_figures_equal_independent_counts(settings: Settings, db: Sessi
     seed_demo_publicity(db, settings)
     on = today()
     expected = _raw_counts(db, on.year, on)
-    sheet = yearly_service.sheet(db, working_calendar(db), on.year, on)
+    sheet = yearly_service.sheet(db, working_calendar(db), on.year, on, "某区应急管理局")
     assert sheet.basis is yearly.Basis.computed
     shown = sheet.values
     for code, value in expected.items():

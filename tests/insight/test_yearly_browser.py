@@ -26,7 +26,7 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 def figures_server(sqlite_settings: Settings) -> Iterator[str]:
     engine = make_engine(sqlite_settings.resolved_database_url)
     db = make_session_factory(engine)()
-    assert seed_demo_figures(db) == 1
+    assert seed_demo_figures(db, sqlite_settings) == 1
     db.close()
     engine.dispose()
     with zhifa_server(sqlite_settings.data_dir, "--portal-only") as url:

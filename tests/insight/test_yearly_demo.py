@@ -23,8 +23,8 @@ def test_demo_publishes_last_years_entered_figures(
 ) -> None:
     seed_demo_actions(db, settings, open_blob_store(settings))
     seed_demo_publicity(db, settings)
-    assert seed_demo_figures(db) == 1
-    assert seed_demo_figures(db) == 0  # idempotent
+    assert seed_demo_figures(db, settings) == 1
+    assert seed_demo_figures(db, settings) == 0  # idempotent
     last = today().year - 1
     duty = yearly_service.obligation(db, working_calendar(db), last, today())
     assert duty.state.value == "已完成" and duty.published_on == today() and duty.version == 1

@@ -135,7 +135,7 @@ def test_enter_review_publish_export_report(
     # the XLSX reads back as the page's numbers, row by numbered row
     book = load_workbook(io.BytesIO(client.get(f"{base}.xlsx").content))
     sheet = book["年度执法数据"]
-    assert sheet["A1"].value == f"区应急管理局{year}年度行政执法数据统计表"
+    assert sheet["A1"].value == f"{settings.bureau_name}{year}年度行政执法数据统计表"
     assert sheet.freeze_panes == "A5"
     numbered = {
         r[0]: r[3] for r in sheet.iter_rows(min_row=5, values_only=True) if isinstance(r[0], int)

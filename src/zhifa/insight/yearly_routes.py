@@ -16,7 +16,7 @@ from zhifa.core.auth import Principal
 from zhifa.core.calendar_store import working_calendar
 from zhifa.core.clock import today
 from zhifa.core.errors import InvalidInput
-from zhifa.core.http import CSRF_FIELD, Db, render, require
+from zhifa.core.http import CSRF_FIELD, Config, Db, render, require
 from zhifa.core.permissions import Permission
 from zhifa.insight import yearly, yearly_service
 from zhifa.insight.yearly_models import PART_STATUS_LABELS
@@ -56,10 +56,10 @@ def years_page(request: Request, db: Db, who: Reader) -> Response:
     return render(request, "yearly_years.html", duties=duties, this_year=on.year)
 
 
-def _sheet_context(db: Session, who: Principal, year: int) -> dict[str, object]:
+def _sheet_context(db: Session, who: Principal, year: int, bureau: str) -> dict[str, object]:
     on, calendar = today(), working_calendar(db)
     check_year(year, on)
-    current = yearly_service.sheet(db, calendar, year, on)
+    current = yearly_service.sheet(db, calendar, year, on, bureau)
     basis = current.basis
     return {
         "year": year,
@@ -83,12 +83,12 @@ def _sheet_context(db: Session, who: Principal, year: int) -> dict[str, object]:
 
 # Before "/{year}": the page's pattern would take "2026.xlsx" too.
 @pages.get("/{year}.xlsx")
-def year_xlsx(db: Db, who: Reader, year: Year) -> Response:
+def year_xlsx(db: Db, who: Reader, year: Year, config: Config) -> Response:
     on = today()
     check_year(year, on)
-    current = yearly_service.sheet(db, working_calendar(db), year, on)
+    current = yearly_service.sheet(db, working_calendar(db), year, on, config.bureau_name)
     body = yearly_workbook(current, on)
-    name = f"区应急管理局{year}年度行政执法数据统计表.xlsx"
+    name = f"{current.title}统计表.xlsx"
     return Response(
         body,
         media_type=XLSX,
@@ -100,8 +100,9 @@ def year_xlsx(db: Db, who: Reader, year: Year) -> Response:
 
 
 @pages.get("/{year}", response_class=HTMLResponse)
-def year_page(request: Request, db: Db, who: Reader, year: Year) -> Response:
-    return render(request, "yearly_sheet.html", **_sheet_context(db, who, year))
+def year_page(request: Request, db: Db, who: Reader, year: Year, config: Config) -> Response:
+    context = _sheet_context(db, who, year, config.bureau_name)
+    return render(request, "yearly_sheet.html", **context)
 
 
 @pages.post("/{year}/parts/{part}")
@@ -127,8 +128,8 @@ def return_part(db: Db, who: Reviewer, year: Year, part: str, fields: Fields) ->
 
 
 @pages.post("/{year}/publish")
-def publish(db: Db, who: Reviewer, year: Year) -> Response:
-    yearly_service.publish(db, who, working_calendar(db), year)
+def publish(db: Db, who: Reviewer, year: Year, config: Config) -> Response:
+    yearly_service.publish(db, who, working_calendar(db), year, config.bureau_name)
     db.commit()
     return _back(year, "#duty")
 

@@ -33,7 +33,6 @@ from zhifa.publicity.rules import BoardState, board_state
 
 KIND = "yearly_figures"
 LIMIT_CODE = "publicity.yearly_figures"
-BUREAU = "区应急管理局"
 MAX_VALUE = Decimal(10) ** 9
 PART_PERMISSIONS: dict[Source, Permission] = {
     Source.safety: Permission.figures_submit_safety,
@@ -72,6 +71,7 @@ class Row:
 
 @dataclass(frozen=True)
 class Sheet:
+    bureau: str  # the reporting unit (settings.bureau_name)
     year: int
     basis: Basis
     as_of: date  # 统计截止日
@@ -80,6 +80,10 @@ class Sheet:
     @property
     def values(self) -> dict[str, str]:
         return {r.figure.code: r.value for r in self.rows}
+
+    @property
+    def title(self) -> str:
+        return f"{self.bureau}{self.year}年度行政执法数据"
 
     @property
     def period(self) -> str:
@@ -102,7 +106,7 @@ def _source_label(figure: Figure, basis: Basis) -> str:
     return "平台统计" if basis is Basis.computed else "平台启用前无记录"
 
 
-def sheet(db: Session, calendar: WorkingCalendar, year: int, on: date) -> Sheet:
+def sheet(db: Session, calendar: WorkingCalendar, year: int, on: date, bureau: str) -> Sheet:
     """Every figure of `year` as of `on`: computed ones from the records (unless the
     year predates the platform), entered ones from the sections' current submissions."""
     basis = basis_of(db, year, on)
@@ -118,7 +122,7 @@ def sheet(db: Session, calendar: WorkingCalendar, year: int, on: date) -> Sheet:
         else:
             value = entered.get(figure.code, "—")
         rows.append(Row(number, figure, value, _source_label(figure, basis)))
-    return Sheet(year, basis, end, tuple(rows))
+    return Sheet(bureau, year, basis, end, tuple(rows))
 
 
 # ---- entering and reviewing -----------------------------------------------------------------
@@ -231,8 +235,8 @@ def frozen(current: Sheet) -> dict[str, Any]:
     """The public snapshot of a sheet: plain values and the definitions shown with them."""
     return {
         "year": current.year,
-        "title": f"{BUREAU}{current.year}年度行政执法数据",
-        "unit": BUREAU,
+        "title": current.title,
+        "unit": current.bureau,
         "period": current.period,
         "as_of": current.as_of.isoformat(),
         "basis": current.basis.value,
@@ -253,7 +257,9 @@ def frozen(current: Sheet) -> dict[str, Any]:
     }
 
 
-def publish(db: Session, who: Principal, calendar: WorkingCalendar, year: int) -> PublicSnapshot:
+def publish(
+    db: Session, who: Principal, calendar: WorkingCalendar, year: int, bureau: str
+) -> PublicSnapshot:
     """Publish the year's sheet once every section's figures are reviewed."""
     on = today()
     check_year(year, on)
@@ -265,13 +271,13 @@ def publish(db: Session, who: Principal, calendar: WorkingCalendar, year: int) -
     ]
     if waiting:
         raise Conflict(f"{'、'.join(waiting)}的数据尚未审核通过，不能发布")
-    current = sheet(db, calendar, year, on)
+    current = sheet(db, calendar, year, on, bureau)
     return public_snapshots.publish_snapshot(
         db,
         kind=KIND,
         subject=str(year),
-        title=f"{BUREAU}{year}年度行政执法数据",
-        unit_name=BUREAU,
+        title=current.title,
+        unit_name=bureau,
         snapshot=frozen(current),
         who=who,
     )

@@ -15,7 +15,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from zhifa.insight import yearly
-from zhifa.insight.yearly_service import BUREAU, Row, Sheet
+from zhifa.insight.yearly_service import Row, Sheet
 
 HEADERS: tuple[tuple[str, int], ...] = (
     ("序号", 6),
@@ -38,8 +38,8 @@ _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _BAND = PatternFill("solid", fgColor="DDEBF7")
 
 
-def title_of(year: int) -> str:
-    return f"{BUREAU}{year}年度行政执法数据统计表"
+def title_of(current: Sheet) -> str:
+    return f"{current.title}统计表"
 
 
 def cell_value(row: Row) -> object:
@@ -66,10 +66,10 @@ def _header(sheet: Worksheet, headers: tuple[tuple[str, int], ...], at: int) -> 
 
 def _top(sheet: Worksheet, current: Sheet, made_on: date) -> None:
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADERS))
-    title = sheet.cell(row=1, column=1, value=title_of(current.year))
+    title = sheet.cell(row=1, column=1, value=title_of(current))
     title.font = Font(bold=True, size=16)
     title.alignment = Alignment(horizontal="center")
-    sheet.cell(row=2, column=1, value=f"填报单位：{BUREAU}（盖章）")
+    sheet.cell(row=2, column=1, value=f"填报单位：{current.bureau}（盖章）")
     sheet.cell(row=2, column=4, value=f"统计期间：{current.period}")
     sheet.cell(row=3, column=1, value=f"填报日期：{made_on.year}年{made_on.month}月{made_on.day}日")
     sheet.cell(row=3, column=4, value=f"数据来源：{yearly.BASIS_LABELS[current.basis]}")
@@ -120,7 +120,7 @@ def _figures_sheet(sheet: Worksheet, current: Sheet, made_on: date) -> None:
 
 
 def _definitions_sheet(sheet: Worksheet, current: Sheet) -> None:
-    sheet.cell(row=1, column=1, value=f"{title_of(current.year)}：指标说明").font = Font(
+    sheet.cell(row=1, column=1, value=f"{title_of(current)}：指标说明").font = Font(
         bold=True, size=14
     )
     sheet.cell(row=2, column=1, value=f"数据来源：{yearly.BASIS_LABELS[current.basis]}")
