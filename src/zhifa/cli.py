@@ -142,7 +142,7 @@ def seed_demo(data_dir: DataDir = None) -> None:
         with console.status("正在公示演示案件的行政执法决定…"):
             published = seed_demo_publicity(session, settings)
         with console.status("正在发布上年度行政执法数据…"):
-            figures = seed_demo_figures(session)
+            figures = seed_demo_figures(session, settings)
     finally:
         session.close()
     console.print(
