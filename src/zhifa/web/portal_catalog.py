@@ -39,7 +39,7 @@ from zhifa.web.portal import EVENT_LABELS, MAX_TEXT
 router = APIRouter(tags=["事前公示目录与执法证核验（无需登录）"])
 
 # The kinds browsed at /catalog (officers have their own page, the yearly figures theirs).
-CATALOG_KINDS = ("power_item", "service_guide", "random_check_item", "law")
+CATALOG_KINDS = ("power_item", "service_guide", "random_check_item")
 _NUMBER = re.compile(r"^[0-9A-Za-z\-]{4,30}$")
 
 
