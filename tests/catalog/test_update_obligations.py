@@ -229,3 +229,18 @@ def test_checked_without_change_is_recorded_with_its_reason(
     # an officer may read the catalogue but not record the check
     as_user(client, "zhangwei")
     assert client.post(url, data={"csrf_token": token, "reason": "xxxxxxx"}).status_code == 403
+
+
+def test_law_change_api_answers_with_the_obligations_it_opened(
+    client: TestClient, db: Session
+) -> None:
+    headers = as_user(client, "legal")
+    law_id = _law(db, "中华人民共和国安全生产法")
+    change = {"kind": "revised", "effective_on": EFFECTIVE, "reason": "测试修正"}
+    answer = client.post(f"/api/v1/laws/{law_id}/changes", json=change, headers=headers)
+    assert answer.status_code == 201, answer.text
+    body = answer.json()
+    assert len(body["updates"]) == len(body["affected"]) == len(_citing(db, law_id))
+    assert {(u["due_on"], u["status"]) for u in body["updates"]} == {("2026-10-29", "open")}
+    listed = client.get(f"/api/v1/catalog/updates?law_change_id={body['id']}").json()
+    assert [u["id"] for u in listed] == [u["id"] for u in body["updates"]]

@@ -16,6 +16,7 @@ from zhifa.catalog import imports, laws, rules
 from zhifa.catalog.file_rows import ImportMode, ModeIn, read_rows
 from zhifa.catalog.impact import Affected, LawChangeIn, affected_by, law_changes, record_law_change
 from zhifa.catalog.update_obligations import updates_of
+from zhifa.catalog.update_routes import UpdateOut
 from zhifa.catalog.update_routes import labels as update_labels
 from zhifa.core.auth import Principal
 from zhifa.core.clock import today
@@ -283,6 +284,7 @@ class LawChangeOut(BaseModel):
     id: int
     law: LawOut
     affected: list[AffectedOut]
+    updates: list[UpdateOut]  # the update obligations it opened, with their due days
 
 
 class ImportOut(BaseModel):
@@ -367,4 +369,5 @@ def api_law_change(law_id: int, data: LawChangeIn, db: Db, who: Writer) -> LawCh
         id=change.id,
         law=LawOut.of(laws.get_law(db, law_id)),
         affected=[AffectedOut.of(a) for a in affected],
+        updates=[UpdateOut.of(r) for r in updates_of(db, law_change_id=change.id)],
     )
