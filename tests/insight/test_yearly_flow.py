@@ -101,7 +101,12 @@ def _enter_and_review(client: TestClient, db: Session, base: str) -> None:
     assert empty.status_code == 422 and "退回原因" in empty.text  # type: ignore[attr-defined]
     reason = {"reason": "培训人次与台账不符，请核对"}
     assert _post(client, f"{base}/parts/safety/return", reason).status_code == 303  # type: ignore[attr-defined]
-    assert "培训人次与台账不符" in client.get(base).text
+    returned = client.get(base).text
+    assert (
+        "培训人次与台账不符" in returned
+        and "马骏 报送于" in returned
+        and "钱雅琴 退回于" in returned
+    )
     _as(client, "supervision")
     fixed = {**SAFETY, "safety.trained_people": "862"}
     assert _post(client, f"{base}/parts/safety", fixed).status_code == 303  # type: ignore[attr-defined]

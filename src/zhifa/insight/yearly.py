@@ -174,6 +174,8 @@ FIGURES: tuple[Figure, ...] = (
 
 BY_CODE: dict[str, Figure] = {f.code: f for f in FIGURES}
 SECTIONS: tuple[str, ...] = tuple(dict.fromkeys(f.section for f in FIGURES))
+# "一、行政检查": how a statistical table numbers its sections
+HEADINGS: dict[str, str] = {s: f"{'一二三四五六七八九十'[i]}、{s}" for i, s in enumerate(SECTIONS)}
 
 
 def part_figures(part: Source, basis: Basis) -> tuple[Figure, ...]:

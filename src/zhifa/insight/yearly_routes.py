@@ -61,14 +61,17 @@ def _sheet_context(db: Session, who: Principal, year: int, bureau: str) -> dict[
     check_year(year, on)
     current = yearly_service.sheet(db, calendar, year, on, bureau)
     basis = current.basis
+    parts = yearly_service.parts(db, year)
     return {
         "year": year,
         "sheet": current,
         "sections": yearly.SECTIONS,
+        "headings": yearly.HEADINGS,
         "basis_label": yearly.BASIS_LABELS[basis],
         "running": year == on.year,
         "duty": yearly_service.obligation(db, calendar, year, on),
-        "parts": yearly_service.parts(db, year),
+        "parts": parts,
+        "people": yearly_service.people(db, parts.values()),
         "part_forms": [(p, yearly.part_figures(p, basis)) for p in yearly.PARTS],
         "part_labels": yearly.PART_LABELS,
         "can_submit": {p: who.can(m) for p, m in yearly_service.PART_PERMISSIONS.items()},

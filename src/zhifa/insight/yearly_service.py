@@ -6,7 +6,7 @@ ledgered in the same transaction (core.audit.record_change)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -97,6 +97,15 @@ def as_of(year: int, on: date) -> date:
 def parts(db: Session, year: int) -> dict[Source, YearlyPart]:
     rows = db.scalars(select(YearlyPart).where(YearlyPart.year == year))
     return {Source(r.part): r for r in rows}
+
+
+def people(db: Session, rows: Iterable[YearlyPart]) -> dict[int, str]:
+    """The names of who submitted and reviewed `rows`."""
+    ids = {i for r in rows for i in (r.submitted_by, r.reviewed_by) if i is not None}
+    if not ids:
+        return {}
+    query = select(User.id, User.full_name).where(User.id.in_(ids))
+    return {user_id: name for user_id, name in db.execute(query)}
 
 
 def _source_label(figure: Figure, basis: Basis) -> str:

@@ -32,7 +32,6 @@ DEFINITION_HEADERS: tuple[tuple[str, int], ...] = (
     ("统计口径", 90),
 )
 HEADER_ROW = 4
-CN_NUMBERS = "一二三四五六七八九十"
 _THIN = Side(style="thin")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _BAND = PatternFill("solid", fgColor="DDEBF7")
@@ -75,10 +74,10 @@ def _top(sheet: Worksheet, current: Sheet, made_on: date) -> None:
     sheet.cell(row=3, column=4, value=f"数据来源：{yearly.BASIS_LABELS[current.basis]}")
 
 
-def _section(sheet: Worksheet, index: int, name: str) -> None:
+def _section(sheet: Worksheet, name: str) -> None:
     at = sheet.max_row + 1
     sheet.merge_cells(start_row=at, start_column=1, end_row=at, end_column=len(HEADERS))
-    cell = sheet.cell(row=at, column=1, value=f"{CN_NUMBERS[index]}、{name}")
+    cell = sheet.cell(row=at, column=1, value=yearly.HEADINGS[name])
     cell.font = Font(bold=True)
     cell.fill = _BAND
 
@@ -108,8 +107,8 @@ def _figures_sheet(sheet: Worksheet, current: Sheet, made_on: date) -> None:
     _top(sheet, current, made_on)
     _widths(sheet, HEADERS)
     _header(sheet, HEADERS, HEADER_ROW)
-    for index, section in enumerate(yearly.SECTIONS):
-        _section(sheet, index, section)
+    for section in yearly.SECTIONS:
+        _section(sheet, section)
         for row in current.rows:
             if row.figure.section == section:
                 _figure(sheet, row)

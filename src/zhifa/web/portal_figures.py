@@ -71,6 +71,7 @@ def figures_year(request: Request, year: str, db: Db) -> Response:
         row=row,
         snapshot=snapshot,
         sections=sections(snapshot),
+        headings=yearly.HEADINGS,
         charts=yearly.charts(values),
         history=portal_snapshots.history(db, KIND, year),
     )
