@@ -150,6 +150,13 @@ def _raw_counts(db: Session, year: int, on: date) -> dict[str, Decimal | None]:
             len([a for a in closed if a["kind"] == "license" and a["id"] not in granted])
         ),
         "levy.count": Decimal(len(opened("levy"))),
+        "total.decisions": Decimal(
+            len(penalties)
+            + len(seizures)
+            + len([d for d in this_year if d["kind"] == "license_decision"])
+            + len([a for a in closed if a["kind"] == "license" and a["id"] not in granted])
+            + len(opened("levy"))
+        ),
         "handling.closed": Decimal(len(closed)),
         "handling.calendar_days": mean([(a["closed"] - a["opened"]).days for a in closed]),
         "handling.working_days": mean(

@@ -77,9 +77,13 @@ class Figure:
     # not available for such a year — the platform kept no records then).
     historical: Source | None = None
     sub: bool = False  # a 其中 row of the row above
+    total_of: tuple[str, ...] = ()  # a 合计 row: the sum of these figures
 
     def entered_by(self, basis: Basis) -> Source | None:
-        """The part that enters this figure in a year of `basis` (None: computed or n/a)."""
+        """The part that enters this figure in a year of `basis` (None: computed, a total
+        or not available)."""
+        if self.total_of:
+            return None
         if self.source is not Source.computed:
             return self.source
         return self.historical if basis is Basis.entered else None
@@ -134,6 +138,10 @@ FIGURES: tuple[Figure, ...] = (
        "当年办结、但从未签发《准予行政许可决定书》的行政许可案件数。", historical=_B),
     _F("levy.count", "行政征收征用", "征收征用", "件", 0,
        "当年开始的行政征收征用案件数。", historical=_B),
+    _F("total.decisions", "行政执法决定合计", "行政执法决定合计", "件", 0,
+       "行政处罚决定、行政强制措施、准予许可、不予许可、征收征用件数之和。",
+       total_of=("penalty.decisions", "compulsion.measures", "license.granted",
+                 "license.refused", "levy.count")),
     _F("handling.closed", "办理时长", "办结案件", "件", 0,
        "当年办结（结案）的各类执法案件数。"),
     _F("handling.calendar_days", "办理时长", "平均办理天数（自然日）", "天", 1,
@@ -190,6 +198,18 @@ def quantize(figure: Figure, value: Decimal) -> Decimal:
 def formatted(value: Number) -> str:
     """A value as shown and frozen: the quantized number, or "—" when not available."""
     return "—" if value is None else str(value)
+
+
+def with_totals(values: Mapping[str, str]) -> dict[str, str]:
+    """`values` (as shown) with every 合计 figure added: the sum of its figures, or "—"
+    while one of them is not available."""
+    out = dict(values)
+    for figure in FIGURES:
+        if figure.total_of:
+            parts = [out.get(code, "—") for code in figure.total_of]
+            total = None if "—" in parts else sum((Decimal(p) for p in parts), Decimal(0))
+            out[figure.code] = formatted(total)
+    return out
 
 
 # ---- plain rows --------------------------------------------------------------------------

@@ -109,6 +109,8 @@ def people(db: Session, rows: Iterable[YearlyPart]) -> dict[int, str]:
 
 
 def _source_label(figure: Figure, basis: Basis) -> str:
+    if figure.total_of:
+        return "各项之和"
     part = figure.entered_by(basis)
     if part is not None:
         return f"{PART_LABELS[part]}填报"
@@ -124,13 +126,18 @@ def sheet(db: Session, calendar: WorkingCalendar, year: int, on: date, bureau: s
     if basis is Basis.computed:
         computed = yearly.compute(yearly.load_year(db, year, end), calendar)
     entered = {code: v for p in parts(db, year).values() for code, v in p.values.items()}
-    rows = []
-    for number, figure in enumerate(FIGURES, start=1):
-        if figure.entered_by(basis) is None:
-            value = yearly.formatted(computed.get(figure.code))
-        else:
-            value = entered.get(figure.code, "—")
-        rows.append(Row(number, figure, value, _source_label(figure, basis)))
+    values = yearly.with_totals(
+        {
+            f.code: entered.get(f.code, "—")
+            if f.entered_by(basis)
+            else yearly.formatted(computed.get(f.code))
+            for f in FIGURES
+        }
+    )
+    rows = [
+        Row(number, f, values[f.code], _source_label(f, basis))
+        for number, f in enumerate(FIGURES, start=1)
+    ]
     return Sheet(bureau, year, basis, end, tuple(rows))
 
 

@@ -91,6 +91,7 @@ def _figure(sheet: Worksheet, row: Row) -> None:
         cell = sheet.cell(row=at, column=column, value=value)
         cell.border = _BOX
         cell.alignment = Alignment(vertical="center", wrap_text=column == len(values))
+        cell.font = Font(bold=bool(figure.total_of))
     number = sheet.cell(row=at, column=4)
     number.number_format = "0" if figure.places == 0 else "0." + "0" * figure.places
     number.alignment = Alignment(horizontal="right")
