@@ -45,7 +45,9 @@ def test_figures_page_on_a_phone(figures_server: str) -> None:
         page = browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN")
         problems: list[str] = []
         page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-        page.goto(f"{figures_server}/figures")
+        page.goto(f"{figures_server}/")
+        page.click("nav.portal-nav >> text=年度执法数据")
+        page.wait_for_url(f"{figures_server}/figures")
         page.click(f"text={year}年度行政执法数据")
         page.wait_for_url(f"{figures_server}/figures/{year}")
         main = page.locator("main").inner_text()
