@@ -79,6 +79,13 @@ def test_repealed_law_opens_one_obligation_per_citing_entry(
     assert 'data-kind="catalogue_update"' not in client.get("/app/publicity?task=publish").text
     every = client.get("/app/publicity").text
     assert every.count('data-kind="catalogue_update"') == len(rows)
+    unit = next(r.unit_id for r in rows if r.unit_id is not None)  # the item's unit
+    of_unit = client.get(f"/app/publicity?task=catalogue_update&unit={unit}").text
+    assert of_unit.count('data-kind="catalogue_update"') == sum(r.unit_id == unit for r in rows)
+    legal = {r.responsible_id for r in rows}.pop()  # who registered the change
+    mine = client.get(f"/app/publicity?person={legal}&task=catalogue_update").text
+    assert mine.count('data-kind="catalogue_update"') == len(rows)
+    assert f'<option value="{legal}" selected' in mine
 
     # in the overdue report, late by working days as every duty: Fri 30 Oct, Mon 2 Nov = 2
     report = overdue_report(
@@ -86,9 +93,10 @@ def test_repealed_law_opens_one_obligation_per_citing_entry(
     )
     assert {r.duty.record_id for r in report.rows} == {r.id for r in rows}
     assert {r.working_days for r in report.rows} == {2}
-    page = client.get("/app/insight/overdue?kind=catalogue_update")
+    page = client.get(f"/app/insight/overdue?kind=catalogue_update&person={legal}")
     assert page.status_code == 200
     assert page.text.count('data-kind="catalogue_update"') == len(rows)
+    assert "事前公示更新" in page.text
 
 
 def _entries_of_unit(db: Session, unit_id: int) -> set[tuple[str, str]]:
