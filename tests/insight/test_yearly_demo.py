@@ -39,5 +39,6 @@ def test_demo_publishes_last_years_entered_figures(
     for figure in yearly.FIGURES:
         if figure.entered_by(yearly.Basis.entered) is None and not figure.total_of:
             assert shown[figure.code] == "—", figure.code
+    assert yearly_service.duty_years(db, today()) == [last]  # the demo's records: this year
     assert shown["total.decisions"] == "106"  # 41 + 7 + 55 + 2 + 1, summed from the entries
     assert f"/figures/{last}" in client.get("/figures").text

@@ -128,6 +128,8 @@ def test_enter_review_publish_export_report(
     _refusals(client, db, base)
     _enter_and_review(client, db, base)
 
+    years = client.get("/app/insight/yearly").text  # last year's figures: never published
+    assert re.search(rf'data-year="{year - 1}">.*?已逾期', years, re.S)
     page = client.get(base)
     assert page.status_code == 200 and "publicity.yearly_figures" in page.text
     assert f"{year + 1}-01-31" in page.text and "未发布" in page.text

@@ -25,7 +25,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from zhifa.core.calendar import SHANGHAI, WorkingCalendar, deadline_start
@@ -476,6 +476,12 @@ def has_actions(db: Session, year: int) -> bool:
     start, end = year_bounds(year)
     query = select(Action.id).where(Action.opened_at >= start, Action.opened_at < end).limit(1)
     return db.scalar(query) is not None
+
+
+def first_action_year(db: Session) -> int | None:
+    """The year (Beijing time) of the first action the platform holds."""
+    first = db.scalar(select(func.min(Action.opened_at)))
+    return _local(first).year if first is not None else None
 
 
 def _actions(db: Session, year: int) -> tuple[ActionRow, ...]:

@@ -29,7 +29,6 @@ Reader = Annotated[Principal, Depends(require(Permission.figures_read))]
 Reviewer = Annotated[Principal, Depends(require(Permission.figures_review))]
 Year = Annotated[int, Path(ge=0, le=9999)]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-YEARS_SHOWN = 5
 
 
 async def form_fields(request: Request) -> dict[str, str]:
@@ -51,7 +50,7 @@ def years_page(request: Request, db: Db, who: Reader) -> Response:
     on, calendar = today(), working_calendar(db)
     duties = [
         yearly_service.obligation(db, calendar, year, on)
-        for year in range(on.year - 1, on.year - 1 - YEARS_SHOWN, -1)
+        for year in yearly_service.duty_years(db, on)
     ]
     return render(request, "yearly_years.html", duties=duties, this_year=on.year)
 

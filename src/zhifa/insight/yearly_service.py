@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from zhifa.core.audit import record_change
@@ -308,6 +308,20 @@ class Obligation:
     days_left: int
     published_on: date | None
     version: int | None
+
+
+def duty_years(db: Session, on: date) -> list[int]:
+    """The years whose figures are due (newest first): from the year before the platform's
+    first action (or the first year entered or published) to last year."""
+    first_action = yearly.first_action_year(db)
+    starts = [on.year - 1]
+    if first_action is not None:
+        starts.append(first_action - 1)
+    starts += [y for y in (db.scalar(select(func.min(YearlyPart.year))),) if y is not None]
+    published = db.scalars(select(PublicSnapshot.subject).where(PublicSnapshot.kind == KIND))
+    starts += [int(y) for y in published if y.isdigit()]
+    first = max(min(starts), FIRST_YEAR)
+    return list(range(on.year - 1, first - 1, -1))
 
 
 def first_published_on(db: Session, year: int) -> date | None:
