@@ -128,6 +128,7 @@ def seed_demo(data_dir: DataDir = None) -> None:
     """写入演示数据（单位、账号、执法人员与执法证、行政相对人、执法事项、各类案件；可重复执行）。"""
     from zhifa.core.blobstore import open_blob_store
     from zhifa.demo_actions import seed_demo_actions
+    from zhifa.demo_catalog import publish_demo_catalogue
     from zhifa.demo_figures import seed_demo_figures
     from zhifa.demo_publicity import seed_demo_publicity
     from zhifa.seed import seed_demo as run_seed
@@ -137,6 +138,8 @@ def seed_demo(data_dir: DataDir = None) -> None:
     try:
         with console.status("正在写入演示数据…"):
             report = run_seed(session)
+        with console.status("正在公示事前公示目录和执法人员名单…"):
+            catalogue = publish_demo_catalogue(session)
         with console.status("正在办理演示案件（生成并签发文书）…"):
             cases = seed_demo_actions(session, settings, open_blob_store(settings))
         with console.status("正在公示演示案件的行政执法决定…"):
@@ -148,7 +151,7 @@ def seed_demo(data_dir: DataDir = None) -> None:
     console.print(
         f"新增：单位 {report.units}，账号 {report.users}，执法证 {report.certificates}，"
         f"行政相对人 {report.parties}，执法事项 {report.power_items}，案件 {cases}，"
-        f"公示决定 {published}，年度数据 {figures}"
+        f"公示目录与执法证 {catalogue}，公示决定 {published}，年度数据 {figures}"
     )
 
 

@@ -25,7 +25,6 @@ from zhifa.core.models import Unit
 from zhifa.demo_data import demo_power_items
 from zhifa.enforcement.models import PowerItem
 from zhifa.enforcement.steps import ActionKind
-from zhifa.publicity.channels.registry import ensure_default_channels
 
 NPC = "全国人民代表大会常务委员会"
 STATE_COUNCIL = "国务院"
@@ -388,7 +387,13 @@ def seed_demo_catalog(db: Session) -> tuple[int, int]:
     added_items = _seed_power_items(db, unit_ids)
     _seed_guides(db)
     _seed_random_checks(db, unit_ids)
-    ensure_default_channels(db)  # the portal must be there to receive what is published
-    for kind in publishing.KINDS:  # the catalogue and the officer list go public
-        publishing.publish_pending(db, kind, None)
     return added_laws, added_items
+
+
+def publish_demo_catalogue(db: Session) -> int:
+    """Publish the catalogue and the officer list (whatever is not public in its current
+    version yet) and commit; how many snapshots were published. A step of ``zhifa
+    seed-demo`` after the seed, whose channels receive them."""
+    published = sum(publishing.publish_pending(db, kind, None) for kind in publishing.KINDS)
+    db.commit()
+    return published

@@ -12,6 +12,7 @@ import json
 import re
 from datetime import timedelta
 
+import pytest
 import zxingcpp
 from fastapi.testclient import TestClient
 from pypdf import PdfReader
@@ -19,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.enforcement.test_actions import _as
+from tests.portal.test_catalog_pages import publish_demo
 from zhifa.catalog.update_models import CatalogueUpdate, UpdateStatus
 from zhifa.core.clock import today
 from zhifa.core.models import User
@@ -27,6 +29,11 @@ from zhifa.publicity.public_snapshot_models import PortalSnapshot
 from zhifa.web.app import create_app
 
 BASE = "https://zhifa.example.gov.cn/portal"
+
+
+@pytest.fixture(autouse=True)
+def _published(settings: Settings) -> None:
+    publish_demo(settings)
 
 
 def _certificate(client: TestClient, username: str = "wanglei") -> dict:

@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import Page, sync_playwright
 
 from tests.conftest import zhifa_server
+from tests.portal.test_catalog_pages import publish_demo
 from zhifa.core.settings import Settings
 
 pytestmark = pytest.mark.browser
@@ -21,6 +22,7 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 @pytest.fixture
 def portal_server(sqlite_settings: Settings) -> Iterator[str]:
+    publish_demo(sqlite_settings)
     with zhifa_server(sqlite_settings.data_dir, "--portal-only") as url:
         yield url
 

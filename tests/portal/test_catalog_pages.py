@@ -1,25 +1,43 @@
 """The published catalogue on the portal, on SQLite and PostgreSQL: the demo catalogue and
-officer list are public after seeding; an edited item shows as pending on the staff page,
-is published through the form (CSRF) as its next version with the history kept; search by
-two-character words, browsing by kind and unit; withdrawal with a public reason; and the
-portal-only process serves every page with its table guard."""
+officer list are public after `zhifa seed-demo`'s publishing step (run twice: idempotent);
+an edited item shows as pending on the staff page, is published through the form (CSRF)
+as its next version with the history kept; search by two-character words, browsing by
+kind and unit; withdrawal with a public reason; and the portal-only process serves every
+page with its table guard."""
 
 from __future__ import annotations
 
 import re
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.conftest import csrf_of
 from tests.enforcement.test_actions import _as
+from zhifa.core.db import make_engine, make_session_factory
 from zhifa.core.settings import Settings
+from zhifa.demo_catalog import publish_demo_catalogue
 from zhifa.enforcement.models import PowerItem
 from zhifa.publicity.public_snapshot_models import PortalSnapshot
 from zhifa.web.app import create_portal_app
 
 ITEM = "CF-001"
+
+
+def publish_demo(settings: Settings) -> None:
+    """What `zhifa seed-demo` does after the seed: the catalogue and officers go public."""
+    engine = make_engine(settings.resolved_database_url)
+    with make_session_factory(engine)() as session:
+        assert publish_demo_catalogue(session) == 32  # 18 catalogue entries, 14 certificates
+        assert publish_demo_catalogue(session) == 0  # again: nothing new
+    engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _published(settings: Settings) -> None:
+    publish_demo(settings)
 
 
 def _revise_item(client: TestClient, db: Session, name: str) -> None:
