@@ -115,7 +115,20 @@ def test_staff_publish_new_version_history_and_withdraw(client: TestClient, db: 
     assert "该事项已停止公示" in notice and "该事项已由上级部门承接" in notice
     assert f"/catalog/power_item/{ITEM}" not in client.get("/catalog").text
     staff = client.get("/app/catalog/publish", params={"kind": "power_item"}).text
-    assert "未公示" in staff
+    assert "未公示" in staff and "公示全部待公示项（1 项）" in staff
+    # Publishing every pending item brings it back as version 3.
+    back = client.post("/app/catalog/publish/power_item", data={"csrf_token": token})
+    assert back.status_code == 303 and back.headers["location"].endswith("done=published:1")
+    assert "当前为第 3 版" in client.get(f"/catalog/power_item/{ITEM}").text
+    officers = client.get("/app/catalog/publish", params={"kind": "officer"}).text
+    assert "打印证件卡片" in officers and "已公示当前版本" in officers
+    assert client.get("/app/catalog/publish", params={"kind": "nonsense"}).status_code == 404
+
+
+def test_only_the_publishing_role_reaches_the_staff_pages(client: TestClient) -> None:
+    _as(client, "wanglei")  # an officer
+    assert client.get("/app/catalog/publish").status_code == 403
+    assert client.post(f"/app/catalog/publish/power_item/{ITEM}").status_code == 403
 
 
 def test_portal_only_process_serves_the_catalogue_pages(settings: Settings) -> None:
