@@ -6,7 +6,7 @@ ledgered in the same transaction (core.audit.record_change)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from zhifa.core.audit import record_change
 from zhifa.core.auth import Principal, actor_name
 from zhifa.core.calendar import SHANGHAI, WorkingCalendar
+from zhifa.core.calendar_store import working_calendar
 from zhifa.core.clock import today
 from zhifa.core.db import utcnow
 from zhifa.core.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -27,7 +28,7 @@ from zhifa.core.time_limits import due, limit
 from zhifa.insight import yearly
 from zhifa.insight.yearly import FIGURES, PART_LABELS, Basis, Figure, Source
 from zhifa.insight.yearly_models import PART_STATUS_LABELS, PartStatus, YearlyPart, YearlyReport
-from zhifa.publicity import public_snapshots
+from zhifa.publicity import duties, public_snapshots
 from zhifa.publicity.public_snapshot_models import PublicSnapshot
 from zhifa.publicity.rules import BoardState, board_state
 
@@ -380,3 +381,40 @@ def reports(db: Session, year: int) -> list[tuple[YearlyReport, str]]:
         .order_by(YearlyReport.id)
     )
     return [(r, name) for r, name in rows]
+
+
+# ---- the yearly duty on the deadline board and in the overdue report -----------------------
+
+
+def _yearly_duties(db: Session, scope: duties.Scope, names: duties.Names) -> Iterator[duties.Duty]:
+    """One duty per year due: done the day the year's figures were first published; the
+    person responsible is who reviewed the sections' parts (the legal section)."""
+    calendar = working_calendar(db)
+    for year in duty_years(db, today()):
+        due_day = due(calendar, LIMIT_CODE, date(year, 1, 1))
+        done = first_published_on(db, year)
+        if not scope.admits(due_day.date, done):
+            continue
+        reviewers = [p.reviewed_by for p in parts(db, year).values() if p.reviewed_by]
+        person = db.get(User, reviewers[-1]) if reviewers else None
+        unit_id = person.unit_id if person else None
+        yield duties.Duty(
+            kind=duties.DutyKind.yearly_figures,
+            record_id=year,
+            reference=f"{year}年度",
+            subject=f"公开{year}年度行政执法总体情况数据",
+            unit_id=unit_id,
+            unit=names.unit(unit_id),
+            person_id=person.id if person else None,
+            person=names.person(person.id if person else None),
+            limit_code=LIMIT_CODE,
+            basis=limit(LIMIT_CODE).basis,
+            due_on=due_day.date,
+            due_provisional=due_day.provisional,
+            done_on=done,
+            link=f"/app/insight/yearly/{year}",
+            started_on=date(year, 12, 31),
+        )
+
+
+duties.register(duties.DutyKind.yearly_figures, _yearly_duties)

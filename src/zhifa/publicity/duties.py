@@ -51,6 +51,7 @@ class DutyKind(StrEnum):
     withdrawal = "withdrawal"  # 撤下 (第九条第三项; 行政处罚法 第四十八条第二款)
     update = "update"  # 变更后更新 (第八条第四项)
     catalogue_update = "catalogue_update"  # 事前公示更新 (第八条第一至三项)
+    yearly_figures = "yearly_figures"  # 上年度执法数据 (第七条第四款: 每年1月31日前)
 
 
 DUTY_LABELS: dict[DutyKind, str] = {
@@ -59,6 +60,7 @@ DUTY_LABELS: dict[DutyKind, str] = {
     DutyKind.withdrawal: "撤下",
     DutyKind.update: "更新",
     DutyKind.catalogue_update: "事前公示更新",
+    DutyKind.yearly_figures: "年度数据公开",
 }
 
 
@@ -95,6 +97,16 @@ class Scope:
     start: date | None = None  # due on or after
     end: date | None = None  # due on or before
     unmet_or_late: bool = False
+
+    def admits(self, due_on: date, done_on: date | None) -> bool:
+        """The same bounds for a source that is not one query."""
+        if self.unmet_or_late and done_on is not None and done_on <= due_on:
+            return False
+        return (
+            (self.before is None or due_on < self.before)
+            and (self.start is None or due_on >= self.start)
+            and (self.end is None or due_on <= self.end)
+        )
 
     def narrow(self, query: Select, due_column: Any) -> Select:
         if self.before is not None:
