@@ -5,24 +5,15 @@ with their due days; one is closed as "已核对，无需修改" and the deadlin
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import sync_playwright
 
-from tests.catalog.test_browser import ARGS, ARTIFACTS, CHROMIUM, _fits
-from tests.conftest import DEMO_PASSWORD
+from tests.browser import ARTIFACTS, PHONE, chromium_page, fits, sign_in
 
 pytestmark = pytest.mark.browser
 
 
 def test_obligations_after_a_repeal_and_one_checked_on_a_phone(live_server: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        page = browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN")
-        page.goto(f"{live_server}/app/login")
-        page.fill("#username", "legal")
-        page.fill("#password", DEMO_PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{live_server}/app")
+    with chromium_page(PHONE) as page:
+        sign_in(page, live_server, "legal")
         page.goto(f"{live_server}/app/catalog/laws")
         page.click("text=《危险化学品安全管理条例》")
         page.click("text=标记修改、废止或被替代")
@@ -35,7 +26,7 @@ def test_obligations_after_a_repeal_and_one_checked_on_a_phone(live_server: str)
         assert page.locator("#updates").inner_text().endswith("（4 项）")
         # Thu 24 Sep 2026 + 20 working days over 中秋 and 国庆 (counted in the API test)
         assert table.locator("td.due", has_text="2026-10-29").count() == 4
-        assert _fits(page)
+        assert fits(page)
         page.screenshot(
             path=str(ARTIFACTS / "catalog-update-obligations-phone.png"), full_page=True
         )
@@ -46,10 +37,9 @@ def test_obligations_after_a_repeal_and_one_checked_on_a_phone(live_server: str)
         page.click("main form button[type=submit]")
         page.wait_for_url("**/app/catalog/updates/*?done=unchanged")
         assert page.locator("[role=status]").inner_text() == "已记录：已核对，无需修改。"
-        assert _fits(page)
+        assert fits(page)
 
         page.goto(f"{live_server}/app/publicity?task=catalogue_update")
         rows = page.locator('tr[data-kind="catalogue_update"]')
         assert rows.count() == 4
         assert rows.locator(".badge", has_text="已完成").count() == 1
-        browser.close()

@@ -6,11 +6,10 @@ scrolling; the content security policy reports nothing."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
 
+from tests.browser import ARTIFACTS, PHONE, chromium_page, fits
 from tests.conftest import zhifa_server
 from zhifa.core.clock import today
 from zhifa.core.db import make_engine, make_session_factory
@@ -18,8 +17,6 @@ from zhifa.core.settings import Settings
 from zhifa.demo_figures import seed_demo_figures
 
 pytestmark = pytest.mark.browser
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
 @pytest.fixture
@@ -34,15 +31,8 @@ def figures_server(sqlite_settings: Settings) -> Iterator[str]:
 
 
 def test_figures_page_on_a_phone(figures_server: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
     year = today().year - 1
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        page = browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    with chromium_page(PHONE) as page:
         problems: list[str] = []
         page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
         page.goto(f"{figures_server}/")
@@ -62,8 +52,6 @@ def test_figures_page_on_a_phone(figures_server: str) -> None:
         assert max(widths) > 0 and widths[0] < widths[2]  # 186 enterprises < 512 hazards
         assert page.locator("figure.figures-chart table").count() == 4
         assert page.locator("script").count() == 0
-        fits = page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
         page.screenshot(path=str(ARTIFACTS / "portal-figures-phone.png"), full_page=True)
-        assert fits
+        assert fits(page)
         assert problems == []
-        browser.close()

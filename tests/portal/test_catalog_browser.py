@@ -6,18 +6,15 @@ through the form; no page is wider than the screen."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, sync_playwright
 
+from tests.browser import ARTIFACTS, PHONE, chromium_page, fits
 from tests.conftest import zhifa_server
 from tests.portal.test_catalog_pages import publish_demo
 from zhifa.core.settings import Settings
 
 pytestmark = pytest.mark.browser
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
 @pytest.fixture
@@ -27,23 +24,12 @@ def portal_server(sqlite_settings: Settings) -> Iterator[str]:
         yield url
 
 
-def _fits(page: Page) -> bool:
-    return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"))
-
-
 def test_catalogue_on_a_phone(portal_server: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        page = browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    with chromium_page(PHONE) as page:
         page.goto(f"{portal_server}/")
         page.click("nav.portal-nav >> text=事前公示目录")
         page.wait_for_url(f"{portal_server}/catalog")
-        assert _fits(page)
+        assert fits(page)
         page.click('ul.kinds a[href="/catalog?kind=random_check_item"]')
         page.wait_for_url(f"{portal_server}/catalog?kind=random_check_item")
         assert "共 4 项" in page.locator("main").inner_text()
@@ -55,18 +41,18 @@ def test_catalogue_on_a_phone(portal_server: str) -> None:
         results = page.locator("ol.results li")
         assert results.count() >= 2
         page.screenshot(path=str(ARTIFACTS / "portal-catalog-phone.png"), full_page=True)
-        assert _fits(page)
+        assert fits(page)
         page.locator("ol.results a", has_text="烟花爆竹").first.click()
         page.wait_for_url(f"{portal_server}/catalog/**")
         body = page.locator("main").inner_text()
         assert "依据条文" in body and "烟花爆竹安全管理条例" in body and "公示记录" in body
-        assert _fits(page)
+        assert fits(page)
         page.screenshot(path=str(ARTIFACTS / "portal-catalog-item-phone.png"), full_page=True)
 
         page.click("nav.portal-nav >> text=执法人员")
         page.wait_for_url(f"{portal_server}/officers")
         number = page.locator("ol.officers dl.officer a").first.inner_text()
-        assert _fits(page)
+        assert fits(page)
         page.screenshot(path=str(ARTIFACTS / "portal-officers-phone.png"), full_page=True)
 
         page.click("nav.portal-nav >> text=执法证核验")
@@ -76,6 +62,5 @@ def test_catalogue_on_a_phone(portal_server: str) -> None:
         page.wait_for_url(f"{portal_server}/c?number=*")
         body = page.locator("main").inner_text()
         assert number in body and ("有效" in body or "已过期" in body)
-        assert _fits(page)
+        assert fits(page)
         page.screenshot(path=str(ARTIFACTS / "portal-certificate-phone.png"), full_page=True)
-        browser.close()

@@ -5,19 +5,16 @@ shows the items and fits a phone screen; internal paths do not exist there."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
 
+from tests.browser import ARTIFACTS, DESK, chromium_page, fits
 from tests.conftest import zhifa_server
 from tests.portal.helpers import deliver, message, snapshot
 from zhifa.core.db import make_engine, make_session_factory
 from zhifa.core.settings import Settings
 
 pytestmark = pytest.mark.browser
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
 @pytest.fixture
@@ -41,14 +38,7 @@ def portal_server(sqlite_settings: Settings) -> Iterator[str]:
 
 
 def test_search_and_detail_by_keyboard_in_chromium(portal_server: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    with chromium_page(DESK) as page:
         page.goto(f"{portal_server}/")
         page.keyboard.press("Tab")
         skip = page.locator("a.skip")
@@ -68,11 +58,9 @@ def test_search_and_detail_by_keyboard_in_chromium(portal_server: str) -> None:
         page.screenshot(path=str(ARTIFACTS / "portal-detail.png"), full_page=True)
 
         page.set_viewport_size({"width": 390, "height": 844})
-        fits = page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
-        assert fits
+        assert fits(page)
         page.screenshot(path=str(ARTIFACTS / "portal-detail-phone.png"), full_page=True)
 
         missing = page.goto(f"{portal_server}/app")
         assert missing is not None and missing.status == 404
         assert "页面不存在" in page.locator("main").inner_text()
-        browser.close()
