@@ -106,14 +106,13 @@
           }
         },
         onSuccess: function () {
-          view.bar.value = 100;
-          view.state.textContent = "";
-          var link = document.createElement("a");
-          link.href = "/app/media/" + entry.mediaId;
-          link.textContent = "已登记为记录 " + entry.mediaId;
-          view.state.appendChild(link);
-          view.item.className = "done";
-          next();
+          if (entry.mediaId) {
+            registered(entry, entry.mediaId);
+            return;
+          }
+          // The reply that carried the record's id was not seen (a pause can abort it
+          // while the server still files the record): ask the upload until it tells.
+          askForRecord(entry, 20);
         },
         onError: function (error) {
           view.state.textContent = "失败：" + detail(error);
@@ -122,6 +121,39 @@
         },
       });
       return entry;
+    }
+
+    function askForRecord(entry, triesLeft) {
+      fetch(entry.upload.url, {
+        method: "HEAD",
+        headers: { "Tus-Resumable": "1.0.0" },
+        credentials: "same-origin",
+      }).then(function (response) {
+        var id = response.headers.get("Zhifa-Media-Id");
+        if (id || triesLeft <= 1) {
+          registered(entry, id);
+        } else {
+          window.setTimeout(function () { askForRecord(entry, triesLeft - 1); }, 500);
+        }
+      }, function () {
+        registered(entry, null);
+      });
+    }
+
+    function registered(entry, mediaId) {
+      var view = entry.view;
+      view.bar.value = 100;
+      view.state.textContent = "";
+      if (mediaId) {
+        var link = document.createElement("a");
+        link.href = "/app/media/" + mediaId;
+        link.textContent = "已登记为记录 " + mediaId;
+        view.state.appendChild(link);
+      } else {
+        view.state.textContent = "已上传，请在本案的音视频记录中查看";
+      }
+      view.item.className = "done";
+      next();
     }
 
     startButton.addEventListener("click", function () {
