@@ -16,7 +16,6 @@ version is published (e.g. to mark an update obligation fulfilled).
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from typing import Any
@@ -24,14 +23,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from zhifa import ledger
 from zhifa.core.audit import record_change
 from zhifa.core.auth import Principal, actor_name
 from zhifa.core.db import utcnow
-from zhifa.core.errors import Conflict, InvalidInput, NotFound
+from zhifa.core.errors import InvalidInput, NotFound
 from zhifa.publicity import outbox
 from zhifa.publicity.channels.base import OutboxEvent
 from zhifa.publicity.public_snapshot_models import PublicSnapshot, SnapshotStatus
+from zhifa.publicity.service import ledger_snapshot
 from zhifa.publicity.snapshots import canonical, digest
 
 _KIND = re.compile(r"^[a-z][a-z_]{0,39}$")
@@ -90,21 +89,6 @@ def versions(db: Session, kind: str, subject: str) -> list[PublicSnapshot]:
     )
 
 
-def _ledger(db: Session, row: PublicSnapshot, actor: str) -> None:
-    """The entry's payload is the snapshot itself: payload_sha256 == the public digest."""
-    entry = ledger.record(
-        db,
-        kind="public_snapshot.snapshot",
-        # Not the row's subject: row checks compare a row with its latest row entry.
-        subject=f"public-snapshot:{row.id}",
-        actor=actor,
-        payload=json.loads(row.snapshot_json),
-    )
-    if entry.payload_sha256 != row.digest:
-        raise Conflict("公示快照的规范文本与摘要不一致，不能发布")
-    row.ledger_index = entry.index
-
-
 def publish_snapshot(
     db: Session,
     *,
@@ -142,7 +126,8 @@ def publish_snapshot(
     )
     db.add(row)
     db.flush()
-    _ledger(db, row, actor)
+    subject_key = f"public-snapshot:{row.id}"
+    ledger_snapshot(db, row, kind="public_snapshot.snapshot", subject=subject_key, actor=actor)
     record_change(db, actor, "public_snapshot.publish", row)
     event = OutboxEvent.publish if previous is None else OutboxEvent.update
     outbox.enqueue_snapshot(db, row, event, row.note)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
@@ -170,13 +170,6 @@ def refresh(db: Session, on: date | None = None) -> tuple[int, int]:
 
 # The board's task words before the duty list was shared with the overdue report; links
 # and bookmarks that use them keep working.
-TASK_WORDS = {
-    "publish": DutyKind.publication,
-    "correct": DutyKind.correction,
-    "withdraw": DutyKind.withdrawal,
-}
-
-
 @dataclass(frozen=True)
 class BoardRow:
     duty: Duty
@@ -421,20 +414,32 @@ def review(db: Session, publication_id: int, who: Principal, note: str = "") -> 
     return pub
 
 
-def record_snapshot(db: Session, pub: Publication, actor: str) -> None:
+class FrozenSnapshot(Protocol):
+    """A row holding a frozen snapshot: a publication or a public snapshot."""
+
+    snapshot_json: str
+    digest: str
+    ledger_index: int | None
+
+
+def ledger_snapshot(
+    db: Session, row: FrozenSnapshot, *, kind: str, subject: str, actor: str
+) -> None:
     """Ledger the snapshot itself, so that the entry's payload_sha256 *is* the published
-    digest: anyone holding `/p/<id>.json` can check it against the public log."""
+    digest: anyone holding the public JSON can check it against the public log. `subject`
+    is not the row's own: row checks compare a row with its latest row entry."""
     entry = ledger.record(
-        db,
-        kind="publication.snapshot",
-        # Not the row's subject: row checks compare a row with its latest row entry.
-        subject=f"publication-snapshot:{pub.id}",
-        actor=actor,
-        payload=json.loads(pub.snapshot_json),
+        db, kind=kind, subject=subject, actor=actor, payload=json.loads(row.snapshot_json)
     )
-    if entry.payload_sha256 != pub.digest:
+    if entry.payload_sha256 != row.digest:
         raise Conflict("公示快照的规范文本与摘要不一致，不能发布")
-    pub.ledger_index = entry.index
+    row.ledger_index = entry.index
+
+
+def record_snapshot(db: Session, pub: Publication, actor: str) -> None:
+    """Ledger a decision publication's snapshot (`/p/<id>.json`)."""
+    subject = f"publication-snapshot:{pub.id}"
+    ledger_snapshot(db, pub, kind="publication.snapshot", subject=subject, actor=actor)
 
 
 def publish(db: Session, publication_id: int, who: Principal) -> Publication:

@@ -15,7 +15,6 @@ Snapshot form (``zhifa-publication/1``)::
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -30,16 +29,16 @@ from zhifa.enforcement.masking import (
     mask_phone,
     person_name_in,
 )
+from zhifa.ledger import canonical_json
 from zhifa.publicity import rules
 
 FORMAT = "zhifa-publication/1"
 
 
 def canonical(snapshot: dict[str, Any]) -> str:
-    """Sorted keys, no spaces, UTF-8 (not ASCII-escaped): the one text that is hashed."""
-    return json.dumps(
-        snapshot, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-    )
+    """The ledger's canonical form (sorted keys, no spaces, UTF-8): the one text hashed,
+    so that a ledger entry whose payload is the snapshot has the same digest."""
+    return canonical_json(snapshot).decode("utf-8")
 
 
 def digest(text: str) -> str:
