@@ -8,6 +8,8 @@ the same transaction."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from contextvars import ContextVar
 
 from sqlalchemy.orm import Session
@@ -23,6 +25,13 @@ _client: ContextVar[str] = ContextVar("zhifa_client", default="")
 def client_address() -> str:
     """The address of the client of the request being served ('' outside a request)."""
     return _client.get()
+
+
+def client_key(secret: str, purpose: str, address: str | None = None) -> str:
+    """A keyed hash of the client's address for one `purpose` (a rate limit): enough to
+    count a client's requests without keeping its address."""
+    text = f"{purpose}|{client_address() if address is None else address}"
+    return hmac.new(secret.encode(), text.encode(), hashlib.sha256).hexdigest()[:32]
 
 
 class ClientAddress:

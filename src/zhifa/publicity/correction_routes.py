@@ -21,7 +21,7 @@ from sqlalchemy import select
 from starlette.datastructures import UploadFile
 
 from zhifa.blobs import BlobStore
-from zhifa.core.access import client_address, log_access
+from zhifa.core.access import client_key, log_access
 from zhifa.core.auth import Principal
 from zhifa.core.blobstore import open_blob_store
 from zhifa.core.errors import DomainError, Forbidden, InvalidInput, NotFound
@@ -275,7 +275,7 @@ async def correction_submit(request: Request, db: Db, settings: Config) -> Respo
         data = _parse(RequestIn, values)
         evidence = await _evidence(form.get("evidence"), settings.correction_evidence_max_bytes)
         intake = corrections.Intake(data.p, data.name, data.contact, data.what_is_wrong)
-        client = corrections.client_key(settings, client_address())
+        client = client_key(settings.resolved_secret_key(), "correction-client")
         case = corrections.receive(db, _store(settings), settings, intake, evidence, client)
         db.commit()
     except DomainError as exc:

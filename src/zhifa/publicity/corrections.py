@@ -16,8 +16,6 @@ a publication is its obligation id (stable across versions).
 from __future__ import annotations
 
 import copy
-import hashlib
-import hmac
 import io
 import re
 import secrets
@@ -104,12 +102,6 @@ class Intake:
     name: str
     contact: str
     what_is_wrong: str
-
-
-def client_key(settings: Settings, address: str) -> str:
-    """A keyed hash of the client address: enough to rate-limit, not the address itself."""
-    key = settings.resolved_secret_key().encode()
-    return hmac.new(key, f"correction-client|{address}".encode(), hashlib.sha256).hexdigest()[:32]
 
 
 def publicly_shown(db: Session, obligation_id: int) -> bool:

@@ -11,8 +11,6 @@ written. Terms separated by spaces must all match.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import unicodedata
 from collections.abc import Iterator
@@ -164,13 +162,6 @@ def units(db: Session, kind: str = "") -> list[str]:
 # ---- the public certificate lookup's rate limit -------------------------------------------
 
 LOOKUP_WINDOW = timedelta(minutes=10)  # a rate window, not a legal time limit
-
-
-def client_key(secret: str, address: str) -> str:
-    """A keyed hash of the client address: enough to rate-limit, not the address itself."""
-    return hmac.new(
-        secret.encode(), f"lookup-client|{address}".encode(), hashlib.sha256
-    ).hexdigest()[:32]
 
 
 def take_lookup(db: Session, client: str, limit: int) -> bool:

@@ -22,7 +22,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from zhifa.core.access import client_address
+from zhifa.core.access import client_key
 from zhifa.core.certificate_rules import STATE_LABELS, CertificateState, certificate_state
 from zhifa.core.clock import today
 from zhifa.core.errors import InvalidInput
@@ -149,7 +149,7 @@ def officers(request: Request, db: Db) -> Response:
 
 
 def _certificate_page(request: Request, db: Db, settings: Config, number: str) -> Response:
-    client = portal_snapshots.client_key(settings.resolved_secret_key(), client_address())
+    client = client_key(settings.resolved_secret_key(), "lookup-client")
     if not portal_snapshots.take_lookup(db, client, settings.certificate_lookups_per_window):
         db.rollback()
         return render(
