@@ -304,6 +304,7 @@ def publish(
 class Obligation:
     year: int
     due_on: date
+    due_provisional: bool
     basis: str
     state: BoardState
     days_left: int
@@ -339,6 +340,7 @@ def obligation(db: Session, calendar: WorkingCalendar, year: int, on: date) -> O
     return Obligation(
         year=year,
         due_on=due_day.date,
+        due_provisional=due_day.provisional,
         basis=limit(LIMIT_CODE).basis,
         state=state,
         days_left=left,
@@ -389,11 +391,10 @@ def reports(db: Session, year: int) -> list[tuple[YearlyReport, str]]:
 def _yearly_duties(db: Session, scope: duties.Scope, names: duties.Names) -> Iterator[duties.Duty]:
     """One duty per year due: done the day the year's figures were first published; the
     person responsible is who reviewed the sections' parts (the legal section)."""
-    calendar = working_calendar(db)
-    for year in duty_years(db, today()):
-        due_day = due(calendar, LIMIT_CODE, date(year, 1, 1))
-        done = first_published_on(db, year)
-        if not scope.admits(due_day.date, done):
+    calendar, on = working_calendar(db), today()
+    for year in duty_years(db, on):
+        duty = obligation(db, calendar, year, on)
+        if not scope.admits(duty.due_on, duty.published_on):
             continue
         reviewers = [p.reviewed_by for p in parts(db, year).values() if p.reviewed_by]
         person = db.get(User, reviewers[-1]) if reviewers else None
@@ -408,10 +409,10 @@ def _yearly_duties(db: Session, scope: duties.Scope, names: duties.Names) -> Ite
             person_id=person.id if person else None,
             person=names.person(person.id if person else None),
             limit_code=LIMIT_CODE,
-            basis=limit(LIMIT_CODE).basis,
-            due_on=due_day.date,
-            due_provisional=due_day.provisional,
-            done_on=done,
+            basis=duty.basis,
+            due_on=duty.due_on,
+            due_provisional=duty.due_provisional,
+            done_on=duty.published_on,
             link=f"/app/insight/yearly/{year}",
             started_on=date(year, 12, 31),
         )
