@@ -76,7 +76,7 @@ def test_repealed_law_opens_one_obligation_per_citing_entry(
     assert board.status_code == 200
     assert board.text.count('data-kind="catalogue_update"') == len(rows)
     assert "事前公示更新" in board.text and "2026-10-29" in board.text
-    assert 'data-kind="catalogue_update"' not in client.get("/app/publicity?task=publish").text
+    assert 'data-kind="catalogue_update"' not in client.get("/app/publicity?task=publication").text
     every = client.get("/app/publicity").text
     assert every.count('data-kind="catalogue_update"') == len(rows)
     unit = next(r.unit_id for r in rows if r.unit_id is not None)  # the item's unit

@@ -77,11 +77,11 @@ def test_revoked_penalty_withdrawn_within_3_working_days(client: TestClient, db:
     assert client.post(url, json=change("revoked")).status_code == 409  # one at a time
     page = client.get(f"/app/publicity/withdrawals/{withdrawal['id']}")
     assert page.status_code == 200 and "2027-02-17" in page.text
-    board = client.get("/app/publicity?task=withdraw")
+    board = client.get("/app/publicity?task=withdrawal")
     assert board.status_code == 200 and "2027-02-17" in board.text and "被依法撤销" in board.text
     db.rollback()
     legal_id = db.scalar(select(User.id).where(User.username == "legal"))
-    mine = client.get(f"/app/publicity?person={legal_id}&task=withdraw")
+    mine = client.get(f"/app/publicity?person={legal_id}&task=withdrawal")
     assert "2027-02-17" in mine.text and f'<option value="{legal_id}" selected' in mine.text
 
     perform = f"/api/v1/publicity/withdrawals/{withdrawal['id']}/perform"
@@ -102,7 +102,7 @@ def test_revoked_penalty_withdrawn_within_3_working_days(client: TestClient, db:
     assert ("withdraw", "该处罚决定已被行政复议机关依法撤销") in _events(db, published["id"])
     assert client.post(perform).status_code == 409
     assert client.post(url, json=change("unlawful")).status_code == 409  # no longer shown
-    rows = client.get("/app/publicity?task=withdraw&state=已完成")
+    rows = client.get("/app/publicity?task=withdrawal&state=已完成")
     assert f'href="/app/publicity/withdrawals/{withdrawal["id"]}"' in rows.text
 
 

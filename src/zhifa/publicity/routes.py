@@ -131,7 +131,7 @@ def _task(value: str | None) -> DutyKind | None:
     if not value:
         return None
     try:
-        return service.TASK_WORDS.get(value) or DutyKind(value)
+        return DutyKind(value)
     except ValueError:
         words = "/".join(k.value for k in DutyKind)
         raise DomainError(f"事项取值无效（{words}）", "task") from None
