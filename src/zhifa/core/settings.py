@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     blob_digest: Literal["sha256", "sm3"] = "sha256"
     blob_max_bytes: int = Field(default=16 * 1024**3, ge=1)
     upload_expiry_hours: int = Field(default=24, ge=1, le=720)  # unfinished tus uploads
+    # Bytes per PATCH the upload page sends: keep it under a reverse proxy's body limit.
+    upload_chunk_bytes: int = Field(default=8 * 1024**2, ge=64 * 1024, le=1024**3)
     checkpoint_interval_seconds: int = Field(default=60, ge=0, le=86400)  # 0: only on demand
     timezone: str = "Asia/Shanghai"
     publicity_person_name: Literal["full", "surname"] = "surname"  # 公示中自然人姓名：全名或姓+某某

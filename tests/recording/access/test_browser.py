@@ -5,6 +5,7 @@ every content request going through the access layer and logged with its address
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,7 @@ from tests.recording.media.conftest import (
 )
 from tests.recording.media.files import make_jpeg, make_large_video, make_video
 from zhifa.core.models import AccessContext, AccessLog
+from zhifa.core.settings import Settings
 
 pytestmark = pytest.mark.browser
 CHROMIUM = "/usr/bin/chromium"
@@ -133,12 +135,26 @@ def test_upload_a_photo_with_tus_js_client_and_play_a_video(
     assert all(log.purpose == "案卷评查" and ctx.client == "127.0.0.1" for log, ctx in rows)
 
 
+@pytest.fixture
+def chunked_server(sqlite_settings: Settings) -> Iterator[ServerProcess]:
+    """A server whose upload page sends 256 KiB per PATCH, so that a pause half-way
+    always leaves part of the file still to send (one 8 MiB PATCH could already sit
+    whole in the loopback socket's buffers when the page pauses)."""
+    server = ServerProcess(sqlite_settings, ZHIFA_UPLOAD_CHUNK_BYTES=str(256 * 1024))
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
 def test_pause_and_resume_an_upload_in_the_page(
-    media_server: ServerProcess, tmp_path: Path
+    chunked_server: ServerProcess, tmp_path: Path
 ) -> None:
-    """A large clip sent slowly (the browser's upload throttled): paused half-way, the
-    server keeps what arrived; resumed, tus-js-client continues from the server's offset
-    and one record is made."""
+    """A large clip sent slowly (the browser's upload throttled) in chunks: paused
+    half-way, the server keeps what arrived; resumed, tus-js-client continues from the
+    server's offset and one record is made."""
+    media_server = chunked_server
     settings = media_server.settings
     action_id = open_action(settings)
     clip = make_large_video(tmp_path / "DSJ_LONG.mp4", 1_500_000)

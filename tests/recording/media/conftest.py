@@ -134,14 +134,20 @@ class ServerProcess:
     """`zhifa serve` on a fixed port and data directory; ``kill`` is SIGKILL (no clean
     shutdown, like a crash), ``start`` brings a new process up on the same folder."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, **env: str) -> None:
         self.settings = settings
+        self.env = env  # extra ZHIFA_* settings for the server
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
-        env = {**os.environ, "ZHIFA_SECRET_KEY": "b" * 40, "ZHIFA_CHECKPOINT_INTERVAL_SECONDS": "0"}
+        env = {
+            **os.environ,
+            "ZHIFA_SECRET_KEY": "b" * 40,
+            "ZHIFA_CHECKPOINT_INTERVAL_SECONDS": "0",
+            **self.env,
+        }
         self.process = subprocess.Popen(
             [
                 sys.executable,

@@ -89,7 +89,7 @@
       var entry = { view: view, paused: false, mediaId: null };
       entry.upload = new window.tus.Upload(file, {
         endpoint: box.dataset.endpoint,
-        chunkSize: 8 * 1024 * 1024,
+        chunkSize: Number(box.dataset.chunk),
         retryDelays: [0, 1000, 3000, 5000, 10000],
         metadata: metadata,
         headers: { "X-CSRF-Token": box.dataset.csrf },
