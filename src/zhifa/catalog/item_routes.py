@@ -18,7 +18,7 @@ from zhifa.catalog.file_rows import ImportMode, ModeIn, read_rows
 from zhifa.catalog.models import PowerItemVersion, RandomCheckVersion
 from zhifa.core.auth import Principal
 from zhifa.core.errors import DomainError, NotFound
-from zhifa.core.http import Db, commit_or_form, render, require
+from zhifa.core.http import Db, RecordId, commit_or_form, render, require
 from zhifa.core.models import Unit
 from zhifa.core.permissions import Permission
 from zhifa.core.validation import parse
@@ -139,7 +139,7 @@ async def power_item_import_submit(request: Request, db: Db, who: Writer) -> Res
 
 
 @pages.get("/power-items/{item_id}", response_class=HTMLResponse)
-def power_item_page(request: Request, item_id: int, db: Db, who: Reader) -> Response:
+def power_item_page(request: Request, item_id: RecordId, db: Db, who: Reader) -> Response:
     view = items.get_power_item(db, item_id)
     return render(
         request,
@@ -153,7 +153,7 @@ def power_item_page(request: Request, item_id: int, db: Db, who: Reader) -> Resp
 
 
 @pages.get("/power-items/{item_id}/edit", response_class=HTMLResponse)
-def power_item_edit_page(request: Request, item_id: int, db: Db, who: Writer) -> Response:
+def power_item_edit_page(request: Request, item_id: RecordId, db: Db, who: Writer) -> Response:
     view = items.get_power_item(db, item_id)
     values = _values(view.current, ITEM_FIELDS) or {
         "name": view.item.name,
@@ -167,7 +167,9 @@ def power_item_edit_page(request: Request, item_id: int, db: Db, who: Writer) ->
 
 
 @pages.post("/power-items/{item_id}/edit", response_class=HTMLResponse)
-async def power_item_edit_submit(request: Request, item_id: int, db: Db, who: Writer) -> Response:
+async def power_item_edit_submit(
+    request: Request, item_id: RecordId, db: Db, who: Writer
+) -> Response:
     view = items.get_power_item(db, item_id)
     values = await _form(request, (*ITEM_FIELDS, "reason"))
     done = commit_or_form(
@@ -204,14 +206,14 @@ def _guide(db: Db, guide_id: int) -> items.GuideView:
 
 
 @pages.get("/guides/{guide_id}", response_class=HTMLResponse)
-def guide_page(request: Request, guide_id: int, db: Db, who: Reader) -> Response:
+def guide_page(request: Request, guide_id: RecordId, db: Db, who: Reader) -> Response:
     view = _guide(db, guide_id)
     history = items.guide_history(db, view.guide)
     return render(request, "guide_detail.html", view=view, history=history, **_context(db, request))
 
 
 @pages.get("/power-items/{item_id}/guide", response_class=HTMLResponse)
-def guide_edit_page(request: Request, item_id: int, db: Db, who: Writer) -> Response:
+def guide_edit_page(request: Request, item_id: RecordId, db: Db, who: Writer) -> Response:
     item = items.get_power_item(db, item_id).item
     guide = items.guide_of_item(db, item_id)
     values = _values(guide.current if guide else None, GUIDE_FIELDS)
@@ -226,7 +228,7 @@ def guide_edit_page(request: Request, item_id: int, db: Db, who: Writer) -> Resp
 
 
 @pages.post("/power-items/{item_id}/guide", response_class=HTMLResponse)
-async def guide_edit_submit(request: Request, item_id: int, db: Db, who: Writer) -> Response:
+async def guide_edit_submit(request: Request, item_id: RecordId, db: Db, who: Writer) -> Response:
     item = items.get_power_item(db, item_id).item
     guide = items.guide_of_item(db, item_id)
     values = await _form(request, (*GUIDE_FIELDS, "reason"))
@@ -282,7 +284,7 @@ async def random_check_new_submit(request: Request, db: Db, who: Writer) -> Resp
 
 
 @pages.get("/random-checks/{item_id}", response_class=HTMLResponse)
-def random_check_page(request: Request, item_id: int, db: Db, who: Reader) -> Response:
+def random_check_page(request: Request, item_id: RecordId, db: Db, who: Reader) -> Response:
     view = items.get_random_check(db, item_id)
     return render(
         request,
@@ -295,7 +297,7 @@ def random_check_page(request: Request, item_id: int, db: Db, who: Reader) -> Re
 
 
 @pages.get("/random-checks/{item_id}/edit", response_class=HTMLResponse)
-def random_check_edit_page(request: Request, item_id: int, db: Db, who: Writer) -> Response:
+def random_check_edit_page(request: Request, item_id: RecordId, db: Db, who: Writer) -> Response:
     view = items.get_random_check(db, item_id)
     values = _values(view.current, CHECK_FIELDS)
     return render(
@@ -304,7 +306,9 @@ def random_check_edit_page(request: Request, item_id: int, db: Db, who: Writer) 
 
 
 @pages.post("/random-checks/{item_id}/edit", response_class=HTMLResponse)
-async def random_check_edit_submit(request: Request, item_id: int, db: Db, who: Writer) -> Response:
+async def random_check_edit_submit(
+    request: Request, item_id: RecordId, db: Db, who: Writer
+) -> Response:
     view = items.get_random_check(db, item_id)
     values = await _form(request, (*CHECK_FIELDS, "reason"))
     done = commit_or_form(
@@ -454,7 +458,7 @@ async def api_power_item_import(
 
 
 @api.get("/power-items/{item_id}", summary="权力事项详情（当前版本与历史版本）")
-def api_power_item(item_id: int, db: Db, who: Reader) -> PowerItemDetailOut:
+def api_power_item(item_id: RecordId, db: Db, who: Reader) -> PowerItemDetailOut:
     return _item_out(db, items.get_power_item(db, item_id))
 
 
@@ -467,7 +471,7 @@ def api_power_item_create(data: items.PowerItemIn, db: Db, who: Writer) -> Power
 
 @api.put("/power-items/{item_id}", summary="修改权力事项（生成新版本）")
 def api_power_item_revise(
-    item_id: int, data: items.PowerItemRevision, db: Db, who: Writer
+    item_id: RecordId, data: items.PowerItemRevision, db: Db, who: Writer
 ) -> PowerItemDetailOut:
     view = items.revise_power_item(db, item_id, data, who)
     db.commit()
@@ -480,7 +484,7 @@ def api_guides(db: Db, who: Reader) -> list[GuideOut]:
 
 
 @api.put("/power-items/{item_id}/guide", summary="编写或修改许可事项的办事指南（生成新版本）")
-def api_guide_save(item_id: int, data: items.GuideRevision, db: Db, who: Writer) -> GuideOut:
+def api_guide_save(item_id: RecordId, data: items.GuideRevision, db: Db, who: Writer) -> GuideOut:
     view = items.save_guide(db, item_id, data, who)
     db.commit()
     return GuideOut.of(view)
@@ -499,13 +503,13 @@ def api_random_check_create(data: items.RandomCheckIn, db: Db, who: Writer) -> R
 
 
 @api.get("/random-checks/{item_id}", summary="随机抽查事项详情（当前版本与历史版本）")
-def api_random_check(item_id: int, db: Db, who: Reader) -> RandomCheckOut:
+def api_random_check(item_id: RecordId, db: Db, who: Reader) -> RandomCheckOut:
     return _check_out(db, items.get_random_check(db, item_id))
 
 
 @api.put("/random-checks/{item_id}", summary="修改随机抽查事项（生成新版本）")
 def api_random_check_revise(
-    item_id: int, data: items.RandomCheckRevision, db: Db, who: Writer
+    item_id: RecordId, data: items.RandomCheckRevision, db: Db, who: Writer
 ) -> RandomCheckOut:
     view = items.revise_random_check(db, item_id, data, who)
     db.commit()

@@ -21,7 +21,7 @@ from zhifa.catalog.update_routes import labels as update_labels
 from zhifa.core.auth import Principal
 from zhifa.core.clock import today
 from zhifa.core.errors import DomainError
-from zhifa.core.http import Db, render, require
+from zhifa.core.http import Db, RecordId, render, require
 from zhifa.core.permissions import Permission
 from zhifa.core.validation import parse
 
@@ -125,7 +125,7 @@ async def law_import_submit(request: Request, db: Db, who: Writer) -> Response:
 
 
 @pages.get("/{law_id}", response_class=HTMLResponse)
-def law_page(request: Request, law_id: int, db: Db, who: Reader) -> Response:
+def law_page(request: Request, law_id: RecordId, db: Db, who: Reader) -> Response:
     view = laws.get_law(db, law_id)
     changes = law_changes(db, law_id)
     return render(
@@ -145,7 +145,7 @@ def law_page(request: Request, law_id: int, db: Db, who: Reader) -> Response:
 
 
 @pages.post("/{law_id}/articles", response_class=HTMLResponse)
-async def article_add_submit(request: Request, law_id: int, db: Db, who: Writer) -> Response:
+async def article_add_submit(request: Request, law_id: RecordId, db: Db, who: Writer) -> Response:
     view = laws.get_law(db, law_id)
     values = await _form(request, ARTICLE_FIELDS)
     try:
@@ -172,13 +172,13 @@ def _law_values(view: laws.LawView) -> dict[str, Any]:
 
 
 @pages.get("/{law_id}/edit", response_class=HTMLResponse)
-def law_edit_page(request: Request, law_id: int, db: Db, who: Writer) -> Response:
+def law_edit_page(request: Request, law_id: RecordId, db: Db, who: Writer) -> Response:
     view = laws.get_law(db, law_id)
     return render(request, "law_form.html", view=view, values=_law_values(view), **_labels())
 
 
 @pages.post("/{law_id}/edit", response_class=HTMLResponse)
-async def law_edit_submit(request: Request, law_id: int, db: Db, who: Writer) -> Response:
+async def law_edit_submit(request: Request, law_id: RecordId, db: Db, who: Writer) -> Response:
     view = laws.get_law(db, law_id)
     values = await _form(request, (*LAW_FIELDS, "reason"))
     try:
@@ -197,7 +197,7 @@ def _change_context(db: Db, law_id: int) -> dict[str, Any]:
 
 
 @pages.get("/{law_id}/change", response_class=HTMLResponse)
-def law_change_page(request: Request, law_id: int, db: Db, who: Writer) -> Response:
+def law_change_page(request: Request, law_id: RecordId, db: Db, who: Writer) -> Response:
     """The impact is shown here, before anything is saved."""
     values = {"kind": request.query_params.get("kind", "revised")}
     return render(
@@ -206,7 +206,7 @@ def law_change_page(request: Request, law_id: int, db: Db, who: Writer) -> Respo
 
 
 @pages.post("/{law_id}/change", response_class=HTMLResponse)
-async def law_change_submit(request: Request, law_id: int, db: Db, who: Writer) -> Response:
+async def law_change_submit(request: Request, law_id: RecordId, db: Db, who: Writer) -> Response:
     values = await _form(request, ("kind", "effective_on", "replaced_by_id", "reason"))
     data = {**values, "replaced_by_id": values["replaced_by_id"] or None}
     try:
@@ -331,26 +331,26 @@ async def api_law_import(
 
 
 @api.get("/{law_id}", summary="法规详情")
-def api_law(law_id: int, db: Db, who: Reader) -> LawOut:
+def api_law(law_id: RecordId, db: Db, who: Reader) -> LawOut:
     return LawOut.of(laws.get_law(db, law_id))
 
 
 @api.put("/{law_id}", summary="修改法规信息（生成新版本）")
-def api_law_revise(law_id: int, data: laws.LawRevision, db: Db, who: Writer) -> LawOut:
+def api_law_revise(law_id: RecordId, data: laws.LawRevision, db: Db, who: Writer) -> LawOut:
     laws.revise_law(db, law_id, data, who)
     db.commit()
     return LawOut.of(laws.get_law(db, law_id))
 
 
 @api.post("/{law_id}/articles", status_code=201, summary="添加条文")
-def api_article_add(law_id: int, data: laws.ArticleIn, db: Db, who: Writer) -> ArticleOut:
+def api_article_add(law_id: RecordId, data: laws.ArticleIn, db: Db, who: Writer) -> ArticleOut:
     article = laws.add_article(db, laws.get_law(db, law_id).law, data, who)
     db.commit()
     return ArticleOut(id=article.id, label=laws.ref_of(article).label, text=article.text)
 
 
 @api.get("/{law_id}/impact", summary="法规变更的影响：引用该法规的事项（保存前预览）")
-def api_law_impact(law_id: int, db: Db, who: Reader) -> ImpactOut:
+def api_law_impact(law_id: RecordId, db: Db, who: Reader) -> ImpactOut:
     laws.get_law(db, law_id)
     found = affected_by(db, law_id)
     return ImpactOut(
@@ -362,7 +362,7 @@ def api_law_impact(law_id: int, db: Db, who: Reader) -> ImpactOut:
 
 
 @api.post("/{law_id}/changes", status_code=201, summary="标记法规修改、废止或被替代")
-def api_law_change(law_id: int, data: LawChangeIn, db: Db, who: Writer) -> LawChangeOut:
+def api_law_change(law_id: RecordId, data: LawChangeIn, db: Db, who: Writer) -> LawChangeOut:
     change, affected = record_law_change(db, law_id, data, who)
     db.commit()
     return LawChangeOut(

@@ -15,7 +15,7 @@ from zhifa.catalog import certificate_card, publishing
 from zhifa.core import certificates
 from zhifa.core.auth import Principal
 from zhifa.core.errors import DomainError, NotFound
-from zhifa.core.http import Config, Db, render, require
+from zhifa.core.http import Config, Db, RecordId, render, require
 from zhifa.core.permissions import Permission
 from zhifa.publicity import public_snapshots
 from zhifa.publicity.public_snapshot_models import SNAPSHOT_KIND_LABELS
@@ -120,7 +120,9 @@ def withdraw_one(
 
 
 @pages.get("/certificates/{certificate_id}/card.pdf")
-def certificate_card_pdf(db: Db, settings: Config, who: Reader, certificate_id: int) -> Response:
+def certificate_card_pdf(
+    db: Db, settings: Config, who: Reader, certificate_id: RecordId
+) -> Response:
     view = certificates.get_certificate(db, certificate_id)
     pdf = certificate_card.card_pdf(db, view, settings.public_base_url, settings.bureau_name)
     name = f"certificate-card-{view.current.number}.pdf"

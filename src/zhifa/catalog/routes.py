@@ -15,7 +15,7 @@ from zhifa.core.auth import Principal
 from zhifa.core.certificate_rules import STATE_LABELS, CertificateState
 from zhifa.core.clock import today
 from zhifa.core.errors import DomainError
-from zhifa.core.http import Db, render, require
+from zhifa.core.http import Db, RecordId, render, require
 from zhifa.core.models import CertificateStatus
 from zhifa.core.permissions import Permission
 from zhifa.core.validation import parse
@@ -56,7 +56,7 @@ def officer_list_page(request: Request, db: Db, who: Reader, q: str = "") -> Res
 
 
 @pages.get("/{user_id}", response_class=HTMLResponse)
-def officer_page(request: Request, user_id: int, db: Db, who: Reader) -> Response:
+def officer_page(request: Request, user_id: RecordId, db: Db, who: Reader) -> Response:
     officer = officers.get_officer(db, user_id)
     log_access(db, who, "officer", user_id, "查看执法人员")
     return render(
@@ -69,7 +69,7 @@ def officer_page(request: Request, user_id: int, db: Db, who: Reader) -> Respons
 
 
 @pages.get("/{user_id}/certificates/new", response_class=HTMLResponse)
-def certificate_new_page(request: Request, user_id: int, db: Db, who: Writer) -> Response:
+def certificate_new_page(request: Request, user_id: RecordId, db: Db, who: Writer) -> Response:
     officer = officers.get_officer(db, user_id)
     values = {"issuing_authority": "上海市人民政府", "scope": "安全生产", "status": "active"}
     return render(
@@ -78,7 +78,9 @@ def certificate_new_page(request: Request, user_id: int, db: Db, who: Writer) ->
 
 
 @pages.post("/{user_id}/certificates/new", response_class=HTMLResponse)
-async def certificate_new_submit(request: Request, user_id: int, db: Db, who: Writer) -> Response:
+async def certificate_new_submit(
+    request: Request, user_id: RecordId, db: Db, who: Writer
+) -> Response:
     officer = officers.get_officer(db, user_id)
     values = _form_values(await request.form())
     try:
@@ -102,7 +104,7 @@ async def certificate_new_submit(request: Request, user_id: int, db: Db, who: Wr
 
 @pages.get("/{user_id}/certificates/{certificate_id}", response_class=HTMLResponse)
 def certificate_edit_page(
-    request: Request, user_id: int, certificate_id: int, db: Db, who: Writer
+    request: Request, user_id: RecordId, certificate_id: RecordId, db: Db, who: Writer
 ) -> Response:
     officer = officers.get_officer(db, user_id)
     view = officers.get_certificate(db, certificate_id)
@@ -114,7 +116,7 @@ def certificate_edit_page(
 
 @pages.post("/{user_id}/certificates/{certificate_id}", response_class=HTMLResponse)
 async def certificate_edit_submit(
-    request: Request, user_id: int, certificate_id: int, db: Db, who: Writer
+    request: Request, user_id: RecordId, certificate_id: RecordId, db: Db, who: Writer
 ) -> Response:
     officer = officers.get_officer(db, user_id)
     view = officers.get_certificate(db, certificate_id)
@@ -196,7 +198,7 @@ def api_officers(db: Db, who: Reader, q: str = "") -> list[OfficerOut]:
 
 
 @api.get("/officers/{user_id}", summary="执法人员详情")
-def api_officer(user_id: int, db: Db, who: Reader) -> OfficerOut:
+def api_officer(user_id: RecordId, db: Db, who: Reader) -> OfficerOut:
     officer = officers.get_officer(db, user_id)
     log_access(db, who, "officer", user_id, "查看执法人员", via="api")
     return OfficerOut.of(officer)
@@ -211,7 +213,7 @@ def api_certificate_create(data: officers.CertificateIn, db: Db, who: Writer) ->
 
 @api.put("/certificates/{certificate_id}", summary="变更执法证（生成新版本）")
 def api_certificate_revise(
-    certificate_id: int, data: officers.CertificateRevision, db: Db, who: Writer
+    certificate_id: RecordId, data: officers.CertificateRevision, db: Db, who: Writer
 ) -> CertificateOut:
     view = officers.revise_certificate(db, certificate_id, data, who)
     db.commit()

@@ -26,7 +26,7 @@ from zhifa.catalog.update_models import (
 )
 from zhifa.core.auth import Principal
 from zhifa.core.errors import DomainError, NotFound
-from zhifa.core.http import Db, render, require
+from zhifa.core.http import Db, RecordId, RecordIdQuery, render, require
 from zhifa.core.models import Unit
 from zhifa.core.permissions import Permission
 from zhifa.core.time_limits import limit
@@ -100,7 +100,7 @@ def update_list_page(request: Request, db: Db, who: Reader, status: str = "") ->
 
 
 @pages.get("/updates/{update_id}", response_class=HTMLResponse)
-def update_page(request: Request, update_id: int, db: Db, who: Reader) -> Response:
+def update_page(request: Request, update_id: RecordId, db: Db, who: Reader) -> Response:
     return _update_page(request, db, update_id)
 
 
@@ -122,7 +122,7 @@ def _update_page(
 
 @pages.post("/updates/{update_id}/unchanged", response_class=HTMLResponse)
 async def update_unchanged_submit(
-    request: Request, update_id: int, db: Db, who: Writer
+    request: Request, update_id: RecordId, db: Db, who: Writer
 ) -> Response:
     reason = str((await request.form()).get("reason", ""))
     try:
@@ -137,7 +137,7 @@ async def update_unchanged_submit(
 
 
 @pages.get("/law-changes/{change_id}/updates", response_class=HTMLResponse)
-def law_change_updates_page(request: Request, change_id: int, db: Db, who: Reader) -> Response:
+def law_change_updates_page(request: Request, change_id: RecordId, db: Db, who: Reader) -> Response:
     change = _law_change(db, change_id)
     return render(
         request,
@@ -187,7 +187,9 @@ async def organisation_change_submit(request: Request, db: Db, who: Writer) -> R
 
 
 @pages.get("/organisation-changes/{change_id}", response_class=HTMLResponse)
-def organisation_change_page(request: Request, change_id: int, db: Db, who: Reader) -> Response:
+def organisation_change_page(
+    request: Request, change_id: RecordId, db: Db, who: Reader
+) -> Response:
     change = _organisation_change(db, change_id)
     names = {u.id: u.name for u in _units(db)}
     return render(
@@ -240,8 +242,8 @@ def api_updates(
     db: Db,
     who: Reader,
     status: str = "",
-    law_change_id: int | None = None,
-    organisation_change_id: int | None = None,
+    law_change_id: RecordIdQuery = None,
+    organisation_change_id: RecordIdQuery = None,
 ) -> list[UpdateOut]:
     wanted = _status(status)
     updates.settle(db)
@@ -256,7 +258,7 @@ def api_updates(
 
 
 @api.post("/updates/{update_id}/unchanged", summary="记录：已核对，无需修改")
-def api_update_unchanged(update_id: int, data: UnchangedIn, db: Db, who: Writer) -> UpdateOut:
+def api_update_unchanged(update_id: RecordId, data: UnchangedIn, db: Db, who: Writer) -> UpdateOut:
     row = updates.record_unchanged(db, update_id, who, data.reason)
     db.commit()
     return UpdateOut.of(row)

@@ -10,10 +10,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
+from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader
+from pydantic import Field
 from sqlalchemy.orm import Session
 
 from zhifa.core.auth import Principal, principal_from_session, principal_from_token
@@ -72,6 +74,30 @@ def get_db(request: Request) -> Iterator[Session]:
 # The request's database session and settings, as route parameters.
 Db = Annotated[Session, Depends(get_db)]
 Config = Annotated[Settings, Depends(get_settings)]
+
+# ---- bounded integers at the edge ---------------------------------------------------------
+# An integer a request names is checked against what the column can hold before any query
+# runs: a larger one is a 422, not an overflow in the database driver (a 500). Primary and
+# foreign keys are INTEGER (PostgreSQL int4); the ledger's indexes are BIGINT (int8).
+MAX_RECORD_ID = 2**31 - 1
+MAX_LEDGER_INDEX = 2**63 - 1
+MAX_PAGE = 100_000  # a list's page number: (page - 1) × page size stays far inside int8
+
+# A record's id in the path, in the query (optional filter) and in a body or form model.
+RecordId = Annotated[int, PathParam(ge=1, le=MAX_RECORD_ID)]
+RecordIdQuery = Annotated[int | None, Query(ge=1, le=MAX_RECORD_ID)]
+BodyRecordId = Annotated[int, Field(ge=1, le=MAX_RECORD_ID)]
+PageNumber = Annotated[int, Query(ge=1, le=MAX_PAGE)]
+
+
+def record_id_or_none(value: str) -> int | None:
+    """A record id typed as text (a form field, a lenient query string), or None when it
+    is not one a column can hold."""
+    text = value.strip()
+    if not text.isascii() or not text.isdigit():
+        return None
+    number = int(text)
+    return number if 1 <= number <= MAX_RECORD_ID else None
 
 
 def current_principal(request: Request, db: Session = Depends(get_db)) -> Principal | None:

@@ -22,13 +22,7 @@ from zhifa.core.auth import (
     sign_out,
 )
 from zhifa.core.errors import DomainError
-from zhifa.core.http import (
-    SESSION_COOKIE,
-    Db,
-    get_settings,
-    render,
-    require,
-)
+from zhifa.core.http import SESSION_COOKIE, Db, RecordId, get_settings, render, require
 from zhifa.core.models import UNIT_KIND_LABELS, ApiToken, LoginEvent, Unit, User
 from zhifa.core.permissions import ROLE_LABELS, Permission, Role
 from zhifa.core.settings import Settings
@@ -212,7 +206,7 @@ async def user_new_submit(
 @pages.get("/admin/users/{user_id}", response_class=HTMLResponse)
 def user_edit_page(
     request: Request,
-    user_id: int,
+    user_id: RecordId,
     db: Db,
     who: Annotated[Principal, Depends(require(Permission.user_admin))],
 ) -> Response:
@@ -239,7 +233,7 @@ def user_edit_page(
 @pages.post("/admin/users/{user_id}", response_class=HTMLResponse)
 async def user_edit_submit(
     request: Request,
-    user_id: int,
+    user_id: RecordId,
     db: Db,
     who: Annotated[Principal, Depends(require(Permission.user_admin))],
 ) -> Response:
@@ -267,7 +261,7 @@ async def user_edit_submit(
 
 @pages.post("/admin/users/{user_id}/unlock")
 def user_unlock(
-    user_id: int, db: Db, who: Annotated[Principal, Depends(require(Permission.user_admin))]
+    user_id: RecordId, db: Db, who: Annotated[Principal, Depends(require(Permission.user_admin))]
 ) -> Response:
     accounts.unlock(db, user_id, who)
     db.commit()
@@ -276,7 +270,7 @@ def user_unlock(
 
 @pages.post("/admin/tokens/{token_id}/revoke")
 def token_revoke_page(
-    token_id: int, db: Db, who: Annotated[Principal, Depends(require(Permission.token_admin))]
+    token_id: RecordId, db: Db, who: Annotated[Principal, Depends(require(Permission.token_admin))]
 ) -> Response:
     token = db.get(ApiToken, token_id)
     revoke_api_token(db, token_id, who)
@@ -402,7 +396,7 @@ def api_user_create(
 
 @api.put("/users/{user_id}", summary="修改用户")
 def api_user_update(
-    user_id: int,
+    user_id: RecordId,
     data: accounts.UserUpdate,
     db: Db,
     who: Annotated[Principal, Depends(require(Permission.user_admin))],
@@ -458,7 +452,7 @@ def api_token_create(
 
 @api.delete("/tokens/{token_id}", status_code=204, summary="吊销 API 令牌")
 def api_token_revoke(
-    token_id: int, db: Db, who: Annotated[Principal, Depends(require(Permission.token_admin))]
+    token_id: RecordId, db: Db, who: Annotated[Principal, Depends(require(Permission.token_admin))]
 ) -> Response:
     revoke_api_token(db, token_id, who)
     return Response(status_code=204)

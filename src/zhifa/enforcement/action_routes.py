@@ -9,7 +9,7 @@ import io
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel
 from sqlalchemy import select
@@ -23,7 +23,7 @@ from zhifa.core.certificates import list_officers
 from zhifa.core.clock import SHANGHAI, today
 from zhifa.core.db import utcnow
 from zhifa.core.errors import DomainError
-from zhifa.core.http import Config, Db, render, require
+from zhifa.core.http import Config, Db, PageNumber, RecordId, RecordIdQuery, render, require
 from zhifa.core.models import User
 from zhifa.core.permissions import Permission
 from zhifa.core.validation import parse
@@ -111,7 +111,7 @@ def action_list_page(
     db: Db,
     who: Reader,
     status: str = "",
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: PageNumber = 1,
 ) -> Response:
     try:
         status_value = ActionStatus(status) if status else None
@@ -149,7 +149,9 @@ def _new_form(request: Request, db: Session, status: int = 200, **extra: Any) ->
 
 
 @pages.get("/actions/new", response_class=HTMLResponse)
-def action_new_page(request: Request, db: Db, who: Writer, party_id: int | None = None) -> Response:
+def action_new_page(
+    request: Request, db: Db, who: Writer, party_id: RecordIdQuery = None
+) -> Response:
     values = {"officer_ids": [who.user_id], "party_id": party_id}
     return _new_form(request, db, values=values)
 
@@ -189,14 +191,16 @@ def _detail_page(
 
 
 @pages.get("/actions/{action_id}", response_class=HTMLResponse)
-def action_page(request: Request, action_id: int, db: Db, who: Reader) -> Response:
+def action_page(request: Request, action_id: RecordId, db: Db, who: Reader) -> Response:
     action = actions.get_action(db, action_id, who)
     log_access(db, who, "action", action_id, "查看案件")
     return _detail_page(request, db, action, notice=_notice(request))
 
 
 @pages.post("/actions/{action_id}/transitions", response_class=HTMLResponse)
-async def action_advance_submit(request: Request, action_id: int, db: Db, who: Writer) -> Response:
+async def action_advance_submit(
+    request: Request, action_id: RecordId, db: Db, who: Writer
+) -> Response:
     form = await request.form()
     values = {"to_step": form.get("to_step", ""), "reason": form.get("reason", "")}
     try:
@@ -210,7 +214,9 @@ async def action_advance_submit(request: Request, action_id: int, db: Db, who: W
 
 
 @pages.post("/actions/{action_id}/activities", response_class=HTMLResponse)
-async def activity_new_submit(request: Request, action_id: int, db: Db, who: Writer) -> Response:
+async def activity_new_submit(
+    request: Request, action_id: RecordId, db: Db, who: Writer
+) -> Response:
     form = await request.form()
     values = {
         "started_at": form.get("started_at", ""),
@@ -265,7 +271,7 @@ def _get_activity(db: Session, activity_id: int) -> Activity:
 
 
 @pages.get("/activities/{activity_id}", response_class=HTMLResponse)
-def activity_page(request: Request, activity_id: int, db: Db, who: Reader) -> Response:
+def activity_page(request: Request, activity_id: RecordId, db: Db, who: Reader) -> Response:
     activity = _get_activity(db, activity_id)
     log_access(db, who, "activity", activity_id, "查看现场执法活动")
     return _activity_page(request, db, activity, who)
@@ -293,7 +299,7 @@ def _form_time(value: Any) -> datetime:
 
 
 @pages.post("/activities/{activity_id}/shown", response_class=HTMLResponse)
-async def shown_submit(request: Request, activity_id: int, db: Db, who: Writer) -> Response:
+async def shown_submit(request: Request, activity_id: RecordId, db: Db, who: Writer) -> Response:
     async def apply(form: Any) -> None:
         officer_id = int(form.get("officer_id") or 0)
         actions.record_certificate_shown(
@@ -304,7 +310,7 @@ async def shown_submit(request: Request, activity_id: int, db: Db, who: Writer) 
 
 
 @pages.post("/activities/{activity_id}/matters", response_class=HTMLResponse)
-async def matters_submit(request: Request, activity_id: int, db: Db, who: Writer) -> Response:
+async def matters_submit(request: Request, activity_id: RecordId, db: Db, who: Writer) -> Response:
     async def apply(form: Any) -> None:
         data = parse(
             actions.MattersIn, {"matters": form.getlist("matters"), "told_at": form.get("at")}
@@ -343,7 +349,7 @@ async def _evidence(form: Any, method: AcknowledgementMethod) -> io.BytesIO | No
 
 @pages.post("/activities/{activity_id}/acknowledgement", response_class=HTMLResponse)
 async def ack_submit(
-    request: Request, activity_id: int, db: Db, who: Writer, settings: Config
+    request: Request, activity_id: RecordId, db: Db, who: Writer, settings: Config
 ) -> Response:
     async def apply(form: Any) -> None:
         try:
@@ -482,8 +488,8 @@ def api_actions(
     db: Db,
     who: Reader,
     status: ActionStatus | None = None,
-    party_id: int | None = None,
-    page: Annotated[int, Query(ge=1)] = 1,
+    party_id: RecordIdQuery = None,
+    page: PageNumber = 1,
 ) -> dict[str, Any]:
     rows, total = actions.list_actions(db, who, status=status, party_id=party_id, page=page)
     log_access(db, who, "action", None, "案件列表", via="api")
@@ -498,14 +504,14 @@ def api_action_open(data: actions.ActionIn, db: Db, who: Writer) -> ActionOut:
 
 
 @api.get("/actions/{action_id}", summary="案件详情：当前步骤、可进入的步骤、尚缺事项")
-def api_action(action_id: int, db: Db, who: Reader) -> ActionOut:
+def api_action(action_id: RecordId, db: Db, who: Reader) -> ActionOut:
     action = actions.get_action(db, action_id, who)
     log_access(db, who, "action", action_id, "查看案件", via="api")
     return ActionOut.of(db, action)
 
 
 @api.get("/actions/{action_id}/transitions", summary="步骤记录")
-def api_transitions(action_id: int, db: Db, who: Reader) -> list[TransitionOut]:
+def api_transitions(action_id: RecordId, db: Db, who: Reader) -> list[TransitionOut]:
     actions.get_action(db, action_id, who)
     return [
         TransitionOut(
@@ -524,21 +530,21 @@ def api_transitions(action_id: int, db: Db, who: Reader) -> list[TransitionOut]:
 
 
 @api.post("/actions/{action_id}/transitions", status_code=201, summary="进入下一步骤")
-def api_advance(action_id: int, data: actions.TransitionIn, db: Db, who: Writer) -> ActionOut:
+def api_advance(action_id: RecordId, data: actions.TransitionIn, db: Db, who: Writer) -> ActionOut:
     actions.advance(db, action_id, data, who)
     db.commit()
     return ActionOut.of(db, actions.get_action(db, action_id, who))
 
 
 @api.post("/actions/{action_id}/activities", status_code=201, summary="记录现场执法活动")
-def api_activity(action_id: int, data: actions.ActivityIn, db: Db, who: Writer) -> ActivityOut:
+def api_activity(action_id: RecordId, data: actions.ActivityIn, db: Db, who: Writer) -> ActivityOut:
     activity = actions.record_activity(db, action_id, data, who)
     db.commit()
     return _activity_out(db, actions.get_action(db, action_id, who), activity)
 
 
 @api.get("/activities/{activity_id}", summary="现场执法活动及尚缺的事中义务")
-def api_activity_get(activity_id: int, db: Db, who: Reader) -> ActivityOut:
+def api_activity_get(activity_id: RecordId, db: Db, who: Reader) -> ActivityOut:
     activity = _get_activity(db, activity_id)
     action = actions.get_action(db, activity.action_id, who)
     log_access(db, who, "activity", activity_id, "查看现场执法活动", via="api")
@@ -546,14 +552,16 @@ def api_activity_get(activity_id: int, db: Db, who: Reader) -> ActivityOut:
 
 
 @api.post("/activities/{activity_id}/certificate-shown", status_code=201, summary="记录亮证")
-def api_shown(activity_id: int, data: ShownIn, db: Db, who: Writer) -> dict[str, int]:
+def api_shown(activity_id: RecordId, data: ShownIn, db: Db, who: Writer) -> dict[str, int]:
     row = actions.record_certificate_shown(db, activity_id, data.officer_id, data.shown_at, who)
     db.commit()
     return {"id": row.id}
 
 
 @api.post("/activities/{activity_id}/matters", status_code=201, summary="记录告知事项")
-def api_matters(activity_id: int, data: actions.MattersIn, db: Db, who: Writer) -> dict[str, int]:
+def api_matters(
+    activity_id: RecordId, data: actions.MattersIn, db: Db, who: Writer
+) -> dict[str, int]:
     row = actions.record_matters_told(db, activity_id, data, who)
     db.commit()
     return {"id": row.id}
@@ -561,7 +569,7 @@ def api_matters(activity_id: int, data: actions.MattersIn, db: Db, who: Writer) 
 
 @api.post("/activities/{activity_id}/acknowledgement", status_code=201, summary="记录当事人确认")
 def api_ack(
-    activity_id: int, data: AckIn, db: Db, who: Writer, settings: Config
+    activity_id: RecordId, data: AckIn, db: Db, who: Writer, settings: Config
 ) -> dict[str, int | str | None]:
     evidence = None
     if data.signature_png_base64 is not None:

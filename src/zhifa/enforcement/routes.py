@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel
 
 from zhifa.core.access import log_access
 from zhifa.core.auth import Principal
 from zhifa.core.errors import DomainError
-from zhifa.core.http import Db, render, require
+from zhifa.core.http import Db, PageNumber, RecordId, render, require
 from zhifa.core.permissions import Permission
 from zhifa.core.validation import parse
 from zhifa.enforcement import parties
@@ -66,7 +66,7 @@ def party_list_page(
     q: str = "",
     kind: str | None = None,
     risk: str | None = None,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: PageNumber = 1,
 ) -> Response:
     kind_value, risk_value = _filters(kind, risk)
     rows, total = parties.find_parties(db, text=q, kind=kind_value, risk_flag=risk_value, page=page)
@@ -116,7 +116,7 @@ async def party_new_submit(request: Request, db: Db, who: Writer) -> Response:
 
 
 @pages.get("/{party_id}", response_class=HTMLResponse)
-def party_page(request: Request, party_id: int, db: Db, who: Reader) -> Response:
+def party_page(request: Request, party_id: RecordId, db: Db, who: Reader) -> Response:
     view = parties.get_party(db, party_id)
     log_access(db, who, "party", party_id, "查看详情")
     party_actions, action_total = list_actions(db, who, party_id=party_id)
@@ -135,7 +135,7 @@ def party_page(request: Request, party_id: int, db: Db, who: Reader) -> Response
 
 
 @pages.get("/{party_id}/edit", response_class=HTMLResponse)
-def party_edit_page(request: Request, party_id: int, db: Db, who: Writer) -> Response:
+def party_edit_page(request: Request, party_id: RecordId, db: Db, who: Writer) -> Response:
     view = parties.get_party(db, party_id)
     log_access(db, who, "party", party_id, "编辑")
     values = {key: getattr(view.current, key) or "" for key in FORM_FIELDS}
@@ -145,7 +145,7 @@ def party_edit_page(request: Request, party_id: int, db: Db, who: Writer) -> Res
 
 
 @pages.post("/{party_id}/edit", response_class=HTMLResponse)
-async def party_edit_submit(request: Request, party_id: int, db: Db, who: Writer) -> Response:
+async def party_edit_submit(request: Request, party_id: RecordId, db: Db, who: Writer) -> Response:
     view = parties.get_party(db, party_id)
     values = _form_values(await request.form())
     values["kind"] = view.party.kind
@@ -217,7 +217,7 @@ def api_party_list(
     q: str = "",
     kind: PartyKind | None = None,
     risk: str | None = None,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: PageNumber = 1,
 ) -> PartyPage:
     kind_value, risk_value = _filters(kind, risk)
     rows, total = parties.find_parties(db, text=q, kind=kind_value, risk_flag=risk_value, page=page)
@@ -233,14 +233,16 @@ def api_party_create(data: parties.PartyIn, db: Db, who: Writer) -> PartyOut:
 
 
 @api.get("/{party_id}", summary="行政相对人详情（调阅留痕）")
-def api_party_get(party_id: int, db: Db, who: Reader) -> PartyOut:
+def api_party_get(party_id: RecordId, db: Db, who: Reader) -> PartyOut:
     view = parties.get_party(db, party_id)
     log_access(db, who, "party", party_id, "查看详情", via="api")
     return PartyOut.of(view, full=True)
 
 
 @api.put("/{party_id}", summary="修改行政相对人（生成新版本）")
-def api_party_revise(party_id: int, data: parties.PartyRevision, db: Db, who: Writer) -> PartyOut:
+def api_party_revise(
+    party_id: RecordId, data: parties.PartyRevision, db: Db, who: Writer
+) -> PartyOut:
     view = parties.revise_party(db, party_id, data, who)
     db.commit()
     return PartyOut.of(view, full=True)

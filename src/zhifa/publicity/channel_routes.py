@@ -19,7 +19,7 @@ from zhifa.core.audit import record_change
 from zhifa.core.auth import Principal, actor_name
 from zhifa.core.blobstore import open_blob_store
 from zhifa.core.errors import Conflict, DomainError, NotFound
-from zhifa.core.http import Config, Db, render, require
+from zhifa.core.http import Config, Db, RecordId, RecordIdQuery, render, require
 from zhifa.core.permissions import Permission
 from zhifa.publicity import outbox
 from zhifa.publicity.channels import credit_export, registry, wechat
@@ -77,7 +77,7 @@ def channels_page(request: Request, db: Db, settings: Config, who: Reader) -> Re
 
 @pages.post("/channels/{channel_id}/enabled")
 async def channel_enable(
-    request: Request, db: Db, settings: Config, who: Admin, channel_id: int
+    request: Request, db: Db, settings: Config, who: Admin, channel_id: RecordId
 ) -> Response:
     form = await request.form()
     enable = str(form.get("enabled", "")) == "1"
@@ -121,8 +121,8 @@ def deliveries_page(
     db: Db,
     who: Reader,
     status: Annotated[DeliveryStatus | None, Query()] = None,
-    channel: Annotated[int | None, Query(ge=1)] = None,
-    publication: Annotated[int | None, Query(ge=1)] = None,
+    channel: RecordIdQuery = None,
+    publication: RecordIdQuery = None,
 ) -> Response:
     totals = dict(db.execute(select(Delivery.status, func.count()).group_by(Delivery.status)).all())
     return render(
@@ -177,15 +177,15 @@ def deliveries_api(
     db: Db,
     who: Reader,
     status: Annotated[DeliveryStatus | None, Query()] = None,
-    channel: Annotated[int | None, Query(ge=1)] = None,
-    publication: Annotated[int | None, Query(ge=1)] = None,
+    channel: RecordIdQuery = None,
+    publication: RecordIdQuery = None,
 ) -> list[DeliveryOut]:
     """The newest deliveries (at most 200), filtered by status, channel and publication."""
     return [_delivery_out(*row) for row in _deliveries(db, status, channel, publication)]
 
 
 @api.post("/deliveries/{delivery_id}/retry")
-def delivery_retry_api(db: Db, who: Publisher, delivery_id: int) -> DeliveryOut:
+def delivery_retry_api(db: Db, who: Publisher, delivery_id: RecordId) -> DeliveryOut:
     delivery = outbox.retry(db, delivery_id, who)
     message = db.get(OutboxMessage, delivery.message_id)
     channel = db.get(Channel, delivery.channel_id)
@@ -195,7 +195,7 @@ def delivery_retry_api(db: Db, who: Publisher, delivery_id: int) -> DeliveryOut:
 
 
 @pages.post("/deliveries/{delivery_id}/retry")
-def delivery_retry(request: Request, db: Db, who: Publisher, delivery_id: int) -> Response:
+def delivery_retry(request: Request, db: Db, who: Publisher, delivery_id: RecordId) -> Response:
     outbox.retry(db, delivery_id, who)
     db.commit()
     return _back(request.headers.get("referer") or "/app/publicity/deliveries")
@@ -205,7 +205,7 @@ def delivery_retry(request: Request, db: Db, who: Publisher, delivery_id: int) -
 
 
 @pages.get("/publications/{publication_id}/wechat", response_class=HTMLResponse)
-def wechat_page(request: Request, db: Db, who: Reader, publication_id: int) -> Response:
+def wechat_page(request: Request, db: Db, who: Reader, publication_id: RecordId) -> Response:
     pub = db.get(Publication, publication_id)
     if pub is None:
         raise NotFound("公示不存在")
@@ -269,7 +269,7 @@ _MEDIA_TYPES = {
 
 @pages.get("/credit-exports/{batch_id}/files/{name}")
 def credit_export_file(
-    db: Db, settings: Config, who: Publisher, batch_id: int, name: str
+    db: Db, settings: Config, who: Publisher, batch_id: RecordId, name: str
 ) -> Response:
     batch = db.get(CreditExportBatch, batch_id)
     digest = (batch.files or {}).get(name) if batch is not None else None

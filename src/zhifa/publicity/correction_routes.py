@@ -25,7 +25,7 @@ from zhifa.core.access import client_key, log_access
 from zhifa.core.auth import Principal
 from zhifa.core.blobstore import open_blob_store
 from zhifa.core.errors import DomainError, Forbidden, InvalidInput, NotFound
-from zhifa.core.http import Config, Db, render, require
+from zhifa.core.http import BodyRecordId, Config, Db, RecordId, record_id_or_none, render, require
 from zhifa.core.models import User
 from zhifa.core.permissions import Permission
 from zhifa.core.settings import Settings
@@ -90,7 +90,7 @@ _EMAIL = r"[^@\s]{1,64}@[^@\s]+\.[^@\s]+"
 
 
 class RequestIn(BaseModel):
-    p: int = Field(ge=1)
+    p: BodyRecordId
     name: str = Field(min_length=1, max_length=100)
     contact: str = Field(min_length=1, max_length=200)
     what_is_wrong: str = Field(min_length=1, max_length=5000)
@@ -110,7 +110,7 @@ class RequestIn(BaseModel):
 
 
 class StaffCaseIn(BaseModel):
-    obligation_id: int = Field(ge=1)
+    obligation_id: BodyRecordId
     what_is_wrong: str = Field(min_length=1, max_length=5000)
 
 
@@ -211,10 +211,7 @@ def _form_page(
     error: str | None = None,
     status: int = 200,
 ) -> Response:
-    try:
-        public_id = int(values.get("p", ""))
-    except ValueError:
-        public_id = 0
+    public_id = record_id_or_none(values.get("p", "")) or 0
     entry = portal_store.entry(db, public_id) if public_id > 0 else None
     token = public_form.new_csrf()
     response = render(
@@ -243,7 +240,7 @@ def _form_page(
 @public.get("/corrections/new", response_class=HTMLResponse)
 def correction_form(request: Request, db: Db, settings: Config, p: str = "") -> Response:
     values = {"p": p}
-    if not corrections.publicly_shown(db, int(p) if p.isdigit() else 0):
+    if not corrections.publicly_shown(db, record_id_or_none(p) or 0):
         message = "要求更正的公示信息不存在或已不在公示中，请从公示详情页的“申请更正”进入"
         return _form_page(request, db, settings, values, message, 404)
     return _form_page(request, db, settings, values)
@@ -356,7 +353,7 @@ def _diff(db: Db, draft: Publication | None) -> list[tuple[str, str, str]]:
 
 
 @pages.get("/corrections/{case_id}", response_class=HTMLResponse)
-def case_page(request: Request, db: Db, who: Reader, case_id: int) -> Response:
+def case_page(request: Request, db: Db, who: Reader, case_id: RecordId) -> Response:
     case = corrections.get_case(db, case_id)
     log_access(db, who, "correction_request", case.id, "核实处理更正要求")
     current = corrections.current_version(db, case.obligation_id)
@@ -381,7 +378,7 @@ def case_page(request: Request, db: Db, who: Reader, case_id: int) -> Response:
 
 
 @pages.get("/corrections/{case_id}/evidence")
-def case_evidence(db: Db, settings: Config, who: Reader, case_id: int) -> Response:
+def case_evidence(db: Db, settings: Config, who: Reader, case_id: RecordId) -> Response:
     case = corrections.get_case(db, case_id)
     if not case.evidence_digest:
         raise NotFound("该更正要求没有附证明材料")
@@ -419,7 +416,7 @@ def _edits(form: dict[str, str], current: Publication | None) -> dict[str, str]:
 
 @pages.post("/corrections/{case_id}/propose")
 async def propose_form(
-    request: Request, db: Db, settings: Config, who: Reviewer, case_id: int
+    request: Request, db: Db, settings: Config, who: Reviewer, case_id: RecordId
 ) -> Response:
     form = await _form(request)
     case = corrections.get_case(db, case_id)
@@ -438,14 +435,14 @@ async def propose_form(
 
 
 @pages.post("/corrections/{case_id}/approve")
-def approve_form(db: Db, who: Publisher, case_id: int) -> Response:
+def approve_form(db: Db, who: Publisher, case_id: RecordId) -> Response:
     corrections.approve(db, case_id, who)
     db.commit()
     return _back(f"/app/publicity/corrections/{case_id}", "corrected")
 
 
 @pages.post("/corrections/{case_id}/reject")
-async def reject_form(request: Request, db: Db, who: Reviewer, case_id: int) -> Response:
+async def reject_form(request: Request, db: Db, who: Reviewer, case_id: RecordId) -> Response:
     data = _parse(ReasonIn, await _form(request))
     corrections.reject(db, case_id, who, data.reason)
     db.commit()
@@ -460,7 +457,7 @@ def _change(data: ChangeIn) -> withdrawals.Change:
 
 
 @pages.get("/obligations/{obligation_id}/changes", response_class=HTMLResponse)
-def change_page(request: Request, db: Db, who: Reader, obligation_id: int) -> Response:
+def change_page(request: Request, db: Db, who: Reader, obligation_id: RecordId) -> Response:
     ob = service.get_obligation(db, obligation_id)
     found_withdrawals, found_updates = withdrawals.of_obligation(db, ob.id)
     return render(
@@ -477,7 +474,7 @@ def change_page(request: Request, db: Db, who: Reader, obligation_id: int) -> Re
 
 
 @pages.post("/obligations/{obligation_id}/changes")
-async def change_form(request: Request, db: Db, who: Reviewer, obligation_id: int) -> Response:
+async def change_form(request: Request, db: Db, who: Reviewer, obligation_id: RecordId) -> Response:
     data = _parse(ChangeIn, await _form(request))
     withdrawal, update = withdrawals.register(db, obligation_id, who, _change(data))
     db.commit()
@@ -511,33 +508,33 @@ def _task_page(
 
 
 @pages.get("/withdrawals/{withdrawal_id}", response_class=HTMLResponse)
-def withdrawal_page(request: Request, db: Db, who: Reader, withdrawal_id: int) -> Response:
+def withdrawal_page(request: Request, db: Db, who: Reader, withdrawal_id: RecordId) -> Response:
     row = withdrawals.get_withdrawal(db, withdrawal_id)
     return _task_page(request, db, row, "withdrawal_page.html")
 
 
 @pages.post("/withdrawals/{withdrawal_id}/perform")
-def perform_form(db: Db, who: Publisher, withdrawal_id: int) -> Response:
+def perform_form(db: Db, who: Publisher, withdrawal_id: RecordId) -> Response:
     withdrawals.perform(db, withdrawal_id, who)
     db.commit()
     return _back(f"/app/publicity/withdrawals/{withdrawal_id}", "withdrawn")
 
 
 @pages.get("/updates/{update_id}", response_class=HTMLResponse)
-def update_page(request: Request, db: Db, who: Reader, update_id: int) -> Response:
+def update_page(request: Request, db: Db, who: Reader, update_id: RecordId) -> Response:
     row = withdrawals.get_update(db, update_id)
     return _task_page(request, db, row, "withdrawal_update.html")
 
 
 @pages.post("/updates/{update_id}/propose")
-def update_propose_form(db: Db, settings: Config, who: Reviewer, update_id: int) -> Response:
+def update_propose_form(db: Db, settings: Config, who: Reviewer, update_id: RecordId) -> Response:
     withdrawals.propose_update(db, settings, update_id, who)
     db.commit()
     return _back(f"/app/publicity/updates/{update_id}", "update_proposed")
 
 
 @pages.post("/updates/{update_id}/approve")
-def update_approve_form(db: Db, who: Publisher, update_id: int) -> Response:
+def update_approve_form(db: Db, who: Publisher, update_id: RecordId) -> Response:
     withdrawals.approve_update(db, update_id, who)
     db.commit()
     return _back(f"/app/publicity/updates/{update_id}", "updated")
@@ -552,7 +549,7 @@ def api_cases(db: Db, who: Reader, status: str | None = None) -> list[dict[str, 
 
 
 @api.get("/corrections/{case_id}")
-def api_case(db: Db, who: Reader, case_id: int) -> dict[str, Any]:
+def api_case(db: Db, who: Reader, case_id: RecordId) -> dict[str, Any]:
     case = corrections.get_case(db, case_id)
     log_access(db, who, "correction_request", case.id, "核实处理更正要求", via="api")
     return _case_json(case)
@@ -567,7 +564,7 @@ def api_open_case(db: Db, who: Reviewer, data: StaffCaseIn) -> dict[str, Any]:
 
 @api.post("/corrections/{case_id}/proposal")
 def api_propose(
-    db: Db, settings: Config, who: Reviewer, case_id: int, data: ProposalIn
+    db: Db, settings: Config, who: Reviewer, case_id: RecordId, data: ProposalIn
 ) -> dict[str, Any]:
     pub = corrections.propose(
         db, settings, case_id, who, edits=data.edits, rebuild=data.rebuild, summary=data.summary
@@ -577,21 +574,21 @@ def api_propose(
 
 
 @api.post("/corrections/{case_id}/approve")
-def api_approve(db: Db, who: Publisher, case_id: int) -> dict[str, Any]:
+def api_approve(db: Db, who: Publisher, case_id: RecordId) -> dict[str, Any]:
     pub = corrections.approve(db, case_id, who)
     db.commit()
     return _pub_json(pub)
 
 
 @api.post("/corrections/{case_id}/reject")
-def api_reject(db: Db, who: Reviewer, case_id: int, data: ReasonIn) -> dict[str, Any]:
+def api_reject(db: Db, who: Reviewer, case_id: RecordId, data: ReasonIn) -> dict[str, Any]:
     case = corrections.reject(db, case_id, who, data.reason)
     db.commit()
     return _case_json(case)
 
 
 @api.post("/obligations/{obligation_id}/changes", status_code=201)
-def api_register(db: Db, who: Reviewer, obligation_id: int, data: ChangeIn) -> dict[str, Any]:
+def api_register(db: Db, who: Reviewer, obligation_id: RecordId, data: ChangeIn) -> dict[str, Any]:
     withdrawal, update = withdrawals.register(db, obligation_id, who, _change(data))
     db.commit()
     return {
@@ -601,31 +598,33 @@ def api_register(db: Db, who: Reviewer, obligation_id: int, data: ChangeIn) -> d
 
 
 @api.get("/withdrawals/{withdrawal_id}")
-def api_withdrawal(db: Db, who: Reader, withdrawal_id: int) -> dict[str, Any]:
+def api_withdrawal(db: Db, who: Reader, withdrawal_id: RecordId) -> dict[str, Any]:
     return _task_json(withdrawals.get_withdrawal(db, withdrawal_id))
 
 
 @api.post("/withdrawals/{withdrawal_id}/perform")
-def api_perform(db: Db, who: Publisher, withdrawal_id: int) -> dict[str, Any]:
+def api_perform(db: Db, who: Publisher, withdrawal_id: RecordId) -> dict[str, Any]:
     row = withdrawals.perform(db, withdrawal_id, who)
     db.commit()
     return _task_json(row)
 
 
 @api.get("/updates/{update_id}")
-def api_update(db: Db, who: Reader, update_id: int) -> dict[str, Any]:
+def api_update(db: Db, who: Reader, update_id: RecordId) -> dict[str, Any]:
     return _task_json(withdrawals.get_update(db, update_id))
 
 
 @api.post("/updates/{update_id}/proposal")
-def api_update_propose(db: Db, settings: Config, who: Reviewer, update_id: int) -> dict[str, Any]:
+def api_update_propose(
+    db: Db, settings: Config, who: Reviewer, update_id: RecordId
+) -> dict[str, Any]:
     pub = withdrawals.propose_update(db, settings, update_id, who)
     db.commit()
     return _pub_json(pub)
 
 
 @api.post("/updates/{update_id}/approve")
-def api_update_approve(db: Db, who: Publisher, update_id: int) -> dict[str, Any]:
+def api_update_approve(db: Db, who: Publisher, update_id: RecordId) -> dict[str, Any]:
     pub = withdrawals.approve_update(db, update_id, who)
     db.commit()
     return _pub_json(pub)

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from zhifa.core.auth import Principal
 from zhifa.core.errors import DomainError
-from zhifa.core.http import Db, get_settings, render, require
+from zhifa.core.http import Db, RecordId, RecordIdQuery, get_settings, render, require
 from zhifa.core.models import Unit, User
 from zhifa.core.permissions import Permission
 from zhifa.core.settings import Settings
@@ -144,9 +144,9 @@ def _task(value: str | None) -> DutyKind | None:
 def api_obligations(
     db: Db,
     who: Reader,
-    unit_id: int | None = None,
+    unit_id: RecordIdQuery = None,
     kind: str | None = None,
-    person_id: int | None = None,
+    person_id: RecordIdQuery = None,
     state: str | None = None,
 ) -> list[dict[str, Any]]:
     wanted_state, wanted_kind = _state(state), _kind(kind)
@@ -167,13 +167,13 @@ def api_obligations(
 
 
 @api.get("/obligations/{obligation_id}")
-def api_obligation(db: Db, who: Reader, obligation_id: int) -> dict[str, Any]:
+def api_obligation(db: Db, who: Reader, obligation_id: RecordId) -> dict[str, Any]:
     return _obligation_json(service.get_obligation(db, obligation_id))
 
 
 @api.post("/obligations/{obligation_id}/draft", status_code=201)
 def api_draft(
-    db: Db, settings: Conf, who: Reviewer, obligation_id: int, data: DraftIn
+    db: Db, settings: Conf, who: Reviewer, obligation_id: RecordId, data: DraftIn
 ) -> dict[str, Any]:
     pub = service.prepare_draft(
         db, settings, obligation_id, who, severity=data.severity, months=data.months
@@ -183,13 +183,13 @@ def api_draft(
 
 
 @api.get("/publications/{publication_id}")
-def api_publication(db: Db, who: Reader, publication_id: int) -> dict[str, Any]:
+def api_publication(db: Db, who: Reader, publication_id: RecordId) -> dict[str, Any]:
     return _publication_json(service.get_publication(db, publication_id))
 
 
 @api.put("/publications/{publication_id}")
 def api_revise(
-    db: Db, settings: Conf, who: Reviewer, publication_id: int, data: DraftIn
+    db: Db, settings: Conf, who: Reviewer, publication_id: RecordId, data: DraftIn
 ) -> dict[str, Any]:
     pub = service.revise_draft(
         db, settings, publication_id, who, severity=data.severity, months=data.months
@@ -199,21 +199,23 @@ def api_revise(
 
 
 @api.post("/publications/{publication_id}/review")
-def api_review(db: Db, who: Reviewer, publication_id: int, data: ReviewIn) -> dict[str, Any]:
+def api_review(db: Db, who: Reviewer, publication_id: RecordId, data: ReviewIn) -> dict[str, Any]:
     pub = service.review(db, publication_id, who, data.note)
     db.commit()
     return _publication_json(pub)
 
 
 @api.post("/publications/{publication_id}/publish")
-def api_publish(db: Db, who: Publisher, publication_id: int) -> dict[str, Any]:
+def api_publish(db: Db, who: Publisher, publication_id: RecordId) -> dict[str, Any]:
     pub = service.publish(db, publication_id, who)
     db.commit()
     return _publication_json(pub)
 
 
 @api.post("/obligations/{obligation_id}/exemptions", status_code=201)
-def api_exemption(db: Db, who: Reviewer, obligation_id: int, data: ExemptionIn) -> dict[str, Any]:
+def api_exemption(
+    db: Db, who: Reviewer, obligation_id: RecordId, data: ExemptionIn
+) -> dict[str, Any]:
     row = service.request_exemption(db, obligation_id, who, data.reason, data.basis)
     db.commit()
     return _exemption_json(row)
@@ -221,7 +223,7 @@ def api_exemption(db: Db, who: Reviewer, obligation_id: int, data: ExemptionIn) 
 
 @api.post("/exemptions/{exemption_id}/decision")
 def api_exemption_decision(
-    db: Db, who: Publisher, exemption_id: int, data: DecisionIn
+    db: Db, who: Publisher, exemption_id: RecordId, data: DecisionIn
 ) -> dict[str, Any]:
     row = service.decide_exemption(db, exemption_id, who, approve=data.approve, note=data.note)
     db.commit()
@@ -301,7 +303,7 @@ def board_page(
 
 
 @pages.get("/obligations/{obligation_id}", response_class=HTMLResponse)
-def obligation_page(request: Request, db: Db, who: Reader, obligation_id: int) -> Response:
+def obligation_page(request: Request, db: Db, who: Reader, obligation_id: RecordId) -> Response:
     ob = service.get_obligation(db, obligation_id)
     pubs = list(
         db.scalars(
@@ -330,7 +332,7 @@ def obligation_page(request: Request, db: Db, who: Reader, obligation_id: int) -
 
 
 @pages.get("/publications/{publication_id}", response_class=HTMLResponse)
-def publication_page(request: Request, db: Db, who: Reader, publication_id: int) -> Response:
+def publication_page(request: Request, db: Db, who: Reader, publication_id: RecordId) -> Response:
     pub = service.get_publication(db, publication_id)
     users = {u.id: u.full_name for u in db.scalars(select(User))}
     return render(
@@ -355,7 +357,7 @@ def _back(path: str, done: str) -> RedirectResponse:
 
 @pages.post("/obligations/{obligation_id}/draft")
 async def draft_form(
-    request: Request, db: Db, settings: Conf, who: Reviewer, obligation_id: int
+    request: Request, db: Db, settings: Conf, who: Reviewer, obligation_id: RecordId
 ) -> Response:
     form = await _form(request)
     months = _int(form.get("months"))
@@ -367,7 +369,9 @@ async def draft_form(
 
 
 @pages.post("/publications/{publication_id}/review")
-async def review_form(request: Request, db: Db, who: Reviewer, publication_id: int) -> Response:
+async def review_form(
+    request: Request, db: Db, who: Reviewer, publication_id: RecordId
+) -> Response:
     form = await _form(request)
     service.review(db, publication_id, who, form.get("note", ""))
     db.commit()
@@ -375,14 +379,16 @@ async def review_form(request: Request, db: Db, who: Reviewer, publication_id: i
 
 
 @pages.post("/publications/{publication_id}/publish")
-def publish_form(db: Db, who: Publisher, publication_id: int) -> Response:
+def publish_form(db: Db, who: Publisher, publication_id: RecordId) -> Response:
     service.publish(db, publication_id, who)
     db.commit()
     return _back(f"/app/publicity/publications/{publication_id}", "published")
 
 
 @pages.post("/obligations/{obligation_id}/exemptions")
-async def exemption_form(request: Request, db: Db, who: Reviewer, obligation_id: int) -> Response:
+async def exemption_form(
+    request: Request, db: Db, who: Reviewer, obligation_id: RecordId
+) -> Response:
     form = await _form(request)
     service.request_exemption(db, obligation_id, who, form.get("reason", ""), form.get("basis", ""))
     db.commit()
@@ -391,7 +397,7 @@ async def exemption_form(request: Request, db: Db, who: Reviewer, obligation_id:
 
 @pages.post("/exemptions/{exemption_id}/decision")
 async def exemption_decision_form(
-    request: Request, db: Db, who: Publisher, exemption_id: int
+    request: Request, db: Db, who: Publisher, exemption_id: RecordId
 ) -> Response:
     form = await _form(request)
     row = service.decide_exemption(

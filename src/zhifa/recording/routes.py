@@ -27,7 +27,7 @@ from zhifa.core.calendar_store import working_calendar
 from zhifa.core.clock import SHANGHAI
 from zhifa.core.db import utcnow
 from zhifa.core.errors import DomainError, Forbidden, NotFound
-from zhifa.core.http import Config, Db, render, require
+from zhifa.core.http import Config, Db, RecordId, RecordIdQuery, render, require
 from zhifa.core.models import Unit, User
 from zhifa.core.permissions import Permission
 from zhifa.core.validation import parse
@@ -472,7 +472,7 @@ def _policy_out(db: Session) -> PolicyOut:
 @api.get(
     "/actions/{action_id}/recording", summary="案件各现场活动的音视频记录要求、连续性与尚缺事项"
 )
-def api_action_recording(action_id: int, db: Db, who: Reader) -> ActionRecordingOut:
+def api_action_recording(action_id: RecordId, db: Db, who: Reader) -> ActionRecordingOut:
     action = get_action(db, action_id, who)
     out = _action_out(db, action)
     log_access(
@@ -507,7 +507,7 @@ def _one_activity(db: Session, activity: Activity, action: Action) -> ActivityRe
 @api.get(
     "/activities/{activity_id}/recording", summary="现场活动的记录要求、片段时间线、中断与告知"
 )
-def api_activity_recording(activity_id: int, db: Db, who: Reader) -> ActivityRecordingOut:
+def api_activity_recording(activity_id: RecordId, db: Db, who: Reader) -> ActivityRecordingOut:
     activity, action = _activity(db, activity_id, who)
     out = _activity_out(db, _one_activity(db, activity, action))
     log_access(
@@ -523,7 +523,7 @@ def api_activity_recording(activity_id: int, db: Db, who: Reader) -> ActivityRec
 
 
 @api.post("/actions/{action_id}/recording/facts", status_code=201, summary="记录影响记录要求的情形")
-def api_fact(action_id: int, data: FactIn, db: Db, who: Writer) -> dict[str, int]:
+def api_fact(action_id: RecordId, data: FactIn, db: Db, who: Writer) -> dict[str, int]:
     row = requirement.state_fact(db, action_id, data, who)
     db.commit()
     return {"id": row.id}
@@ -534,7 +534,7 @@ def api_fact(action_id: int, data: FactIn, db: Db, who: Writer) -> dict[str, int
     status_code=201,
     summary="记录已告知当事人开始录音录像",
 )
-def api_notice(activity_id: int, data: NoticeIn, db: Db, who: Writer) -> NoticeOut:
+def api_notice(activity_id: RecordId, data: NoticeIn, db: Db, who: Writer) -> NoticeOut:
     row = requirement.record_notice(db, activity_id, data, who)
     db.commit()
     return NoticeOut(
@@ -565,7 +565,7 @@ def _decode_statement(value: str | None) -> io.BytesIO | None:
 
 @api.post("/activities/{activity_id}/interruptions", status_code=201, summary="说明录像中断原因")
 def api_interruption(
-    activity_id: int, data: InterruptionApiIn, db: Db, who: Writer, settings: Config
+    activity_id: RecordId, data: InterruptionApiIn, db: Db, who: Writer, settings: Config
 ) -> InterruptionOut:
     statement = _decode_statement(data.statement_image_base64)
     store = open_blob_store(settings) if statement is not None else None
@@ -580,7 +580,9 @@ def api_interruption(
     status_code=201,
     summary="申请不作记录的例外（领导审批）",
 )
-def api_exception_request(action_id: int, data: ExceptionIn, db: Db, who: Writer) -> ExceptionOut:
+def api_exception_request(
+    action_id: RecordId, data: ExceptionIn, db: Db, who: Writer
+) -> ExceptionOut:
     row = requirement.request_exception(db, action_id, data, who)
     db.commit()
     return ExceptionOut.of(row, None)
@@ -620,7 +622,9 @@ def _visible_exceptions(
 @api.post(
     "/recording/exceptions/{exception_id}/decision", status_code=201, summary="领导审批例外申请"
 )
-def api_exception_decide(exception_id: int, data: DecisionIn, db: Db, who: Reader) -> ExceptionOut:
+def api_exception_decide(
+    exception_id: RecordId, data: DecisionIn, db: Db, who: Reader
+) -> ExceptionOut:
     row = requirement.decide_exception(db, exception_id, data, who)
     db.commit()
     request = db.get(RecordingException, exception_id)
@@ -632,9 +636,9 @@ def api_exception_decide(exception_id: int, data: DecisionIn, db: Db, who: Reade
 def api_problems(
     db: Db,
     who: Reader,
-    unit_id: int | None = None,
-    officer_id: int | None = None,
-    action_id: int | None = None,
+    unit_id: RecordIdQuery = None,
+    officer_id: RecordIdQuery = None,
+    action_id: RecordIdQuery = None,
 ) -> list[ProblemOut]:
     rows = requirement.open_problems(
         db, who, unit_id=unit_id, officer_id=officer_id, action_id=action_id
@@ -655,7 +659,7 @@ def api_problems(
 
 
 @api.get("/media/{media_id}/marks", summary="证据、争议标记及由此确定的保存要求")
-def api_marks(media_id: int, db: Db, who: Reader) -> MarksOut:
+def api_marks(media_id: RecordId, db: Db, who: Reader) -> MarksOut:
     media, action = marks.visible_media(db, media_id, who)
     out = _marks_out(db, media, action)
     log_access(
@@ -667,7 +671,7 @@ def api_marks(media_id: int, db: Db, who: Reader) -> MarksOut:
 @api.post(
     "/media/{media_id}/marks", status_code=201, summary="标记或取消标记（作为案件证据、发生争议）"
 )
-def api_mark(media_id: int, data: marks.MarkIn, db: Db, who: Writer) -> MarksOut:
+def api_mark(media_id: RecordId, data: marks.MarkIn, db: Db, who: Writer) -> MarksOut:
     marks.set_mark(db, media_id, data, who)
     db.commit()
     media, action = marks.visible_media(db, media_id, who)
@@ -755,7 +759,9 @@ def _activity_page(
 
 
 @pages.get("/activities/{activity_id}/recording", response_class=HTMLResponse)
-def activity_recording_page(request: Request, activity_id: int, db: Db, who: Reader) -> Response:
+def activity_recording_page(
+    request: Request, activity_id: RecordId, db: Db, who: Reader
+) -> Response:
     activity, action = _activity(db, activity_id, who)
     log_access(db, who, "activity_recording", activity_id, "查看音视频记录连续性", **_ctx(action))
     return _activity_page(request, db, activity, action)
@@ -795,7 +801,9 @@ def _form_time(value: Any) -> datetime:
 
 
 @pages.post("/activities/{activity_id}/recording/facts", response_class=HTMLResponse)
-async def activity_fact_submit(request: Request, activity_id: int, db: Db, who: Writer) -> Response:
+async def activity_fact_submit(
+    request: Request, activity_id: RecordId, db: Db, who: Writer
+) -> Response:
     async def apply(form: Any) -> None:
         activity, action = _activity(db, activity_id, who)
         data = parse(
@@ -813,7 +821,7 @@ async def activity_fact_submit(request: Request, activity_id: int, db: Db, who: 
 
 
 @pages.post("/activities/{activity_id}/recording/notice", response_class=HTMLResponse)
-async def notice_submit(request: Request, activity_id: int, db: Db, who: Writer) -> Response:
+async def notice_submit(request: Request, activity_id: RecordId, db: Db, who: Writer) -> Response:
     async def apply(form: Any) -> None:
         data = NoticeIn(
             told_at=_form_time(form.get("told_at")),
@@ -837,7 +845,7 @@ async def _statement(form: Any) -> io.BytesIO | None:
 
 @pages.post("/activities/{activity_id}/recording/interruptions", response_class=HTMLResponse)
 async def interruption_submit(
-    request: Request, activity_id: int, db: Db, who: Writer, settings: Config
+    request: Request, activity_id: RecordId, db: Db, who: Writer, settings: Config
 ) -> Response:
     async def apply(form: Any) -> None:
         gap = str(form.get("gap", ""))
@@ -864,7 +872,9 @@ async def interruption_submit(
 
 
 @pages.post("/activities/{activity_id}/recording/exception", response_class=HTMLResponse)
-async def exception_submit(request: Request, activity_id: int, db: Db, who: Writer) -> Response:
+async def exception_submit(
+    request: Request, activity_id: RecordId, db: Db, who: Writer
+) -> Response:
     async def apply(form: Any) -> None:
         activity, action = _activity(db, activity_id, who)
         data = parse(
@@ -911,14 +921,16 @@ def _action_page(
 
 
 @pages.get("/actions/{action_id}/recording", response_class=HTMLResponse)
-def action_recording_page(request: Request, action_id: int, db: Db, who: Reader) -> Response:
+def action_recording_page(request: Request, action_id: RecordId, db: Db, who: Reader) -> Response:
     action = get_action(db, action_id, who)
     log_access(db, who, "action_recording", action_id, "查看音视频记录要求", **_ctx(action))
     return _action_page(request, db, action)
 
 
 @pages.get("/actions/{action_id}/recording/fragment", response_class=HTMLResponse)
-def action_recording_fragment(request: Request, action_id: int, db: Db, who: Reader) -> Response:
+def action_recording_fragment(
+    request: Request, action_id: RecordId, db: Db, who: Reader
+) -> Response:
     action = get_action(db, action_id, who)
     log_access(db, who, "action_recording", action_id, "查看音视频记录要求", **_ctx(action))
     return render(request, "recording_fragment.html", **_action_page_context(db, action))
@@ -939,7 +951,9 @@ async def _action_form(
 
 
 @pages.post("/actions/{action_id}/recording/facts", response_class=HTMLResponse)
-async def action_fact_submit(request: Request, action_id: int, db: Db, who: Writer) -> Response:
+async def action_fact_submit(
+    request: Request, action_id: RecordId, db: Db, who: Writer
+) -> Response:
     async def apply(form: Any) -> None:
         data = parse(
             FactIn,
@@ -955,7 +969,7 @@ async def action_fact_submit(request: Request, action_id: int, db: Db, who: Writ
 
 
 @pages.post("/actions/{action_id}/recording/marks", response_class=HTMLResponse)
-async def mark_submit(request: Request, action_id: int, db: Db, who: Writer) -> Response:
+async def mark_submit(request: Request, action_id: RecordId, db: Db, who: Writer) -> Response:
     async def apply(form: Any) -> None:
         media_id = _form_int(form.get("media_id"), "media_id")
         media = db.get(Media, media_id) if media_id else None
@@ -976,7 +990,7 @@ async def mark_submit(request: Request, action_id: int, db: Db, who: Writer) -> 
 
 @pages.post("/actions/{action_id}/recording/exception", response_class=HTMLResponse)
 async def service_exception_submit(
-    request: Request, action_id: int, db: Db, who: Writer
+    request: Request, action_id: RecordId, db: Db, who: Writer
 ) -> Response:
     async def apply(form: Any) -> None:
         data = parse(
@@ -1026,7 +1040,7 @@ def exceptions_page(request: Request, db: Db, who: Reader) -> Response:
 
 @pages.post("/recording/exceptions/{exception_id}/decision", response_class=HTMLResponse)
 async def exception_decide_submit(
-    request: Request, exception_id: int, db: Db, who: Reader
+    request: Request, exception_id: RecordId, db: Db, who: Reader
 ) -> Response:
     form = await request.form()
     try:

@@ -11,7 +11,7 @@ from fastapi.responses import PlainTextResponse
 from sqlalchemy import select
 
 from zhifa.core.errors import DomainError, NotFound
-from zhifa.core.http import Db
+from zhifa.core.http import MAX_LEDGER_INDEX, Db
 from zhifa.ledger import (
     SqlNodeStore,
     consistency_proof,
@@ -46,8 +46,8 @@ def key(request: Request) -> PlainTextResponse:
 @router.get("/entries", summary="账本条目（叶子原文）")
 def entries(
     db: Db,
-    start: Annotated[int, Query(ge=0)],
-    end: Annotated[int, Query(ge=0)],
+    start: Annotated[int, Query(ge=0, le=MAX_LEDGER_INDEX)],
+    end: Annotated[int, Query(ge=0, le=MAX_LEDGER_INDEX)],
 ) -> dict[str, list[dict[str, object]]]:
     if end <= start:
         raise DomainError("end 必须大于 start（end 不含）", "end")
@@ -67,8 +67,8 @@ def entries(
 @router.get("/proof/inclusion", summary="包含证明")
 def inclusion(
     db: Db,
-    index: Annotated[int, Query(ge=0)],
-    size: Annotated[int, Query(ge=1)],
+    index: Annotated[int, Query(ge=0, le=MAX_LEDGER_INDEX)],
+    size: Annotated[int, Query(ge=1, le=MAX_LEDGER_INDEX)],
 ) -> dict[str, object]:
     current = log_size(db)
     if size > current:
@@ -82,8 +82,8 @@ def inclusion(
 @router.get("/proof/consistency", summary="一致性证明")
 def consistency(
     db: Db,
-    old: Annotated[int, Query(alias="from", ge=1)],
-    new: Annotated[int, Query(alias="to", ge=1)],
+    old: Annotated[int, Query(alias="from", ge=1, le=MAX_LEDGER_INDEX)],
+    new: Annotated[int, Query(alias="to", ge=1, le=MAX_LEDGER_INDEX)],
 ) -> dict[str, object]:
     current = log_size(db)
     if new > current:

@@ -19,7 +19,7 @@ from zhifa.core.access import log_access
 from zhifa.core.auth import Principal
 from zhifa.core.clock import SHANGHAI
 from zhifa.core.errors import DomainError, NotFound
-from zhifa.core.http import Db, render, require
+from zhifa.core.http import Db, RecordId, RecordIdQuery, render, require
 from zhifa.core.models import User
 from zhifa.core.permissions import Permission
 from zhifa.enforcement.actions import get_action
@@ -120,8 +120,8 @@ def purpose_page(
     request: Request,
     db: Db,
     who: Reader,
-    action: int | None = None,
-    party: int | None = None,
+    action: RecordIdQuery = None,
+    party: RecordIdQuery = None,
     next: str | None = None,
 ) -> Response:
     fallback = f"/app/actions/{action}/media" if action else f"/app/parties/{party}"
@@ -226,9 +226,9 @@ def access_log_page(
     request: Request,
     db: Db,
     who: Overseer,
-    user: Annotated[int | None, Query()] = None,
-    party: Annotated[int | None, Query()] = None,
-    action: Annotated[int | None, Query()] = None,
+    user: RecordIdQuery = None,
+    party: RecordIdQuery = None,
+    action: RecordIdQuery = None,
     start: Annotated[date | None, Query(alias="from")] = None,
     end: Annotated[date | None, Query(alias="to")] = None,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
@@ -295,9 +295,9 @@ class AccessPage(BaseModel):
 def api_access_log(
     db: Db,
     who: Overseer,
-    user: int | None = None,
-    party: int | None = None,
-    action: int | None = None,
+    user: RecordIdQuery = None,
+    party: RecordIdQuery = None,
+    action: RecordIdQuery = None,
     start: Annotated[date | None, Query(alias="from")] = None,
     end: Annotated[date | None, Query(alias="to")] = None,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
@@ -349,7 +349,7 @@ class RestrictionOut(BaseModel):
 
 
 @api.post("/media/{media_id}/restrictions", status_code=201, summary="标注或解除涉密、隐私标识")
-def api_restrict(media_id: int, data: RestrictionIn, db: Db, who: Overseer) -> RestrictionOut:
+def api_restrict(media_id: RecordId, data: RestrictionIn, db: Db, who: Overseer) -> RestrictionOut:
     row = service.set_restriction(db, who, media_id, data.kind, data.restricted, data.reason)
     return RestrictionOut(
         id=row.id,
@@ -364,7 +364,7 @@ def api_restrict(media_id: int, data: RestrictionIn, db: Db, who: Overseer) -> R
 
 
 @pages.post("/media/{media_id}/restrictions", response_class=HTMLResponse)
-async def restrict_submit(request: Request, media_id: int, db: Db, who: Overseer) -> Response:
+async def restrict_submit(request: Request, media_id: RecordId, db: Db, who: Overseer) -> Response:
     form = await request.form()
     kind = str(form.get("kind") or "")
     if kind not in Restriction.__members__:

@@ -19,7 +19,7 @@ from zhifa.core.auth import Principal
 from zhifa.core.blobstore import open_blob_store
 from zhifa.core.clock import today
 from zhifa.core.errors import DomainError, NotFound
-from zhifa.core.http import Config, Db, render, require
+from zhifa.core.http import Config, Db, RecordId, render, require
 from zhifa.core.permissions import Permission
 from zhifa.core.settings import Settings
 from zhifa.core.validation import parse
@@ -234,7 +234,7 @@ def _list_context(db: Session, action: Action) -> dict[str, Any]:
 
 
 @pages.get("", response_class=HTMLResponse)
-def document_list_page(request: Request, action_id: int, db: Db, who: Reader) -> Response:
+def document_list_page(request: Request, action_id: RecordId, db: Db, who: Reader) -> Response:
     action = actions.get_action(db, action_id, who)
     log_access(db, who, "document", None, f"案件 {action_id} 的文书列表")
     return render(
@@ -247,7 +247,7 @@ def document_list_page(request: Request, action_id: int, db: Db, who: Reader) ->
 
 
 @pages.get("/fragment", response_class=HTMLResponse)
-def document_fragment(request: Request, action_id: int, db: Db, who: Reader) -> Response:
+def document_fragment(request: Request, action_id: RecordId, db: Db, who: Reader) -> Response:
     """The action page's 文书 section, loaded by htmx."""
     action = actions.get_action(db, action_id, who)
     log_access(db, who, "document", None, f"案件 {action_id} 的文书列表")
@@ -256,7 +256,7 @@ def document_fragment(request: Request, action_id: int, db: Db, who: Reader) -> 
 
 @pages.post("", response_class=HTMLResponse)
 async def document_new_submit(
-    request: Request, action_id: int, db: Db, who: Writer, settings: Config
+    request: Request, action_id: RecordId, db: Db, who: Writer, settings: Config
 ) -> Response:
     form = await request.form()
     try:
@@ -305,7 +305,7 @@ def _detail(
 
 @pages.get("/{document_id}", response_class=HTMLResponse)
 def document_page(
-    request: Request, action_id: int, document_id: int, db: Db, who: Reader
+    request: Request, action_id: RecordId, document_id: RecordId, db: Db, who: Reader
 ) -> Response:
     doc = _doc_of_action(db, action_id, document_id, who)
     log_access(db, who, "document", document_id, "查看文书")
@@ -344,7 +344,7 @@ def _edit_form(
 
 @pages.get("/{document_id}/edit", response_class=HTMLResponse)
 def document_edit_page(
-    request: Request, action_id: int, document_id: int, db: Db, who: Writer
+    request: Request, action_id: RecordId, document_id: RecordId, db: Db, who: Writer
 ) -> Response:
     doc = _doc_of_action(db, action_id, document_id, who)
     log_access(db, who, "document", document_id, "编辑文书草稿")
@@ -355,7 +355,12 @@ def document_edit_page(
 
 @pages.post("/{document_id}/edit", response_class=HTMLResponse)
 async def document_edit_submit(
-    request: Request, action_id: int, document_id: int, db: Db, who: Writer, settings: Config
+    request: Request,
+    action_id: RecordId,
+    document_id: RecordId,
+    db: Db,
+    who: Writer,
+    settings: Config,
 ) -> Response:
     doc = _doc_of_action(db, action_id, document_id, who)
     form = await request.form()
@@ -380,7 +385,12 @@ async def document_edit_submit(
 
 @pages.get("/{document_id}/preview", response_class=HTMLResponse)
 def document_preview_page(
-    request: Request, action_id: int, document_id: int, db: Db, who: Reader, settings: Config
+    request: Request,
+    action_id: RecordId,
+    document_id: RecordId,
+    db: Db,
+    who: Reader,
+    settings: Config,
 ) -> Response:
     doc = _doc_of_action(db, action_id, document_id, who)
     log_access(db, who, "document", document_id, "预览文书")
@@ -396,7 +406,12 @@ def document_preview_page(
 
 @pages.post("/{document_id}/issue", response_class=HTMLResponse)
 def document_issue_submit(
-    request: Request, action_id: int, document_id: int, db: Db, who: Issuer, settings: Config
+    request: Request,
+    action_id: RecordId,
+    document_id: RecordId,
+    db: Db,
+    who: Issuer,
+    settings: Config,
 ) -> Response:
     _doc_of_action(db, action_id, document_id, who)
     try:
@@ -416,7 +431,7 @@ def document_issue_submit(
 
 @pages.post("/{document_id}/discard", response_class=HTMLResponse)
 async def document_discard_submit(
-    request: Request, action_id: int, document_id: int, db: Db, who: Writer
+    request: Request, action_id: RecordId, document_id: RecordId, db: Db, who: Writer
 ) -> Response:
     _doc_of_action(db, action_id, document_id, who)
     form = await request.form()
@@ -435,7 +450,7 @@ async def document_discard_submit(
 
 @pages.get("/{document_id}/correct", response_class=HTMLResponse)
 def document_correct_page(
-    request: Request, action_id: int, document_id: int, db: Db, who: Issuer
+    request: Request, action_id: RecordId, document_id: RecordId, db: Db, who: Issuer
 ) -> Response:
     doc = _doc_of_action(db, action_id, document_id, who)
     log_access(db, who, "document", document_id, "更正文书")
@@ -444,7 +459,12 @@ def document_correct_page(
 
 @pages.post("/{document_id}/correct", response_class=HTMLResponse)
 async def document_correct_submit(
-    request: Request, action_id: int, document_id: int, db: Db, who: Issuer, settings: Config
+    request: Request,
+    action_id: RecordId,
+    document_id: RecordId,
+    db: Db,
+    who: Issuer,
+    settings: Config,
 ) -> Response:
     doc = _doc_of_action(db, action_id, document_id, who)
     form = await request.form()
@@ -497,7 +517,7 @@ def _serve_form(
 
 @pages.get("/{document_id}/serve", response_class=HTMLResponse)
 def document_serve_page(
-    request: Request, action_id: int, document_id: int, db: Db, who: Issuer
+    request: Request, action_id: RecordId, document_id: RecordId, db: Db, who: Issuer
 ) -> Response:
     doc = _doc_of_action(db, action_id, document_id, who)
     log_access(db, who, "document", document_id, "记录送达")
@@ -545,7 +565,12 @@ async def _service_input(
 
 @pages.post("/{document_id}/serve", response_class=HTMLResponse)
 async def document_serve_submit(
-    request: Request, action_id: int, document_id: int, db: Db, who: Issuer, settings: Config
+    request: Request,
+    action_id: RecordId,
+    document_id: RecordId,
+    db: Db,
+    who: Issuer,
+    settings: Config,
 ) -> Response:
     doc = _doc_of_action(db, action_id, document_id, who)
     form = await request.form()
@@ -566,7 +591,7 @@ async def document_serve_submit(
 
 @pages.get("/{document_id}/pdf")
 def document_pdf_page(
-    action_id: int, document_id: int, db: Db, who: Reader, settings: Config
+    action_id: RecordId, document_id: RecordId, db: Db, who: Reader, settings: Config
 ) -> Response:
     doc = _doc_of_action(db, action_id, document_id, who)
     log_access(db, who, "document", document_id, "下载文书 PDF")
@@ -575,7 +600,7 @@ def document_pdf_page(
 
 @pages.get("/{document_id}/print")
 def document_print_page(
-    action_id: int, document_id: int, db: Db, who: Reader, settings: Config
+    action_id: RecordId, document_id: RecordId, db: Db, who: Reader, settings: Config
 ) -> Response:
     doc = _doc_of_action(db, action_id, document_id, who)
     log_access(db, who, "document", document_id, "打印文书")
@@ -651,7 +676,7 @@ def api_set_pattern(code: str, data: PatternIn, db: Db, who: Admin) -> dict[str,
 
 
 @api.get("/actions/{action_id}/documents", summary="案件的文书（调阅留痕）")
-def api_action_documents(action_id: int, db: Db, who: Reader) -> list[DocumentOut]:
+def api_action_documents(action_id: RecordId, db: Db, who: Reader) -> list[DocumentOut]:
     actions.get_action(db, action_id, who)
     log_access(db, who, "document", None, f"案件 {action_id} 的文书列表", via="api")
     return [DocumentOut.of(db, d) for d in service.documents_of(db, action_id)]
@@ -659,7 +684,7 @@ def api_action_documents(action_id: int, db: Db, who: Reader) -> list[DocumentOu
 
 @api.post("/actions/{action_id}/documents", status_code=201, summary="新建文书草稿（自动预填）")
 def api_create_draft(
-    action_id: int, data: service.DraftIn, db: Db, who: Writer, settings: Config
+    action_id: RecordId, data: service.DraftIn, db: Db, who: Writer, settings: Config
 ) -> DocumentOut:
     doc = service.create_draft(db, settings, action_id, data, who)
     db.commit()
@@ -689,7 +714,7 @@ def api_service_due(db: Db, who: Reader) -> list[DueOut]:
 
 
 @api.get("/documents/{document_id}", summary="文书详情（调阅留痕）")
-def api_document(document_id: int, db: Db, who: Reader) -> DocumentOut:
+def api_document(document_id: RecordId, db: Db, who: Reader) -> DocumentOut:
     doc, _action = service.get_document(db, document_id, who)
     log_access(db, who, "document", document_id, "查看文书", via="api")
     return DocumentOut.of(db, doc)
@@ -697,7 +722,7 @@ def api_document(document_id: int, db: Db, who: Reader) -> DocumentOut:
 
 @api.patch("/documents/{document_id}", summary="修改文书草稿（签发后不可修改）")
 def api_save_draft(
-    document_id: int, data: service.FieldsIn, db: Db, who: Writer, settings: Config
+    document_id: RecordId, data: service.FieldsIn, db: Db, who: Writer, settings: Config
 ) -> DocumentOut:
     doc = service.save_draft(db, settings, document_id, data.fields, who)
     db.commit()
@@ -705,14 +730,14 @@ def api_save_draft(
 
 
 @api.post("/documents/{document_id}/discard", summary="作废文书草稿")
-def api_discard(document_id: int, data: service.ReasonIn, db: Db, who: Writer) -> DocumentOut:
+def api_discard(document_id: RecordId, data: service.ReasonIn, db: Db, who: Writer) -> DocumentOut:
     doc = service.discard_draft(db, document_id, data.reason, who)
     db.commit()
     return DocumentOut.of(db, doc)
 
 
 @api.post("/documents/{document_id}/issue", summary="签发文书（编文号、生成 PDF、冻结）")
-def api_issue(document_id: int, db: Db, who: Issuer, settings: Config) -> DocumentOut:
+def api_issue(document_id: RecordId, db: Db, who: Issuer, settings: Config) -> DocumentOut:
     doc = service.issue(db, settings, open_blob_store(settings), document_id, who)
     db.commit()
     return DocumentOut.of(db, doc)
@@ -722,7 +747,7 @@ def api_issue(document_id: int, db: Db, who: Issuer, settings: Config) -> Docume
     "/documents/{document_id}/corrections", status_code=201, summary="更正已签发的文书（新版本）"
 )
 def api_correct(
-    document_id: int, data: service.CorrectionIn, db: Db, who: Issuer, settings: Config
+    document_id: RecordId, data: service.CorrectionIn, db: Db, who: Issuer, settings: Config
 ) -> DocumentOut:
     doc = service.start_correction(db, settings, document_id, data, who)
     db.commit()
@@ -735,7 +760,7 @@ class ServiceList(BaseModel):
 
 
 @api.get("/documents/{document_id}/service", summary="文书送达情况（调阅留痕）")
-def api_services(document_id: int, db: Db, who: Reader) -> ServiceList:
+def api_services(document_id: RecordId, db: Db, who: Reader) -> ServiceList:
     doc, _action = service.get_document(db, document_id, who)
     log_access(db, who, "document", document_id, "查看送达情况", via="api")
     out = DocumentOut.of(db, doc)
@@ -747,7 +772,7 @@ def api_services(document_id: int, db: Db, who: Reader) -> ServiceList:
 
 @api.post("/documents/{document_id}/service", status_code=201, summary="记录送达")
 async def api_record_service(
-    request: Request, document_id: int, db: Db, who: Issuer, settings: Config
+    request: Request, document_id: RecordId, db: Db, who: Issuer, settings: Config
 ) -> ServiceOut:
     """JSON (凭证为已签发的送达回执或已存储文件的摘要) or multipart/form-data (可直接上传
     receipt_file、consent_file)."""
@@ -767,14 +792,14 @@ async def api_record_service(
 
 
 @api.get("/documents/{document_id}/pdf", summary="已签发文书的 PDF 原件（调阅留痕）")
-def api_pdf(document_id: int, db: Db, who: Reader, settings: Config) -> Response:
+def api_pdf(document_id: RecordId, db: Db, who: Reader, settings: Config) -> Response:
     doc, _action = service.get_document(db, document_id, who)
     log_access(db, who, "document", document_id, "下载文书 PDF", via="api")
     return _pdf_response(service.stored_pdf(open_blob_store(settings), doc), _filename(doc))
 
 
 @api.get("/documents/{document_id}/print", summary="带核验行的打印件（调阅留痕）")
-def api_print(document_id: int, db: Db, who: Reader, settings: Config) -> Response:
+def api_print(document_id: RecordId, db: Db, who: Reader, settings: Config) -> Response:
     doc, _action = service.get_document(db, document_id, who)
     log_access(db, who, "document", document_id, "打印文书", via="api")
     data = service.print_copy(db, open_blob_store(settings), doc)
@@ -782,7 +807,7 @@ def api_print(document_id: int, db: Db, who: Reader, settings: Config) -> Respon
 
 
 @api.get("/documents/{document_id}/preview", response_class=HTMLResponse, summary="文书预览")
-def api_preview(document_id: int, db: Db, who: Reader, settings: Config) -> HTMLResponse:
+def api_preview(document_id: RecordId, db: Db, who: Reader, settings: Config) -> HTMLResponse:
     doc, _action = service.get_document(db, document_id, who)
     log_access(db, who, "document", document_id, "预览文书", via="api")
     return HTMLResponse(service.preview_html(db, settings, doc))
@@ -815,7 +840,7 @@ def verify_page(request: Request, db: Db, settings: Config, digest: str = "") ->
 
 
 @party_pages.get("/fragment", response_class=HTMLResponse)
-def party_documents_fragment(request: Request, party_id: int, db: Db, who: Reader) -> Response:
+def party_documents_fragment(request: Request, party_id: RecordId, db: Db, who: Reader) -> Response:
     """The party page's 文书 section (集中储存): every document of the party's actions that
     this person may see, newest first."""
     visible, _ = actions.list_actions(db, who, party_id=party_id, page=1)

@@ -34,7 +34,7 @@ from zhifa.core.auth import Principal
 from zhifa.core.blobstore import open_blob_store
 from zhifa.core.db import utcnow
 from zhifa.core.errors import DomainError, NotFound
-from zhifa.core.http import Config, Db, require
+from zhifa.core.http import Config, Db, RecordId, require
 from zhifa.core.models import User
 from zhifa.core.permissions import Permission
 from zhifa.core.settings import Settings
@@ -172,7 +172,11 @@ def _authorized(
 
 @api.get("/actions/{action_id}/media", summary="案件的音视频记录（照片、音频、视音频）")
 def api_action_media(
-    action_id: int, db: Db, who: Reader, purpose: Purpose = None, purpose_note: PurposeNote = None
+    action_id: RecordId,
+    db: Db,
+    who: Reader,
+    purpose: Purpose = None,
+    purpose_note: PurposeNote = None,
 ) -> list[MediaOut]:
     """Records flagged 国家秘密/商业秘密/个人隐私 are left out for those who may not see them."""
     action = get_action(db, action_id, who)
@@ -209,7 +213,11 @@ def api_action_media(
 
 @api.get("/media/{media_id}", summary="音视频记录的元数据")
 def api_media(
-    media_id: int, db: Db, who: Reader, purpose: Purpose = None, purpose_note: PurposeNote = None
+    media_id: RecordId,
+    db: Db,
+    who: Reader,
+    purpose: Purpose = None,
+    purpose_note: PurposeNote = None,
 ) -> MediaOut:
     grant = _authorized(db, media_id, who, purpose, purpose_note)
     out = MediaOut.of(db, grant.media, grant.restrictions)
@@ -222,7 +230,7 @@ def api_media(
     summary="播放或下载（支持 Range 断点与拖动；download=true 为导出：照片带水印）",
 )
 def api_media_content(
-    media_id: int,
+    media_id: RecordId,
     request: Request,
     db: Db,
     who: Reader,
@@ -272,7 +280,7 @@ def api_media_content(
     summary="缩略图（照片）或封面帧（视频），JPEG；download=true 为导出（带水印）",
 )
 def api_media_thumbnail(
-    media_id: int,
+    media_id: RecordId,
     db: Db,
     who: Reader,
     settings: Config,
@@ -396,7 +404,7 @@ def _disposition(filename: str, download: bool) -> str:
 
 @api.post("/actions/{action_id}/media", status_code=201, summary="上传照片或短视频（表单）")
 async def api_media_upload(
-    action_id: int, request: Request, db: Db, who: Writer, settings: Config
+    action_id: RecordId, request: Request, db: Db, who: Writer, settings: Config
 ) -> MediaOut:
     declared = request.headers.get("content-length")
     if declared is None or not declared.isdigit():

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from zhifa.core.access import log_access
 from zhifa.core.auth import Principal
 from zhifa.core.errors import DomainError, Forbidden, NotFound
-from zhifa.core.http import Config, Db, render, require
+from zhifa.core.http import Config, Db, RecordId, render, require
 from zhifa.core.models import AccessLog, User
 from zhifa.core.permissions import Permission
 from zhifa.enforcement.actions import activities_of, get_action
@@ -185,7 +185,7 @@ def _timelines(
 @pages.get("/actions/{action_id}/media", response_class=HTMLResponse)
 def action_media_page(
     request: Request,
-    action_id: int,
+    action_id: RecordId,
     db: Db,
     who: Reader,
     purpose: PurposeQuery = None,
@@ -233,7 +233,7 @@ def action_media_page(
 
 
 @pages.get("/actions/{action_id}/media/fragment", response_class=HTMLResponse)
-def action_media_fragment(request: Request, action_id: int, db: Db, who: Reader) -> Response:
+def action_media_fragment(request: Request, action_id: RecordId, db: Db, who: Reader) -> Response:
     """The action page's 音视频记录 section: counts and links only (no record is read)."""
     action = get_action(db, action_id, who)
     counts = Counter(db.scalars(select(Media.kind).where(Media.action_id == action.id)).all())
@@ -253,7 +253,7 @@ def action_media_fragment(request: Request, action_id: int, db: Db, who: Reader)
 @pages.get("/media/{media_id}", response_class=HTMLResponse)
 def media_page(
     request: Request,
-    media_id: int,
+    media_id: RecordId,
     db: Db,
     who: Reader,
     purpose: PurposeQuery = None,
@@ -310,7 +310,7 @@ def media_page(
 
 
 @pages.get("/parties/{party_id}/media/fragment", response_class=HTMLResponse)
-def party_media_fragment(request: Request, party_id: int, db: Db, who: Reader) -> Response:
+def party_media_fragment(request: Request, party_id: RecordId, db: Db, who: Reader) -> Response:
     """The party page's 音视频记录 section (第九条 集中储存): every record of the party's
     actions this person may see, newest first — after a purpose for the party."""
     party = get_party(db, party_id)
@@ -394,7 +394,7 @@ def _upload_page(
 
 
 @pages.get("/actions/{action_id}/media/upload", response_class=HTMLResponse)
-def upload_page(request: Request, action_id: int, db: Db, who: Writer) -> Response:
+def upload_page(request: Request, action_id: RecordId, db: Db, who: Writer) -> Response:
     done = request.query_params.get("uploaded", "")
     notice = f"已上传并登记：{done}" if done else None
     return _upload_page(request, db, who, action_id, notice=notice)
@@ -402,7 +402,7 @@ def upload_page(request: Request, action_id: int, db: Db, who: Writer) -> Respon
 
 @pages.post("/actions/{action_id}/media/upload", response_class=HTMLResponse)
 async def upload_form_submit(
-    request: Request, action_id: int, db: Db, who: Writer, settings: Config
+    request: Request, action_id: RecordId, db: Db, who: Writer, settings: Config
 ) -> Response:
     """The plain form (no JavaScript, small photos): the same endpoint as the API."""
     try:
