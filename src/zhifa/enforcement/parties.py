@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from zhifa.core.audit import record_change
 from zhifa.core.auth import Principal, actor_name
 from zhifa.core.errors import Conflict, DomainError, NotFound
+from zhifa.core.spreadsheet import FORMULA_STARTS
 from zhifa.core.versioning import add_version
 from zhifa.enforcement.identifiers import validate_id_number, validate_phone, validate_uscc
 from zhifa.enforcement.models import RISK_FLAGS, Party, PartyKind, PartyVersion
@@ -36,6 +37,14 @@ class PartyDetails(BaseModel):
         if not value.strip():
             raise ValueError("不能为空")
         return value.strip()
+
+    @field_validator("name", "address", "legal_representative", "industry")
+    @classmethod
+    def _no_formula_start(cls, value: str | None) -> str | None:
+        # No name or address starts with these; a spreadsheet would run it as a formula.
+        if value and value.lstrip(" \u3000")[:1] in FORMULA_STARTS:
+            raise ValueError("不能以 =、+、-、@ 或制表符、换行开头")
+        return value
 
     @field_validator("uscc", "id_number", "phone", "legal_representative", mode="before")
     @classmethod

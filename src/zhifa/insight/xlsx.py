@@ -1,4 +1,5 @@
-"""The overdue report as an XLSX workbook: the same rows and totals as the page."""
+"""The overdue report as an XLSX workbook: the same rows and totals as the page. Cells are
+written through `core.spreadsheet` (case titles and names are typed by people)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
+from zhifa.core import spreadsheet
 from zhifa.insight.accountability import DUTY_LABELS, Late, Report, Total
 
 TITLE = "行政执法公示逾期问责报告"
@@ -37,7 +39,7 @@ TOTAL_COLUMNS: list[tuple[str, int]] = [
 ]
 
 
-def detail_values(row: Late) -> list[object]:
+def detail_values(row: Late) -> list[spreadsheet.Value]:
     """One detail row's cells, in ``COLUMNS`` order (dates as dates)."""
     d = row.duty
     return [
@@ -56,15 +58,15 @@ def detail_values(row: Late) -> list[object]:
     ]
 
 
-def total_values(total: Total) -> list[object]:
+def total_values(total: Total) -> list[spreadsheet.Value]:
     return [total.name, total.count, total.still_open, total.working_days, total.worst]
 
 
 def _head(sheet: Worksheet, title: str, filters: str, columns: list[tuple[str, int]]) -> None:
-    sheet.append([title])
+    spreadsheet.append(sheet, [title])
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append([f"筛选条件：{filters}"])
-    sheet.append([name for name, _ in columns])
+    spreadsheet.append(sheet, [f"筛选条件：{filters}"])
+    spreadsheet.append(sheet, [name for name, _ in columns])
     for cell in sheet[3]:
         cell.font = Font(bold=True)
     for index, (_, width) in enumerate(columns, start=1):
@@ -75,7 +77,7 @@ def _head(sheet: Worksheet, title: str, filters: str, columns: list[tuple[str, i
 def _detail(sheet: Worksheet, report: Report, filters: str) -> None:
     _head(sheet, f"{TITLE}（截至 {report.on.isoformat()}）", filters, COLUMNS)
     for row in report.rows:
-        sheet.append(detail_values(row))
+        spreadsheet.append(sheet, detail_values(row))
         for col in (8, 10):
             sheet.cell(row=sheet.max_row, column=col).number_format = DATE_FORMAT
 
@@ -83,10 +85,10 @@ def _detail(sheet: Worksheet, report: Report, filters: str) -> None:
 def _totals(sheet: Worksheet, report: Report, filters: str) -> None:
     _head(sheet, f"{TITLE}：合计（截至 {report.on.isoformat()}）", filters, TOTAL_COLUMNS)
     for heading, totals in (("按单位", report.by_unit), ("按责任人", report.by_person)):
-        sheet.append([heading])
+        spreadsheet.append(sheet, [heading])
         sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
         for total in totals:
-            sheet.append(total_values(total))
+            spreadsheet.append(sheet, total_values(total))
 
 
 def overdue_workbook(report: Report, filters: str) -> bytes:

@@ -1,7 +1,7 @@
 """A year's figures as the statistical return for the municipal bureau (XLSX): title,
 reporting unit / date / period, sections with numbered rows (序号、指标名称、计量单位、数值、
 数据来源、说明), the basis note, the signature line; a second sheet of definitions. The
-values are the staff page's, cell for cell."""
+values are the staff page's, cell for cell; every cell through `core.spreadsheet`."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from zhifa.core import spreadsheet
 from zhifa.insight import yearly
 from zhifa.insight.yearly_service import Row, Sheet
 
@@ -41,7 +42,7 @@ def title_of(current: Sheet) -> str:
     return f"{current.title}统计表"
 
 
-def cell_value(row: Row) -> object:
+def cell_value(row: Row) -> spreadsheet.Value:
     """The value as a number cell (int for counts), or the text "—"."""
     if row.value == "—":
         return row.value
@@ -56,7 +57,7 @@ def _widths(sheet: Worksheet, headers: tuple[tuple[str, int], ...]) -> None:
 
 def _header(sheet: Worksheet, headers: tuple[tuple[str, int], ...], at: int) -> None:
     for column, (name, _) in enumerate(headers, start=1):
-        cell = sheet.cell(row=at, column=column, value=name)
+        cell = spreadsheet.put(sheet, at, column, name)
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center", vertical="center")
         cell.border = _BOX
@@ -65,19 +66,19 @@ def _header(sheet: Worksheet, headers: tuple[tuple[str, int], ...], at: int) -> 
 
 def _top(sheet: Worksheet, current: Sheet, made_on: date) -> None:
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADERS))
-    title = sheet.cell(row=1, column=1, value=title_of(current))
+    title = spreadsheet.put(sheet, 1, 1, title_of(current))
     title.font = Font(bold=True, size=16)
     title.alignment = Alignment(horizontal="center")
-    sheet.cell(row=2, column=1, value=f"填报单位：{current.bureau}（盖章）")
-    sheet.cell(row=2, column=4, value=f"统计期间：{current.period}")
-    sheet.cell(row=3, column=1, value=f"填报日期：{made_on.year}年{made_on.month}月{made_on.day}日")
-    sheet.cell(row=3, column=4, value=f"数据来源：{yearly.BASIS_LABELS[current.basis]}")
+    spreadsheet.put(sheet, 2, 1, f"填报单位：{current.bureau}（盖章）")
+    spreadsheet.put(sheet, 2, 4, f"统计期间：{current.period}")
+    spreadsheet.put(sheet, 3, 1, f"填报日期：{made_on.year}年{made_on.month}月{made_on.day}日")
+    spreadsheet.put(sheet, 3, 4, f"数据来源：{yearly.BASIS_LABELS[current.basis]}")
 
 
 def _section(sheet: Worksheet, name: str) -> None:
     at = sheet.max_row + 1
     sheet.merge_cells(start_row=at, start_column=1, end_row=at, end_column=len(HEADERS))
-    cell = sheet.cell(row=at, column=1, value=yearly.HEADINGS[name])
+    cell = spreadsheet.put(sheet, at, 1, yearly.HEADINGS[name])
     cell.font = Font(bold=True)
     cell.fill = _BAND
 
@@ -85,10 +86,17 @@ def _section(sheet: Worksheet, name: str) -> None:
 def _figure(sheet: Worksheet, row: Row) -> None:
     figure = row.figure
     name = f"    {figure.name}" if figure.sub else figure.name
-    values = [row.number, name, figure.unit, cell_value(row), row.source, figure.definition]
+    values: list[spreadsheet.Value] = [
+        row.number,
+        name,
+        figure.unit,
+        cell_value(row),
+        row.source,
+        figure.definition,
+    ]
     at = sheet.max_row + 1
     for column, value in enumerate(values, start=1):
-        cell = sheet.cell(row=at, column=column, value=value)
+        cell = spreadsheet.put(sheet, at, column, value)
         cell.border = _BOX
         cell.alignment = Alignment(vertical="center", wrap_text=column == len(values))
         cell.font = Font(bold=bool(figure.total_of))
@@ -100,7 +108,7 @@ def _figure(sheet: Worksheet, row: Row) -> None:
 def _signatures(sheet: Worksheet) -> None:
     at = sheet.max_row + 2
     for column, label in ((1, "填表人："), (3, "审核人："), (5, "负责人：")):
-        sheet.cell(row=at, column=column, value=f"{label}＿＿＿＿＿＿")
+        spreadsheet.put(sheet, at, column, f"{label}＿＿＿＿＿＿")
 
 
 def _figures_sheet(sheet: Worksheet, current: Sheet, made_on: date) -> None:
@@ -120,16 +128,15 @@ def _figures_sheet(sheet: Worksheet, current: Sheet, made_on: date) -> None:
 
 
 def _definitions_sheet(sheet: Worksheet, current: Sheet) -> None:
-    sheet.cell(row=1, column=1, value=f"{title_of(current)}：指标说明").font = Font(
-        bold=True, size=14
-    )
-    sheet.cell(row=2, column=1, value=f"数据来源：{yearly.BASIS_LABELS[current.basis]}")
+    heading = spreadsheet.put(sheet, 1, 1, f"{title_of(current)}：指标说明")
+    heading.font = Font(bold=True, size=14)
+    spreadsheet.put(sheet, 2, 1, f"数据来源：{yearly.BASIS_LABELS[current.basis]}")
     _widths(sheet, DEFINITION_HEADERS)
     _header(sheet, DEFINITION_HEADERS, 3)
     for at, row in enumerate(current.rows, start=4):
         f = row.figure
         for column, value in enumerate((row.number, f.name, f.unit, f.definition), start=1):
-            sheet.cell(row=at, column=column, value=value).border = _BOX
+            spreadsheet.put(sheet, at, column, value).border = _BOX
         sheet.cell(row=at, column=4).alignment = Alignment(wrap_text=True)
 
 

@@ -9,6 +9,9 @@ blob store and ledgered:
   rows; UTF-8 with a byte-order mark so that Excel opens it as UTF-8;
 - ``credit-<batch>.xlsx``: one workbook, sheets 行政处罚 and 行政许可.
 
+Both through `core.spreadsheet`: every value is a text cell, and one that a spreadsheet
+program could read as a formula starts with a single quote.
+
 Columns: the standard's data items in its order (`rules.PENALTY_ITEMS` /
 `rules.LICENSE_ITEMS`, amounts in 万元 as the snapshot holds them), then one added column
 操作类型: 新增 (publish), 修改 (update, correct: the new version's items, the dated public note
@@ -20,7 +23,6 @@ sent. 行政强制 is not a 双公示 item and is not exported (the receipt says
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import datetime
 from typing import Any
@@ -30,6 +32,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from zhifa.blobs import BlobStore
+from zhifa.core import spreadsheet
 from zhifa.core.audit import record_change
 from zhifa.core.auth import Principal, actor_name
 from zhifa.core.blobstore import store_blob
@@ -141,12 +144,7 @@ def batch_rows(db: Session, batch: CreditExportBatch, kind: str) -> list[CreditE
 
 
 def csv_bytes(kind: str, rows: list[CreditExportRow]) -> bytes:
-    text = io.StringIO(newline="")
-    writer = csv.writer(text, lineterminator="\r\n")
-    writer.writerow(header(kind))
-    for row in rows:
-        writer.writerow([*row.values, row.operation])
-    return text.getvalue().encode("utf-8-sig")
+    return spreadsheet.csv_bytes([header(kind), *([*row.values, row.operation] for row in rows)])
 
 
 def xlsx_bytes(rows_by_kind: dict[str, list[CreditExportRow]], created: datetime) -> bytes:
@@ -157,9 +155,9 @@ def xlsx_bytes(rows_by_kind: dict[str, list[CreditExportRow]], created: datetime
     book.properties.modified = created.replace(tzinfo=None)
     for kind in EXPORTED_KINDS:
         sheet = book.create_sheet(KIND_LABELS[kind])
-        sheet.append(header(kind))
+        spreadsheet.append(sheet, header(kind))
         for row in rows_by_kind[kind]:
-            sheet.append([*row.values, row.operation])
+            spreadsheet.append(sheet, [*row.values, row.operation])
         for cells in sheet.iter_rows():
             for cell in cells:
                 cell.number_format = "@"  # text: numbers and codes stay as written
