@@ -289,7 +289,11 @@ def test_only_assigned_officers_see_an_action(client: TestClient, db: Session) -
     action = _open(client, db, "other.general", "other", officers[:2])
     other = TestClient(client.app, follow_redirects=False)
     login(other, outsider.username)
-    assert other.get(f"/api/v1/actions/{action['id']}").status_code == 403
+    # Not theirs reads exactly like not there: the action's existence is not revealed.
+    hidden = other.get(f"/api/v1/actions/{action['id']}")
+    missing = other.get("/api/v1/actions/999999")
+    assert hidden.status_code == missing.status_code == 404
+    assert hidden.json() == missing.json()
     assert other.get("/api/v1/actions").json()["total"] == 0
     supervisor = TestClient(client.app, follow_redirects=False)
     login(supervisor, "supervision")

@@ -469,7 +469,7 @@ def test_reads_are_logged_and_visibility_follows_the_action(
 
     other = TestClient(client.app, follow_redirects=False)
     login(other, "lina")  # an officer not on this action
-    assert other.get(f"/api/v1/documents/{doc['id']}").status_code == 403
+    assert other.get(f"/api/v1/documents/{doc['id']}").status_code == 404
     anonymous = TestClient(client.app, follow_redirects=False)
     assert anonymous.get(f"/api/v1/documents/{doc['id']}").status_code == 401
 

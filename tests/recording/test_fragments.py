@@ -30,7 +30,7 @@ def test_action_and_party_document_fragments(client: TestClient, db: Session) ->
     assert other is not None
     login(outsider, other.username)
     assert "暂无您可查看的文书" in outsider.get("/app/parties/3/documents/fragment").text
-    assert outsider.get(f"/app/actions/{action['id']}/documents/fragment").status_code == 403
+    assert outsider.get(f"/app/actions/{action['id']}/documents/fragment").status_code == 404
     home = TestClient(client.app).get("/")
     assert 'action="/verify/document"' in home.text
 

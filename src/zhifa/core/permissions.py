@@ -57,6 +57,7 @@ class Permission(StrEnum):
     figures_submit_safety = "figures.submit_safety"  # enter 安全生产监督管理科's figures
     figures_submit_brigade = "figures.submit_brigade"  # enter 执法大队's figures
     figures_review = "figures.review"  # review, publish and report the yearly figures
+    grant_manage = "grant.manage"  # let a person read a record outside their need to know
 
 
 _EVERYONE = {
@@ -113,6 +114,7 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.media_restrict,
             Permission.media_restricted_read,
             Permission.recording_exception_decide,
+            Permission.grant_manage,
             Permission.accountability_read,
             Permission.figures_read,
         }

@@ -17,6 +17,7 @@ from zhifa.ledger import metadata as ledger_metadata
 # Modules whose import registers tables on the metadata.
 MODEL_MODULES = (
     "zhifa.core.models",
+    "zhifa.core.grants",
     "zhifa.enforcement.models",
     "zhifa.recording.documents.models",
     "zhifa.recording.media.models",

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Annotated, BinaryIO
 
 from pydantic import AfterValidator, BaseModel, Field, field_validator
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from zhifa.blobs import BlobStore
@@ -21,8 +21,9 @@ from zhifa.core.clock import SHANGHAI, today
 from zhifa.core.db import utcnow
 from zhifa.core.errors import DomainError, Forbidden, NotFound
 from zhifa.core.models import User
-from zhifa.core.permissions import Permission, Role
+from zhifa.core.permissions import Role
 from zhifa.core.time_limits import due as limit_due
+from zhifa.core.validation import BodyRecordId
 from zhifa.enforcement.models import (
     Acknowledgement,
     AcknowledgementMethod,
@@ -46,6 +47,7 @@ from zhifa.enforcement.rules import (
     officer_problems,
 )
 from zhifa.enforcement.steps import PROCEDURES, Procedure, Step, procedure
+from zhifa.enforcement.visibility import handles, visible_actions
 
 PAGE_SIZE = 20
 MAX_SIGNATURE_BYTES = 2 * 1024 * 1024
@@ -54,11 +56,11 @@ MAX_PHOTO_BYTES = 20 * 1024 * 1024
 
 class ActionIn(BaseModel):
     procedure: str
-    party_id: int
-    power_item_id: int
+    party_id: BodyRecordId
+    power_item_id: BodyRecordId
     title: str = Field(min_length=1, max_length=200)
-    officer_ids: list[int] = Field(min_length=1, max_length=10)
-    lead_officer_id: int | None = None
+    officer_ids: list[BodyRecordId] = Field(min_length=1, max_length=10)
+    lead_officer_id: BodyRecordId | None = None
 
     @field_validator("procedure")
     @classmethod
@@ -80,7 +82,7 @@ class ActivityIn(BaseModel):
     started_at: BeijingTime
     place: str = Field(min_length=1, max_length=300)
     party_present: str = Field(default="", max_length=100)
-    officer_ids: list[int] = Field(min_length=1, max_length=10)
+    officer_ids: list[BodyRecordId] = Field(min_length=1, max_length=10)
 
 
 class MattersIn(BaseModel):
@@ -96,21 +98,28 @@ class TransitionIn(BaseModel):
 # ---- reading ------------------------------------------------------------------------------
 
 
-def _visible(who: Principal) -> Select[tuple[Action]]:
-    query = select(Action)
-    if who.can(Permission.action_all):
-        return query
-    assigned = select(ActionOfficer.action_id).where(ActionOfficer.officer_id == who.user_id)
-    return query.where(or_(Action.id.in_(assigned), Action.opened_by == who.user_id))
-
-
-def get_action(db: Session, action_id: int, who: Principal) -> Action:
-    action = db.scalar(_visible(who).where(Action.id == action_id))
+def get_action(db: Session, action_id: int, who: Principal, *, handling: bool = False) -> Action:
+    """The action, if ``who`` may see it (``handling``: may also act in it). An action
+    the caller may not see is answered as missing, so its existence is not revealed."""
+    action = db.scalar(visible_actions(who).where(Action.id == action_id))
     if action is None:
-        if db.get(Action, action_id) is not None:
-            raise Forbidden("您不是该案件的承办人员，无权查看")
         raise NotFound("执法案件不存在")
+    if handling and not handles(who, action):
+        raise Forbidden("您不是该案件的承办人员，只能查看，不能办理")
     return action
+
+
+def action_of_record(
+    db: Session, action_id: int | None, who: Principal, missing: str, *, handling: bool = False
+) -> Action:
+    """The action a record (document, media, activity) belongs to. A record of an action
+    the caller may not see is answered with the record's own "not found" message."""
+    try:
+        if action_id is None:
+            raise NotFound(missing)
+        return get_action(db, action_id, who, handling=handling)
+    except NotFound:
+        raise NotFound(missing) from None
 
 
 def list_actions(
@@ -121,7 +130,7 @@ def list_actions(
     party_id: int | None = None,
     page: int = 1,
 ) -> tuple[list[Action], int]:
-    query = _visible(who)
+    query = visible_actions(who)
     if status is not None:
         query = query.where(Action.status == status)
     if party_id is not None:
@@ -216,7 +225,7 @@ def open_action(db: Session, data: ActionIn, who: Principal) -> Action:
 
 
 def advance(db: Session, action_id: int, data: TransitionIn, who: Principal) -> ActionTransition:
-    action = get_action(db, action_id, who)
+    action = get_action(db, action_id, who, handling=True)
     if action.status is ActionStatus.closed:
         raise DomainError("案件已办结，不能再变更步骤", "to_step")
     proc = procedure_of(action)
@@ -298,7 +307,7 @@ def _officer_on_site(db: Session, user: User, on: date) -> tuple[OfficerOnSite, 
 
 
 def record_activity(db: Session, action_id: int, data: ActivityIn, who: Principal) -> Activity:
-    action = get_action(db, action_id, who)
+    action = get_action(db, action_id, who, handling=True)
     if action.status is ActionStatus.closed:
         raise DomainError("案件已办结，不能再记录执法活动")
     step = procedure_of(action).step(action.current_step)
@@ -333,20 +342,20 @@ def record_activity(db: Session, action_id: int, data: ActivityIn, who: Principa
     return activity
 
 
-def _activity(db: Session, activity_id: int, who: Principal) -> Activity:
+def writable_activity(db: Session, activity_id: int, who: Principal) -> tuple[Activity, Action]:
+    """An activity of an open action that ``who`` handles."""
     activity = db.get(Activity, activity_id)
-    if activity is None:
-        raise NotFound("执法活动不存在")
-    action = get_action(db, activity.action_id, who)
+    action_id = activity.action_id if activity is not None else None
+    action = action_of_record(db, action_id, who, "执法活动不存在", handling=True)
     if action.status is ActionStatus.closed:
         raise DomainError("案件已办结，不能再补记")
-    return activity
+    return activity, action  # type: ignore[return-value]
 
 
 def record_certificate_shown(
     db: Session, activity_id: int, officer_id: int, shown_at: datetime, who: Principal
 ) -> CertificateShown:
-    activity = _activity(db, activity_id, who)
+    activity, _action = writable_activity(db, activity_id, who)
     if officer_id not in {o.officer_id for o in activity.officers}:
         raise DomainError("该人员未参加此次执法活动", "officer_id")
     row = CertificateShown(
@@ -363,7 +372,7 @@ def record_certificate_shown(
 def record_matters_told(
     db: Session, activity_id: int, data: MattersIn, who: Principal
 ) -> MattersTold:
-    activity = _activity(db, activity_id, who)
+    activity, _action = writable_activity(db, activity_id, who)
     row = MattersTold(
         activity_id=activity.id,
         matters=sorted({m.value for m in data.matters}),
@@ -387,7 +396,7 @@ def record_acknowledgement(
     at: datetime,
     who: Principal,
 ) -> Acknowledgement:
-    activity = _activity(db, activity_id, who)
+    activity, _action = writable_activity(db, activity_id, who)
     if not signer_name.strip():
         raise DomainError("请填写签名人姓名", "signer_name")
     digest = None

@@ -10,11 +10,13 @@ from sqlalchemy.orm import Session
 
 from zhifa.core.audit import record_change
 from zhifa.core.auth import Principal, actor_name
-from zhifa.core.errors import Conflict, DomainError, NotFound
+from zhifa.core.errors import Conflict, DomainError, Forbidden, NotFound
 from zhifa.core.spreadsheet import FORMULA_STARTS
 from zhifa.core.versioning import add_version
 from zhifa.enforcement.identifiers import validate_id_number, validate_phone, validate_uscc
+from zhifa.enforcement.masking import mask_address, mask_id_number, mask_phone
 from zhifa.enforcement.models import RISK_FLAGS, Party, PartyKind, PartyVersion
+from zhifa.enforcement.visibility import sees_party
 
 PAGE_SIZE = 20
 
@@ -89,6 +91,52 @@ class PartyView:
     current: PartyVersion
 
 
+@dataclass(frozen=True)
+class PartyShown:
+    """A party's current details as one person may see them: in full when the party is
+    theirs to know (``visibility.visible_party_ids``), else with the personal data masked."""
+
+    full: bool
+    name: str
+    uscc: str | None
+    id_number: str | None
+    legal_representative: str | None
+    address: str
+    industry: str
+    phone: str | None
+
+
+def shown(view: PartyView, *, full: bool) -> PartyShown:
+    current = view.current
+    if full:
+        return PartyShown(
+            True,
+            current.name,
+            current.uscc,
+            current.id_number,
+            current.legal_representative,
+            current.address,
+            current.industry,
+            current.phone,
+        )
+    person = view.party.kind is PartyKind.person
+    return PartyShown(
+        False,
+        current.name,
+        current.uscc,
+        mask_id_number(current.id_number) if current.id_number else None,
+        current.legal_representative,
+        mask_address(current.address) if person else current.address,
+        current.industry,
+        mask_phone(current.phone) if current.phone else None,
+    )
+
+
+def party_for(db: Session, party_id: int, who: Principal) -> PartyShown:
+    """The party's details as ``who`` may see them."""
+    return shown(get_party(db, party_id), full=sees_party(db, who, party_id))
+
+
 def _current_join() -> Select[tuple[Party, PartyVersion]]:
     return select(Party, PartyVersion).join(
         PartyVersion,
@@ -143,10 +191,18 @@ def register_party(db: Session, data: PartyIn, who: Principal | None) -> PartyVi
     return PartyView(party, version)
 
 
+def check_may_revise(db: Session, party_id: int, who: Principal | None) -> PartyView:
+    """Only those who may see the party's full details may change them."""
+    view = get_party(db, party_id)
+    if who is not None and not sees_party(db, who, party_id):
+        raise Forbidden("只有办理该当事人案件的人员（或获授权的人员）可以修改其信息")
+    return view
+
+
 def revise_party(
     db: Session, party_id: int, data: PartyRevision, who: Principal | None
 ) -> PartyView:
-    view = get_party(db, party_id)
+    view = check_may_revise(db, party_id, who)
     _fit_kind(view.party.kind, data)
     _check_unique(db, view.party.kind, data, party_id)
     version = add_version(

@@ -16,13 +16,12 @@ from zhifa.core.permissions import Permission
 from zhifa.core.validation import parse
 from zhifa.enforcement import parties
 from zhifa.enforcement.actions import list_actions
-from zhifa.enforcement.masking import mask_id_number
+from zhifa.enforcement.masking import mask_address, mask_id_number
 from zhifa.enforcement.models import (
     PARTY_KIND_LABELS,
     RISK_FLAGS,
     ActionStatus,
     PartyKind,
-    PartyVersion,
 )
 from zhifa.enforcement.steps import PROCEDURES
 
@@ -82,6 +81,7 @@ def party_list_page(
         kind=kind or "",
         risk=risk or "",
         mask_id_number=mask_id_number,
+        mask_address=mask_address,
         notice=NOTICES.get(request.query_params.get("done", "")),
         **_form_context(),
     )
@@ -118,13 +118,15 @@ async def party_new_submit(request: Request, db: Db, who: Writer) -> Response:
 @pages.get("/{party_id}", response_class=HTMLResponse)
 def party_page(request: Request, party_id: RecordId, db: Db, who: Reader) -> Response:
     view = parties.get_party(db, party_id)
-    log_access(db, who, "party", party_id, "查看详情")
+    details = parties.party_for(db, party_id, who)
+    log_access(db, who, "party", party_id, "查看详情" if details.full else "查看详情（已脱敏）")
     party_actions, action_total = list_actions(db, who, party_id=party_id)
     return render(
         request,
         "party_detail.html",
         view=view,
-        versions=list(reversed(view.party.versions)),
+        details=details,
+        versions=list(reversed(view.party.versions)) if details.full else [],
         party_actions=party_actions,
         action_total=action_total,
         procedures=PROCEDURES,
@@ -136,7 +138,7 @@ def party_page(request: Request, party_id: RecordId, db: Db, who: Reader) -> Res
 
 @pages.get("/{party_id}/edit", response_class=HTMLResponse)
 def party_edit_page(request: Request, party_id: RecordId, db: Db, who: Writer) -> Response:
-    view = parties.get_party(db, party_id)
+    view = parties.check_may_revise(db, party_id, who)
     log_access(db, who, "party", party_id, "编辑")
     values = {key: getattr(view.current, key) or "" for key in FORM_FIELDS}
     values["risk_flags"] = view.current.risk_flags
@@ -146,7 +148,7 @@ def party_edit_page(request: Request, party_id: RecordId, db: Db, who: Writer) -
 
 @pages.post("/{party_id}/edit", response_class=HTMLResponse)
 async def party_edit_submit(request: Request, party_id: RecordId, db: Db, who: Writer) -> Response:
-    view = parties.get_party(db, party_id)
+    view = parties.check_may_revise(db, party_id, who)
     values = _form_values(await request.form())
     values["kind"] = view.party.kind
     try:
@@ -185,22 +187,19 @@ class PartyOut(BaseModel):
 
     @classmethod
     def of(cls, view: parties.PartyView, *, full: bool) -> PartyOut:
-        current: PartyVersion = view.current
-        id_number = current.id_number
-        if id_number and not full:
-            id_number = mask_id_number(id_number)
+        details = parties.shown(view, full=full)
         return cls(
             id=view.party.id,
             kind=view.party.kind,
-            version=current.version,
-            name=current.name,
-            uscc=current.uscc,
-            id_number=id_number,
-            legal_representative=current.legal_representative,
-            address=current.address,
-            industry=current.industry,
-            phone=current.phone,
-            risk_flags=current.risk_flags,
+            version=view.current.version,
+            name=details.name,
+            uscc=details.uscc,
+            id_number=details.id_number,
+            legal_representative=details.legal_representative,
+            address=details.address,
+            industry=details.industry,
+            phone=details.phone,
+            risk_flags=view.current.risk_flags,
         )
 
 
@@ -210,7 +209,7 @@ class PartyPage(BaseModel):
     items: list[PartyOut]
 
 
-@api.get("", summary="查询行政相对人（身份证号脱敏）")
+@api.get("", summary="查询行政相对人（身份证号、电话、个人地址脱敏）")
 def api_party_list(
     db: Db,
     who: Reader,
@@ -232,11 +231,12 @@ def api_party_create(data: parties.PartyIn, db: Db, who: Writer) -> PartyOut:
     return PartyOut.of(view, full=True)
 
 
-@api.get("/{party_id}", summary="行政相对人详情（调阅留痕）")
+@api.get("/{party_id}", summary="行政相对人详情（调阅留痕；非本人承办案件的当事人脱敏）")
 def api_party_get(party_id: RecordId, db: Db, who: Reader) -> PartyOut:
     view = parties.get_party(db, party_id)
-    log_access(db, who, "party", party_id, "查看详情", via="api")
-    return PartyOut.of(view, full=True)
+    full = parties.party_for(db, party_id, who).full
+    log_access(db, who, "party", party_id, "查看详情" if full else "查看详情（已脱敏）", via="api")
+    return PartyOut.of(view, full=full)
 
 
 @api.put("/{party_id}", summary="修改行政相对人（生成新版本）")

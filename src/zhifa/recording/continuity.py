@@ -18,8 +18,8 @@ from zhifa.core.audit import record_change
 from zhifa.core.auth import Principal
 from zhifa.core.blobstore import store_blob
 from zhifa.core.errors import Conflict, DomainError, NotFound
-from zhifa.enforcement.actions import get_action
-from zhifa.enforcement.models import Action, ActionStatus, Activity
+from zhifa.core.validation import MAX_RECORD_ID, BodyRecordId
+from zhifa.enforcement.actions import writable_activity
 from zhifa.recording.media.models import Media, MediaKind
 from zhifa.recording.models import (
     Interruption,
@@ -116,24 +116,13 @@ def unexplained(gaps: list[Gap], explained: dict[tuple[int, int], Interruption])
 
 
 class InterruptionIn(BaseModel):
-    before_media_id: int
-    after_media_id: int
+    before_media_id: BodyRecordId
+    after_media_id: BodyRecordId
     reason: InterruptionReason
     detail: str = Field(default="", max_length=1000)
     stated_in: StatedIn
-    stated_media_id: int | None = None
-    stated_offset_seconds: int | None = Field(default=None, ge=0)
-
-
-def writable_activity(db: Session, activity_id: int, who: Principal) -> tuple[Activity, Action]:
-    """An activity of a visible action that is still open."""
-    activity = db.get(Activity, activity_id)
-    if activity is None:
-        raise NotFound("执法活动不存在")
-    action = get_action(db, activity.action_id, who)
-    if action.status is ActionStatus.closed:
-        raise DomainError("案件已办结，不能再补记")
-    return activity, action
+    stated_media_id: BodyRecordId | None = None
+    stated_offset_seconds: int | None = Field(default=None, ge=0, le=MAX_RECORD_ID)  # INTEGER
 
 
 def explain_gap(

@@ -29,7 +29,14 @@ from zhifa.core.clock import SHANGHAI
 from zhifa.core.errors import Conflict, DomainError, Forbidden, NotFound
 from zhifa.core.models import User
 from zhifa.core.permissions import Permission
-from zhifa.enforcement.actions import activities_of, beijing, get_action, procedure_of
+from zhifa.core.validation import BodyRecordId
+from zhifa.enforcement.actions import (
+    activities_of,
+    beijing,
+    get_action,
+    procedure_of,
+    writable_activity,
+)
 from zhifa.enforcement.models import (
     Action,
     ActionOfficer,
@@ -48,7 +55,6 @@ from zhifa.recording.continuity import (
     explanations,
     timeline,
     unexplained,
-    writable_activity,
 )
 from zhifa.recording.documents.models import Document, DocumentService, DocumentStatus
 from zhifa.recording.media.models import Media, MediaKind
@@ -136,7 +142,7 @@ class FactIn(BaseModel):
     code: str = Field(min_length=1, max_length=60)
     value: bool = True
     reason: str = Field(min_length=2, max_length=500)
-    activity_id: int | None = None
+    activity_id: BodyRecordId | None = None
 
 
 def fact_label(code: str, policy: Policy) -> str | None:
@@ -171,7 +177,7 @@ def stated(db: Session, action_id: int, activity_id: int | None) -> frozenset[st
 
 
 def state_fact(db: Session, action_id: int, data: FactIn, who: Principal) -> RecordingFact:
-    action = get_action(db, action_id, who)
+    action = get_action(db, action_id, who, handling=True)
     if action.status is ActionStatus.closed:
         raise DomainError("案件已办结，不能再补记")
     if fact_label(data.code, current_policy(db)) is None:
@@ -206,7 +212,7 @@ def state_fact(db: Session, action_id: int, data: FactIn, who: Principal) -> Rec
 
 class NoticeIn(BaseModel):
     told_at: datetime
-    media_id: int | None = None
+    media_id: BodyRecordId | None = None
     note: str = Field(default="", max_length=500)
 
 
@@ -237,8 +243,8 @@ def notices_of(db: Session, activity_id: int) -> list[RecordingNotice]:
 
 
 class ExceptionIn(BaseModel):
-    activity_id: int | None = None
-    service_id: int | None = None
+    activity_id: BodyRecordId | None = None
+    service_id: BodyRecordId | None = None
     reason: str = Field(min_length=4, max_length=1000)
 
 
@@ -284,7 +290,7 @@ def request_exception(
     db: Session, action_id: int, data: ExceptionIn, who: Principal
 ) -> RecordingException:
     """An officer asks a leader to let the step complete without the recording."""
-    action = get_action(db, action_id, who)
+    action = get_action(db, action_id, who, handling=True)
     if action.status is ActionStatus.closed:
         raise DomainError("案件已办结，不能再申请")
     if (data.activity_id is None) == (data.service_id is None):

@@ -49,6 +49,7 @@ CHAPTERS: list[tuple[str, list[tuple[str, str | None, Permission]]]] = [
             ("逾期问责报告", "/app/insight/overdue", Permission.accountability_read),
             ("年度执法数据", "/app/insight/yearly", Permission.figures_read),
             ("调阅日志", "/app/access-log", Permission.access_log_read),
+            ("授权调阅", "/app/grants", Permission.grant_manage),
             ("登录日志", "/app/admin/logins", Permission.login_log_read),
         ],
     ),

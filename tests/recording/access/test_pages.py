@@ -217,7 +217,7 @@ def test_upload_page_and_plain_form(
     assert len(media_of(sqlite_settings, action_id)) == 4
 
     csrf = login(sqlite_client, STRANGER)
-    assert sqlite_client.get(f"/app/actions/{action_id}/media/upload").status_code == 403
+    assert sqlite_client.get(f"/app/actions/{action_id}/media/upload").status_code == 404
 
 
 def test_hub_and_navigation(

@@ -228,6 +228,6 @@ def test_bad_input_is_refused_and_changes_nothing(
     stranger = client.post(
         f"/api/v1/activities/{act}/recording-notices", json={"told_at": "2026-11-26T09:00:00"}
     )
-    assert stranger.status_code == 403
-    assert client.get(f"/api/v1/activities/{act}/recording").status_code == 403
+    assert stranger.status_code == 404
+    assert client.get(f"/api/v1/activities/{act}/recording").status_code == 404
     assert counts(db) == before

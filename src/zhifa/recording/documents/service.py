@@ -34,10 +34,12 @@ from zhifa.core.errors import Conflict, DomainError, NotFound
 from zhifa.core.models import StoredBlob, User
 from zhifa.core.settings import Settings
 from zhifa.core.time_limits import due as limit_due
+from zhifa.core.validation import BodyRecordId
 from zhifa.enforcement import actions
 from zhifa.enforcement.models import PARTY_KIND_LABELS, Action, ActionOfficer
 from zhifa.enforcement.parties import get_party
 from zhifa.enforcement.steps import ACTION_KIND_LABELS
+from zhifa.enforcement.visibility import of_visible_actions
 from zhifa.recording.documents import forms, numbering
 from zhifa.recording.documents.kinds import (
     KINDS,
@@ -108,7 +110,7 @@ class ServiceIn(BaseModel):
     served_on: date
     recipient: str = Field(min_length=1, max_length=100)
     place: str = Field(default="", max_length=300)
-    receipt_document_id: int | None = None
+    receipt_document_id: BodyRecordId | None = None
     receipt_digest: str | None = None
     consent: bool = False
     consent_evidence: str = Field(default="", max_length=300)
@@ -136,12 +138,14 @@ def local_now() -> datetime:
     return datetime.now(SHANGHAI).replace(tzinfo=None, second=0, microsecond=0)
 
 
-def get_document(db: Session, document_id: int, who: Principal) -> tuple[Document, Action]:
-    """The document and its action, if ``who`` may see the action."""
+def get_document(
+    db: Session, document_id: int, who: Principal, *, handling: bool = False
+) -> tuple[Document, Action]:
+    """The document and its action, if ``who`` may see (``handling``: act in) the action;
+    a document of an action the caller may not see is answered as missing."""
     doc = db.get(Document, document_id)
-    if doc is None:
-        raise NotFound("文书不存在")
-    return doc, actions.get_action(db, doc.action_id, who)
+    action_id = doc.action_id if doc is not None else None
+    return doc, actions.action_of_record(db, action_id, who, "文书不存在", handling=handling)  # type: ignore[return-value]
 
 
 def _lock(db: Session, document_id: int) -> Document:
@@ -315,7 +319,7 @@ def create_draft(
     db: Session, settings: Settings, action_id: int, data: DraftIn, who: Principal
 ) -> Document:
     """A new draft of ``data.kind`` for the action, prefilled, then ``data.fields``."""
-    action = actions.get_action(db, action_id, who)
+    action = actions.get_action(db, action_id, who, handling=True)
     kind = document_kind(data.kind)
     context = build_context(db, settings, action)
     values = forms.validate(kind, prefill(kind, context, local_now()), complete=False)
@@ -351,7 +355,7 @@ def save_draft(
     db: Session, settings: Settings, document_id: int, fields: dict[str, Any], who: Principal
 ) -> Document:
     """Change the given fields of a draft (a null or empty value clears one)."""
-    get_document(db, document_id, who)
+    get_document(db, document_id, who, handling=True)
     doc = _lock(db, document_id)
     _refuse_if_not_draft(doc)
     kind = document_kind(doc.kind)
@@ -372,7 +376,7 @@ def save_draft(
 
 
 def discard_draft(db: Session, document_id: int, reason: str, who: Principal) -> Document:
-    get_document(db, document_id, who)
+    get_document(db, document_id, who, handling=True)
     doc = _lock(db, document_id)
     _refuse_if_not_draft(doc)
     doc.status = DocumentStatus.discarded
@@ -388,7 +392,7 @@ def start_correction(
 ) -> Document:
     """A draft that will replace an issued document when it is issued; it starts as a
     copy of the old fields (plus ``data.fields``) and states why."""
-    original, action = get_document(db, document_id, who)
+    original, action = get_document(db, document_id, who, handling=True)
     original = _lock(db, document_id)
     if original.status is not DocumentStatus.issued:
         raise Conflict("只有已签发的文书才能更正；草稿可直接修改", "status")
@@ -483,7 +487,7 @@ def issue(
 ) -> Document:
     """Number, render, store and freeze the document; ledger the issue. Any refusal
     raises before a number is taken or rolls back with the transaction."""
-    get_document(db, document_id, who)
+    get_document(db, document_id, who, handling=True)
     doc = _lock(db, document_id)
     _refuse_if_not_draft(doc)
     kind = document_kind(doc.kind)
@@ -599,7 +603,7 @@ def store_upload(
 def record_service(
     db: Session, document_id: int, data: ServiceIn, who: Principal
 ) -> DocumentService:
-    doc, action = get_document(db, document_id, who)
+    doc, action = get_document(db, document_id, who, handling=True)
     if doc.status is not DocumentStatus.issued:
         raise Conflict("文书尚未签发，不能送达", "status")
     if doc.kind == "service_receipt":
@@ -687,11 +691,7 @@ def unserved_decisions(db: Session, who: Principal) -> list[tuple[Document, Serv
         ~exists().where(DocumentService.document_id == Document.id),
     )
     out = []
-    for doc in db.scalars(query):
-        try:
-            actions.get_action(db, doc.action_id, who)
-        except DomainError:
-            continue  # not this person's case
+    for doc in db.scalars(of_visible_actions(query, Document.action_id, who)):
         deadline = service_deadline(db, doc)
         if deadline is not None:
             out.append((doc, deadline))
