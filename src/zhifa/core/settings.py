@@ -40,6 +40,10 @@ class Settings(BaseSettings):
     upload_expiry_hours: int = Field(default=24, ge=1, le=720)  # unfinished tus uploads
     # Bytes per PATCH the upload page sends: keep it under a reverse proxy's body limit.
     upload_chunk_bytes: int = Field(default=8 * 1024**2, ge=64 * 1024, le=1024**3)
+    # Unfinished tus uploads one person may hold open at once (then 429).
+    uploads_open_per_user: int = Field(default=8, ge=1, le=1000)
+    # Free space kept beyond every open upload's promised bytes (then 507).
+    upload_disk_reserve_bytes: int = Field(default=256 * 1024**2, ge=0)
     checkpoint_interval_seconds: int = Field(default=60, ge=0, le=86400)  # 0: only on demand
     timezone: str = "Asia/Shanghai"
     publicity_person_name: Literal["full", "surname"] = "surname"  # 公示中自然人姓名：全名或姓+某某

@@ -29,7 +29,7 @@ from zhifa.core.models import StoredBlob
 from zhifa.core.permissions import Permission
 from zhifa.enforcement.actions import get_action
 from zhifa.enforcement.models import ActionStatus, Activity
-from zhifa.recording.media.metadata import MediaFacts, probe
+from zhifa.recording.media.metadata import EXTENSIONS, FALLBACK_EXTENSION, MediaFacts, probe
 from zhifa.recording.media.models import Media, UploadChannel
 
 MAX_FILENAME = 200
@@ -53,6 +53,18 @@ def clean_filename(name: str) -> str:
     if len(name) > MAX_FILENAME:
         raise DomainError(f"文件名过长（最多 {MAX_FILENAME} 个字符）", "filename")
     return name
+
+
+def agreeing_name(filename: str, content_type: str) -> str:
+    """The name with an extension that agrees with the detected type: kept if it does,
+    else the stem with the type's own extension (``poly.html`` holding a JPEG becomes
+    ``poly.jpg``), so that nobody's browser or desktop opens a photo as a web page."""
+    allowed = EXTENSIONS.get(content_type, (FALLBACK_EXTENSION,))
+    stem, dot, extension = filename.rpartition(".")
+    if dot and f".{extension.lower()}" in allowed:
+        return filename
+    stem = (stem if dot else filename) or "media"
+    return stem[: MAX_FILENAME - len(allowed[0])] + allowed[0]
 
 
 def clean_device(value: str | None) -> str | None:
@@ -192,6 +204,9 @@ def _media_row(
     who: Principal,
 ) -> Media:
     details = dict(facts.details)
+    filename = agreeing_name(received.filename, facts.content_type)
+    if filename != received.filename:
+        details["uploaded_filename"] = received.filename  # renamed to agree with its type
     serial, source = facts.device_serial, "file" if facts.device_serial else None
     if received.device and not serial:
         serial, source = received.device, "uploader"
@@ -202,7 +217,7 @@ def _media_row(
         activity_id=target.activity_id,
         party_id=target.party_id,
         kind=facts.kind,
-        filename=received.filename,
+        filename=filename,
         content_type=facts.content_type,
         container=facts.container,
         size=content.size,

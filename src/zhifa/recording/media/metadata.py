@@ -73,6 +73,38 @@ _CONTENT_TYPES: dict[str, tuple[str, str]] = {
     "mpeg": ("video/mpeg", "audio/mpeg"),
 }
 
+# File name extensions that agree with each detected type; the first is the one a
+# record gets when its name says otherwise (``poly.html`` holding a JPEG: ``poly.jpg``).
+EXTENSIONS: dict[str, tuple[str, ...]] = {
+    "image/jpeg": (".jpg", ".jpeg", ".jpe"),
+    "image/png": (".png",),
+    "image/webp": (".webp",),
+    "image/tiff": (".tif", ".tiff"),
+    "image/bmp": (".bmp",),
+    "image/gif": (".gif",),
+    "video/mp4": (".mp4", ".mov", ".m4v", ".3gp", ".3g2"),
+    "audio/mp4": (".m4a", ".mp4", ".mov", ".3gp", ".3ga"),
+    "video/x-matroska": (".mkv", ".webm"),
+    "audio/x-matroska": (".mka", ".webm", ".mkv"),
+    "video/x-msvideo": (".avi",),
+    "audio/x-msvideo": (".avi",),
+    "video/mp2t": (".ts", ".mts", ".m2ts"),
+    "audio/mp2t": (".ts", ".mts", ".m2ts"),
+    "video/x-flv": (".flv",),
+    "audio/x-flv": (".flv",),
+    "audio/mpeg": (".mp3", ".mpg", ".mpeg", ".mp2"),
+    "audio/wav": (".wav",),
+    "video/ogg": (".ogv", ".ogg"),
+    "audio/ogg": (".ogg", ".oga", ".opus"),
+    "audio/flac": (".flac",),
+    "audio/aac": (".aac",),
+    "audio/amr": (".amr",),
+    "video/x-ms-asf": (".wmv", ".asf"),
+    "audio/x-ms-wma": (".wma", ".asf"),
+    "video/mpeg": (".mpg", ".mpeg", ".vob"),
+}
+FALLBACK_EXTENSION = ".bin"  # a type not in the table (never served as anything else)
+
 # EXIF tags (CIPA DC-008) used here.
 _EXIF_IFD, _GPS_IFD = 0x8769, 0x8825
 _MAKE, _MODEL, _IFD0_DATETIME = 0x010F, 0x0110, 0x0132
@@ -243,7 +275,7 @@ def _exif_time(exif_ifd: Any, ifd0: Any) -> datetime | None:
     except ValueError:
         return None
     subsec = _text(exif_ifd.get(_SUBSEC_ORIGINAL))
-    if subsec and subsec.isdigit():
+    if subsec and subsec.isascii() and subsec.isdigit():
         moment = moment.replace(microsecond=int(subsec[:6].ljust(6, "0")))
     offset = _text(exif_ifd.get(_OFFSET_TIME_ORIGINAL))
     zone = SHANGHAI

@@ -42,7 +42,13 @@ from zhifa.enforcement.actions import get_action
 from zhifa.recording.access import service as access
 from zhifa.recording.access.rules import RESTRICTION_LABELS, Restriction, may_read
 from zhifa.recording.access.watermark import Mark, watermark
-from zhifa.recording.media.ingest import Received, clean_device, clean_filename, ingest
+from zhifa.recording.media.ingest import (
+    Received,
+    agreeing_name,
+    clean_device,
+    clean_filename,
+    ingest,
+)
 from zhifa.recording.media.models import MEDIA_KIND_LABELS, Media, MediaKind, UploadChannel
 from zhifa.recording.media.tus import TooLarge, upload_area
 
@@ -261,7 +267,8 @@ def api_media_content(
         "Accept-Ranges": "bytes",
         "ETag": _etag(media.digest),
         "Cache-Control": "private, no-store",
-        "Content-Disposition": _disposition(media.filename, download),
+        "Content-Disposition": _disposition(served_name(media), download),
+        "X-Content-Type-Options": "nosniff",
     }
     start, end = span if span else (0, size - 1)
     headers["Content-Length"] = str(end - start + 1)
@@ -299,10 +306,16 @@ def api_media_thumbnail(
     access.log_read(db, who, grant, "media_thumbnail", via="api")
     with open_blob_store(settings).open(media.thumbnail_digest) as stream:
         data = stream.read()
+    stem = served_name(media).rsplit(".", 1)[0]
     return Response(
         data,
         media_type="image/jpeg",
-        headers={"Cache-Control": "private, no-store", "ETag": _etag(media.thumbnail_digest)},
+        headers={
+            "Cache-Control": "private, no-store",
+            "ETag": _etag(media.thumbnail_digest),
+            "Content-Disposition": _disposition(f"{stem}_缩略图.jpg", False),
+            "X-Content-Type-Options": "nosniff",
+        },
     )
 
 
@@ -321,7 +334,7 @@ def _watermarked(
     mark = Mark(who.full_name, who.username, utcnow(), f"音视频记录 {grant.media.id}")
     data, content_type = watermark(original, mark)
     access.log_read(db, who, grant, record_type, via="api")
-    stem = grant.media.filename.rsplit(".", 1)[0]
+    stem = served_name(grant.media).rsplit(".", 1)[0]
     extension = ".jpg" if content_type == "image/jpeg" else ".png"
     suffix = "_封面" if record_type == "media_thumbnail_export" else ""
     return Response(
@@ -330,6 +343,7 @@ def _watermarked(
         headers={
             "Cache-Control": "private, no-store",
             "Content-Disposition": _disposition(f"{stem}{suffix}_调阅导出{extension}", True),
+            "X-Content-Type-Options": "nosniff",
         },
     )
 
@@ -393,6 +407,12 @@ def _etag(digest: str) -> str:
     return f'"{digest}"'
 
 
+def served_name(media: Media) -> str:
+    """The name a record is served under: its extension always agrees with the type it
+    is served as (records stored before names were made to agree included)."""
+    return agreeing_name(media.filename, media.content_type)
+
+
 def _disposition(filename: str, download: bool) -> str:
     fallback = re.sub(r"[^A-Za-z0-9._ -]", "_", filename) or "media"
     kind = "attachment" if download else "inline"
@@ -407,7 +427,7 @@ async def api_media_upload(
     action_id: RecordId, request: Request, db: Db, who: Writer, settings: Config
 ) -> MediaOut:
     declared = request.headers.get("content-length")
-    if declared is None or not declared.isdigit():
+    if declared is None or not (declared.isascii() and declared.isdigit()):
         raise DomainError("请求须带 Content-Length", "file")
     limit = min(MAX_FORM_BYTES, settings.blob_max_bytes)
     if int(declared) > limit + FORM_OVERHEAD:
@@ -430,7 +450,7 @@ async def api_media_upload(
 def _form_id(value: object, field: str) -> int | None:
     if value is None or value == "":
         return None
-    if not isinstance(value, str) or not value.isdigit() or len(value) > 12:
+    if not isinstance(value, str) or not (value.isascii() and value.isdigit()) or len(value) > 12:
         raise DomainError("执法活动编号须为正整数", field)
     return int(value)
 

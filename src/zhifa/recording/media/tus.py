@@ -41,6 +41,12 @@ end opens its own short transactions.
 
 **Expiry.** An upload expires ``upload_expiry_hours`` after its last PATCH; expired
 uploads and stray files are removed at start-up and then every ``CLEANUP_INTERVAL``.
+
+**Space and quotas.** Creating an upload promises the space for all of its bytes: it is
+refused (507) unless the disk's free space covers every open upload's bytes still to
+come, the new one's length and ``upload_disk_reserve_bytes``; and one person may hold at
+most ``uploads_open_per_user`` open uploads (429). Both are decided under a lock on the
+upload folder, so two creations at the same moment cannot both take the last space.
 """
 
 from __future__ import annotations
@@ -99,7 +105,6 @@ LOCK_WAIT_SECONDS = 10.0
 CLEANUP_INTERVAL = timedelta(minutes=15)
 STRAY_AGE = timedelta(hours=1)  # temp files of a crashed write are older than this
 MAX_METADATA_HEADER = 4096
-DISK_RESERVE = 256 * 1024 * 1024  # keep this much free beyond an upload's length
 MEDIA_ID_HEADER = "Zhifa-Media-Id"
 
 _ID = re.compile(r"[0-9a-f]{32}")
@@ -132,6 +137,10 @@ class Locked(DomainError):
 
 class InsufficientStorage(DomainError):
     status_code = 507
+
+
+class TooManyUploads(DomainError):
+    status_code = 429
 
 
 # ---- upload state on disk -------------------------------------------------------------------
@@ -168,6 +177,11 @@ class UploadState:
     def done(self) -> bool:
         return self.media_id is not None
 
+    @property
+    def promised(self) -> int:
+        """Bytes still to come: the disk space this upload may yet take."""
+        return 0 if self.done else max(0, self.length - self.offset)
+
 
 class UploadArea:
     """The folder of partial uploads and the running digests of this process."""
@@ -203,6 +217,27 @@ class UploadArea:
         fd = os.open(self.part_path(state.id), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         os.close(fd)
         self.save(state)
+
+    def open_uploads(self, now: datetime | None = None) -> list[UploadState]:
+        """Uploads not yet a record and not expired (torn or foreign states skipped)."""
+        now = now or _now()
+        found = []
+        for path in self.root.glob("*.json"):
+            state = self.load(path.name[:-5])
+            if state is not None and not state.done and state.expires > now:
+                found.append(state)
+        return found
+
+    @contextlib.contextmanager
+    def creating(self) -> Iterator[None]:
+        """Serialise creations (in every app process) while space and quotas are
+        decided: a lock on the upload folder itself, which cleanup can never remove."""
+        fd = os.open(self.root, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)  # closing drops the lock
 
     def remove(self, upload_id: str) -> None:
         """Remove an upload's files (the caller holds its lock or it has none)."""
@@ -471,9 +506,14 @@ def _check_version(request: Request) -> None:
 
 def _int_header(request: Request, name: str) -> int:
     value = request.headers.get(name)
-    if value is None or not value.isdigit() or len(value) > 19:
+    if not _decimal(value, 19):
         raise DomainError(f"请求头 {name} 缺失或不是非负整数", name)
-    return int(value)
+    return int(value)  # type: ignore[arg-type]
+
+
+def _decimal(value: str | None, digits: int) -> bool:
+    """ASCII digits only: ``str.isdigit`` also accepts ``²``, which ``int`` refuses."""
+    return value is not None and 0 < len(value) <= digits and value.isascii() and value.isdigit()
 
 
 def parse_metadata(header: str | None) -> dict[str, str]:
@@ -492,7 +532,9 @@ def parse_metadata(header: str | None) -> dict[str, str]:
         try:
             raw = base64.b64decode(parts[1], validate=True) if len(parts) == 2 else b""
             result[parts[0]] = raw.decode("utf-8")
-        except (binascii.Error, UnicodeDecodeError):
+        # b64decode raises ValueError for a non-ASCII value, binascii.Error for bad
+        # padding or letters; the bytes may not be UTF-8.
+        except (binascii.Error, UnicodeDecodeError, ValueError):
             raise DomainError(
                 f"Upload-Metadata 中 {parts[0]} 的值不是有效的 Base64 编码 UTF-8 文本",
                 "Upload-Metadata",
@@ -504,7 +546,7 @@ def _optional_id(meta: dict[str, str], key: str, label: str) -> int | None:
     value = meta.get(key, "").strip()
     if not value:
         return None
-    if not value.isdigit() or len(value) > 12:
+    if not _decimal(value, 12) or int(value) == 0:
         raise DomainError(f"Upload-Metadata 中的 {key}（{label}编号）须为正整数", key)
     return int(value)
 
@@ -519,9 +561,16 @@ def _parse_checksum(header: str | None) -> tuple[str, bytes] | None:
             f"不支持的校验算法 {algorithm[:20]}，支持：{supported}", "Upload-Checksum"
         )
     try:
-        return algorithm, base64.b64decode(value.strip(), validate=True)
-    except binascii.Error:
+        digest = base64.b64decode(value.strip(), validate=True)
+    except (binascii.Error, ValueError):  # ValueError: a non-ASCII value
         raise DomainError("Upload-Checksum 的值不是有效的 Base64", "Upload-Checksum") from None
+    if len(digest) != CHECKSUMS[algorithm]().digest_size:
+        raise DomainError(
+            f"Upload-Checksum 的值长度不符（{algorithm} 摘要应为 "
+            f"{CHECKSUMS[algorithm]().digest_size} 字节）",
+            "Upload-Checksum",
+        )
+    return algorithm, digest
 
 
 def _owned(area: UploadArea, upload_id: str, who: Principal) -> UploadState:
@@ -588,8 +637,6 @@ async def _create(request: Request, who: Uploader, db: Session, settings: Settin
 
     await run_in_threadpool(check)
     area = upload_area(settings)
-    if shutil.disk_usage(area.root).free < length + DISK_RESERVE:
-        raise InsufficientStorage("服务器存储空间不足，暂时无法接收该文件")
     store_algorithm = settings.blob_digest
     state = UploadState(
         id=secrets.token_hex(16),
@@ -604,7 +651,7 @@ async def _create(request: Request, who: Uploader, db: Session, settings: Settin
         metadata=header,
         expires_at=(_now() + area.expiry).isoformat(),
     )
-    await run_in_threadpool(area.create, state)
+    await run_in_threadpool(_reserve_and_create, area, state, settings)
     return Response(
         status_code=201,
         headers=_headers(
@@ -612,6 +659,29 @@ async def _create(request: Request, who: Uploader, db: Session, settings: Settin
             **{"Upload-Expires": _http_date(state.expires), "Upload-Offset": "0"},
         ),
     )
+
+
+def _reserve_and_create(area: UploadArea, state: UploadState, settings: Settings) -> None:
+    """Create the upload if its owner may open another and the disk can take all of it
+    on top of what the other open uploads were promised (under the creation lock)."""
+    with area.creating():
+        uploads = area.open_uploads()
+        mine = sum(1 for u in uploads if u.owner_id == state.owner_id)
+        if mine >= settings.uploads_open_per_user:
+            raise TooManyUploads(
+                f"您已有 {mine} 个未完成的上传（上限 {settings.uploads_open_per_user} 个），"
+                "请先完成或取消其中的上传后再试",
+                "Upload-Length",
+            )
+        promised = sum(u.promised for u in uploads)
+        needed = promised + state.length + settings.upload_disk_reserve_bytes
+        if shutil.disk_usage(area.root).free < needed:
+            raise InsufficientStorage(
+                "服务器存储空间不足（已计入其他未完成上传所需的空间），暂时无法接收该文件，"
+                "请稍后再试或联系管理员",
+                "Upload-Length",
+            )
+        area.create(state)
 
 
 @router.head("/{upload_id}", summary="tus：已接收的字节数")
@@ -664,7 +734,7 @@ async def _patch(upload_id: str, request: Request, who: Principal, settings: Set
         if offset != state.offset:
             raise Conflict(f"上传偏移量不符：服务器已接收 {state.offset} 字节", "Upload-Offset")
         declared = request.headers.get("content-length")
-        if declared and declared.isdigit() and offset + int(declared) > state.length:
+        if _decimal(declared, 19) and offset + int(declared) > state.length:  # type: ignore[arg-type]
             raise TooLarge("上传的数据超出了创建上传时声明的文件长度", "Content-Length")
         await _receive(request, area, state, fd, checksum)
         if state.offset == state.length:
