@@ -28,6 +28,7 @@ from zhifa.catalog.rules import ChangeKind
 from zhifa.core.audit import record_change
 from zhifa.core.auth import Principal, actor_name
 from zhifa.core.errors import DomainError
+from zhifa.core.validation import BodyRecordId
 from zhifa.core.versioning import add_version
 from zhifa.enforcement.models import PowerItem
 
@@ -119,7 +120,7 @@ def affected_by(db: Session, law_id: int) -> list[Affected]:
 class LawChangeIn(BaseModel):
     kind: ChangeKind
     effective_on: date
-    replaced_by_id: int | None = None
+    replaced_by_id: BodyRecordId | None = None
     reason: str = Field(min_length=1, max_length=200)
 
     @model_validator(mode="after")

@@ -27,6 +27,7 @@ from zhifa.core.audit import record_change
 from zhifa.core.auth import Principal, actor_name
 from zhifa.core.errors import Conflict, DomainError, NotFound
 from zhifa.core.models import Unit
+from zhifa.core.validation import BodyRecordId
 from zhifa.enforcement.models import PowerItem
 from zhifa.enforcement.steps import ActionKind
 
@@ -46,7 +47,7 @@ class PowerItemDetails(_Texts):
     name: str = Field(min_length=1, max_length=200)
     kind: ActionKind
     field: str = Field(default="安全生产", min_length=1, max_length=50)
-    unit_id: int | None = None
+    unit_id: BodyRecordId | None = None
     basis: str = Field(min_length=1, max_length=2000)
     duties: str = Field(default="", max_length=5000)
     accountability: str = Field(default="", max_length=5000)
@@ -80,7 +81,7 @@ class RandomCheckDetails(_Texts):
     targets: str = Field(min_length=1, max_length=300)
     method: str = Field(min_length=1, max_length=300)
     frequency: str = Field(min_length=1, max_length=100)
-    unit_id: int | None = None
+    unit_id: BodyRecordId | None = None
 
 
 class RandomCheckIn(RandomCheckDetails):

@@ -41,7 +41,7 @@ class LawDetails(BaseModel):
     @classmethod
     def _level_label(cls, value: Any) -> Any:
         level = LEVEL_BY_LABEL.get(value, value) if isinstance(value, str) else value
-        if level not in set(LawLevel):
+        if not isinstance(level, str) or level not in set(LawLevel):  # {} or [] is unhashable
             raise ValueError(f"应为{'、'.join(rules.LEVEL_LABELS.values())}之一")
         return level
 

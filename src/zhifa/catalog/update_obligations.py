@@ -61,6 +61,7 @@ from zhifa.core.db import utcnow
 from zhifa.core.errors import Conflict, DomainError, NotFound
 from zhifa.core.models import Certificate, Unit, User
 from zhifa.core.time_limits import due, limit
+from zhifa.core.validation import BodyRecordId
 from zhifa.publicity import duties, public_snapshots
 from zhifa.publicity.public_snapshot_models import PublicSnapshot
 
@@ -191,7 +192,7 @@ def for_law_change(db: Session, change: LawChange, who: Principal | None) -> lis
 class OrganisationChangeIn(BaseModel):
     approval_number: str = Field(min_length=1, max_length=100)
     approved_on: date
-    unit_ids: list[int] = Field(min_length=1, max_length=50)
+    unit_ids: list[BodyRecordId] = Field(min_length=1, max_length=50)
     description: str = Field(min_length=1, max_length=2000)
 
     @model_validator(mode="after")

@@ -12,6 +12,7 @@ from zhifa.core.errors import Conflict, DomainError, NotFound
 from zhifa.core.models import Unit, UnitKind, User, UserRole
 from zhifa.core.passwords import check_policy, hash_password
 from zhifa.core.permissions import Role
+from zhifa.core.validation import BodyRecordId
 
 USERNAME_PATTERN = r"^[a-z][a-z0-9_.-]{2,49}$"
 
@@ -19,7 +20,7 @@ USERNAME_PATTERN = r"^[a-z][a-z0-9_.-]{2,49}$"
 class UnitIn(BaseModel):
     name: str = Field(min_length=1, max_length=100)
     kind: UnitKind
-    parent_id: int | None = None
+    parent_id: BodyRecordId | None = None
 
     @field_validator("name")
     @classmethod
@@ -34,14 +35,14 @@ class UserIn(BaseModel):
     full_name: str = Field(min_length=1, max_length=50)
     password: str = Field(min_length=1, max_length=200)
     roles: list[Role] = Field(min_length=1)
-    unit_id: int | None = None
+    unit_id: BodyRecordId | None = None
     phone: str | None = Field(default=None, max_length=20)
 
 
 class UserUpdate(BaseModel):
     full_name: str = Field(min_length=1, max_length=50)
     roles: list[Role] = Field(min_length=1)
-    unit_id: int | None = None
+    unit_id: BodyRecordId | None = None
     phone: str | None = Field(default=None, max_length=20)
     is_active: bool = True
 

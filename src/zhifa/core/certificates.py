@@ -18,6 +18,7 @@ from zhifa.core.certificate_rules import CertificateState, certificate_state
 from zhifa.core.errors import Conflict, DomainError, NotFound
 from zhifa.core.models import Certificate, CertificateStatus, CertificateVersion, User, UserRole
 from zhifa.core.permissions import Role
+from zhifa.core.validation import BodyRecordId
 from zhifa.core.versioning import add_version
 
 
@@ -44,7 +45,7 @@ class CertificateDetails(BaseModel):
 
 
 class CertificateIn(CertificateDetails):
-    officer_id: int
+    officer_id: BodyRecordId
 
 
 class CertificateRevision(CertificateDetails):

@@ -15,7 +15,6 @@ from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader
-from pydantic import Field
 from sqlalchemy.orm import Session
 
 from zhifa.core.auth import Principal, principal_from_session, principal_from_token
@@ -24,6 +23,8 @@ from zhifa.core.db import utcnow
 from zhifa.core.errors import DomainError, Forbidden, NotAuthenticated
 from zhifa.core.permissions import ROLE_LABELS, Permission
 from zhifa.core.settings import Settings
+from zhifa.core.validation import MAX_RECORD_ID
+from zhifa.core.validation import BodyRecordId as BodyRecordId  # re-exported for route modules
 
 SESSION_COOKIE = "zhifa_session"
 CSRF_FIELD = "csrf_token"
@@ -78,15 +79,14 @@ Config = Annotated[Settings, Depends(get_settings)]
 # ---- bounded integers at the edge ---------------------------------------------------------
 # An integer a request names is checked against what the column can hold before any query
 # runs: a larger one is a 422, not an overflow in the database driver (a 500). Primary and
-# foreign keys are INTEGER (PostgreSQL int4); the ledger's indexes are BIGINT (int8).
-MAX_RECORD_ID = 2**31 - 1
+# foreign keys are INTEGER (PostgreSQL int4: MAX_RECORD_ID); the ledger's indexes are BIGINT.
 MAX_LEDGER_INDEX = 2**63 - 1
 MAX_PAGE = 100_000  # a list's page number: (page - 1) × page size stays far inside int8
 
-# A record's id in the path, in the query (optional filter) and in a body or form model.
+# A record's id in the path and in the query (an optional filter); in a body or form model
+# it is `BodyRecordId` (core.validation, re-exported here).
 RecordId = Annotated[int, PathParam(ge=1, le=MAX_RECORD_ID)]
 RecordIdQuery = Annotated[int | None, Query(ge=1, le=MAX_RECORD_ID)]
-BodyRecordId = Annotated[int, Field(ge=1, le=MAX_RECORD_ID)]
 PageNumber = Annotated[int, Query(ge=1, le=MAX_PAGE)]
 
 
@@ -94,8 +94,8 @@ def record_id_or_none(value: str) -> int | None:
     """A record id typed as text (a form field, a lenient query string), or None when it
     is not one a column can hold."""
     text = value.strip()
-    if not text.isascii() or not text.isdigit():
-        return None
+    if not text.isascii() or not text.isdigit() or len(text) > len(str(MAX_RECORD_ID)):
+        return None  # int() of a few thousand digits would raise, and is no id anyway
     number = int(text)
     return number if 1 <= number <= MAX_RECORD_ID else None
 

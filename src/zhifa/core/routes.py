@@ -26,7 +26,7 @@ from zhifa.core.http import SESSION_COOKIE, Db, RecordId, get_settings, render, 
 from zhifa.core.models import UNIT_KIND_LABELS, ApiToken, LoginEvent, Unit, User
 from zhifa.core.permissions import ROLE_LABELS, Permission, Role
 from zhifa.core.settings import Settings
-from zhifa.core.validation import parse
+from zhifa.core.validation import BodyRecordId, parse
 
 pages = APIRouter(prefix="/app", include_in_schema=False)
 api = APIRouter(prefix="/api/v1", tags=["账号与权限"])
@@ -359,7 +359,7 @@ class UnitOut(BaseModel):
 
 
 class TokenIn(BaseModel):
-    user_id: int
+    user_id: BodyRecordId
     label: str = ""
 
 

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from zhifa.core.errors import InvalidInput
+
+# Record ids are INTEGER columns (PostgreSQL int4): an id in a body or form beyond them is
+# refused here, before it reaches the database driver (which would overflow: a 500).
+MAX_RECORD_ID = 2**31 - 1
+BodyRecordId = Annotated[int, Field(ge=1, le=MAX_RECORD_ID)]
 
 FIELD_LABELS: dict[str, str] = {
     "username": "用户名",

@@ -4,7 +4,6 @@ activities and 事中 duties."""
 from __future__ import annotations
 
 import base64
-import binascii
 import io
 from datetime import datetime
 from typing import Annotated, Any
@@ -23,10 +22,19 @@ from zhifa.core.certificates import list_officers
 from zhifa.core.clock import SHANGHAI, today
 from zhifa.core.db import utcnow
 from zhifa.core.errors import DomainError
-from zhifa.core.http import Config, Db, PageNumber, RecordId, RecordIdQuery, render, require
+from zhifa.core.http import (
+    Config,
+    Db,
+    PageNumber,
+    RecordId,
+    RecordIdQuery,
+    record_id_or_none,
+    render,
+    require,
+)
 from zhifa.core.models import User
 from zhifa.core.permissions import Permission
-from zhifa.core.validation import parse
+from zhifa.core.validation import BodyRecordId, parse
 from zhifa.enforcement import actions
 from zhifa.enforcement.models import (
     AcknowledgementMethod,
@@ -301,7 +309,7 @@ def _form_time(value: Any) -> datetime:
 @pages.post("/activities/{activity_id}/shown", response_class=HTMLResponse)
 async def shown_submit(request: Request, activity_id: RecordId, db: Db, who: Writer) -> Response:
     async def apply(form: Any) -> None:
-        officer_id = int(form.get("officer_id") or 0)
+        officer_id = record_id_or_none(str(form.get("officer_id") or "")) or 0
         actions.record_certificate_shown(
             db, activity_id, officer_id, _form_time(form.get("at")), who
         )
@@ -326,7 +334,7 @@ def _signature_png(data_url: str) -> io.BytesIO:
         raise DomainError("签名图像无效，请重新签名", "signature")
     try:
         raw = base64.b64decode(data_url[len(prefix) :], validate=True)
-    except binascii.Error:
+    except ValueError:  # binascii.Error, or a character outside ASCII
         raise DomainError("签名图像无效，请重新签名", "signature") from None
     if not raw.startswith(b"\x89PNG\r\n\x1a\n"):
         raise DomainError("签名图像无效，请重新签名", "signature")
@@ -441,7 +449,7 @@ class ActivityOut(BaseModel):
 
 
 class ShownIn(BaseModel):
-    officer_id: int
+    officer_id: BodyRecordId
     shown_at: actions.BeijingTime
 
 

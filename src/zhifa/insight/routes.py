@@ -17,7 +17,7 @@ from zhifa.core.auth import Principal
 from zhifa.core.calendar_store import working_calendar
 from zhifa.core.clock import today
 from zhifa.core.errors import InvalidInput
-from zhifa.core.http import Db, render, require
+from zhifa.core.http import Db, record_id_or_none, render, require
 from zhifa.core.models import Unit, User
 from zhifa.core.permissions import Permission
 from zhifa.insight.accountability import DUTY_LABELS, DutyKind, Filters, Report, overdue_report
@@ -42,9 +42,10 @@ def _day(value: str, field: str) -> date | None:
 def _id(value: str, field: str) -> int | None:
     if not value:
         return None
-    if not (value.isascii() and value.isdigit()) or len(value) > 12:
+    number = record_id_or_none(value)
+    if number is None:
         raise InvalidInput("筛选条件取值无效", field)
-    return int(value)
+    return number
 
 
 def _kind(value: str) -> DutyKind | None:

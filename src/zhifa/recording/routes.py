@@ -7,7 +7,6 @@ list of open problems, and the bureau's policy."""
 from __future__ import annotations
 
 import base64
-import binascii
 import io
 from collections.abc import Awaitable, Callable
 from datetime import datetime
@@ -27,7 +26,7 @@ from zhifa.core.calendar_store import working_calendar
 from zhifa.core.clock import SHANGHAI
 from zhifa.core.db import utcnow
 from zhifa.core.errors import DomainError, Forbidden, NotFound
-from zhifa.core.http import Config, Db, RecordId, RecordIdQuery, render, require
+from zhifa.core.http import MAX_RECORD_ID, Config, Db, RecordId, RecordIdQuery, render, require
 from zhifa.core.models import Unit, User
 from zhifa.core.permissions import Permission
 from zhifa.core.validation import parse
@@ -556,7 +555,7 @@ def _decode_statement(value: str | None) -> io.BytesIO | None:
         return None
     try:
         raw = base64.b64decode(value, validate=True)
-    except binascii.Error:
+    except ValueError:  # binascii.Error, or a character outside ASCII
         raise DomainError("书面说明文件的编码无效（应为 base64）", "statement") from None
     if len(raw) > MAX_STATEMENT_BYTES:
         raise DomainError("书面说明文件过大（最多 20 MB）", "statement")
@@ -788,7 +787,7 @@ def _form_int(value: Any, field: str) -> int | None:
     text = str(value or "").strip()
     if not text:
         return None
-    if not text.isdigit() or len(text) > 12:
+    if not (text.isascii() and text.isdigit()) or len(text) > 10 or int(text) > MAX_RECORD_ID:
         raise DomainError("编号须为正整数", field)
     return int(text)
 

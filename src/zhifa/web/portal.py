@@ -29,7 +29,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from sqlalchemy import Engine, event
 
 from zhifa.core.errors import DomainError
-from zhifa.core.http import Db, render, templates
+from zhifa.core.http import Db, record_id_or_none, render, templates
 from zhifa.publicity import portal_store
 from zhifa.publicity.channels.base import OUTBOX_EVENT_LABELS, OutboxEvent
 from zhifa.publicity.portal_models import (
@@ -42,7 +42,6 @@ from zhifa.publicity.rules import KIND_LABELS
 router = APIRouter(tags=["公示门户（无需登录）"])
 
 MAX_TEXT = 100  # characters of a search field
-_MAX_ID = 2**31 - 1
 
 
 def cn_date(value: date | None) -> str:
@@ -210,7 +209,8 @@ def _form(request: Request) -> SearchForm:
     if kind and kind not in KIND_LABELS:
         raise DomainError("公示类别不正确", "kind")
     page = params.get("page", "1") or "1"
-    if not page.isdigit() or not 1 <= int(page) <= portal_store.MAX_PAGE:
+    digits = page.isascii() and page.isdigit() and len(page) <= 6  # int() of "²" raises
+    if not digits or not 1 <= int(page) <= portal_store.MAX_PAGE:
         raise DomainError(f"页码应为 1 至 {portal_store.MAX_PAGE}", "page")
     return SearchForm(
         q=text["q"],
@@ -249,7 +249,7 @@ def search(request: Request, db: Db) -> Response:
 
 
 def _public_id(value: str) -> int | None:
-    return int(value) if value.isdigit() and 0 < int(value) <= _MAX_ID else None
+    return record_id_or_none(value)
 
 
 def _notice(entry: Any) -> dict[str, Any]:

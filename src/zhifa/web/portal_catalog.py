@@ -78,7 +78,7 @@ def _version(request: Request) -> int | None:
     value = request.query_params.get("v", "")
     if not value:
         return None
-    if not value.isdigit() or not 0 < int(value) < 100000:
+    if not (value.isascii() and value.isdigit() and len(value) <= 5) or int(value) == 0:
         raise InvalidInput("版本号不正确", "v")
     return int(value)
 

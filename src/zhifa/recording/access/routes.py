@@ -19,7 +19,7 @@ from zhifa.core.access import log_access
 from zhifa.core.auth import Principal
 from zhifa.core.clock import SHANGHAI
 from zhifa.core.errors import DomainError, NotFound
-from zhifa.core.http import Db, RecordId, RecordIdQuery, render, require
+from zhifa.core.http import Db, RecordId, RecordIdQuery, record_id_or_none, render, require
 from zhifa.core.models import User
 from zhifa.core.permissions import Permission
 from zhifa.enforcement.actions import get_action
@@ -161,8 +161,7 @@ async def purpose_submit(request: Request, db: Db, who: Reader) -> Response:
 
 
 def _form_int(value: object) -> int | None:
-    text = str(value or "").strip()
-    return int(text) if text.isdigit() and len(text) <= 12 else None
+    return record_id_or_none(str(value or ""))
 
 
 # ---- the access log --------------------------------------------------------------------------

@@ -34,7 +34,7 @@ from zhifa.core.auth import Principal
 from zhifa.core.blobstore import open_blob_store
 from zhifa.core.db import utcnow
 from zhifa.core.errors import DomainError, NotFound
-from zhifa.core.http import Config, Db, RecordId, require
+from zhifa.core.http import Config, Db, RecordId, record_id_or_none, require
 from zhifa.core.models import User
 from zhifa.core.permissions import Permission
 from zhifa.core.settings import Settings
@@ -450,9 +450,10 @@ async def api_media_upload(
 def _form_id(value: object, field: str) -> int | None:
     if value is None or value == "":
         return None
-    if not isinstance(value, str) or not (value.isascii() and value.isdigit()) or len(value) > 12:
+    number = record_id_or_none(value) if isinstance(value, str) else None
+    if number is None:
         raise DomainError("执法活动编号须为正整数", field)
-    return int(value)
+    return number
 
 
 def _ingest_form(
