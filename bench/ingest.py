@@ -60,7 +60,7 @@ def prepare(data_dir: Path) -> tuple[Settings, str, int]:
     ensure_ledger_signer(settings)
     engine = make_engine(settings.resolved_database_url)
     schema.upgrade(engine)
-    db = make_session_factory(engine)()
+    db = make_session_factory(engine, actor_key=settings.ledger_actor_key())()
     try:
         seed_demo(db)
         users = {

@@ -69,7 +69,7 @@ def _prepare(data_dir: Path, database_url: str | None = None) -> Settings:
     ensure_ledger_signer(settings)
     engine = make_engine(settings.resolved_database_url)
     schema.upgrade(engine)
-    session = make_session_factory(engine)()
+    session = make_session_factory(engine, actor_key=settings.ledger_actor_key())()
     seed_demo(session)
     session.close()
     engine.dispose()
@@ -154,7 +154,7 @@ def login(client: TestClient, username: str, password: str = DEMO_PASSWORD) -> s
 def db(settings: Settings) -> Iterator[Session]:
     """A session on the same database as ``client``, to check what was written."""
     engine = make_engine(settings.resolved_database_url, write_transactions=False)
-    session = make_session_factory(engine)()
+    session = make_session_factory(engine, actor_key=settings.ledger_actor_key())()
     yield session
     session.close()
     engine.dispose()

@@ -129,7 +129,7 @@ def test_init_with_sm3_digest(tmp_path: Path) -> None:
     again = runner.invoke(app, ["init", "--digest", "sha256", "--data-dir", str(data)])
     assert again.exit_code == 2 and "不能改为 sha256" in again.output
     engine = make_engine(settings.resolved_database_url)
-    with make_session_factory(engine)() as db:
+    with make_session_factory(engine, actor_key=settings.ledger_actor_key())() as db:
         row = store_blob(db, open_blob_store(settings), io.BytesIO(b"abc"), None, 100)
         db.commit()
         assert row.digest.startswith("sm3:66c7f0f462eeedd9d1f2d46bdc10e4e2")  # GB/T 32905 "abc"

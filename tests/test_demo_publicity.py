@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zhifa.core.blobstore import open_blob_store
-from zhifa.core.db import make_engine, make_session_factory
+from zhifa.core.db import factory_like, make_engine, make_session_factory
 from zhifa.core.models import User
 from zhifa.core.settings import Settings, load_settings
 from zhifa.demo_actions import seed_demo_actions
@@ -51,7 +51,7 @@ def demo_world(
     shutil.copytree(seeded_sqlite_template, data_dir)
     settings = load_settings(data_dir, secret_key="t" * 40)
     engine = make_engine(settings.resolved_database_url)
-    db = make_session_factory(engine)()
+    db = make_session_factory(engine, actor_key=settings.ledger_actor_key())()
     seed_demo_actions(db, settings, open_blob_store(settings))
     seed_demo_publicity(db, settings)
     yield settings, db
@@ -149,7 +149,7 @@ def _crawl(client: TestClient, start: list[str]) -> dict[str, str]:
 def _exports(db: Session, settings: Settings) -> dict[str, str]:
     """What the channels send out: the 信用中国 batch files (CSV, XLSX), each WeChat
     article and each webhook body, built from the real outbox messages."""
-    factory = make_session_factory(db.get_bind())  # type: ignore[arg-type]
+    factory = factory_like(db)
     outbox.deliver_due(factory, settings)
     db.rollback()
     store = open_blob_store(settings)

@@ -54,7 +54,7 @@ def _checkpoint(settings: Settings) -> None:
 
 def _revise_first_party(settings: Settings, address: str) -> None:
     engine = make_engine(settings.resolved_database_url)
-    with make_session_factory(engine)() as db:
+    with make_session_factory(engine, actor_key=settings.ledger_actor_key())() as db:
         view = parties.get_party(db, 1)
         details = {k: getattr(view.current, k) for k in parties.PartyDetails.model_fields}
         data = parties.PartyRevision(**{**details, "address": address, "reason": "测试"})

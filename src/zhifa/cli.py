@@ -6,13 +6,13 @@ import os
 import secrets
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from zhifa.core.calendar_schedule import parse_schedule_file
 from zhifa.core.calendar_store import store_schedule, working_calendar
@@ -49,9 +49,23 @@ def _fail(message: str, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
-def _session(settings: Settings, *, read_only: bool = False) -> Session:
+def _actor_key(settings: Settings) -> bytes | None:
+    """The ledger's actor key when the secret key is known. Without it a command can
+    still record `system` acts; recording a person's act then fails loudly
+    (core.audit.ActorKeyMissing) instead of writing a name."""
+    try:
+        return settings.ledger_actor_key()
+    except SettingsError:
+        return None
+
+
+def _factory(settings: Settings, *, read_only: bool = False) -> sessionmaker[Session]:
     engine = make_engine(settings.resolved_database_url, write_transactions=not read_only)
-    return make_session_factory(engine)()
+    return make_session_factory(engine, actor_key=_actor_key(settings))
+
+
+def _session(settings: Settings, *, read_only: bool = False) -> Session:
+    return _factory(settings, read_only=read_only)()
 
 
 def _init(settings: Settings) -> None:
@@ -73,7 +87,7 @@ def _init(settings: Settings) -> None:
     engine = make_engine(settings.resolved_database_url)
     schema.upgrade(engine)
     console.print(f"数据库结构已是最新版本（{schema.current_revision(engine)}）")
-    with transaction(make_session_factory(engine)) as session:
+    with transaction(make_session_factory(engine, actor_key=_actor_key(settings))) as session:
         if made := ensure_default_channels(session):
             console.print(f"已建立默认公示渠道 {made} 个")
     engine.dispose()
@@ -178,6 +192,11 @@ def _print_demo_logins() -> None:
     console.print("其余执法人员账号见 系统管理 → 用户。")
 
 
+# uvicorn would believe X-Forwarded-For from loopback (its forwarded_allow_ips default):
+# the app alone decides, from ZHIFA_TRUSTED_PROXIES (core.access.ClientAddress).
+_UVICORN: dict[str, Any] = {"log_level": "info", "proxy_headers": False}
+
+
 @app.command()
 def serve(
     data_dir: DataDir = None,
@@ -201,7 +220,7 @@ def serve(
     engine.dispose()
     if portal_only:
         console.print(f"公众门户（独立进程）：http://{host}:{port}/")
-        uvicorn.run(create_portal_app(settings), host=host, port=port, log_level="info")
+        uvicorn.run(create_portal_app(settings), host=host, port=port, **_UVICORN)
         return
     try:
         settings.resolved_secret_key()
@@ -211,7 +230,7 @@ def serve(
     console.print(f"公众门户：http://{host}:{port}/")
     console.print(f"内部工作平台：http://{host}:{port}/app")
     console.print(f"接口文档：http://{host}:{port}/api/docs")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    uvicorn.run(create_app(settings), host=host, port=port, **_UVICORN)
 
 
 @app.command()
@@ -329,6 +348,43 @@ def _verify_remote(url: str, key: str | None, entries: str, state: Path | None) 
         raise _fail(f"发现 {len(report.problems)} 个问题")
 
 
+# ---- ledger ------------------------------------------------------------------------------
+
+ledger_app = typer.Typer(help="账本：公开账本中匿名标识的解析", no_args_is_help=True)
+app.add_typer(ledger_app, name="ledger")
+
+
+@ledger_app.command("actor")
+def ledger_actor(
+    actor: Annotated[str, typer.Argument(help="公开账本条目中的 actor，如 u:3f9a…（或用户名）")],
+    data_dir: DataDir = None,
+) -> None:
+    """查明公开账本中的匿名标识是哪个账号（或某账号的匿名标识）；仅限持有本实例密钥者。"""
+    from zhifa.core.audit import IMPERSONAL_ACTORS, pseudonym, resolve_pseudonym
+    from zhifa.core.models import User
+
+    settings = _settings(data_dir)
+    try:
+        key = settings.ledger_actor_key()
+    except SettingsError as exc:
+        raise _fail(str(exc), 2) from exc
+    if actor in IMPERSONAL_ACTORS:
+        typer.echo(f"{actor}：非个人（系统任务、命令行、公众或未识别身份的登录尝试）")
+        return
+    session = _session(settings, read_only=True)
+    try:
+        user = resolve_pseudonym(session, key, actor)
+        if user is None and not actor.startswith("u:"):
+            user = session.scalar(select(User).where(User.username == actor))
+        if user is None:
+            raise _fail(f"本实例没有与 {actor} 对应的账号（或密钥已更换）")
+        typer.echo(
+            f"{pseudonym(key, user.id)}\t{user.username}\t{user.full_name}\t账号编号 {user.id}"
+        )
+    finally:
+        session.close()
+
+
 # ---- calendar ----------------------------------------------------------------------------
 
 
@@ -385,9 +441,9 @@ def calendar_load(
     except DomainError as exc:
         raise _fail(exc.message, 2) from exc
     settings = _settings(data_dir)
-    factory = make_session_factory(make_engine(settings.resolved_database_url))
+    factory = _factory(settings)
     with transaction(factory) as session:
-        store_schedule(session, schedule, loaded_by=os.environ.get("USER", "cli"))
+        store_schedule(session, schedule, os.environ.get("USER", "cli"), actor=None)
     console.print(
         f"已加载 {schedule.year} 年放假安排：节假日 {len(schedule.holidays)} 天，"
         f"调休上班 {len(schedule.makeup_workdays)} 天（{schedule.source}）"
@@ -589,7 +645,7 @@ def publicity_deliver(
     from zhifa.publicity.outbox import close_stale_batch, deliver_due
 
     settings = _settings(data_dir)
-    factory = make_session_factory(make_engine(settings.resolved_database_url))
+    factory = _factory(settings)
     while True:
         report = deliver_due(factory, settings)
         typer.echo(f"已投递 {report.delivered}，待重试 {report.retrying}，失败 {report.failed}")
@@ -607,7 +663,7 @@ def publicity_export(data_dir: DataDir = None) -> None:
     from zhifa.publicity.channels.credit_export import close_batch
 
     settings = _settings(data_dir)
-    factory = make_session_factory(make_engine(settings.resolved_database_url))
+    factory = _factory(settings)
     try:
         with transaction(factory) as session:
             batch = close_batch(session, open_blob_store(settings), settings.blob_max_bytes, None)

@@ -20,7 +20,7 @@ from zhifa.blobs import BlobStore, hash_stream
 from zhifa.core.auth import Principal
 from zhifa.core.certificates import list_officers
 from zhifa.core.clock import today
-from zhifa.core.db import make_session_factory
+from zhifa.core.db import factory_like
 from zhifa.core.permissions import Role
 from zhifa.core.settings import Settings
 from zhifa.demo_media import make_clip
@@ -328,9 +328,7 @@ def _record_on_camera(
             device="DEMO-DSJ-001",
             channel=UploadChannel.form,
         )
-        media = ingest(
-            make_session_factory(db.get_bind()), store, who, received, settings.blob_max_bytes
-        )
+        media = ingest(factory_like(db), store, who, received, settings.blob_max_bytes)
     notice = recording.NoticeIn(told_at=started, media_id=media.id)
     recording.record_notice(db, activity_id, notice, who)
 

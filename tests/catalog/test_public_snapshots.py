@@ -44,7 +44,7 @@ def principal(session: Session, username: str = "legal") -> Principal:
 @pytest.fixture
 def session(settings: Settings) -> Iterator[Session]:
     engine = make_engine(settings.resolved_database_url)
-    s = make_session_factory(engine)()
+    s = make_session_factory(engine, actor_key=settings.ledger_actor_key())()
     yield s
     s.close()
     engine.dispose()

@@ -38,7 +38,7 @@ PROCEDURE_CODES = ["other.general", "license.general", "penalty.general", "inspe
 
 def machine_for(settings_: Settings) -> type[RuleBasedStateMachine]:
     engine = make_engine(settings_.resolved_database_url)
-    factory = make_session_factory(engine)
+    factory = make_session_factory(engine, actor_key=settings_.ledger_actor_key())
 
     class StepMachine(RuleBasedStateMachine):
         # What the run exercised, so that the property cannot hold vacuously.

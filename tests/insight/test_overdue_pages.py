@@ -114,7 +114,7 @@ def _obligation(
 
 def _arrange(settings: Settings, action_id: int) -> World:
     engine = make_engine(settings.resolved_database_url)
-    db = make_session_factory(engine)()
+    db = make_session_factory(engine, actor_key=settings.ledger_actor_key())()
     try:
         action = db.get(Action, action_id)
         assert action is not None

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def figures_server(sqlite_settings: Settings) -> Iterator[str]:
     engine = make_engine(sqlite_settings.resolved_database_url)
-    db = make_session_factory(engine)()
+    db = make_session_factory(engine, actor_key=sqlite_settings.ledger_actor_key())()
     assert seed_demo_figures(db, sqlite_settings) == 1
     db.close()
     engine.dispose()

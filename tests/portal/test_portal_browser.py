@@ -20,7 +20,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def portal_server(sqlite_settings: Settings) -> Iterator[str]:
     engine = make_engine(sqlite_settings.resolved_database_url)
-    db = make_session_factory(engine)()
+    db = make_session_factory(engine, actor_key=sqlite_settings.ledger_actor_key())()
     snap = snapshot(
         "penalty",
         party_name="上海某某化工有限公司",

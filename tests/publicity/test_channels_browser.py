@@ -27,7 +27,8 @@ def _published(settings: Settings) -> int:
             TestClient(create_app(conf), follow_redirects=False) as client,
             make_session_factory(reader)() as db,
         ):
-            return publish_one(Instance(client, make_session_factory(engine), conf), db)
+            factory = make_session_factory(engine, actor_key=conf.ledger_actor_key())
+            return publish_one(Instance(client, factory, conf), db)
     finally:
         engine.dispose()
         reader.dispose()

@@ -188,7 +188,9 @@ def instance_of(settings: Settings) -> Iterator:
         client = TestClient(create_app(conf), follow_redirects=False)
         client.__enter__()
         engine = make_engine(conf.resolved_database_url)
-        made.append(Instance(client, make_session_factory(engine), conf))
+        made.append(
+            Instance(client, make_session_factory(engine, actor_key=conf.ledger_actor_key()), conf)
+        )
         return made[-1]
 
     yield make

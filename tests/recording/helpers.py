@@ -43,7 +43,7 @@ def open_action(
     """An action opened by ``username`` with ``partner`` as the second officer (both
     hold valid certificates); returns its id."""
     engine = make_engine(settings.resolved_database_url)
-    db = make_session_factory(engine)()
+    db = make_session_factory(engine, actor_key=settings.ledger_actor_key())()
     try:
         who = principal(db, username)
         proc = procedure(procedure_code)

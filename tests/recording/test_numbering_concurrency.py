@@ -34,7 +34,7 @@ def _issue_all(
     """Child process: issue each draft in its own transaction, as a request would."""
     settings = load_settings(Path(data_dir), database_url=database_url, secret_key="t" * 40)
     engine = make_engine(settings.resolved_database_url)
-    factory = make_session_factory(engine)
+    factory = make_session_factory(engine, actor_key=settings.ledger_actor_key())
     store = open_blob_store(settings)
     outcome: list[tuple[int, str]] = []
     try:
@@ -57,7 +57,7 @@ def _drafts(settings: Settings) -> tuple[list[list[int]], set[int]]:
     """Drafts for each worker: complete ones of two kinds and one incomplete."""
     action_id = open_action(settings)
     engine = make_engine(settings.resolved_database_url)
-    factory = make_session_factory(engine)
+    factory = make_session_factory(engine, actor_key=settings.ledger_actor_key())
     plans: list[list[int]] = []
     refused: set[int] = set()
     with transaction(factory) as db:

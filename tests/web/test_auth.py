@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tests.conftest import DEMO_PASSWORD, csrf_of, login
-from zhifa.core.models import LoginEvent, User, WebSession
+from zhifa.core.models import LoginEvent, WebSession
 from zhifa.enforcement.models import Party
 
 
@@ -42,7 +42,7 @@ def test_wrong_password_is_refused_and_logged(client: TestClient, db: Session) -
         data={"username": "legal", "password": "wrong-1234", "csrf_token": csrf_of(form.text)},
     )
     assert response.status_code == 401
-    assert "用户名或密码错误" in response.text
+    assert "用户名或密码错误，或登录尝试过于频繁。" in response.text
     event = db.scalars(select(LoginEvent).order_by(LoginEvent.id.desc())).first()
     assert event is not None
     assert (event.username, event.success, event.reason) == ("legal", False, "bad_password")
@@ -58,7 +58,8 @@ def test_login_form_without_its_csrf_token_is_refused(client: TestClient, db: Se
     assert _count(db, WebSession) == 0
 
 
-def test_lock_out_after_repeated_failures(client: TestClient, db: Session) -> None:
+def test_repeated_failures_make_the_next_attempt_wait(client: TestClient, db: Session) -> None:
+    # Only the waiting is checked here; tests/core/test_sign_in.py has the rest.
     for _ in range(5):
         form = client.get("/app/login")
         client.post(
@@ -70,12 +71,11 @@ def test_lock_out_after_repeated_failures(client: TestClient, db: Session) -> No
         "/app/login",
         data={"username": "office", "password": DEMO_PASSWORD, "csrf_token": csrf_of(form.text)},
     )
-    assert response.status_code == 401
-    assert "账号已锁定" in response.text
+    assert response.status_code == 429 and response.headers["retry-after"] == "2"
+    assert "用户名或密码错误，或登录尝试过于频繁。请 2 秒后再试。" in response.text
+    assert "锁定" not in response.text
     reasons = [e.reason for e in db.scalars(select(LoginEvent).order_by(LoginEvent.id))]
-    assert reasons[-2:] == ["locked_now", "locked"]
-    user = db.scalar(select(User).where(User.username == "office"))
-    assert user is not None and user.locked_until is not None
+    assert reasons[-2:] == ["bad_password", "throttled"]
 
 
 def test_login_and_logout(client: TestClient) -> None:

@@ -74,7 +74,7 @@ def _activity_for(settings: Settings) -> tuple[str, int]:
     from zhifa.enforcement.models import PowerItem
 
     engine = make_engine(settings.resolved_database_url)
-    with make_session_factory(engine)() as db:
+    with make_session_factory(engine, actor_key=settings.ledger_actor_key())() as db:
         day = datetime.now(UTC).date()
         valid = [
             o.user

@@ -6,8 +6,8 @@ from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from zhifa.core.audit import record_change
-from zhifa.core.auth import Principal, actor_name
+from zhifa.core.audit import IMPERSONAL_ACTORS, record_change
+from zhifa.core.auth import Principal, actor_name, clear_account_throttle
 from zhifa.core.errors import Conflict, DomainError, NotFound
 from zhifa.core.models import Unit, UnitKind, User, UserRole
 from zhifa.core.passwords import check_policy, hash_password
@@ -78,6 +78,8 @@ def get_user(db: Session, user_id: int) -> User:
 
 
 def create_user(db: Session, data: UserIn, who: Principal | None) -> User:
+    if data.username in IMPERSONAL_ACTORS:  # the ledger's words for nobody in particular
+        raise Conflict(f"用户名“{data.username}”为系统保留，不能使用", "username")
     if db.scalar(select(func.count()).where(User.username == data.username)):
         raise Conflict(f"用户名“{data.username}”已被使用", "username")
     check_policy(data.password)
@@ -116,13 +118,12 @@ def reset_password(db: Session, user_id: int, new_password: str, who: Principal)
     user = get_user(db, user_id)
     check_policy(new_password, "new_password")
     user.password_hash = hash_password(new_password)
-    user.failed_logins = 0
-    user.locked_until = None
+    clear_account_throttle(db, user_id)
     record_change(db, who.username, "user.reset_password", user)
 
 
 def unlock(db: Session, user_id: int, who: Principal) -> None:
+    """Lift the wait that sign-in failures put on this account for unknown devices."""
     user = get_user(db, user_id)
-    user.failed_logins = 0
-    user.locked_until = None
+    clear_account_throttle(db, user_id)
     record_change(db, who.username, "user.unlock", user)

@@ -108,7 +108,7 @@ async def schedule_upload(request: Request, db: Db, who: Admin) -> Response:
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise DomainError(f"文件不是有效的 UTF-8 JSON：{exc}", "file") from exc
         schedule = schedule_from_dict(data, origin=upload.filename)
-        store_schedule(db, schedule, loaded_by=who.username)
+        store_schedule(db, schedule, loaded_by=who.username, actor=who.username)
         db.commit()
     except DomainError as exc:
         db.rollback()

@@ -11,7 +11,11 @@ from zhifa.core.calendar_schedule import YearSchedule, schedule_from_dict, sched
 from zhifa.core.models import HolidaySchedule
 
 
-def store_schedule(db: Session, schedule: YearSchedule, loaded_by: str) -> HolidaySchedule:
+def store_schedule(
+    db: Session, schedule: YearSchedule, loaded_by: str, actor: str | None
+) -> HolidaySchedule:
+    """Keep a loaded schedule; ``loaded_by`` names the loader in the row (not public),
+    ``actor`` is the username the ledger records (None: the CLI, i.e. system)."""
     row = HolidaySchedule(
         year=schedule.year,
         source=schedule.source[:200],
@@ -19,7 +23,7 @@ def store_schedule(db: Session, schedule: YearSchedule, loaded_by: str) -> Holid
         loaded_by=loaded_by,
     )
     db.add(row)
-    record_change(db, loaded_by, "calendar.load", row)
+    record_change(db, actor, "calendar.load", row)
     return row
 
 

@@ -83,8 +83,23 @@ def make_engine(url: str, *, write_transactions: bool = True) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
-def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+# Where a session keeps the key of the public ledger's pseudonymous actors (core.audit).
+ACTOR_KEY = "zhifa.actor_key"
+
+
+def make_session_factory(
+    engine: Engine, *, actor_key: bytes | None = None
+) -> sessionmaker[Session]:
+    """Sessions on ``engine``. ``actor_key`` (``Settings.ledger_actor_key()``) lets them
+    ledger a person's act under a pseudonym; without it only ``system`` and the other
+    impersonal actors can be recorded, and naming a person fails (no silent names)."""
+    info: dict[str, Any] = {} if actor_key is None else {ACTOR_KEY: actor_key}
+    return sessionmaker(engine, expire_on_commit=False, info=info)
+
+
+def factory_like(db: Session) -> sessionmaker[Session]:
+    """More sessions on ``db``'s database, with the same actor key."""
+    return make_session_factory(db.get_bind(), actor_key=db.info.get(ACTOR_KEY))  # type: ignore[arg-type]
 
 
 @contextmanager

@@ -43,8 +43,6 @@ class User(Base):
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
     phone: Mapped[str | None] = mapped_column(String(20))
     is_active: Mapped[bool] = mapped_column(default=True)
-    failed_logins: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[datetime | None]
     password_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -108,6 +106,19 @@ class LoginEvent(Base):
     success: Mapped[bool]
     reason: Mapped[str] = mapped_column(String(50), default="")
     client: Mapped[str] = mapped_column(String(100), default="")
+
+
+class LoginThrottle(Base):
+    """Failed sign-ins counted under one key: a client (keyed hash of its address), an
+    account (``a:<user id>``, or a keyed hash of a name no account has) or a known device.
+    Volatile state, not a record: not ledgered, forgotten an hour after the last failure."""
+
+    __tablename__ = "login_throttle"
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    wait_until: Mapped[datetime | None]
+    last_failure_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
 
 class AccessLog(Base):

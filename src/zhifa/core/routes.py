@@ -13,8 +13,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zhifa.core import accounts
+from zhifa.core.audit import pseudonym
 from zhifa.core.auth import (
+    DEVICE_COOKIE,
+    DEVICE_DAYS,
     Principal,
+    SignInRefused,
+    account_wait_until,
+    accounts_waiting,
     change_password,
     issue_api_token,
     revoke_api_token,
@@ -36,11 +42,16 @@ LOGIN_CSRF_COOKIE = "zhifa_login_csrf"
 NOTICES = {
     "saved": "已保存。",
     "created": "已创建。",
-    "password": "密码已修改，其他设备上的登录已退出。",
+    "password": "密码已修改：其他设备上的登录已退出，本账号的 API 令牌已全部吊销。",
     "revoked": "令牌已吊销。",
-    "unlocked": "账号已解锁。",
+    "unlocked": "已解除登录等待。",
     "reset": "密码已重置。",
 }
+
+
+def ledger_pseudonym(settings: Settings, user_id: int) -> str:
+    """How the public ledger names this user (only staff pages show the pairing)."""
+    return pseudonym(settings.ledger_actor_key(), user_id)
 
 
 def notice_of(request: Request) -> str | None:
@@ -60,7 +71,12 @@ def _login_page(request: Request, error: str | None, status: int, next_url: str)
         request, "login.html", status, error=error, login_csrf=token, next_url=next_url
     )
     response.set_cookie(
-        LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict", path="/app/login"
+        LOGIN_CSRF_COOKIE,
+        token,
+        httponly=True,
+        samesite="strict",
+        path="/app/login",
+        secure=get_settings(request).secure_cookies,
     )
     return response
 
@@ -85,19 +101,36 @@ def login_submit(
         return _login_page(request, "登录表单已失效，请重新输入。", 403, _safe_next(next_url))
     if not username.strip() or not password:
         return _login_page(request, "请输入用户名和密码。", 422, _safe_next(next_url))
+    # The client address as core.access.ClientAddress settled it (trusted proxies only).
     client = request.client.host if request.client else ""
+    devices = request.cookies.get(DEVICE_COOKIE)
     try:
-        token, _ = sign_in(db, settings, username, password, client)
+        signed = sign_in(db, settings, username, password, client, devices)
+    except SignInRefused as exc:
+        refused = _login_page(request, exc.message, exc.status_code, _safe_next(next_url))
+        if exc.wait:
+            refused.headers["Retry-After"] = str(exc.wait)
+        return refused
     except DomainError as exc:
         return _login_page(request, exc.message, exc.status_code, _safe_next(next_url))
     response = RedirectResponse(_safe_next(next_url), status_code=303)
     response.set_cookie(
         SESSION_COOKIE,
-        token,
+        signed.token,
         httponly=True,
         samesite="lax",
         secure=settings.secure_cookies,
         max_age=settings.session_hours * 3600,
+    )
+    # This browser is now a known device of the account (core.auth: throttling).
+    response.set_cookie(
+        DEVICE_COOKIE,
+        signed.devices,
+        httponly=True,
+        samesite="strict",
+        secure=settings.secure_cookies,
+        path="/app/login",
+        max_age=DEVICE_DAYS * 86400,
     )
     response.delete_cookie(LOGIN_CSRF_COOKIE, path="/app/login")
     return response
@@ -131,10 +164,10 @@ def password_submit(
     try:
         if new_password != confirm_password:
             raise DomainError("两次输入的新密码不一致", "confirm_password")
-        change_password(db, who.user_id, current_password, new_password)
+        # The current browser keeps its session; the others and the API tokens end.
+        change_password(db, who.user_id, current_password, new_password, who.session_id)
     except DomainError as exc:
         return render(request, "password.html", exc.status_code, error=exc.message)
-    # The current browser keeps its session: end only the others.
     return RedirectResponse("/app/password?done=password", status_code=303)
 
 
@@ -169,6 +202,7 @@ def users_page(
         request,
         "admin_users.html",
         users=accounts.list_users(db),
+        waiting=accounts_waiting(db),
         notice=notice_of(request),
         **_admin_context(db),
     )
@@ -225,6 +259,8 @@ def user_edit_page(
         user=user,
         values=values,
         tokens=tokens,
+        wait_until=account_wait_until(db, user.id),
+        pseudonym=ledger_pseudonym(get_settings(request), user.id),
         notice=notice_of(request),
         **_admin_context(db),
     )

@@ -7,14 +7,17 @@ that names the setting.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import ipaddress
 import os
 import tomllib
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class SettingsError(Exception):
@@ -32,9 +35,18 @@ class Settings(BaseSettings):
     bureau_uscc: str = "11310107MB2F12345X"
     log_origin: str = "zhifa.putuo.example/log"
     session_hours: int = Field(default=8, ge=1, le=72)
+    # Sign-in throttling (core.auth): failures before delays start, per client address,
+    # per account name and per known device; the delays then double up to these caps.
     login_max_failures: int = Field(default=5, ge=1, le=100)
-    login_lock_minutes: int = Field(default=15, ge=1, le=1440)
+    login_lock_minutes: int = Field(default=15, ge=1, le=1440)  # longest wait of a client
+    login_account_delay_seconds: int = Field(default=60, ge=1, le=3600)  # of an account
+    # Default: Secure exactly when the public base URL is https (see _secure_by_url).
     secure_cookies: bool = False
+    # Reverse proxies whose X-Forwarded-For is believed (IPs or CIDRs); none by default,
+    # so a client cannot name its own address (core.access.ClientAddress).
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="可信反向代理地址"
+    )
     blob_digest: Literal["sha256", "sm3"] = "sha256"
     blob_max_bytes: int = Field(default=16 * 1024**3, ge=1)
     upload_expiry_hours: int = Field(default=24, ge=1, le=720)  # unfinished tus uploads
@@ -82,6 +94,33 @@ class Settings(BaseSettings):
     def resolved_database_url(self) -> str:
         if self.database_url:
             return self.database_url.replace("postgresql://", "postgresql+psycopg://", 1)
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _comma_list(cls, value: Any) -> Any:
+        # ZHIFA_TRUSTED_PROXIES="10.0.0.5, 10.1.0.0/16" as well as a JSON / TOML list.
+        if isinstance(value, str):
+            parts = (part.strip().strip('"') for part in value.strip().strip("[]").split(","))
+            return [part for part in parts if part]
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        for item in value:
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError as exc:
+                raise ValueError(f"{item} 不是 IP 地址或网段（如 10.0.0.5、10.1.0.0/16）") from exc
+        return value
+
+    @model_validator(mode="after")
+    def _secure_by_url(self) -> Settings:
+        # Browsers reach an https portal over TLS only: its cookies must never travel in
+        # clear text. An explicit ZHIFA_SECURE_COOKIES still wins (e.g. TLS ends elsewhere).
+        if "secure_cookies" not in self.model_fields_set:
+            self.secure_cookies = self.public_base_url.startswith("https://")
+        return self
+
         return f"sqlite:///{(self.data_dir / 'zhifa.sqlite3').resolve()}"
 
     @cached_property
@@ -107,6 +146,12 @@ class Settings(BaseSettings):
 def _toml_values(data_dir: Path | None) -> dict[str, Any]:
     explicit = os.environ.get("ZHIFA_CONFIG")
     candidates = [Path(explicit)] if explicit else []
+    def ledger_actor_key(self) -> bytes:
+        """The key of the public ledger's pseudonymous actor ids (core.audit), derived from
+        the secret key: the bureau can resolve a pseudonym, the public cannot."""
+        secret = self.resolved_secret_key().encode()
+        return hmac.new(secret, b"zhifa ledger actor pseudonym v1", hashlib.sha256).digest()
+
     base = data_dir or Path(os.environ.get("ZHIFA_DATA_DIR", "./zhifa-data"))
     candidates.append(base / "zhifa.toml")
     for path in candidates:

@@ -21,8 +21,7 @@ from typing import Any, Protocol
 from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
 
-from zhifa import ledger
-from zhifa.core.audit import record_change
+from zhifa.core.audit import record_change, record_document
 from zhifa.core.auth import Principal, actor_name
 from zhifa.core.calendar import WorkingCalendar
 from zhifa.core.calendar_store import working_calendar
@@ -428,9 +427,7 @@ def ledger_snapshot(
     """Ledger the snapshot itself, so that the entry's payload_sha256 *is* the published
     digest: anyone holding the public JSON can check it against the public log. `subject`
     is not the row's own: row checks compare a row with its latest row entry."""
-    entry = ledger.record(
-        db, kind=kind, subject=subject, actor=actor, payload=json.loads(row.snapshot_json)
-    )
+    entry = record_document(db, actor, kind, subject, json.loads(row.snapshot_json))
     if entry.payload_sha256 != row.digest:
         raise Conflict("公示快照的规范文本与摘要不一致，不能发布")
     row.ledger_index = entry.index

@@ -139,7 +139,8 @@ def create_app(settings: Settings) -> FastAPI:
     engine = make_engine(settings.resolved_database_url)
     app.state.settings = settings
     app.state.engine = engine
-    app.state.session_factory = make_session_factory(engine)
+    # The actor key: staff acts reach the public ledger under pseudonyms (core.audit).
+    app.state.session_factory = make_session_factory(engine, actor_key=settings.ledger_actor_key())
     app.state.ledger_signer = load_ledger_signer(settings)
     _install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
@@ -149,7 +150,8 @@ def create_app(settings: Settings) -> FastAPI:
         app.include_router(router)
 
     app.add_middleware(SecurityHeaders)
-    app.add_middleware(ClientAddress)  # the address every access log row records
+    # The address every access log row, rate limit and sign-in log records.
+    app.add_middleware(ClientAddress, trusted_proxies=settings.trusted_proxies)
     return app
 
 
@@ -192,7 +194,7 @@ def create_portal_app(settings: Settings) -> FastAPI:
     for extension in portal.EXTENSIONS:
         app.include_router(extension.load())
     app.add_middleware(SecurityHeaders)
-    app.add_middleware(ClientAddress)
+    app.add_middleware(ClientAddress, trusted_proxies=settings.trusted_proxies)
     return app
 
 

@@ -48,7 +48,7 @@ def principal(db: Session, username: str) -> Principal:
 def session_for(settings: Settings, write: bool = False) -> Iterator[Session]:
     """A session on the instance's database; read-only ones never take SQLite's lock."""
     engine = make_engine(settings.resolved_database_url, write_transactions=write)
-    session = make_session_factory(engine)()
+    session = make_session_factory(engine, actor_key=settings.ledger_actor_key())()
     try:
         yield session
     finally:

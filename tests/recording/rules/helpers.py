@@ -41,7 +41,7 @@ ALL_MATTERS = ["reason", "basis", "statement", "defence", "hearing", "recusal", 
 @contextmanager
 def writer(settings: Settings) -> Iterator[Session]:
     engine = make_engine(settings.resolved_database_url)
-    session = make_session_factory(engine)()
+    session = make_session_factory(engine, actor_key=settings.ledger_actor_key())()
     try:
         yield session
     finally:
