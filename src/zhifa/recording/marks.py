@@ -19,6 +19,7 @@ from zhifa.core.errors import Conflict, NotFound
 from zhifa.core.time_limits import due
 from zhifa.enforcement.actions import get_action
 from zhifa.enforcement.models import Action
+from zhifa.recording.access import service as access
 from zhifa.recording.media.models import Media
 from zhifa.recording.models import MARK_LABELS, MarkKind, MediaMark
 from zhifa.recording.rules import (
@@ -42,6 +43,14 @@ def visible_media(db: Session, media_id: int, who: Principal) -> tuple[Media, Ac
     return media, get_action(db, media.action_id, who)
 
 
+def check_readable(db: Session, who: Principal, media: Media) -> None:
+    """A flagged record's marks are its metadata too: only for those who may read it
+    (``Forbidden`` for the others, who see the record only as "受限记录")."""
+    action = db.get(Action, media.action_id)
+    assert action is not None  # media.action_id is a foreign key
+    access.check_readable(db, who, media, action)
+
+
 def marks_of(db: Session, media_id: int) -> list[MediaMark]:
     query = select(MediaMark).where(MediaMark.media_id == media_id)
     return list(db.scalars(query.order_by(MediaMark.id)))
@@ -59,6 +68,7 @@ def set_mark(db: Session, media_id: int, data: MarkIn, who: Principal) -> MediaM
     """Put a mark on, or take it off; refused if it is already in that state."""
     # Allowed after closing too: a dispute that arises later must stop a disposal.
     media, _ = visible_media(db, media_id, who)
+    check_readable(db, who, media)
     rows = marks_of(db, media.id)
     latest = next((r for r in reversed(rows) if r.kind is data.kind), None)
     now_marked = latest.marked if latest else False

@@ -34,6 +34,8 @@ from zhifa.enforcement.actions import get_action, procedure_of
 from zhifa.enforcement.models import Action, Activity
 from zhifa.enforcement.steps import ACTION_KIND_LABELS
 from zhifa.recording import continuity, marks, requirement
+from zhifa.recording.access import service as access
+from zhifa.recording.access.rules import RESTRICTED_PLACEHOLDER
 from zhifa.recording.continuity import InterruptionIn, Timeline, current_policy
 from zhifa.recording.media.models import MEDIA_KIND_LABELS, Media
 from zhifa.recording.models import (
@@ -274,7 +276,19 @@ def _interruption_out(row: Any) -> InterruptionOut:
     )
 
 
-def _activity_out(db: Session, rec: ActivityRecording) -> ActivityRecordingOut:
+def _hidden(db: Session, who: Principal, action: Action) -> frozenset[int]:
+    """The action's records that are flagged and closed to ``who``."""
+    ids = db.scalars(select(Media.id).where(Media.action_id == action.id))
+    return access.unreadable(db, who, action, ids)
+
+
+def _name(media: Media, hidden: frozenset[int]) -> str:
+    return RESTRICTED_PLACEHOLDER if media.id in hidden else media.filename
+
+
+def _activity_out(
+    db: Session, rec: ActivityRecording, hidden: frozenset[int] = frozenset()
+) -> ActivityRecordingOut:
     by_id = {m.id: m for m in rec.media}
     tolerance = current_policy(db).gap_tolerance_seconds
     return ActivityRecordingOut(
@@ -294,7 +308,7 @@ def _activity_out(db: Session, rec: ActivityRecording) -> ActivityRecordingOut:
             SegmentOut(
                 media_id=s.media_id,
                 kind=by_id[s.media_id].kind.value,
-                filename=by_id[s.media_id].filename,
+                filename=_name(by_id[s.media_id], hidden),
                 start=s.start,
                 end=s.end,
                 duration_seconds=s.duration_ms / 1000,
@@ -473,21 +487,21 @@ def _policy_out(db: Session) -> PolicyOut:
 )
 def api_action_recording(action_id: RecordId, db: Db, who: Reader) -> ActionRecordingOut:
     action = get_action(db, action_id, who)
-    out = _action_out(db, action)
+    out = _action_out(db, action, _hidden(db, who, action))
     log_access(
         db, who, "action_recording", action_id, "查看音视频记录要求", via="api", **_ctx(action)
     )
     return out
 
 
-def _action_out(db: Session, action: Action) -> ActionRecordingOut:
+def _action_out(db: Session, action: Action, hidden: frozenset[int]) -> ActionRecordingOut:
     policy = current_policy(db)
     step = procedure_of(action).step(action.current_step)
     return ActionRecordingOut(
         action_id=action.id,
         stated_facts=sorted(requirement.stated(db, action.id, None)),
         activities=[
-            _activity_out(db, r) for r in requirement.action_recordings(db, action, policy)
+            _activity_out(db, r, hidden) for r in requirement.action_recordings(db, action, policy)
         ],
         services=[_service_out(s) for s in requirement.service_recordings(db, action, policy)],
         missing_now=requirement.missing_recording(db, action, step)
@@ -508,7 +522,7 @@ def _one_activity(db: Session, activity: Activity, action: Action) -> ActivityRe
 )
 def api_activity_recording(activity_id: RecordId, db: Db, who: Reader) -> ActivityRecordingOut:
     activity, action = _activity(db, activity_id, who)
-    out = _activity_out(db, _one_activity(db, activity, action))
+    out = _activity_out(db, _one_activity(db, activity, action), _hidden(db, who, action))
     log_access(
         db,
         who,
@@ -660,6 +674,7 @@ def api_problems(
 @api.get("/media/{media_id}/marks", summary="证据、争议标记及由此确定的保存要求")
 def api_marks(media_id: RecordId, db: Db, who: Reader) -> MarksOut:
     media, action = marks.visible_media(db, media_id, who)
+    marks.check_readable(db, who, media)
     out = _marks_out(db, media, action)
     log_access(
         db, who, "media_marks", media_id, "查看记录标记与保存期限", via="api", **_ctx(action)
@@ -724,6 +739,7 @@ def _user_names(db: Session, ids: set[int | None]) -> dict[int | None, str]:
 def _activity_page(
     request: Request,
     db: Session,
+    who: Principal,
     activity: Activity,
     action: Action,
     status: int = 200,
@@ -752,6 +768,8 @@ def _activity_page(
         now_local=_now_local(),
         notice=_notice(request),
         is_open=action.status.value == "open",
+        hidden=_hidden(db, who, action),
+        restricted_label=RESTRICTED_PLACEHOLDER,
         **_labels(),
         **extra,
     )
@@ -763,7 +781,7 @@ def activity_recording_page(
 ) -> Response:
     activity, action = _activity(db, activity_id, who)
     log_access(db, who, "activity_recording", activity_id, "查看音视频记录连续性", **_ctx(action))
-    return _activity_page(request, db, activity, action)
+    return _activity_page(request, db, who, activity, action)
 
 
 Apply = Callable[[Any], Awaitable[None]]
@@ -779,7 +797,9 @@ async def _activity_form(
     except DomainError as exc:
         db.rollback()
         activity, action = _activity(db, activity_id, who)
-        return _activity_page(request, db, activity, action, exc.status_code, error=exc.message)
+        return _activity_page(
+            request, db, who, activity, action, exc.status_code, error=exc.message
+        )
     return RedirectResponse(f"/app/activities/{activity_id}/recording?done={done}", status_code=303)
 
 
@@ -887,16 +907,22 @@ async def exception_submit(
 # -- the action's overview, and the fragment for the action page --
 
 
-def _action_page_context(db: Session, action: Action) -> dict[str, Any]:
+def _action_page_context(
+    db: Session, action: Action, hidden: frozenset[int] = frozenset()
+) -> dict[str, Any]:
     policy = current_policy(db)
     calendar = working_calendar(db)
     media = list(db.scalars(select(Media).where(Media.action_id == action.id).order_by(Media.id)))
     marked = []
     for m in media:
+        if m.id in hidden:  # a flagged record closed to this viewer: its place only
+            continue
         now = marks.current_marks(marks.marks_of(db, m.id))
         marked.append((m, now, marks.retention_for(calendar, action, m, now)))
     return {
         "media": marked,
+        "hidden_count": len(hidden),
+        "restricted_label": RESTRICTED_PLACEHOLDER,
         "action": action,
         "recordings": requirement.action_recordings(db, action, policy),
         "services": requirement.service_recordings(db, action, policy),
@@ -907,14 +933,14 @@ def _action_page_context(db: Session, action: Action) -> dict[str, Any]:
 
 
 def _action_page(
-    request: Request, db: Session, action: Action, status: int = 200, **extra: Any
+    request: Request, db: Session, who: Principal, action: Action, status: int = 200, **extra: Any
 ) -> Response:
     return render(
         request,
         "recording_action.html",
         status,
         notice=_notice(request),
-        **_action_page_context(db, action),
+        **_action_page_context(db, action, _hidden(db, who, action)),
         **extra,
     )
 
@@ -923,7 +949,7 @@ def _action_page(
 def action_recording_page(request: Request, action_id: RecordId, db: Db, who: Reader) -> Response:
     action = get_action(db, action_id, who)
     log_access(db, who, "action_recording", action_id, "查看音视频记录要求", **_ctx(action))
-    return _action_page(request, db, action)
+    return _action_page(request, db, who, action)
 
 
 @pages.get("/actions/{action_id}/recording/fragment", response_class=HTMLResponse)
@@ -945,7 +971,7 @@ async def _action_form(
     except DomainError as exc:
         db.rollback()
         action = get_action(db, action_id, who)
-        return _action_page(request, db, action, exc.status_code, error=exc.message)
+        return _action_page(request, db, who, action, exc.status_code, error=exc.message)
     return RedirectResponse(f"/app/actions/{action_id}/recording?done={done}", status_code=303)
 
 

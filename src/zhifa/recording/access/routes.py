@@ -333,7 +333,8 @@ def api_access_log(
 class RestrictionIn(BaseModel):
     kind: Restriction
     restricted: bool = True
-    reason: str = Field(min_length=2, max_length=500)
+    # Required both ways; checked by the service, which says so in Chinese (400).
+    reason: str = Field(default="", max_length=2000, description="标注或解除的理由（必填）")
 
 
 class RestrictionOut(BaseModel):

@@ -126,3 +126,28 @@ def may_read(viewer: Viewer, restrictions: frozenset[Restriction]) -> bool:
     except Forbidden:
         return False
     return True
+
+
+MAX_REASON = 500
+RESTRICTED_PLACEHOLDER = "受限记录"  # what those who may not read one see in its place
+
+
+def check_change(*, may_flag: bool, reads_restricted: bool, restricted: bool) -> None:
+    """``Forbidden`` unless the person may put a flag on (``restricted``) or take it off.
+    Putting one on only narrows who may read, so the legal section may; taking one off
+    widens it, so it needs at least the right to read flagged records (a leader's
+    decision) — else whoever may flag could lift a flag, download, and flag again."""
+    if not may_flag:
+        raise Forbidden("只有法制宣传科和领导可以标注涉密、隐私标识")
+    if not restricted and not reads_restricted:
+        raise Forbidden("解除涉密、隐私标识须由领导决定（须有调阅受限记录的权限）")
+
+
+def clean_reason(reason: str | None) -> str:
+    """The stated reason of a flag or its removal: required, 2 to 500 characters."""
+    text = unicodedata.normalize("NFC", reason or "").strip()
+    if not 2 <= len(text) <= MAX_REASON or any(unicodedata.category(ch)[0] == "C" for ch in text):
+        raise DomainError(
+            f"须写明标注或解除的理由（2 至 {MAX_REASON} 个字，不含控制字符）", "reason"
+        )
+    return text

@@ -14,7 +14,7 @@ from zhifa.core.access import client_address, log_access
 from zhifa.core.audit import record_change
 from zhifa.core.auth import Principal
 from zhifa.core.db import utcnow
-from zhifa.core.errors import DomainError, Forbidden
+from zhifa.core.errors import DomainError, Forbidden, NotFound
 from zhifa.core.models import AccessContext, AccessLog, User
 from zhifa.core.permissions import Permission
 from zhifa.enforcement.actions import get_action
@@ -26,7 +26,10 @@ from zhifa.recording.access.rules import (
     PurposeRequired,
     Restriction,
     Viewer,
+    check_change,
     check_read,
+    clean_reason,
+    may_read,
     parse_purpose,
 )
 from zhifa.recording.media.models import Media
@@ -82,23 +85,48 @@ def restriction_history(db: Session, media_id: int) -> list[MediaRestriction]:
     return list(db.scalars(query.order_by(MediaRestriction.id.desc())))
 
 
+def unreadable(
+    db: Session, who: Principal, action: Action, media_ids: Iterable[int]
+) -> frozenset[int]:
+    """Which of these records of ``action`` are flagged and closed to ``who``: their
+    marks and metadata (file name, EXIF/GPS, device, thumbnails) are not shown to them."""
+    flags = restrictions_of(db, media_ids)
+    if not flags:
+        return frozenset()
+    viewer = viewer_of(db, who, action)
+    return frozenset(media_id for media_id, kinds in flags.items() if not may_read(viewer, kinds))
+
+
+def check_readable(db: Session, who: Principal, media: Media, action: Action) -> None:
+    """``Forbidden`` if the record is flagged and ``who`` may not read it (no purpose is
+    asked: for reads of a record's marks and decisions about it, not its content)."""
+    restrictions = restrictions_of(db, [media.id]).get(media.id, frozenset())
+    check_read(viewer_of(db, who, action), restrictions, export=False)
+
+
 def may_flag(who: Principal) -> bool:
     return who.can(Permission.media_restrict)
+
+
+def may_lift(who: Principal) -> bool:
+    """Lifting a flag needs the right to read flagged records too (a leader's decision)."""
+    return may_flag(who) and who.can(Permission.media_restricted_read)
 
 
 def set_restriction(
     db: Session, who: Principal, media_id: int, kind: Restriction, restricted: bool, reason: str
 ) -> MediaRestriction:
-    """Flag a record (or take the flag off): legal section and leaders; a new row."""
-    if not may_flag(who):
-        raise Forbidden("只有法制宣传科和领导可以标注或解除涉密、隐私标识")
+    """Flag a record (legal section, leaders) or take the flag off (leaders): a new row,
+    ledgered with its reason."""
+    check_change(may_flag=may_flag(who), reads_restricted=False, restricted=True)
     media = db.get(Media, media_id)
     if media is None:
-        raise DomainError("音视频记录不存在", "media")
-    get_action(db, media.action_id, who)
-    reason = reason.strip()
-    if not 2 <= len(reason) <= 500:
-        raise DomainError("须写明标注或解除的理由（2 至 500 个字）", "reason")
+        raise NotFound("音视频记录不存在")
+    action = get_action(db, media.action_id, who)
+    check_change(may_flag=True, reads_restricted=may_lift(who), restricted=restricted)
+    if not restricted:
+        check_readable(db, who, media, action)
+    reason = clean_reason(reason)
     previous = db.scalar(
         select(MediaRestriction)
         .where(MediaRestriction.media_id == media_id, MediaRestriction.kind == kind)

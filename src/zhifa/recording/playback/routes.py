@@ -36,6 +36,7 @@ from zhifa.recording import continuity
 from zhifa.recording.access import service as access
 from zhifa.recording.access.routes import purpose_url
 from zhifa.recording.access.rules import (
+    RESTRICTED_PLACEHOLDER,
     RESTRICTION_LABELS,
     Purpose,
     PurposeRequired,
@@ -224,6 +225,7 @@ def action_media_page(
         photos=[s for s in shown if s.media.kind is MediaKind.photo],
         recordings=[s for s in shown if s.media.kind is not MediaKind.photo],
         hidden=hidden,
+        restricted_label=RESTRICTED_PLACEHOLDER,
         timelines=_timelines(db, activities, shown),
         activities={a.id: a for a in activities},
         uploaders=_names(db, {s.media.uploaded_by for s in shown}),
@@ -300,6 +302,7 @@ def media_page(
         reads=reads,
         names=names,
         may_flag=access.may_flag(who),
+        may_lift=access.may_lift(who),
         restriction_labels=RESTRICTION_LABELS,
         kind_labels=MEDIA_KIND_LABELS,
         notice=NOTICES.get(request.query_params.get("done", "")),
@@ -370,6 +373,7 @@ def party_media_fragment(request: Request, party_id: RecordId, db: Db, who: Read
         rows=shown[:PARTY_LIMIT],
         more=max(0, len(shown) - PARTY_LIMIT),
         hidden=hidden,
+        restricted_label=RESTRICTED_PLACEHOLDER,
         kind_labels=MEDIA_KIND_LABELS,
     )
 
@@ -427,13 +431,19 @@ def media_hub(
         db.scalars(mine.order_by(Media.id.desc()).offset((page - 1) * HUB_PAGE).limit(HUB_PAGE))
     )
     action_ids = {m.action_id for m in rows}
-    titles = {a.id: a.title for a in db.scalars(select(Action).where(Action.id.in_(action_ids)))}
+    actions = {a.id: a for a in db.scalars(select(Action).where(Action.id.in_(action_ids)))}
+    hidden: set[int] = set()  # flagged since, and closed to the uploader: its place only
+    for action in actions.values():
+        ids = [m.id for m in rows if m.action_id == action.id]
+        hidden |= access.unreadable(db, who, action, ids)
     log_access(db, who, "media_list", None, "查看本人上传的记录")
     return render(
         request,
         "media_hub.html",
         rows=rows,
-        titles=titles,
+        titles={k: a.title for k, a in actions.items()},
+        hidden=hidden,
+        restricted_label=RESTRICTED_PLACEHOLDER,
         total=total,
         page=page,
         pages_total=max(1, -(-total // HUB_PAGE)),
