@@ -1,8 +1,8 @@
 """The correction-request journey in a real browser (Debian's Chromium through Playwright)
 against a real server process: from a published decision's portal page to the form,
-the anti-spam question, a small PDF, the receipt and the status page; the legal section
-proposes the correction, a second person publishes it; the status page shows the outcome
-and the portal shows the dated note."""
+the anti-spam question (a wrong answer first: what was typed stays), a small PDF, the
+receipt and the status page; the legal section proposes the correction, a second person
+publishes it; the status page shows the outcome and the portal shows the dated note."""
 
 from __future__ import annotations
 
@@ -70,7 +70,14 @@ def test_correction_request_journey_in_chromium(
         page.get_by_label("姓名或单位名称（必填）").fill("王五")
         page.get_by_label("联系方式", exact=False).fill("13912345678")
         page.locator("#what_is_wrong").fill("处罚内容的表述有误 <b>请核实</b>")
-        page.set_input_files("#evidence", str(evidence))
+        # A wrong answer: refused in Chinese, what was typed stays, a new question comes.
+        page.fill("#answer", "99")
+        page.click("button[type=submit]")
+        assert "验证问题回答不正确" in page.locator("#form-error").inner_text()
+        assert page.locator("#name").input_value() == "王五"
+        assert page.locator("#contact").input_value() == "13912345678"
+        assert page.locator("#what_is_wrong").input_value() == "处罚内容的表述有误 <b>请核实</b>"
+        page.set_input_files("#evidence", str(evidence))  # a browser never keeps a file
         question = page.locator('label[for="answer"]').inner_text()
         match = re.search(r"验证问题：(.+?)(加|减)(.+?)等于几", question)
         assert match, question

@@ -172,6 +172,7 @@ def test_bad_requests_store_nothing(client: TestClient, db: Session, settings: S
         ({"contact": ""}, None, 422, "联系方式"),
         ({"contact": "请打电话"}, None, 422, "手机号码"),
         ({"name": "  "}, None, 422, "姓名或名称"),
+        ({"name": '=HYPERLINK("http://x","y")'}, None, 422, "姓名或名称：不能以 =、+、-、@"),
         ({"what_is_wrong": ""}, None, 422, "需要更正的内容"),
         ({"answer": "1000"}, None, 400, "验证问题回答不正确"),
         ({"website": "http://spam.example"}, None, 400, "未通过校验"),

@@ -62,6 +62,8 @@ class Settings(BaseSettings):
     # Public correction requests (公示办法 第九条第二项): per client address and hour; evidence.
     correction_requests_per_hour: int = Field(default=5, ge=1, le=1000)
     correction_evidence_max_bytes: int = Field(default=10 * 1024**2, ge=1024, le=100 * 1024**2)
+    # Evidence bytes one client (address) may store in 24 hours; more is refused with 429.
+    correction_evidence_bytes_per_day: int = Field(default=30 * 1024**2, ge=1024, le=10 * 1024**3)
     # Publication channels, by channel code: endpoints and HMAC secrets (never in the DB).
     channel_urls: dict[str, str] = Field(default_factory=dict, description="渠道投递地址")
     channel_secrets: dict[str, str] = Field(default_factory=dict, description="渠道签名密钥")

@@ -29,6 +29,7 @@ from zhifa.core.http import BodyRecordId, Config, Db, RecordId, record_id_or_non
 from zhifa.core.models import User
 from zhifa.core.permissions import Permission
 from zhifa.core.settings import Settings
+from zhifa.core.spreadsheet import FORMULA_STARTS
 from zhifa.core.validation import FIELD_LABELS, describe
 from zhifa.publicity import corrections, portal_store, public_form, rules, service, withdrawals
 from zhifa.publicity.models import (
@@ -99,6 +100,13 @@ class RequestIn(BaseModel):
     @classmethod
     def _strip(cls, value: object) -> object:
         return value.strip() if isinstance(value, str) else value
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        if value[:1] in FORMULA_STARTS:  # no name starts so; a spreadsheet would run it
+            raise ValueError("不能以 =、+、-、@ 或制表符、换行开头")
+        return value
 
     @field_validator("contact")
     @classmethod
@@ -264,9 +272,13 @@ async def correction_submit(request: Request, db: Db, settings: Config) -> Respo
             raise Forbidden("表单已失效（CSRF 校验失败），请刷新页面后重新填写")
         if values.get("website"):  # a field people do not see: only robots fill it
             raise DomainError("提交未通过校验，请刷新页面后重新填写")
-        problem = public_form.check_answer(
-            settings.resolved_secret_key(), values.get("challenge", ""), values.get("answer", "")
+        problem = public_form.answer_challenge(
+            db,
+            settings.resolved_secret_key(),
+            values.get("challenge", ""),
+            values.get("answer", ""),
         )
+        db.commit()  # the question is spent even if this request is refused below
         if problem:
             raise DomainError(problem, "answer")
         data = _parse(RequestIn, values)

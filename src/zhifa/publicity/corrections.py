@@ -34,6 +34,7 @@ from zhifa.core.calendar_store import working_calendar
 from zhifa.core.clock import today
 from zhifa.core.db import utcnow
 from zhifa.core.errors import Conflict, DomainError, Forbidden, NotFound, TooManyRequests
+from zhifa.core.models import StoredBlob
 from zhifa.core.settings import Settings
 from zhifa.core.time_limits import due
 from zhifa.enforcement.masking import mask_person_name, mask_phone
@@ -142,6 +143,26 @@ def _new_case(
     return row
 
 
+def _check_evidence_quota(db: Session, client: str, size: int, settings: Settings) -> None:
+    """Refuse evidence that would take the client past its bytes for 24 hours (each
+    request's file counted at its size, also when the same file was sent before)."""
+    since = utcnow() - timedelta(days=1)  # a quota window, not a legal time limit
+    stored = db.scalar(
+        select(func.coalesce(func.sum(StoredBlob.size), 0))
+        .select_from(CorrectionRequest)
+        .join(StoredBlob, StoredBlob.digest == CorrectionRequest.evidence_digest)
+        .where(CorrectionRequest.client_key == client, CorrectionRequest.received_at >= since)
+    )
+    limit = settings.correction_evidence_bytes_per_day
+    if int(stored or 0) + size > limit:
+        shown = f"{limit / 1024**2:g} MB" if limit >= 1024**2 else f"{limit / 1024:g} KB"
+        raise TooManyRequests(
+            f"证明材料已达上限：同一来源24小时内最多上传 {shown}，"
+            "请稍后再试，或将材料直接送交本局法制宣传科",
+            "evidence",
+        )
+
+
 def receive(
     db: Session,
     store: BlobStore,
@@ -164,6 +185,8 @@ def receive(
     )
     if (recent or 0) >= settings.correction_requests_per_hour:
         raise TooManyRequests("提交过于频繁，请一小时后再试，或致电本局法制宣传科")
+    if evidence is not None:
+        _check_evidence_quota(db, client, len(evidence.data), settings)
     digest = None
     if evidence is not None:
         blob = store_blob(db, store, io.BytesIO(evidence.data), None, len(evidence.data))

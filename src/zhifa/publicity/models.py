@@ -240,6 +240,19 @@ class CorrectionRequest(Base):
     new_publication_id: Mapped[int | None] = mapped_column(ForeignKey("publication.id"))
 
 
+class SpentChallenge(Base):
+    """An anti-spam question of the public correction form that has been answered (right
+    or wrong): its token's random id, kept until the token would have expired anyway, so
+    that one question admits one submission (`public_form`). Shared by every portal
+    process; an abuse guard like the lookup window, not a record, so not ledgered."""
+
+    __tablename__ = "correction_challenge_spent"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nonce: Mapped[str] = mapped_column(String(40), unique=True)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
 class WithdrawalCause(StrEnum):
     changed = "changed"  # 被依法变更
     revoked = "revoked"  # 被依法撤销

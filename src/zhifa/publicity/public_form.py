@@ -1,7 +1,16 @@
-"""The public correction form's guards, with no login: a Chinese arithmetic question in a
-signed, time-limited token (no server state, so several portal processes agree), and the
-form's CSRF token (a random value in a SameSite=Strict cookie that the form repeats, as
-the sign-in form does)."""
+"""The public correction form's guards, with no login.
+
+The anti-spam question is arithmetic in Chinese, shown as text (a screen reader reads it
+out; an image would shut out blind requesters and stop no bot written for this form).
+What the page hides carries nothing that gives the answer away: the token is a random
+id, the time of issue, a keyed MAC that makes the token genuine and a keyed MAC over the
+answer, which only the server can check. A token is spent by its first answer, right or
+wrong (`SpentChallenge`, in the database, so every portal process agrees): one question
+admits one submission and cannot be tried answer by answer.
+
+The form's CSRF token is a random value in a SameSite=Strict cookie that the form
+repeats, as the sign-in form does.
+"""
 
 from __future__ import annotations
 
@@ -11,10 +20,22 @@ import secrets
 import time
 import unicodedata
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
-CHALLENGE_MAX_AGE_SECONDS = 30 * 60
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from zhifa.publicity.models import SpentChallenge
+
+CHALLENGE_MAX_AGE_SECONDS = 30 * 60  # an anti-spam window, not a legal time limit
 CSRF_COOKIE = "zhifa_correction_csrf"
 _DIGITS = "零一二三四五六七八九"
+
+INVALID = "验证问题已失效，请回答新的问题"
+EXPIRED = "验证问题已超时（30分钟），请回答新的问题"
+SPENT = "该验证问题已经回答过，每个问题只能提交一次，请回答新的问题"
+WRONG = "验证问题回答不正确，请回答新的问题"
 
 
 def chinese_number(n: int) -> str:
@@ -32,9 +53,9 @@ class Challenge:
     token: str
 
 
-def _sign(secret: str, payload: str) -> str:
-    key = secret.encode()
-    return hmac.new(key, f"correction-challenge|{payload}".encode(), hashlib.sha256).hexdigest()
+def _mac(secret: str, *parts: str) -> str:
+    text = "|".join(("correction-challenge", *parts))
+    return hmac.new(secret.encode(), text.encode(), hashlib.sha256).hexdigest()[:32]
 
 
 def new_challenge(secret: str, now: float | None = None) -> Challenge:
@@ -42,16 +63,26 @@ def new_challenge(secret: str, now: float | None = None) -> Challenge:
     plus = secrets.randbelow(2) == 0
     if not plus and a < b:
         a, b = b, a
-    op = "加" if plus else "减"
-    issued = int(time.time() if now is None else now)
-    payload = f"{a}.{'+' if plus else '-'}.{b}.{issued}.{secrets.token_hex(4)}"
-    question = f"{chinese_number(a)}{op}{chinese_number(b)}等于几？（请填阿拉伯数字）"
-    return Challenge(question, f"{payload}.{_sign(secret, payload)[:32]}")
+    answer = a + b if plus else a - b
+    nonce = secrets.token_urlsafe(16)
+    issued = str(int(time.time() if now is None else now))
+    token = ".".join(
+        (
+            nonce,
+            issued,
+            _mac(secret, "token", nonce, issued),
+            _mac(secret, "answer", nonce, issued, str(answer)),
+        )
+    )
+    question = (
+        f"{chinese_number(a)}{'加' if plus else '减'}{chinese_number(b)}等于几？（请填阿拉伯数字）"
+    )
+    return Challenge(question, token)
 
 
 def _answer_value(text: str) -> int | None:
     plain = unicodedata.normalize("NFKC", text).strip()
-    if plain.isascii() and plain.isdigit():
+    if plain.isascii() and plain.isdigit() and len(plain) <= 3:
         return int(plain)
     for n in range(100):
         if chinese_number(n) == plain:
@@ -59,19 +90,44 @@ def _answer_value(text: str) -> int | None:
     return None
 
 
-def check_answer(secret: str, token: str, answer: str, now: float | None = None) -> str | None:
-    """None when the answer is right and the token genuine and fresh; else the message."""
-    payload, _, signature = token.rpartition(".")
-    parts = payload.split(".")
-    if len(parts) != 5 or not hmac.compare_digest(signature, _sign(secret, payload)[:32]):
-        return "验证问题已失效，请回答新的问题"
-    a, op, b, issued = int(parts[0]), parts[1], int(parts[2]), int(parts[3])
-    if (time.time() if now is None else now) - issued > CHALLENGE_MAX_AGE_SECONDS:
-        return "验证问题已超时（30分钟），请回答新的问题"
-    expected = a + b if op == "+" else a - b
-    if _answer_value(answer) != expected:
-        return "验证问题回答不正确，请重新计算"
-    return None
+def _spend(db: Session, nonce: str, expires_at: datetime, now: datetime) -> bool:
+    """Mark the token spent; False if it was spent before (also by a concurrent request:
+    the unique id decides). Spent ids past their token's age go in one statement."""
+    db.execute(delete(SpentChallenge).where(SpentChallenge.expires_at < now))
+    if db.scalar(select(SpentChallenge.id).where(SpentChallenge.nonce == nonce)) is not None:
+        return False
+    db.add(SpentChallenge(nonce=nonce, expires_at=expires_at))
+    try:
+        db.flush()
+    except IntegrityError:
+        db.rollback()
+        return False
+    return True
+
+
+def answer_challenge(
+    db: Session, secret: str, token: str, answer: str, now: float | None = None
+) -> str | None:
+    """None when the token is genuine, fresh and unspent and the answer right; else the
+    message. A genuine, fresh token is spent here whatever the answer: the caller commits
+    that before it refuses anything else."""
+    parts = token.split(".")
+    if len(parts) != 4 or len(parts[0]) > 40 or not parts[1].isdigit() or len(parts[1]) > 12:
+        return INVALID
+    nonce, issued, tag, answer_mac = parts
+    if not hmac.compare_digest(tag, _mac(secret, "token", nonce, issued)):
+        return INVALID
+    clock = time.time() if now is None else now
+    if not -60 <= clock - int(issued) <= CHALLENGE_MAX_AGE_SECONDS:
+        return EXPIRED
+    expires_at = datetime.fromtimestamp(int(issued) + CHALLENGE_MAX_AGE_SECONDS, UTC)
+    if not _spend(db, nonce, expires_at, datetime.fromtimestamp(clock, UTC)):
+        return SPENT
+    value = _answer_value(answer)
+    right = value is not None and hmac.compare_digest(
+        answer_mac, _mac(secret, "answer", nonce, issued, str(value))
+    )
+    return None if right else WRONG
 
 
 def new_csrf() -> str:

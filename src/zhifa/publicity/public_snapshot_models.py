@@ -122,7 +122,10 @@ class PortalSnapshotVersion(Base):
 
 class PortalLookup(Base):
     __tablename__ = "portal_lookup"
-    __table_args__ = (Index("ix_portal_lookup_client_at", "client_key", "at"),)
+    __table_args__ = (
+        Index("ix_portal_lookup_client_at", "client_key", "at"),
+        Index("ix_portal_lookup_at", "at"),  # every lookup deletes all rows past the window
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     client_key: Mapped[str] = mapped_column(String(64))

@@ -99,13 +99,15 @@ class Extension:
 # Public routes of other features that the portal process serves too.
 EXTENSIONS: list[Extension] = [
     # 更正申请 (公示办法 第九条第二项): the form, its receipt and status page. The intake
-    # stores the request and its evidence and ledgers both; the calendar gives the due day.
+    # stores the request and its evidence and ledgers both; the calendar gives the due day;
+    # answered anti-spam questions are kept until they expire.
     Extension(
         "zhifa.publicity.correction_routes",
         "public",
         frozenset(
             {
                 "correction_request",
+                "correction_challenge_spent",
                 "stored_blob",
                 "ledger_entry",
                 "ledger_node",
