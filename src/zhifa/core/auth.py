@@ -163,7 +163,8 @@ def _throttle_rows(
         query = query.with_for_update().execution_options(populate_existing=True)
     rows = list(db.scalars(query))
     for row in rows:
-        if row.last_failure_at < now - _FORGET_FAILURES:
+        waiting = row.wait_until is not None and row.wait_until > now
+        if row.last_failure_at < now - _FORGET_FAILURES and not waiting:
             row.failures, row.wait_until = 0, None
     return rows
 
@@ -197,7 +198,9 @@ def _count_failure(db: Session, settings: Settings, keys: list[str], now: dateti
         row.wait_until = now + timedelta(seconds=delay) if delay else None
         wait = max(wait, delay)
     # Keys nobody has failed under for a while take no room.
-    db.execute(delete(LoginThrottle).where(LoginThrottle.last_failure_at < now - _FORGET_FAILURES))
+    quiet = LoginThrottle.last_failure_at < now - _FORGET_FAILURES
+    done = LoginThrottle.wait_until.is_(None) | (LoginThrottle.wait_until <= now)
+    db.execute(delete(LoginThrottle).where(quiet, done))
     return wait
 
 

@@ -111,7 +111,8 @@ class LoginEvent(Base):
 class LoginThrottle(Base):
     """Failed sign-ins counted under one key: a client (keyed hash of its address), an
     account (``a:<user id>``, or a keyed hash of a name no account has) or a known device.
-    Volatile state, not a record: not ledgered, forgotten an hour after the last failure."""
+    Volatile state, not a record: not ledgered, forgotten an hour after the last failure
+    once no wait is running."""
 
     __tablename__ = "login_throttle"
 
