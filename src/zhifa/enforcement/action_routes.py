@@ -271,16 +271,9 @@ def _activity_page(
     )
 
 
-def _get_activity(db: Session, activity_id: int) -> Activity:
-    activity = db.get(Activity, activity_id)
-    if activity is None:
-        raise DomainError("执法活动不存在")
-    return activity
-
-
 @pages.get("/activities/{activity_id}", response_class=HTMLResponse)
 def activity_page(request: Request, activity_id: RecordId, db: Db, who: Reader) -> Response:
-    activity = _get_activity(db, activity_id)
+    activity, _action = actions.visible_activity(db, activity_id, who)
     log_access(db, who, "activity", activity_id, "查看现场执法活动")
     return _activity_page(request, db, activity, who)
 
@@ -294,7 +287,7 @@ async def _activity_form_action(
         db.commit()
     except DomainError as exc:
         db.rollback()
-        activity = _get_activity(db, activity_id)
+        activity, _action = actions.visible_activity(db, activity_id, who)
         return _activity_page(request, db, activity, who, exc.status_code, error=exc.message)
     return RedirectResponse(f"/app/activities/{activity_id}?done={done}", status_code=303)
 
@@ -553,8 +546,7 @@ def api_activity(action_id: RecordId, data: actions.ActivityIn, db: Db, who: Wri
 
 @api.get("/activities/{activity_id}", summary="现场执法活动及尚缺的事中义务")
 def api_activity_get(activity_id: RecordId, db: Db, who: Reader) -> ActivityOut:
-    activity = _get_activity(db, activity_id)
-    action = actions.get_action(db, activity.action_id, who)
+    activity, action = actions.visible_activity(db, activity_id, who)
     log_access(db, who, "activity", activity_id, "查看现场执法活动", via="api")
     return _activity_out(db, action, activity)
 

@@ -342,14 +342,22 @@ def record_activity(db: Session, action_id: int, data: ActivityIn, who: Principa
     return activity
 
 
-def writable_activity(db: Session, activity_id: int, who: Principal) -> tuple[Activity, Action]:
-    """An activity of an open action that ``who`` handles."""
+def visible_activity(
+    db: Session, activity_id: int, who: Principal, *, handling: bool = False
+) -> tuple[Activity, Action]:
+    """An on-site activity and its action, if ``who`` may see (``handling``: act in) it."""
     activity = db.get(Activity, activity_id)
     action_id = activity.action_id if activity is not None else None
-    action = action_of_record(db, action_id, who, "执法活动不存在", handling=True)
+    action = action_of_record(db, action_id, who, "执法活动不存在", handling=handling)
+    return activity, action  # type: ignore[return-value]
+
+
+def writable_activity(db: Session, activity_id: int, who: Principal) -> tuple[Activity, Action]:
+    """An activity of an open action that ``who`` handles."""
+    activity, action = visible_activity(db, activity_id, who, handling=True)
     if action.status is ActionStatus.closed:
         raise DomainError("案件已办结，不能再补记")
-    return activity, action  # type: ignore[return-value]
+    return activity, action
 
 
 def record_certificate_shown(

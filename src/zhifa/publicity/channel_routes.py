@@ -21,7 +21,7 @@ from zhifa.core.blobstore import open_blob_store
 from zhifa.core.errors import Conflict, DomainError, NotFound
 from zhifa.core.http import Config, Db, RecordId, RecordIdQuery, render, require
 from zhifa.core.permissions import Permission
-from zhifa.publicity import outbox
+from zhifa.publicity import outbox, service
 from zhifa.publicity.channels import credit_export, registry, wechat
 from zhifa.publicity.channels.base import OUTBOX_EVENT_LABELS
 from zhifa.publicity.models import (
@@ -33,7 +33,6 @@ from zhifa.publicity.models import (
     Delivery,
     DeliveryStatus,
     OutboxMessage,
-    Publication,
 )
 from zhifa.publicity.rules import KIND_LABELS
 
@@ -206,9 +205,7 @@ def delivery_retry(request: Request, db: Db, who: Publisher, delivery_id: Record
 
 @pages.get("/publications/{publication_id}/wechat", response_class=HTMLResponse)
 def wechat_page(request: Request, db: Db, who: Reader, publication_id: RecordId) -> Response:
-    pub = db.get(Publication, publication_id)
-    if pub is None:
-        raise NotFound("公示不存在")
+    pub = service.publication_for(db, publication_id, who)
     message = db.scalar(
         select(OutboxMessage)
         .where(OutboxMessage.publication_id == pub.id)

@@ -345,8 +345,10 @@ def _users(db: Db) -> dict[int, str]:
 
 
 @pages.get("/corrections", response_class=HTMLResponse)
-def cases_page(request: Request, db: Db, who: Reader, status: str | None = None) -> Response:
+def cases_page(request: Request, db: Db, who: Reviewer, status: str | None = None) -> Response:
     wanted = _status(status)
+    # The list names the requesters: a read of their personal data.
+    log_access(db, who, "correction_request", None, f"更正案件列表 status={status}")
     return render(
         request,
         "correction_list.html",
@@ -365,7 +367,7 @@ def _diff(db: Db, draft: Publication | None) -> list[tuple[str, str, str]]:
 
 
 @pages.get("/corrections/{case_id}", response_class=HTMLResponse)
-def case_page(request: Request, db: Db, who: Reader, case_id: RecordId) -> Response:
+def case_page(request: Request, db: Db, who: Reviewer, case_id: RecordId) -> Response:
     case = corrections.get_case(db, case_id)
     log_access(db, who, "correction_request", case.id, "核实处理更正要求")
     current = corrections.current_version(db, case.obligation_id)
@@ -390,7 +392,7 @@ def case_page(request: Request, db: Db, who: Reader, case_id: RecordId) -> Respo
 
 
 @pages.get("/corrections/{case_id}/evidence")
-def case_evidence(db: Db, settings: Config, who: Reader, case_id: RecordId) -> Response:
+def case_evidence(db: Db, settings: Config, who: Reviewer, case_id: RecordId) -> Response:
     case = corrections.get_case(db, case_id)
     if not case.evidence_digest:
         raise NotFound("该更正要求没有附证明材料")
@@ -470,7 +472,7 @@ def _change(data: ChangeIn) -> withdrawals.Change:
 
 @pages.get("/obligations/{obligation_id}/changes", response_class=HTMLResponse)
 def change_page(request: Request, db: Db, who: Reader, obligation_id: RecordId) -> Response:
-    ob = service.get_obligation(db, obligation_id)
+    ob = service.obligation_for(db, obligation_id, who)
     found_withdrawals, found_updates = withdrawals.of_obligation(db, ob.id)
     return render(
         request,
@@ -497,9 +499,9 @@ async def change_form(request: Request, db: Db, who: Reviewer, obligation_id: Re
 
 
 def _task_page(
-    request: Request, db: Db, row: Withdrawal | PublicationUpdate, template: str
+    request: Request, db: Db, who: Principal, row: Withdrawal | PublicationUpdate, template: str
 ) -> Response:
-    ob = service.get_obligation(db, row.obligation_id)
+    ob = service.obligation_for(db, row.obligation_id, who)
     new_pub = getattr(row, "new_publication_id", None)
     draft = service.get_publication(db, new_pub) if new_pub else None
     return render(
@@ -522,7 +524,7 @@ def _task_page(
 @pages.get("/withdrawals/{withdrawal_id}", response_class=HTMLResponse)
 def withdrawal_page(request: Request, db: Db, who: Reader, withdrawal_id: RecordId) -> Response:
     row = withdrawals.get_withdrawal(db, withdrawal_id)
-    return _task_page(request, db, row, "withdrawal_page.html")
+    return _task_page(request, db, who, row, "withdrawal_page.html")
 
 
 @pages.post("/withdrawals/{withdrawal_id}/perform")
@@ -535,7 +537,7 @@ def perform_form(db: Db, who: Publisher, withdrawal_id: RecordId) -> Response:
 @pages.get("/updates/{update_id}", response_class=HTMLResponse)
 def update_page(request: Request, db: Db, who: Reader, update_id: RecordId) -> Response:
     row = withdrawals.get_update(db, update_id)
-    return _task_page(request, db, row, "withdrawal_update.html")
+    return _task_page(request, db, who, row, "withdrawal_update.html")
 
 
 @pages.post("/updates/{update_id}/propose")
@@ -556,12 +558,14 @@ def update_approve_form(db: Db, who: Publisher, update_id: RecordId) -> Response
 
 
 @api.get("/corrections")
-def api_cases(db: Db, who: Reader, status: str | None = None) -> list[dict[str, Any]]:
-    return [_case_json(c) for c in corrections.list_cases(db, _status(status))]
+def api_cases(db: Db, who: Reviewer, status: str | None = None) -> list[dict[str, Any]]:
+    cases = corrections.list_cases(db, _status(status))
+    log_access(db, who, "correction_request", None, f"更正案件列表 status={status}", via="api")
+    return [_case_json(c) for c in cases]
 
 
 @api.get("/corrections/{case_id}")
-def api_case(db: Db, who: Reader, case_id: RecordId) -> dict[str, Any]:
+def api_case(db: Db, who: Reviewer, case_id: RecordId) -> dict[str, Any]:
     case = corrections.get_case(db, case_id)
     log_access(db, who, "correction_request", case.id, "核实处理更正要求", via="api")
     return _case_json(case)

@@ -158,6 +158,7 @@ def api_obligations(
         person_id=person_id,
         state=wanted_state,
         task=DutyKind.publication,
+        who=who,
     )
     return [
         {**_obligation_json(r.obligation), "state": r.state.value, "days_left": r.days_left}
@@ -168,7 +169,7 @@ def api_obligations(
 
 @api.get("/obligations/{obligation_id}")
 def api_obligation(db: Db, who: Reader, obligation_id: RecordId) -> dict[str, Any]:
-    return _obligation_json(service.get_obligation(db, obligation_id))
+    return _obligation_json(service.obligation_for(db, obligation_id, who))
 
 
 @api.post("/obligations/{obligation_id}/draft", status_code=201)
@@ -184,7 +185,7 @@ def api_draft(
 
 @api.get("/publications/{publication_id}")
 def api_publication(db: Db, who: Reader, publication_id: RecordId) -> dict[str, Any]:
-    return _publication_json(service.get_publication(db, publication_id))
+    return _publication_json(service.publication_for(db, publication_id, who))
 
 
 @api.put("/publications/{publication_id}")
@@ -278,6 +279,7 @@ def board_page(
         person_id=person_id,
         state=wanted_state,
         task=wanted_task,
+        who=who,
     )
     units = list(db.scalars(select(Unit).order_by(Unit.id)))
     people_ids = service.board_people(db)
@@ -304,7 +306,7 @@ def board_page(
 
 @pages.get("/obligations/{obligation_id}", response_class=HTMLResponse)
 def obligation_page(request: Request, db: Db, who: Reader, obligation_id: RecordId) -> Response:
-    ob = service.get_obligation(db, obligation_id)
+    ob = service.obligation_for(db, obligation_id, who)
     pubs = list(
         db.scalars(
             select(Publication)
@@ -333,7 +335,7 @@ def obligation_page(request: Request, db: Db, who: Reader, obligation_id: Record
 
 @pages.get("/publications/{publication_id}", response_class=HTMLResponse)
 def publication_page(request: Request, db: Db, who: Reader, publication_id: RecordId) -> Response:
-    pub = service.get_publication(db, publication_id)
+    pub = service.publication_for(db, publication_id, who)
     users = {u.id: u.full_name for u in db.scalars(select(User))}
     return render(
         request,

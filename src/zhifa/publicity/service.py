@@ -29,9 +29,11 @@ from zhifa.core.clock import today
 from zhifa.core.db import utcnow
 from zhifa.core.errors import Conflict, DomainError, Forbidden, NotFound
 from zhifa.core.models import User
+from zhifa.core.permissions import Permission
 from zhifa.core.settings import Settings
 from zhifa.core.time_limits import stricter_due
 from zhifa.enforcement.models import Action, ActionOfficer
+from zhifa.enforcement.visibility import of_visible_actions
 from zhifa.publicity import duties, outbox, rules, snapshots
 from zhifa.publicity.channels.base import OutboxEvent
 from zhifa.publicity.duties import Duty, DutyKind
@@ -197,13 +199,15 @@ def board(
     person_id: int | None = None,
     state: rules.BoardState | None = None,
     task: DutyKind | None = None,
+    who: Principal | None = None,
 ) -> list[BoardRow]:
     """Every publicity duty (`duties.duties`) with its state, filtered by unit, the
     decision's kind (which leaves out duties about no decision), the person responsible,
-    the state and the task."""
+    the state and the task; given ``who``, only the duties that person may read."""
     day = on or today()
     calendar = working_calendar(db)
     order = list(DutyKind)
+    visible = visible_obligation_ids(db, who) if who is not None else None
     rows = []
     for duty in sorted(
         duties.duties(db, kind=task),
@@ -214,6 +218,8 @@ def board(
         ):
             continue
         if person_id is not None and duty.person_id != person_id:
+            continue
+        if who is not None and not readable_duty(duty, who, visible):
             continue
         done = duty.done_on is not None
         row_state, left = rules.board_state(calendar, duty.due_on, day, done=done)
@@ -238,6 +244,49 @@ def _row(db: Session, duty: Duty, row_state: rules.BoardState, left: int) -> Boa
 def board_people(db: Session) -> set[int]:
     """Everyone responsible for some duty (the board's person filter)."""
     return {d.person_id for d in duties.duties(db) if d.person_id is not None}
+
+
+def reads_all_publicity(who: Principal) -> bool:
+    """The legal section reviews every publication; others read those of their cases."""
+    return who.can(Permission.publication_review)
+
+
+def visible_obligation_ids(db: Session, who: Principal) -> set[int] | None:
+    """The obligations whose drafts, withdrawn and exempted versions ``who`` may read
+    (None: all of them)."""
+    if reads_all_publicity(who):
+        return None
+    query = select(PublicationObligation.id)
+    return set(db.scalars(of_visible_actions(query, PublicationObligation.action_id, who)))
+
+
+def obligation_for(
+    db: Session, obligation_id: int, who: Principal, missing: str = "公示义务不存在"
+) -> PublicationObligation:
+    """The obligation, if ``who`` may read it; otherwise answered as missing."""
+    row = db.get(PublicationObligation, obligation_id)
+    visible = visible_obligation_ids(db, who) if row is not None else set()
+    if row is None or (visible is not None and row.id not in visible):
+        raise NotFound(missing)
+    return row
+
+
+def publication_for(db: Session, publication_id: int, who: Principal) -> Publication:
+    pub = db.get(Publication, publication_id)
+    if pub is None:
+        raise NotFound("公示不存在")
+    obligation_for(db, pub.obligation_id, who, "公示不存在")
+    return pub
+
+
+def readable_duty(duty: Duty, who: Principal, visible: set[int] | None) -> bool:
+    """Correction cases carry requesters' names and contacts: the legal section's alone.
+    Duties about a decision follow its case; catalogue and figures duties are for all."""
+    if duty.kind is DutyKind.correction:
+        return reads_all_publicity(who)
+    if visible is None or duty.obligation_id is None:
+        return True
+    return duty.obligation_id in visible
 
 
 def get_obligation(db: Session, obligation_id: int) -> PublicationObligation:

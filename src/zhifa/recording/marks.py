@@ -15,9 +15,9 @@ from zhifa.core.auth import Principal
 from zhifa.core.calendar import WorkingCalendar
 from zhifa.core.calendar_store import working_calendar
 from zhifa.core.clock import SHANGHAI
-from zhifa.core.errors import Conflict, NotFound
+from zhifa.core.errors import Conflict
 from zhifa.core.time_limits import due
-from zhifa.enforcement.actions import get_action
+from zhifa.enforcement.actions import action_of_record
 from zhifa.enforcement.models import Action
 from zhifa.recording.access import service as access
 from zhifa.recording.media.models import Media
@@ -36,11 +36,13 @@ class MarkIn(BaseModel):
     reason: str = Field(min_length=2, max_length=500)
 
 
-def visible_media(db: Session, media_id: int, who: Principal) -> tuple[Media, Action]:
+def visible_media(
+    db: Session, media_id: int, who: Principal, *, handling: bool = False
+) -> tuple[Media, Action]:
     media = db.get(Media, media_id)
-    if media is None:
-        raise NotFound("音视频记录不存在")
-    return media, get_action(db, media.action_id, who)
+    action_id = media.action_id if media is not None else None
+    action = action_of_record(db, action_id, who, "音视频记录不存在", handling=handling)
+    return media, action  # type: ignore[return-value]
 
 
 def check_readable(db: Session, who: Principal, media: Media) -> None:
@@ -67,7 +69,7 @@ def current_marks(rows: list[MediaMark]) -> dict[MarkKind, MediaMark]:
 def set_mark(db: Session, media_id: int, data: MarkIn, who: Principal) -> MediaMark:
     """Put a mark on, or take it off; refused if it is already in that state."""
     # Allowed after closing too: a dispute that arises later must stop a disposal.
-    media, _ = visible_media(db, media_id, who)
+    media, _ = visible_media(db, media_id, who, handling=True)
     check_readable(db, who, media)
     rows = marks_of(db, media.id)
     latest = next((r for r in reversed(rows) if r.kind is data.kind), None)

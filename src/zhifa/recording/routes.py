@@ -25,14 +25,15 @@ from zhifa.core.blobstore import open_blob_store
 from zhifa.core.calendar_store import working_calendar
 from zhifa.core.clock import SHANGHAI
 from zhifa.core.db import utcnow
-from zhifa.core.errors import DomainError, Forbidden, NotFound
+from zhifa.core.errors import DomainError, Forbidden
 from zhifa.core.http import MAX_RECORD_ID, Config, Db, RecordId, RecordIdQuery, render, require
 from zhifa.core.models import Unit, User
 from zhifa.core.permissions import Permission
 from zhifa.core.validation import parse
-from zhifa.enforcement.actions import get_action, procedure_of
+from zhifa.enforcement.actions import get_action, procedure_of, visible_activity
 from zhifa.enforcement.models import Action, Activity
 from zhifa.enforcement.steps import ACTION_KIND_LABELS
+from zhifa.enforcement.visibility import of_visible_actions
 from zhifa.recording import continuity, marks, requirement
 from zhifa.recording.access import service as access
 from zhifa.recording.access.rules import RESTRICTED_PLACEHOLDER
@@ -122,11 +123,10 @@ def _ctx(action: Action) -> dict[str, int]:
     return {"action_id": action.id, "party_id": action.party_id}
 
 
-def _activity(db: Session, activity_id: int, who: Principal) -> tuple[Activity, Action]:
-    activity = db.get(Activity, activity_id)
-    if activity is None:
-        raise NotFound("执法活动不存在")
-    return activity, get_action(db, activity.action_id, who)
+def _activity(
+    db: Session, activity_id: int, who: Principal, *, handling: bool = False
+) -> tuple[Activity, Action]:
+    return visible_activity(db, activity_id, who, handling=handling)
 
 
 # ---- output shapes -------------------------------------------------------------------------
@@ -622,14 +622,8 @@ def _visible_exceptions(
         query = query.where(ExceptionDecision.approved.is_(True))
     elif state is ExceptionState.refused:
         query = query.where(ExceptionDecision.approved.is_(False))
-    rows = []
-    for row, decision in db.execute(query.order_by(RecordingException.id)):
-        try:
-            get_action(db, row.action_id, who)
-        except DomainError:
-            continue
-        rows.append((row, decision))
-    return rows
+    query = of_visible_actions(query, RecordingException.action_id, who)
+    return [(row, decision) for row, decision in db.execute(query.order_by(RecordingException.id))]
 
 
 @api.post(
@@ -824,7 +818,7 @@ async def activity_fact_submit(
     request: Request, activity_id: RecordId, db: Db, who: Writer
 ) -> Response:
     async def apply(form: Any) -> None:
-        activity, action = _activity(db, activity_id, who)
+        activity, action = _activity(db, activity_id, who, handling=True)
         data = parse(
             FactIn,
             {
@@ -895,7 +889,7 @@ async def exception_submit(
     request: Request, activity_id: RecordId, db: Db, who: Writer
 ) -> Response:
     async def apply(form: Any) -> None:
-        activity, action = _activity(db, activity_id, who)
+        activity, action = _activity(db, activity_id, who, handling=True)
         data = parse(
             ExceptionIn, {"activity_id": activity.id, "reason": str(form.get("reason", "")).strip()}
         )

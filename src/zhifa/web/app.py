@@ -240,7 +240,7 @@ def _feature_routers() -> list:  # type: ignore[type-arg]
     from zhifa.catalog import update_routes as catalog_update_routes
     from zhifa.catalog.publish_routes import pages as catalog_publish_pages
     from zhifa.core import calendar_routes
-    from zhifa.enforcement import action_routes
+    from zhifa.enforcement import action_routes, grant_routes
     from zhifa.enforcement import routes as enforcement_routes
     from zhifa.insight import routes as insight_routes
     from zhifa.insight import yearly_routes
@@ -277,6 +277,8 @@ def _feature_routers() -> list:  # type: ignore[type-arg]
         enforcement_routes.api,
         action_routes.pages,
         action_routes.api,
+        grant_routes.pages,
+        grant_routes.api,
         document_routes.pages,
         document_routes.api,
         document_routes.public,

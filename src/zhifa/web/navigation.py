@@ -38,7 +38,7 @@ CHAPTERS: list[tuple[str, list[tuple[str, str | None, Permission]]]] = [
         "公示管理",
         [
             ("事后公示期限看板", "/app/publicity", Permission.publication_read),
-            ("更正案件", "/app/publicity/corrections", Permission.publication_read),
+            ("更正案件", "/app/publicity/corrections", Permission.publication_review),
             ("渠道投递", "/app/publicity/deliveries", Permission.publication_read),
         ],
     ),

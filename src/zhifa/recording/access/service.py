@@ -14,10 +14,10 @@ from zhifa.core.access import client_address, log_access
 from zhifa.core.audit import record_change
 from zhifa.core.auth import Principal
 from zhifa.core.db import utcnow
-from zhifa.core.errors import DomainError, Forbidden, NotFound
+from zhifa.core.errors import DomainError, Forbidden
 from zhifa.core.models import AccessContext, AccessLog, User
 from zhifa.core.permissions import Permission
-from zhifa.enforcement.actions import get_action
+from zhifa.enforcement.actions import action_of_record
 from zhifa.enforcement.models import Action, ActionOfficer
 from zhifa.recording.access.models import AccessPurpose, MediaRestriction
 from zhifa.recording.access.rules import (
@@ -120,9 +120,8 @@ def set_restriction(
     ledgered with its reason."""
     check_change(may_flag=may_flag(who), reads_restricted=False, restricted=True)
     media = db.get(Media, media_id)
-    if media is None:
-        raise NotFound("音视频记录不存在")
-    action = get_action(db, media.action_id, who)
+    action_id = media.action_id if media is not None else None
+    action = action_of_record(db, action_id, who, "音视频记录不存在")
     check_change(may_flag=True, reads_restricted=may_lift(who), restricted=restricted)
     if not restricted:
         check_readable(db, who, media, action)
@@ -248,7 +247,7 @@ def authorize(
 ) -> Grant:
     """May ``who`` read (``export``: take a copy of) this record? 403 before 400: a person
     who may not see the record is not asked for a purpose."""
-    action = get_action(db, media.action_id, who)
+    action = action_of_record(db, media.action_id, who, "音视频记录不存在")
     restrictions = restrictions_of(db, [media.id]).get(media.id, frozenset())
     check_read(viewer_of(db, who, action), restrictions, export=export)
     stated = purpose_for(db, who, purpose, note, action_id=action.id, party_id=media.party_id)

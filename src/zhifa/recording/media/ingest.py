@@ -90,7 +90,7 @@ def check_target(db: Session, who: Principal, action_id: int, activity_id: int |
     """The uploader may add records to this action: 403 if not one's action, 404 if none."""
     if not who.can(Permission.action_write):
         raise Forbidden("您没有上传执法记录的权限")
-    action = get_action(db, action_id, who)
+    action = get_action(db, action_id, who, handling=True)
     if action.status is ActionStatus.closed:
         raise DomainError("案件已办结，不能再上传音视频记录", "action")
     if activity_id is not None:

@@ -42,6 +42,7 @@ from zhifa.enforcement.actions import get_action
 from zhifa.recording.access import service as access
 from zhifa.recording.access.rules import RESTRICTION_LABELS, Restriction, may_read
 from zhifa.recording.access.watermark import Mark, watermark
+from zhifa.recording.marks import visible_media
 from zhifa.recording.media.ingest import (
     Received,
     agreeing_name,
@@ -150,12 +151,9 @@ class MediaOut(BaseModel):
 
 
 def get_media(db: Session, media_id: int, who: Principal) -> Media:
-    """A record on an action the caller may see: 404 if none, 403 if not theirs. (The
-    access rules proper — purpose, restrictions — are ``access.authorize``.)"""
-    media = db.get(Media, media_id)
-    if media is None:
-        raise NotFound("音视频记录不存在")
-    get_action(db, media.action_id, who)
+    """A record on an action the caller may see, else 404 alike for missing and not theirs.
+    (The access rules proper — purpose, restrictions — are ``access.authorize``.)"""
+    media, _action = visible_media(db, media_id, who)
     return media
 
 

@@ -25,13 +25,14 @@ from sqlalchemy.orm import Session
 
 from zhifa.core.access import log_access
 from zhifa.core.auth import Principal
-from zhifa.core.errors import DomainError, Forbidden, NotFound
+from zhifa.core.errors import DomainError, NotFound
 from zhifa.core.http import Config, Db, RecordId, render, require
 from zhifa.core.models import AccessLog, User
 from zhifa.core.permissions import Permission
 from zhifa.enforcement.actions import activities_of, get_action
 from zhifa.enforcement.models import Action, ActionStatus, Activity
 from zhifa.enforcement.parties import get_party
+from zhifa.enforcement.visibility import of_visible_actions
 from zhifa.recording import continuity
 from zhifa.recording.access import service as access
 from zhifa.recording.access.routes import purpose_url
@@ -317,15 +318,10 @@ def party_media_fragment(request: Request, party_id: RecordId, db: Db, who: Read
     """The party page's 音视频记录 section (第九条 集中储存): every record of the party's
     actions this person may see, newest first — after a purpose for the party."""
     party = get_party(db, party_id)
-    action_ids = list(
-        db.scalars(select(Media.action_id).where(Media.party_id == party_id).distinct())
+    of_party = select(Action).where(
+        Action.id.in_(select(Media.action_id).where(Media.party_id == party_id))
     )
-    visible: dict[int, Action] = {}
-    for action_id in action_ids:
-        try:
-            visible[action_id] = get_action(db, action_id, who)
-        except Forbidden:
-            continue
+    visible = {a.id: a for a in db.scalars(of_visible_actions(of_party, Action.id, who))}
     total = (
         int(
             db.scalar(select(func.count()).select_from(Media).where(Media.action_id.in_(visible)))
@@ -384,7 +380,7 @@ def party_media_fragment(request: Request, party_id: RecordId, db: Db, who: Read
 def _upload_page(
     request: Request, db: Session, who: Principal, action_id: int, status: int = 200, **extra: Any
 ) -> Response:
-    action = get_action(db, action_id, who)
+    action = get_action(db, action_id, who, handling=True)
     return render(
         request,
         "media_upload.html",
