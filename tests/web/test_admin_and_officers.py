@@ -221,6 +221,7 @@ def test_officer_cannot_edit_certificates(client: TestClient) -> None:
 
 
 def test_api_docs_are_served(client: TestClient) -> None:
+    login(client, "zhangwei")  # staff only by default (tests/web/test_api_docs.py)
     assert client.get("/api/docs").status_code == 200
     spec = client.get("/api/openapi.json").json()
     assert "/api/v1/parties" in spec["paths"]

@@ -85,9 +85,25 @@ MAX_PAGE = 100_000  # a list's page number: (page - 1) × page size stays far in
 
 # A record's id in the path and in the query (an optional filter); in a body or form model
 # it is `BodyRecordId` (core.validation, re-exported here).
-RecordId = Annotated[int, PathParam(ge=1, le=MAX_RECORD_ID)]
+RecordId = Annotated[int, PathParam(ge=1, le=MAX_RECORD_ID, examples=[1])]
 RecordIdQuery = Annotated[int | None, Query(ge=1, le=MAX_RECORD_ID)]
 PageNumber = Annotated[int, Query(ge=1, le=MAX_PAGE)]
+
+
+# The answers of routes that send a file instead of JSON, as the OpenAPI schema shows them
+# (with ``response_class=Response``, so that no JSON body is declared).
+_MEDIA = {"image/*": {}, "audio/*": {}, "video/*": {}}
+PDF_FILE: dict[int | str, dict[str, Any]] = {
+    200: {"description": "PDF 文件", "content": {"application/pdf": {}}}
+}
+JPEG_FILE: dict[int | str, dict[str, Any]] = {
+    200: {"description": "JPEG 图像", "content": {"image/jpeg": {}}}
+}
+MEDIA_FILE: dict[int | str, dict[str, Any]] = {
+    200: {"description": "照片、音频或视音频文件", "content": _MEDIA},
+    206: {"description": "文件中请求的字节范围（Range）", "content": _MEDIA},
+    416: {"description": "请求的字节范围无法满足", "content": {"application/json": {}}},
+}
 
 
 def record_id_or_none(value: str) -> int | None:

@@ -74,6 +74,8 @@ class Settings(BaseSettings):
     public_base_url: str = Field(default="http://localhost:8000", pattern=r"^https?://[^\s]+$")
     # Public certificate lookups (公示办法 第六条) per client address in ten minutes.
     certificate_lookups_per_window: int = Field(default=30, ge=1, le=10000)
+    # Who may read /api/docs and /api/openapi.json: anyone, signed-in staff, or no one.
+    api_docs: Literal["public", "staff", "off"] = "staff"
 
     @field_validator("database_url")
     @classmethod

@@ -30,6 +30,7 @@ from zhifa.core.keys import load_ledger_signer
 from zhifa.core.permissions import Permission
 from zhifa.core.settings import Settings
 from zhifa.core.validation import describe
+from zhifa.web.api_docs import JSON_PREFIXES, install_api_docs
 from zhifa.web.navigation import nav_chapters
 
 log = logging.getLogger(__name__)
@@ -45,7 +46,7 @@ templates.env.globals["nav_chapters"] = nav_chapters
 
 
 def _wants_json(request: Request) -> bool:
-    return request.url.path.startswith(("/api/", "/log/"))
+    return request.url.path.startswith(JSON_PREFIXES)
 
 
 def _error_response(request: Request, status: int, message: str, field: str | None) -> Response:
@@ -131,9 +132,9 @@ def create_app(settings: Settings) -> FastAPI:
     app = FastAPI(
         title="zhifa 执法全过程记录与公示平台 API",
         version=__version__,
-        docs_url="/api/docs",
+        docs_url=None,  # both served by web.api_docs, as the api_docs setting allows
         redoc_url=None,
-        openapi_url="/api/openapi.json",
+        openapi_url=None,
         lifespan=_lifespan,
     )
     engine = make_engine(settings.resolved_database_url)
@@ -148,6 +149,7 @@ def create_app(settings: Settings) -> FastAPI:
     _install_health(app)
     for router in _feature_routers():
         app.include_router(router)
+    install_api_docs(app)
 
     app.add_middleware(SecurityHeaders)
     # The address every access log row, rate limit and sign-in log records.

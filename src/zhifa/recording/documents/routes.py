@@ -19,7 +19,7 @@ from zhifa.core.auth import Principal
 from zhifa.core.blobstore import open_blob_store
 from zhifa.core.clock import today
 from zhifa.core.errors import DomainError, NotFound
-from zhifa.core.http import Config, Db, RecordId, render, require
+from zhifa.core.http import PDF_FILE, Config, Db, RecordId, render, require
 from zhifa.core.permissions import Permission
 from zhifa.core.settings import Settings
 from zhifa.core.validation import parse
@@ -791,14 +791,24 @@ async def api_record_service(
     return ServiceOut.of(row)
 
 
-@api.get("/documents/{document_id}/pdf", summary="已签发文书的 PDF 原件（调阅留痕）")
+@api.get(
+    "/documents/{document_id}/pdf",
+    summary="已签发文书的 PDF 原件（调阅留痕）",
+    response_class=Response,
+    responses=PDF_FILE,
+)
 def api_pdf(document_id: RecordId, db: Db, who: Reader, settings: Config) -> Response:
     doc, _action = service.get_document(db, document_id, who)
     log_access(db, who, "document", document_id, "下载文书 PDF", via="api")
     return _pdf_response(service.stored_pdf(open_blob_store(settings), doc), _filename(doc))
 
 
-@api.get("/documents/{document_id}/print", summary="带核验行的打印件（调阅留痕）")
+@api.get(
+    "/documents/{document_id}/print",
+    summary="带核验行的打印件（调阅留痕）",
+    response_class=Response,
+    responses=PDF_FILE,
+)
 def api_print(document_id: RecordId, db: Db, who: Reader, settings: Config) -> Response:
     doc, _action = service.get_document(db, document_id, who)
     log_access(db, who, "document", document_id, "打印文书", via="api")

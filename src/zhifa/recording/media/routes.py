@@ -34,7 +34,7 @@ from zhifa.core.auth import Principal
 from zhifa.core.blobstore import open_blob_store
 from zhifa.core.db import utcnow
 from zhifa.core.errors import DomainError, NotFound
-from zhifa.core.http import Config, Db, RecordId, record_id_or_none, require
+from zhifa.core.http import JPEG_FILE, MEDIA_FILE, Config, Db, RecordId, record_id_or_none, require
 from zhifa.core.models import User
 from zhifa.core.permissions import Permission
 from zhifa.core.settings import Settings
@@ -232,6 +232,8 @@ def api_media(
 @api.get(
     "/media/{media_id}/content",
     summary="播放或下载（支持 Range 断点与拖动；download=true 为导出：照片带水印）",
+    response_class=Response,
+    responses=MEDIA_FILE,
 )
 def api_media_content(
     media_id: RecordId,
@@ -283,6 +285,8 @@ def api_media_content(
 @api.get(
     "/media/{media_id}/thumbnail",
     summary="缩略图（照片）或封面帧（视频），JPEG；download=true 为导出（带水印）",
+    response_class=Response,
+    responses=JPEG_FILE,
 )
 def api_media_thumbnail(
     media_id: RecordId,
