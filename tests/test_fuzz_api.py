@@ -101,7 +101,8 @@ def _run(schema: Path, url: str, report: Path, *options: str) -> dict[str, Any]:
         str(report),
         "--no-color",
     ]
-    finished = subprocess.run(args, capture_output=True, text=True, timeout=540)
+    # Run in the report's folder: schemathesis keeps a cache folder where it runs.
+    finished = subprocess.run(args, capture_output=True, text=True, timeout=540, cwd=report.parent)
     assert report.exists(), finished.stdout[-4000:] + finished.stderr[-4000:]
     result: dict[str, Any] = json.loads(report.read_text(encoding="utf-8"))
     result["output"] = finished.stdout
