@@ -94,10 +94,6 @@ class Settings(BaseSettings):
                 raise ValueError(f"渠道 {code} 的投递地址须以 http:// 或 https:// 开头")
         return value
 
-    @cached_property
-    def resolved_database_url(self) -> str:
-        if self.database_url:
-            return self.database_url.replace("postgresql://", "postgresql+psycopg://", 1)
     @field_validator("trusted_proxies", mode="before")
     @classmethod
     def _comma_list(cls, value: Any) -> Any:
@@ -125,6 +121,10 @@ class Settings(BaseSettings):
             self.secure_cookies = self.public_base_url.startswith("https://")
         return self
 
+    @cached_property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url.replace("postgresql://", "postgresql+psycopg://", 1)
         return f"sqlite:///{(self.data_dir / 'zhifa.sqlite3').resolve()}"
 
     @cached_property
@@ -146,16 +146,16 @@ class Settings(BaseSettings):
             )
         return path.read_text().strip()
 
-
-def _toml_values(data_dir: Path | None) -> dict[str, Any]:
-    explicit = os.environ.get("ZHIFA_CONFIG")
-    candidates = [Path(explicit)] if explicit else []
     def ledger_actor_key(self) -> bytes:
         """The key of the public ledger's pseudonymous actor ids (core.audit), derived from
         the secret key: the bureau can resolve a pseudonym, the public cannot."""
         secret = self.resolved_secret_key().encode()
         return hmac.new(secret, b"zhifa ledger actor pseudonym v1", hashlib.sha256).digest()
 
+
+def _toml_values(data_dir: Path | None) -> dict[str, Any]:
+    explicit = os.environ.get("ZHIFA_CONFIG")
+    candidates = [Path(explicit)] if explicit else []
     base = data_dir or Path(os.environ.get("ZHIFA_DATA_DIR", "./zhifa-data"))
     candidates.append(base / "zhifa.toml")
     for path in candidates:
