@@ -35,6 +35,7 @@ demo: install debian-runtime-deps
 test: install-dev debian-test-deps
 	$(VENV)/bin/ruff check src tests bench
 	$(VENV)/bin/ruff format --check src tests bench
+	$(VENV)/bin/mypy
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install-dev

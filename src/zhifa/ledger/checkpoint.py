@@ -12,9 +12,9 @@ import binascii
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, CursorResult, insert, select
 from sqlalchemy.orm import Session
 
 from zhifa.ledger.log import LedgerError, SqlNodeStore, lock
@@ -147,15 +147,12 @@ def sign_checkpoint(
         _check_extends(store, previous, signer, size, root)
     checkpoint = Checkpoint(origin or signer.name, size, root, tuple(extensions))
     note = sign_note(checkpoint.to_text(), [signer])
-    values = {
-        "size": size,
-        "root_hash": root,
-        "signed_note": note,
-        "created_at": datetime.now(UTC),
-    }
-    new_id = session.execute(insert(ledger_checkpoint).values(values)).inserted_primary_key
+    created_at = datetime.now(UTC)
+    values = {"size": size, "root_hash": root, "signed_note": note, "created_at": created_at}
+    inserted = session.execute(insert(ledger_checkpoint).values(values))
+    new_id = cast("CursorResult[Any]", inserted).inserted_primary_key
     assert new_id is not None
-    return StoredCheckpoint(id=int(new_id[0]), **values)
+    return StoredCheckpoint(int(new_id[0]), size, root, note, created_at)
 
 
 def _check_extends(

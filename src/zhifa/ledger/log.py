@@ -142,7 +142,9 @@ def _head(session: Session) -> _Head:
     store = SqlNodeStore(conn, size=size)
     coords = frontier_coords(size)
     found = store.get_nodes(coords)
-    head = _Head(session.get_transaction(), size, [(lv, found[(lv, i)]) for lv, i in coords])
+    current = session.get_transaction()
+    assert current is not None  # session.connection() above began it
+    head = _Head(current, size, [(lv, found[(lv, i)]) for lv, i in coords])
     session.info[_CACHE_KEY] = head
     return head
 

@@ -15,7 +15,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, func, select
+from sqlalchemy import ColumnElement, Connection, Row, and_, func, select
 from sqlalchemy.orm import Session
 
 from zhifa.ledger.checkpoint import StoredCheckpoint, list_checkpoints, parse_checkpoint
@@ -318,7 +318,7 @@ def _same_time(text: Any, moment: datetime) -> bool:
         return False
 
 
-def _batches(session: Session | Connection, size: int) -> Iterator[list[Any]]:
+def _batches(session: Session | Connection, size: int) -> Iterator[Sequence[Row[Any]]]:
     index = ledger_entry.c["index"]
     columns = [
         ledger_entry.c[name]

@@ -269,8 +269,8 @@ def mandatory_reasons(facts: RecordingFacts) -> list[Reason]:
         reasons.append(Reason(CLAUSES["5.5"], "已立案，调查取证中对当事人制作询问笔录"))
     if facts.step in _HEARING_STEPS:
         reasons.append(Reason(CLAUSES["5.6"], f"本次为“{step}”"))
-    if facts.service_method in RECORDED_SERVICE_METHODS:
-        method = RECORDED_SERVICE_METHODS[facts.service_method]
+    method = RECORDED_SERVICE_METHODS.get(facts.service_method or "")
+    if method is not None:
         reasons.append(Reason(CLAUSES["5.7"], f"本次以{method}方式送达"))
     for situation in facts.situations:
         if situation.applies(facts):
