@@ -219,8 +219,12 @@ def serve(
         raise _fail("数据库结构不是最新版本，请先运行 zhifa init 或 zhifa db upgrade")
     engine.dispose()
     if portal_only:
+        try:
+            portal = create_portal_app(settings)  # needs ledger.pub, not the private key
+        except SettingsError as exc:
+            raise _fail(str(exc)) from exc
         console.print(f"公众门户（独立进程）：http://{host}:{port}/")
-        uvicorn.run(create_portal_app(settings), host=host, port=port, **_UVICORN)
+        uvicorn.run(portal, host=host, port=port, **_UVICORN)
         return
     try:
         settings.resolved_secret_key()
@@ -402,13 +406,14 @@ def calendar_due(
         start_day = date.fromisoformat(start)
     except ValueError as exc:
         raise _fail(f"起算日无效：{start}，应为 YYYY-MM-DD", 2) from exc
+            # not a legal limit: the calculator counts the n a user asks for
     settings = _settings(data_dir)
     calendar = _calendar(settings)
     try:
         if calendar_days:
             due = calendar.add_calendar_days(start_day, n, extend_if_rest_day=True)
         else:
-            due = calendar.add_working_days(start_day, n)
+            due = calendar.add_working_days(start_day, n)  # not a legal limit: the user's n
     except DomainError as exc:
         raise _fail(exc.message, 2) from exc
     typer.echo(due.date.isoformat() + (" provisional" if due.provisional else ""))

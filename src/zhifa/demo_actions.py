@@ -344,8 +344,10 @@ def _issue(
 ) -> None:
     values = dict(fields)
     if kind in ("site_inspection_record", "inquiry_record"):
+        # not a legal limit: a demo inspection lasts an hour
         values.setdefault("ended_at", (documents.local_now() + timedelta(hours=1)).isoformat())
     if kind == "rectification_order":
+        # not a legal limit: the 整改期限 the demo officer sets
         values.setdefault("deadline", (today() + timedelta(days=15)).isoformat())
     doc = documents.create_draft(
         db, settings, action.id, documents.DraftIn(kind=kind, fields=values), who

@@ -24,6 +24,7 @@ from zhifa.core.time_limits import (
     Unit,
     Verification,
     due,
+    due_within,
     earliest_event,
     limit,
     limits_by_area,
@@ -369,6 +370,74 @@ def test_hours_unit_is_refused_by_due(monkeypatch: pytest.MonkeyPatch) -> None:
         module.due(CAL, "x.hours", date(2026, 3, 2))
 
 
+# ---- publication periods (公示期限) -------------------------------------------------------
+
+PERIOD_CODES = {
+    "publicity.period_minor_max": 3,
+    "publicity.period_general_min": 3,
+    "publicity.period_general_max": 12,
+    "publicity.period_serious_min": 12,
+    "publicity.period_serious_max": 36,
+    "publicity.period_compulsion": 12,
+}
+
+
+@pytest.mark.parametrize(("code", "months"), sorted(PERIOD_CODES.items()))
+def test_publication_periods_are_rows_in_months_never_extended(code: str, months: int) -> None:
+    row = limit(code)
+    assert (row.n, row.unit, row.extend_if_rest_day) == (months, Unit.MONTHS, False)
+    assert row.area is Area.PUBLICITY
+
+
+def test_publication_period_bases_stay_as_honest_as_checked() -> None:
+    for code in set(PERIOD_CODES) - {"publicity.period_compulsion"}:
+        row = limit(code)
+        # the articles of 《信用修复管理办法》 could not be checked: the row says so
+        assert "《信用修复管理办法》" in row.basis and "条号未能核实" in row.basis
+        assert row.verification is Verification.SECONDARY
+    compulsion = limit("publicity.period_compulsion")
+    assert compulsion.verification is Verification.UNVERIFIED
+    assert "本局口径" in compulsion.basis and "未能核实" in compulsion.note
+
+
+def test_period_rules_take_their_months_from_the_table() -> None:
+    from zhifa.publicity import rules
+
+    for rule in rules.PERIOD_RULES:
+        if rule.max_code:
+            assert rule.max_months == limit(rule.max_code).n
+            assert rule.basis.startswith(limit(rule.max_code).basis)
+        if rule.min_code:
+            assert rule.min_months == limit(rule.min_code).n
+    general = rules.period_rule("penalty", rules.Severity.general)
+    day = date(2026, 9, 28)
+    until, months = rules.public_until(CAL, general, day, None)
+    assert until == due(CAL, "publicity.period_general_max", day) and months == 12
+    assert until is not None and until.date == date(2027, 9, 28)
+
+
+def test_due_within_a_shorter_chosen_period() -> None:
+    # 2026-08-31 + 6 months: February has no 31st -> its last day; a Saturday, not moved
+    result = due_within(CAL, "publicity.period_general_max", date(2026, 8, 31), 6)
+    assert result.date == date(2027, 2, 28)
+    assert "选定6个月" in result.basis and "条号未能核实" in result.basis
+    assert due_within(CAL, "publicity.period_general_max", date(2026, 8, 31), 12) == due(
+        CAL, "publicity.period_general_max", date(2026, 8, 31)
+    )
+
+
+@pytest.mark.parametrize("n", [0, 13])
+def test_due_within_refuses_a_period_outside_the_row(n: int) -> None:
+    with pytest.raises(ValueError, match=r"publicity\.period_general_max"):
+        due_within(CAL, "publicity.period_general_max", date(2026, 3, 2), n)
+
+
+def test_due_within_refuses_fixed_dates_and_notices_before_an_event() -> None:
+    for code in ("publicity.yearly_figures", "penalty.hearing_notice"):
+        with pytest.raises(ValueError, match="不能选定"):
+            due_within(CAL, code, date(2026, 3, 2), 1)
+
+
 # ---- invariant 3 and the documentation page ---------------------------------------------
 
 
@@ -393,3 +462,160 @@ def test_documentation_table_is_the_generated_one() -> None:
     assert generated.strip() == limits_table_markdown().strip(), (
         "docs/time-limits.md is stale: regenerate the table with `python -m zhifa.core.time_limits`"
     )
+
+
+# ---- invariant 3 across the whole source tree --------------------------------------------
+
+# Files that ARE the one table and the one calendar: day arithmetic is their job.
+TABLE_AND_CALENDAR = {
+    "core/time_limits.py": "the rule table",
+    "core/calendar.py": "the working-day calendar",
+    "core/calendar_rules.py": "the calendar's holiday rules (春节 from the lunar new year)",
+}
+# A duration that is not a legal limit (a session, an upload's expiry, a rate window, a
+# retry, a cache) is allowed where a comment on its line, or on the line above, says so:
+#     # not a legal limit: <why>
+MARKER = re.compile(r"#\s*not a legal limit:\s*\S.{3,}")
+# Units a legal limit is written in (日、周、月、年、小时); "per_day" is a rate, not a length.
+UNIT_NAME = re.compile(r"(?<!per)(?:^|_)(?:days|weeks|months|years|hours)(?:$|_)", re.I)
+CALENDAR_STEPS = {"add_months", "add_calendar_days", "add_working_days"}
+LEGAL_UNITS = {"days", "weeks", "hours", "months", "years"}
+
+
+def _name(node: ast.AST) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    return node.attr if isinstance(node, ast.Attribute) else ""
+
+
+def _length(node: ast.AST) -> bool:
+    # a literal that can be a length: 0 and 1 are bounds and steps, not durations
+    return (
+        isinstance(node, ast.Constant) and type(node.value) in (int, float) and node.value >= 2  # type: ignore[operator]
+    )
+
+
+def _lengths_in(node: ast.AST, what: str) -> list[tuple[ast.AST, str]]:
+    return [(n, f"{what} = {n.value}") for n in ast.walk(node) if _length(n)]  # type: ignore[attr-defined]
+
+
+def _durations_in_call(node: ast.Call) -> list[tuple[ast.AST, str]]:
+    found: list[tuple[ast.AST, str]] = []
+    fn = _name(node.func)
+    units = {k.arg for k in node.keywords}
+    if fn in ("timedelta", "relativedelta") and (
+        units & LEGAL_UNITS or None in units or any(not _zero(a) for a in node.args)
+    ):
+        found.append((node, f"{fn}(…)"))
+    elif fn in CALENDAR_STEPS:
+        found.append((node, f"calendar.{fn}(…) outside the table"))
+    elif fn == "fromordinal":
+        found.append((node, "day arithmetic (fromordinal)"))
+    elif fn == "TimeLimit":
+        found.append((node, "a TimeLimit row outside the table"))
+    for k in node.keywords:
+        if k.arg and UNIT_NAME.search(k.arg):
+            found += _lengths_in(k.value, k.arg)
+    # a form field or setting named in a unit, e.g. FieldSpec("period_days", maximum=30)
+    named = [a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+    if any(UNIT_NAME.search(n) for n in named):
+        for k in node.keywords:
+            found += _lengths_in(k.value, f"{named[0]}: {k.arg}")
+    return found
+
+
+def _zero(node: ast.AST) -> bool:
+    return isinstance(node, ast.Constant) and node.value == 0
+
+
+def legal_duration_findings(tree: ast.AST) -> list[tuple[ast.AST, str]]:
+    """Places that write a duration: timedelta/relativedelta in the units of the law,
+    calendar steps, day arithmetic, TimeLimit rows, and literal lengths bound to names in
+    such units (`RETENTION_DAYS = 180`, `hours=24`, `x.days > 30`)."""
+    found: list[tuple[ast.AST, str]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            found += _durations_in_call(node)
+        elif isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if any(UNIT_NAME.search(_name(t)) for t in targets):
+                found += _lengths_in(node.value, _name(targets[0]))
+        elif isinstance(node, ast.Compare):
+            parts = [node.left, *node.comparators]
+            if any(_name(p) == "days" for p in parts) and any(_length(p) for p in parts):
+                found.append((node, "a number of days compared"))
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            modules = [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            modules += [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if any(m.split(".")[0] == "dateutil" for m in modules):
+                found.append((node, "dateutil (relativedelta)"))
+    return found
+
+
+def unmarked_durations(source: str) -> list[str]:
+    lines = source.splitlines()
+    problems = []
+    for node, what in legal_duration_findings(ast.parse(source)):
+        first, last = node.lineno, node.end_lineno or node.lineno  # type: ignore[attr-defined]
+        above = lines[first - 2].strip() if first >= 2 else ""
+        near = lines[first - 1 : last] + ([above] if above.startswith("#") else [])
+        if not any(MARKER.search(line) for line in near):
+            problems.append(f"{first}: {what}: {lines[first - 1].strip()}")
+    return problems
+
+
+def test_no_legal_duration_is_written_outside_the_table() -> None:
+    """Invariant 3 for the whole tree: a legal limit is a row of the table, computed by
+    the calendar; any other duration says why it is not a legal limit."""
+    src = ROOT / "src/zhifa"
+    problems = []
+    for path in sorted(src.rglob("*.py")):
+        rel = path.relative_to(src).as_posix()
+        if rel not in TABLE_AND_CALENDAR:
+            problems += [f"{rel}:{p}" for p in unmarked_durations(path.read_text("utf-8"))]
+    assert not problems, (
+        "durations outside core/time_limits.py: make a legal limit a row of the table and "
+        "use due(); mark anything else `# not a legal limit: <why>`\n" + "\n".join(problems)
+    )
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "x = today() + timedelta(days=15)",
+        "x = timedelta(3)",
+        "x = datetime.timedelta(hours=24)",
+        "from dateutil.relativedelta import relativedelta",
+        "x = cal.add_months(d, 12, extend_if_rest_day=False)",
+        "x = cal.add_working_days(d, n)",
+        "x = date.fromordinal(d.toordinal() + 7)",
+        "SEIZURE_DAYS = 30",
+        "keep_months: int = Field(default=6)",
+        'f = FieldSpec("period_days", "期限（日）", maximum=30, default=30)',
+        "f = Field(retention_days=3650)",
+        "late = (today - decided).days > 7",
+        'r = TimeLimit(code="x", n=5)',
+    ],
+)
+def test_the_tree_check_finds_a_written_duration(line: str) -> None:
+    assert unmarked_durations(line), line
+    assert not unmarked_durations(line + "  # not a legal limit: a test of the marker")
+    assert not unmarked_durations("# not a legal limit: a test of the marker\n" + line)
+    # a marker needs a reason
+    assert unmarked_durations(line + "  # not a legal limit:")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "x = timedelta(0)",
+        "x = timedelta(minutes=10)",
+        "end = start + timedelta(milliseconds=duration_ms)",
+        "requests_per_hour = 5",
+        "FIRST_YEAR = 2000",
+        "n = (end - start).days",
+        "row = due(calendar, 'publicity.penalty', day)",
+    ],
+)
+def test_the_tree_check_lets_other_code_pass(line: str) -> None:
+    assert not unmarked_durations(line), line

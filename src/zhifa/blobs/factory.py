@@ -74,6 +74,7 @@ def _open_s3(parsed: SplitResult, options: dict[str, Any]) -> S3BlobStore:
     if retention is None and days is None:
         raise StoreConfigError("an S3 blob store needs retention_days=N (Object Lock period)")
     if retention is None:
+        # not a legal limit: the Object Lock period the store is configured with
         retention = timedelta(days=_positive_int(days, "retention_days"))
     kwargs = {
         "endpoint_url": settings.pop("endpoint", None),

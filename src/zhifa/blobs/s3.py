@@ -66,8 +66,8 @@ MAX_PARTS = 10_000
 DEFAULT_PART_SIZE = 8 * MIB
 DEFAULT_COPY_PART_SIZE = 512 * MIB
 #: A lock that already runs this close to the wanted date is not extended again.
-RETENTION_SLACK = timedelta(hours=1)
-DEFAULT_STALE_TMP_AGE = timedelta(hours=24)
+RETENTION_SLACK = timedelta(hours=1)  # not a legal limit: a lock's slack
+DEFAULT_STALE_TMP_AGE = timedelta(hours=24)  # not a legal limit: temp clean-up
 
 _ClientErrors = (ClientError, BotoCoreError)
 _PART_CHECKSUMS = (

@@ -46,9 +46,9 @@ from zhifa.core.settings import Settings
 TOKEN_PREFIX = "zf_"  # noqa: S105 (a marker, not a secret)
 SIGN_IN_FAILED = "用户名或密码错误，或登录尝试过于频繁。"
 DEVICE_COOKIE = "zhifa_device"
-DEVICE_DAYS = 180
+DEVICE_DAYS = 180  # not a legal limit: how long a browser is remembered
 _DEVICES_PER_BROWSER = 5  # accounts one shared computer is remembered for
-_FORGET_FAILURES = timedelta(hours=1)
+_FORGET_FAILURES = timedelta(hours=1)  # not a legal limit: throttle window
 
 
 def _digest(token: str) -> str:
@@ -282,6 +282,7 @@ def sign_in(
         token_hash=_digest(token),
         csrf_token=secrets.token_urlsafe(32),
         user_id=user.id,
+        # not a legal limit: a sign-in session
         expires_at=now + timedelta(hours=settings.session_hours),
     )
     db.add(web_session)

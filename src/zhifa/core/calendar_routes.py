@@ -55,9 +55,12 @@ class DueQuery(BaseModel):
 
 def compute_due(calendar: WorkingCalendar, query: DueQuery) -> Due:
     if query.kind is PeriodKind.working_days:
+        # not a legal limit: the calculator counts the n a user asks for
         return calendar.add_working_days(query.start, query.n)
     if query.kind is PeriodKind.calendar_days:
+        # not a legal limit: the user's n
         return calendar.add_calendar_days(query.start, query.n, extend_if_rest_day=True)
+    # not a legal limit: the user's n
     return calendar.add_months(query.start, query.n, extend_if_rest_day=True)
 
 

@@ -24,7 +24,7 @@ from zhifa.core.errors import DomainError, NotFound
 from zhifa.core.models import User
 from zhifa.core.validation import BodyRecordId
 
-# Not a legal limit: a bureau bound so that a forgotten grant does not last for ever.
+# not a legal limit: a bureau bound so that a forgotten grant does not last for ever.
 LONGEST_GRANT = timedelta(days=366)
 
 

@@ -34,7 +34,7 @@ class Settings(BaseSettings):
     bureau_name: str = "上海市普陀区应急管理局"
     bureau_uscc: str = "11310107MB2F12345X"
     log_origin: str = "zhifa.putuo.example/log"
-    session_hours: int = Field(default=8, ge=1, le=72)
+    session_hours: int = Field(default=8, ge=1, le=72)  # not a legal limit: sign-in session
     # Sign-in throttling (core.auth): failures before delays start, per client address,
     # per account name and per known device; the delays then double up to these caps.
     login_max_failures: int = Field(default=5, ge=1, le=100)
@@ -49,7 +49,8 @@ class Settings(BaseSettings):
     )
     blob_digest: Literal["sha256", "sm3"] = "sha256"
     blob_max_bytes: int = Field(default=16 * 1024**3, ge=1)
-    upload_expiry_hours: int = Field(default=24, ge=1, le=720)  # unfinished tus uploads
+    # not a legal limit: unfinished tus uploads expire
+    upload_expiry_hours: int = Field(default=24, ge=1, le=720)
     # Bytes per PATCH the upload page sends: keep it under a reverse proxy's body limit.
     upload_chunk_bytes: int = Field(default=8 * 1024**2, ge=64 * 1024, le=1024**3)
     # Unfinished tus uploads one person may hold open at once (then 429).

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
 from types import MappingProxyType
@@ -38,6 +38,7 @@ __all__ = [
     "Unit",
     "Verification",
     "due",
+    "due_within",
     "earliest_event",
     "limit",
     "limits_by_area",
@@ -159,12 +160,23 @@ _BUREAU_18 = (
 )
 
 _GONGSHI = "《上海市普陀区应急管理行政执法公示办法》"
+_SRC_XYXF = (
+    "《信用修复管理办法》：令的公布文及第一条至第四条据 toubiaole.com 转载的令文核实；"
+    "公示期限的规定据财联社2025年11月26日对国家发展改革委发布的新闻摘要核实，条号未能核实；"
+    f"{_SEED}（第七条第一款）"
+)
 _JILU = "《上海市普陀区应急管理行政执法全过程记录办法》"
 _GUOBAN = (
     "《国务院办公厅关于全面推行行政执法公示制度执法全过程记录制度重大执法决定法制审核制度的"
     "指导意见》（国办发〔2018〕118号）"
 )
 _ART85 = "《中华人民共和国行政处罚法》第八十五条（“二日”“三日”“五日”“七日”指工作日）"
+_XYXF = "《信用修复管理办法》（国家发展改革委令第36号，2026年4月1日起施行）"
+_XYXF_BASIS = (
+    f"{_XYXF}（条号未能核实）；{_GONGSHI}第七条第一款（公示期限按照国家和本市有关规定执行）"
+)
+_XYXF_FROM = "自认定之日起（以行政处罚决定作出之日为准）"
+_XYXF_CHECKED = "条号未能核实；内容据发改委发布的新闻摘要核实（仅经二手资料核实）。"
 
 
 def _rows() -> tuple[TimeLimit, ...]:
@@ -641,6 +653,107 @@ def _rows() -> tuple[TimeLimit, ...]:
             verification=ok,
             sources=_SEED,
         ),
+        # ---- 公示期限: how long a published decision stays public (公示截止期) ----------
+        TimeLimit(
+            code="publicity.period_minor_max",
+            area=Area.PUBLICITY,
+            title="轻微失信信息确有必要公示时的最长公示期",
+            n=3,
+            unit=Unit.MONTHS,
+            basis=_XYXF_BASIS,
+            counted_from=_XYXF_FROM,
+            extend_if_rest_day=False,
+            note=(
+                "轻微失信信息原则上不予公示；行业主管部门认为确有必要公示的，公示期最长不超过"
+                "3个月。本系统对轻微失信信息办理不予公示，本行仅供追溯。" + _XYXF_CHECKED
+            ),
+            verification=sec,
+            sources=_SRC_XYXF,
+        ),
+        TimeLimit(
+            code="publicity.period_general_min",
+            area=Area.PUBLICITY,
+            title="一般失信信息的最短公示期",
+            n=3,
+            unit=Unit.MONTHS,
+            basis=_XYXF_BASIS,
+            counted_from=_XYXF_FROM,
+            extend_if_rest_day=False,
+            note=(
+                "一般失信信息最短公示期3个月，最长1年（publicity.period_general_max）；审核人可在"
+                "此范围内选定公示月数。最短期限，不顺延。" + _XYXF_CHECKED
+            ),
+            verification=sec,
+            sources=_SRC_XYXF,
+        ),
+        TimeLimit(
+            code="publicity.period_general_max",
+            area=Area.PUBLICITY,
+            title="一般失信信息的最长公示期（届满自动停止公示）",
+            n=12,
+            unit=Unit.MONTHS,
+            basis=_XYXF_BASIS,
+            counted_from=_XYXF_FROM,
+            extend_if_rest_day=False,
+            note=(
+                "最长公示期届满后自动停止公示；审核人未选定公示月数的，公示截止期按最长公示期"
+                "计算。届满日遇休息日不顺延：公示不得超过最长期限。" + _XYXF_CHECKED
+            ),
+            verification=sec,
+            sources=_SRC_XYXF,
+        ),
+        TimeLimit(
+            code="publicity.period_serious_min",
+            area=Area.PUBLICITY,
+            title="严重失信信息的最短公示期",
+            n=12,
+            unit=Unit.MONTHS,
+            basis=_XYXF_BASIS,
+            counted_from=_XYXF_FROM,
+            extend_if_rest_day=False,
+            note=(
+                "严重失信信息最短公示期1年，最长3年（publicity.period_serious_max）；审核人可在"
+                "此范围内选定公示月数。最短期限，不顺延。" + _XYXF_CHECKED
+            ),
+            verification=sec,
+            sources=_SRC_XYXF,
+        ),
+        TimeLimit(
+            code="publicity.period_serious_max",
+            area=Area.PUBLICITY,
+            title="严重失信信息的最长公示期（届满自动停止公示）",
+            n=36,
+            unit=Unit.MONTHS,
+            basis=_XYXF_BASIS,
+            counted_from=_XYXF_FROM,
+            extend_if_rest_day=False,
+            note=(
+                "最长公示期届满后自动停止公示；审核人未选定公示月数的，公示截止期按最长公示期"
+                "计算。届满日遇休息日不顺延：公示不得超过最长期限。" + _XYXF_CHECKED
+            ),
+            verification=sec,
+            sources=_SRC_XYXF,
+        ),
+        TimeLimit(
+            code="publicity.period_compulsion",
+            area=Area.PUBLICITY,
+            title="行政强制决定信息的公示期（本局默认）",
+            n=12,
+            unit=Unit.MONTHS,
+            basis=(
+                "本局口径（未找到规定行政强制决定信息公示期限的法律、法规或国家、本市文件）；"
+                f"{_GONGSHI}第七条第二款（未规定公示期限）"
+            ),
+            counted_from="自行政强制决定作出之日起",
+            extend_if_rest_day=False,
+            note=(
+                "未能核实（无可核实的规定）：未找到规定行政强制决定信息公示期限的法律、法规或"
+                "国家、本市文件（公示办法第七条第二款未规定期限）；本局默认1年，审核人可选定"
+                "较短的整月数，由法制宣传科确认。届满日不顺延。"
+            ),
+            verification=unv,
+            sources=f"{_SEED}（第七条第二款）；未找到规定公示期限的原文",
+        ),
         # ---- 行政执法全过程记录 ---------------------------------------------------------
         TimeLimit(
             code="recording.av_minimum_retention",
@@ -722,6 +835,25 @@ def due(calendar: WorkingCalendar, code: str, start: date) -> Due:
     year reported on. The `basis` names the legal basis and the calendar computation.
     """
     row = limit(code)
+    return _due_of(calendar, row, start, _legal(row))
+
+
+def due_within(calendar: WorkingCalendar, code: str, start: date, n: int) -> Due:
+    """The due day of a period of `n` units chosen within limit `code` (1 ≤ n ≤ the row's
+    length), counted from `start` the way the row counts: e.g. a publication period a
+    reviewer set shorter than the longest one the rule allows (公示截止期)."""
+    row = limit(code)
+    if row.unit is Unit.FIXED_DATE or row.direction is Direction.BEFORE:
+        raise ValueError(f"时限 {row.code} 不能选定较短的期间")
+    if not 1 <= n <= row.n:
+        raise ValueError(f"时限 {row.code} 的期间须为1至{row.n}（{row.describe()}）")
+    if n == row.n:
+        return due(calendar, code, start)
+    chosen = replace(row, n=n)
+    return _due_of(calendar, chosen, start, f"{_legal(row)}，选定{chosen.describe()}")
+
+
+def _due_of(calendar: WorkingCalendar, row: TimeLimit, start: date, legal: str) -> Due:
     if row.direction is Direction.BEFORE:
         computed = _latest_before(calendar, row, start)
     elif row.unit is Unit.WORKING_DAYS:
@@ -740,7 +872,7 @@ def due(calendar: WorkingCalendar, code: str, start: date) -> Due:
     return Due(
         computed.date,
         computed.provisional,
-        f"{_legal(row)}。计算：{computed.basis}",
+        f"{legal}。计算：{computed.basis}",
         computed.provisional_years,
     )
 

@@ -146,7 +146,7 @@ def _new_case(
 def _check_evidence_quota(db: Session, client: str, size: int, settings: Settings) -> None:
     """Refuse evidence that would take the client past its bytes for 24 hours (each
     request's file counted at its size, also when the same file was sent before)."""
-    since = utcnow() - timedelta(days=1)  # a quota window, not a legal time limit
+    since = utcnow() - timedelta(days=1)  # not a legal limit: a quota window
     stored = db.scalar(
         select(func.coalesce(func.sum(StoredBlob.size), 0))
         .select_from(CorrectionRequest)
@@ -177,7 +177,7 @@ def receive(
     is stored, so a refused request leaves nothing behind."""
     if not publicly_shown(db, intake.obligation_id):
         raise NotFound("要求更正的公示信息不存在或已不在公示中", "p")
-    since = utcnow() - timedelta(hours=1)  # a rate window, not a legal time limit
+    since = utcnow() - timedelta(hours=1)  # not a legal limit: a rate window
     recent = db.scalar(
         select(func.count())
         .select_from(CorrectionRequest)

@@ -58,7 +58,7 @@ from zhifa.publicity.public_snapshot_models import PublicSnapshot
 log = logging.getLogger(__name__)
 
 BACKOFF_FIRST = timedelta(seconds=30)
-BACKOFF_CAP = timedelta(hours=1)
+BACKOFF_CAP = timedelta(hours=1)  # not a legal limit: retry back-off
 LEASE_MARGIN = timedelta(seconds=60)  # beyond the call's time-out
 
 

@@ -42,6 +42,7 @@ Publisher = Annotated[Principal, Depends(require(Permission.publication_publish)
 
 class DraftIn(BaseModel):
     severity: str | None = Field(default=None, max_length=20)
+    # not a legal limit: a sanity bound; rules.period_problem checks the rule's range
     months: int | None = Field(default=None, ge=1, le=120)
 
 

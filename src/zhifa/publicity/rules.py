@@ -1,9 +1,11 @@
 """Pure rules of 事后公示 (publication of decisions): which issued decisions oblige
-publication, the 双公示 data items and their order, the publication-period table, and the
-deadline-board states. No database, no clock, no I/O: today and the calendar are passed in.
+publication, the 双公示 data items and their order, which publication period applies to
+which kind and severity, and the deadline-board states. No database, no clock, no I/O:
+today and the calendar are passed in.
 
-Time limits to publish live in `zhifa.core.time_limits` (the one table of limits);
-this module only says which limit codes apply to a decision kind.
+Time limits to publish and the publication periods themselves (公示期限, the
+`publicity.period_*` rows) live in `zhifa.core.time_limits` (the one table of limits);
+this module only says which limit codes apply to a decision kind and severity.
 
 Verification of the sources used here (also shown on the board's rule page):
 
@@ -12,8 +14,8 @@ Verification of the sources used here (also shown on the board's rule page):
   (toubiaole.com); the period rules — 轻微失信信息原则上不予公示（确有必要公示的最长不超过
   3个月）, 一般 最短3个月最长1年, 严重 最短1年最长3年, 自认定之日起计算, 最长公示期届满后
   自动停止公示 — were read in a news summary of the NDRC release (财联社 2025-11-26). The
-  ARTICLE NUMBERS of these rules could not be verified: the table cites the chapter
-  (第二章 失信信息公示期限) as "条号未能核实". 法制宣传科 should add the article numbers.
+  ARTICLE NUMBERS of these rules could not be verified: the table's rows cite the order
+  with "条号未能核实". 法制宣传科 should add the article numbers.
 - 信用中国 "双公示" data items: the item names and order below follow the 行政处罚 /
   行政许可 信息数据标准 as recalled from the national credit platform's published
   templates; the standard's text itself could not be retrieved here. Items naming
@@ -30,8 +32,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Final
 
-from zhifa.core.calendar import WorkingCalendar
-from zhifa.core.time_limits import TimeLimit, publicity_limit
+from zhifa.core.calendar import Due, WorkingCalendar
+from zhifa.core.time_limits import TimeLimit, due_within, limit, publicity_limit
 
 # ---- which decisions oblige publication ------------------------------------------------
 
@@ -70,7 +72,8 @@ class BoardState(StrEnum):
     DONE = "已完成"
 
 
-DUE_SOON_WORKING_DAYS: Final = 2  # 临期: at most this many working days left (today excluded)
+# 临期: at most this many working days left (today excluded)
+DUE_SOON_WORKING_DAYS: Final = 2  # not a legal limit: the board's warning
 
 
 def board_state(
@@ -111,29 +114,52 @@ SEVERITY_LABELS: Final[dict[Severity, str]] = {
     Severity.not_credit: "非失信信息",
 }
 
-_XYXF = "《信用修复管理办法》（国家发展改革委令第36号，2026年4月1日起施行）"
-_XYXF_UNVERIFIED = "条号未能核实；内容据发改委发布的新闻摘要核实（仅经二手资料核实）"
-
 
 @dataclass(frozen=True)
 class PeriodRule:
     """How long a publication of one kind and severity stays public.
 
-    `published`: False for information not to be published at all. `min_months` /
-    `max_months`: the allowed range; `default_months` is used unless the reviewer
-    chooses another value in the range. None months: no automatic end (长期公示).
-    The period counts from the decision day (自认定之日起).
+    The durations are rows of the one rule table (`zhifa.core.time_limits`), named here by
+    code: `max_code` the longest period (the default; publication ends automatically),
+    `min_code` the shortest where a rule sets one. `published`: False for information not
+    to be published at all. No `max_code`: no automatic end (长期公示), and the rule's basis
+    is `basis_without_period`. The period counts from the decision day (自认定之日起).
     """
 
     code: str
     kind: str
     severity: Severity
     published: bool
-    min_months: int | None
-    max_months: int | None
-    default_months: int | None
-    basis: str
-    verification: str
+    max_code: str | None
+    min_code: str | None = None
+    basis_without_period: str = ""
+    verification_without_period: str = ""
+
+    @property
+    def max_months(self) -> int | None:
+        return limit(self.max_code).n if self.max_code else None
+
+    @property
+    def min_months(self) -> int | None:
+        if self.min_code:
+            return limit(self.min_code).n
+        # no rule sets a minimum: any whole number of months up to the longest
+        return 1 if self.published and self.max_code else None
+
+    @property
+    def default_months(self) -> int | None:
+        return self.max_months if self.published else None
+
+    @property
+    def basis(self) -> str:
+        codes = [c for c in (self.min_code, self.max_code) if c]
+        return "；".join(dict.fromkeys(limit(c).basis for c in codes)) or self.basis_without_period
+
+    @property
+    def verification(self) -> str:
+        if self.max_code is None:
+            return self.verification_without_period
+        return limit(self.max_code).verification.value
 
 
 PERIOD_RULES: Final[tuple[PeriodRule, ...]] = (
@@ -141,61 +167,57 @@ PERIOD_RULES: Final[tuple[PeriodRule, ...]] = (
         "penalty.minor",
         "penalty",
         Severity.minor,
-        False,
-        None,
-        3,
-        None,
-        f"{_XYXF}：轻微失信信息原则上不予公示；行业主管部门认为确有必要公示的，公示期最长"
-        "不超过3个月",
-        _XYXF_UNVERIFIED,
+        published=False,
+        max_code="publicity.period_minor_max",
     ),
     PeriodRule(
         "penalty.general",
         "penalty",
         Severity.general,
-        True,
-        3,
-        12,
-        12,
-        f"{_XYXF}：一般失信信息最短公示期3个月，最长1年；最长公示期届满后自动停止公示",
-        _XYXF_UNVERIFIED,
+        published=True,
+        max_code="publicity.period_general_max",
+        min_code="publicity.period_general_min",
     ),
     PeriodRule(
         "penalty.serious",
         "penalty",
         Severity.serious,
-        True,
-        12,
-        36,
-        36,
-        f"{_XYXF}：严重失信信息最短公示期1年，最长3年；最长公示期届满后自动停止公示",
-        _XYXF_UNVERIFIED,
+        published=True,
+        max_code="publicity.period_serious_max",
+        min_code="publicity.period_serious_min",
     ),
     PeriodRule(
         "compulsion.default",
         "compulsion",
         Severity.not_credit,
-        True,
-        1,
-        12,
-        12,
-        "未找到规定行政强制决定信息公示期限的法律、法规或国家、本市文件（公示办法第七条第二款"
-        "未规定期限）；本局默认1年，由法制宣传科确认",
-        "未能核实（无可核实的规定）",
+        published=True,
+        max_code="publicity.period_compulsion",
     ),
     PeriodRule(
         "license.default",
         "license",
         Severity.not_credit,
-        True,
-        None,
-        None,
-        None,
-        "行政许可信息不属失信信息，《信用修复管理办法》的公示期不适用；许可有效期至有日期的，"
-        "公示至有效期届满，否则长期公示（本局口径，由法制宣传科确认）",
-        "未能核实（无可核实的规定）",
+        published=True,
+        max_code=None,
+        basis_without_period=(
+            "行政许可信息不属失信信息，《信用修复管理办法》的公示期不适用；许可有效期至有日期的，"
+            "公示至有效期届满，否则长期公示（本局口径，由法制宣传科确认）"
+        ),
+        verification_without_period="未能核实（无可核实的规定）",
     ),
 )
+
+
+def public_until(
+    calendar: WorkingCalendar, rule: PeriodRule, decided_on: date, months: int | None
+) -> tuple[Due | None, int | None]:
+    """The last day of publication (公示截止期) under `rule` for a period of `months`
+    (None: the rule's default) counted from the decision day, and the months applied.
+    None when the rule has no automatic end."""
+    chosen = months or rule.default_months
+    if rule.max_code is None or chosen is None:
+        return None, None
+    return due_within(calendar, rule.max_code, decided_on, chosen), chosen
 
 
 def period_rule(kind: str, severity: Severity) -> PeriodRule:

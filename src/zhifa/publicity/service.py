@@ -342,12 +342,9 @@ def _public_until(
     if rule.kind == "license":
         until = fields.get("valid_until")
         return (date.fromisoformat(str(until)) if until else None), None
-    chosen = months or rule.default_months
-    if chosen is None:
-        return None, None
-    # The period counts from the decision day (自认定之日起), by the calendar only.
-    due = working_calendar(db).add_months(decided_on, chosen, extend_if_rest_day=False)
-    return due.date, chosen
+    # The period is a row of the rule table, counted from the decision day (自认定之日起).
+    due, chosen = rules.public_until(working_calendar(db), rule, decided_on, months)
+    return (due.date if due else None), chosen
 
 
 _CODE_KEYS = frozenset({"uscc", "authority_uscc", "source_uscc", "doc_number"})

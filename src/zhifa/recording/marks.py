@@ -121,6 +121,7 @@ def retention_for(
     if rule is Retention.with_case:
         return RetentionView(rule, RETENTION_LABELS[rule], day, None, None, "随案卷归档")
     kept = due(calendar, RETENTION_CODE, day)
+    # not a legal limit: the day after the last day kept
     after = calendar.add_calendar_days(kept.date, 1, extend_if_rest_day=False)
     return RetentionView(rule, RETENTION_LABELS[rule], day, kept.date, after.date, kept.basis)
 

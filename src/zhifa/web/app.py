@@ -26,7 +26,7 @@ from zhifa.core.checkpoints import CheckpointJob
 from zhifa.core.db import make_engine, make_session_factory
 from zhifa.core.errors import DomainError
 from zhifa.core.http import get_db, render, require, templates
-from zhifa.core.keys import load_ledger_signer
+from zhifa.core.keys import load_ledger_signer, load_ledger_verifier
 from zhifa.core.permissions import Permission
 from zhifa.core.settings import Settings
 from zhifa.core.validation import describe
@@ -143,6 +143,7 @@ def create_app(settings: Settings) -> FastAPI:
     # The actor key: staff acts reach the public ledger under pseudonyms (core.audit).
     app.state.session_factory = make_session_factory(engine, actor_key=settings.ledger_actor_key())
     app.state.ledger_signer = load_ledger_signer(settings)
+    app.state.ledger_verifier = app.state.ledger_signer.verifier()
     _install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     _install_pages(app)
@@ -165,13 +166,19 @@ async def _portal_lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 def create_portal_app(settings: Settings) -> FastAPI:
     """The public portal alone (`zhifa serve --portal-only`): the portal's routes, the
-    public routes registered as portal extensions (`web.portal.EXTENSIONS`), static files
-    and /healthz. Its engine refuses any statement naming a table outside the portal's
-    allow-list (invariant 4), and its SQLite transactions are plain (deferred) ones."""
+    public log its pages link to (/log/*, with the ledger's public key only, from
+    `ledger.pub`), the public routes registered as portal extensions
+    (`web.portal.EXTENSIONS`), static files and /healthz. Its engine refuses any statement
+    naming a table outside the portal's allow-list, and any write to a table allowed for
+    reading only (invariant 4); its SQLite transactions are plain (deferred) ones.
+
+    /verify/document is not served here: it looks a PDF digest up in `document`, an
+    internal table (drafts, parties, content) the public process must not read."""
     from zhifa.core.schema import all_metadata
-    from zhifa.web import portal, portal_figures
+    from zhifa.web import portal, portal_figures, transparency
     from zhifa.web.portal_catalog import router as portal_catalog_router
 
+    verifier = load_ledger_verifier(settings)  # first: without its key file, start nothing
     app = FastAPI(
         title="zhifa 行政执法公示门户",
         version=__version__,
@@ -186,6 +193,7 @@ def create_portal_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
+    app.state.ledger_verifier = verifier
     app.state.portal_only = True
     _install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
@@ -193,6 +201,7 @@ def create_portal_app(settings: Settings) -> FastAPI:
     app.include_router(portal.router)
     app.include_router(portal_catalog_router)
     app.include_router(portal_figures.router)
+    app.include_router(transparency.router)
     for extension in portal.EXTENSIONS:
         app.include_router(extension.load())
     app.add_middleware(SecurityHeaders)

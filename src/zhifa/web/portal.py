@@ -11,15 +11,18 @@ date and reason, ``.json`` answers 410 with a notice object. An expired one answ
 (公示期已满) on both. Unknown ids answer 404.
 
 The portal can run as its own process (`create_portal_app` in `web.app`): its engine then
-carries `TableGuard`, which refuses any statement naming a table outside `PORTAL_TABLES`
-and the tables of the registered `EXTENSIONS`.
+carries `TableGuard`, which refuses any statement naming a table outside `PORTAL_TABLES`,
+the public log's `LOG_TABLES` (read only) and the tables of the registered `EXTENSIONS`,
+and any statement writing a table it may only read (or only append to).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from enum import IntEnum
 from importlib import import_module
 from typing import Any
 from urllib.parse import urlencode
@@ -81,16 +84,28 @@ PORTAL_TABLES = frozenset(
     }
 )
 
+# The public log its pages link to (/log/*, `web.transparency`): the ledger, read only.
+LOG_TABLES = frozenset({"ledger_entry", "ledger_node", "ledger_head", "ledger_checkpoint"})
+
+
+class Access(IntEnum):
+    """What the portal process may do to a table; each level includes the ones below."""
+
+    read = 1  # SELECT
+    append = 2  # and INSERT (the ledger's entries and nodes: never changed, never removed)
+    write = 3  # and UPDATE, DELETE, DDL
+
 
 @dataclass(frozen=True)
 class Extension:
     """Public pages of another feature that the portal process serves as well (the
-    correction request form): its router, by module and attribute, and the tables its
-    routes may touch."""
+    correction request form): its router, by module and attribute, the tables its
+    routes may touch, and those of them it may only append rows to."""
 
     module: str
     router: str
     tables: frozenset[str]
+    appends: frozenset[str] = frozenset()
 
     def load(self) -> APIRouter:
         return getattr(import_module(self.module), self.router)  # type: ignore[no-any-return]
@@ -99,8 +114,9 @@ class Extension:
 # Public routes of other features that the portal process serves too.
 EXTENSIONS: list[Extension] = [
     # 更正申请 (公示办法 第九条第二项): the form, its receipt and status page. The intake
-    # stores the request and its evidence and ledgers both; the calendar gives the due day;
-    # answered anti-spam questions are kept until they expire.
+    # stores the request and its evidence and ledgers both (appending entries and nodes;
+    # the head's size moves on); the calendar gives the due day; answered anti-spam
+    # questions are kept until they expire.
     Extension(
         "zhifa.publicity.correction_routes",
         "public",
@@ -109,18 +125,25 @@ EXTENSIONS: list[Extension] = [
                 "correction_request",
                 "correction_challenge_spent",
                 "stored_blob",
-                "ledger_entry",
-                "ledger_node",
                 "ledger_head",
                 "holiday_schedule",
             }
         ),
+        appends=frozenset({"ledger_entry", "ledger_node"}),
     ),
 ]
 
 
-def allowed_tables() -> frozenset[str]:
-    return PORTAL_TABLES.union(*(e.tables for e in EXTENSIONS))
+def allowed_tables() -> dict[str, Access]:
+    """Every table the portal process may touch, with the most it may do to it."""
+    grants = [(LOG_TABLES, Access.read), (PORTAL_TABLES, Access.write)]
+    for extension in EXTENSIONS:
+        grants += [(extension.appends, Access.append), (extension.tables, Access.write)]
+    allowed: dict[str, Access] = {}
+    for names, access in grants:
+        for name in names:
+            allowed[name] = max(allowed.get(name, access), access)
+    return allowed
 
 
 class PortalGuardError(RuntimeError):
@@ -129,30 +152,64 @@ class PortalGuardError(RuntimeError):
 
 _TABLE_AFTER = re.compile(r'(?i)\b(?:from|join|into|update|table)\s+"?([a-z_][a-z0-9_]*)')
 _IDENT = re.compile(r'(?i)(?<![\w.])"?([a-z_][a-z0-9_]*)')
+# The table a statement writes: INSERT INTO t (an append); UPDATE t SET (not FOR UPDATE,
+# nor ON CONFLICT DO UPDATE SET), DELETE FROM t, REPLACE INTO t, TRUNCATE t.
+_NAME = r'"?([a-z_][a-z0-9_]*)'
+_INSERTED = re.compile(rf"(?i)\binsert\s+(?:or\s+[a-z]+\s+)?into\s+{_NAME}")
+_CHANGED = re.compile(
+    rf'(?i)\b(?:update\s+{_NAME}"?\s+set\b|delete\s+from\s+{_NAME}|replace\s+into\s+{_NAME}'
+    rf"|truncate\s+(?:table\s+)?{_NAME})"
+)
+# Statements that change a schema change every table they name.
+_DDL = re.compile(r"(?i)^\W*(?:create|drop|alter|truncate|reindex|vacuum)\b")
 
 
 class TableGuard:
     """`before_cursor_execute` check: every table a statement names (after FROM, JOIN,
     INTO, UPDATE, TABLE, or any bare word that is the name of a known table) must be on
-    the allow-list. Textual SQL is checked as well as generated SQL."""
+    the allow-list, and every table it writes must be allowed that write (`Access`; a
+    plain set of names allows everything). Textual SQL is checked as well as generated
+    SQL."""
 
-    def __init__(self, known_tables: frozenset[str], allowed: frozenset[str]) -> None:
+    def __init__(
+        self, known_tables: frozenset[str], allowed: Mapping[str, Access] | frozenset[str]
+    ) -> None:
         self.known = known_tables
-        self.allowed = allowed
+        self.allowed: Mapping[str, Access] = (
+            allowed if isinstance(allowed, Mapping) else dict.fromkeys(allowed, Access.write)
+        )
 
-    def _allowed(self, name: str) -> bool:
+    def _access(self, name: str) -> Access | None:
         name = name.lower()
-        return name in self.allowed or name.startswith(f"{SEARCH_TABLE}_")
+        if name.startswith(f"{SEARCH_TABLE}_"):  # FTS5's shadow tables
+            return Access.write
+        return self.allowed.get(name)
 
     def tables_of(self, statement: str) -> set[str]:
         named = {m.lower() for m in _TABLE_AFTER.findall(statement)}
         named |= {w.lower() for w in _IDENT.findall(statement) if w.lower() in self.known}
         return named
 
+    def writes_of(self, statement: str) -> dict[str, Access]:
+        """The tables ``statement`` writes, with the access each write needs."""
+        needs = {name.lower(): Access.append for name in _INSERTED.findall(statement)}
+        for names in _CHANGED.findall(statement):
+            needs.update((name.lower(), Access.write) for name in names if name)
+        if _DDL.match(statement):
+            needs.update(dict.fromkeys(self.tables_of(statement), Access.write))
+        return needs
+
     def check(self, statement: str) -> None:
-        refused = sorted(t for t in self.tables_of(statement) if not self._allowed(t))
+        refused = sorted(t for t in self.tables_of(statement) if self._access(t) is None)
         if refused:
             raise PortalGuardError(f"portal process may not touch: {', '.join(refused)}")
+        read_only = sorted(
+            table
+            for table, needed in self.writes_of(statement).items()
+            if (self._access(table) or 0) < needed
+        )
+        if read_only:
+            raise PortalGuardError(f"portal process may not write: {', '.join(read_only)}")
 
     def __call__(self, _conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         self.check(statement)

@@ -39,7 +39,8 @@ def checkpoint(db: Db) -> PlainTextResponse:
 
 @router.get("/key", response_class=PlainTextResponse, summary="检查点验证公钥")
 def key(request: Request) -> PlainTextResponse:
-    verifier = request.app.state.ledger_signer.verifier()
+    # The public key alone: the portal-only process is never given the private key.
+    verifier = request.app.state.ledger_verifier
     return PlainTextResponse(verifier.to_string() + "\n", media_type="text/plain; charset=utf-8")
 
 

@@ -177,6 +177,7 @@ def _filter(
     """Days in Beijing time, both included, as a half-open range of instants."""
     if start and end and end < start:
         raise DomainError("结束日期不能早于开始日期", "to")
+    # not a legal limit: the exclusive end of a date filter
     after_end = date.fromordinal(end.toordinal() + 1) if end else None
     return service.LogFilter(user, party, action, _day_start(start), _day_start(after_end))
 

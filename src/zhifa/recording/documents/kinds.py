@@ -17,6 +17,11 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
 
+from zhifa.core.time_limits import limit
+
+# 行政强制法 第二十五条: a seizure lasts at most this many days (the table's row)
+_SEIZURE_DAYS = limit("compulsion.seizure_period").n
+
 
 class FieldType(StrEnum):
     text = "text"  # one line
@@ -478,7 +483,14 @@ KINDS_LIST: tuple[DocumentKind, ...] = (
                 F.textarea,
                 help="每行一项，写明名称、数量、规格",
             ),
-            FieldSpec("period_days", "期限（日）", F.integer, minimum=1, maximum=30, default=30),
+            FieldSpec(
+                "period_days",
+                "期限（日）",
+                F.integer,
+                minimum=1,
+                maximum=_SEIZURE_DAYS,
+                default=_SEIZURE_DAYS,
+            ),
             FieldSpec("start_on", "期限起算日", F.date, prefill="today"),
             FieldSpec("storage_place", "财物存放地点", required=False),
             _REVIEW_BODY,

@@ -103,7 +103,8 @@ WRITE_BUFFER = 8 * 1024 * 1024
 _IOV_MAX = 1024  # buffers per pwritev(2) call (Linux's limit)
 LOCK_WAIT_SECONDS = 10.0
 CLEANUP_INTERVAL = timedelta(minutes=15)
-STRAY_AGE = timedelta(hours=1)  # temp files of a crashed write are older than this
+# not a legal limit: temp files of a crashed write are older than this
+STRAY_AGE = timedelta(hours=1)
 MAX_METADATA_HEADER = 4096
 MEDIA_ID_HEADER = "Zhifa-Media-Id"
 
@@ -363,7 +364,8 @@ def _older(path: Path, now: datetime, age: timedelta) -> bool:
 
 
 def upload_area(settings: Settings) -> UploadArea:
-    return UploadArea(settings.data_dir / "uploads", timedelta(hours=settings.upload_expiry_hours))
+    expiry = timedelta(hours=settings.upload_expiry_hours)  # not a legal limit: unfinished uploads
+    return UploadArea(settings.data_dir / "uploads", expiry)
 
 
 # ---- receiving one PATCH body ---------------------------------------------------------------

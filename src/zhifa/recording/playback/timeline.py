@@ -118,7 +118,7 @@ def ticks(start: datetime, end: datetime) -> list[Tick]:
     midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
     first = midnight + step * -(-(local - midnight) // step)  # the next round time
     fmt = "%H:%M:%S" if step < timedelta(minutes=1) else "%H:%M"
-    if step >= timedelta(days=1):
+    if step >= timedelta(days=1):  # not a legal limit: a timeline tick
         fmt = "%m-%d"
     out = []
     moment = first
