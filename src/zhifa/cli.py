@@ -406,11 +406,11 @@ def calendar_due(
         start_day = date.fromisoformat(start)
     except ValueError as exc:
         raise _fail(f"起算日无效：{start}，应为 YYYY-MM-DD", 2) from exc
-            # not a legal limit: the calculator counts the n a user asks for
     settings = _settings(data_dir)
     calendar = _calendar(settings)
     try:
         if calendar_days:
+            # not a legal limit: the calculator counts the n a user asks for
             due = calendar.add_calendar_days(start_day, n, extend_if_rest_day=True)
         else:
             due = calendar.add_working_days(start_day, n)  # not a legal limit: the user's n
