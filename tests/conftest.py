@@ -160,6 +160,20 @@ def db(settings: Settings) -> Iterator[Session]:
     engine.dispose()
 
 
+@pytest.fixture
+def writer(settings: Settings) -> Iterator[Session]:
+    """A session to write with beside a running ``client`` (whose jobs commit at any time).
+    Its transactions begin as writes, like the app's: on SQLite a transaction begun as a
+    read (``db``) that writes after another connection committed fails at once with
+    'database is locked' (WAL cannot upgrade a stale snapshot; busy_timeout does not
+    help). It holds the write lock until it commits: commit before using ``client``."""
+    engine = make_engine(settings.resolved_database_url)
+    session = make_session_factory(engine, actor_key=settings.ledger_actor_key())()
+    yield session
+    session.close()
+    engine.dispose()
+
+
 # ---- a real server process ---------------------------------------------------------------
 
 import contextlib  # noqa: E402

@@ -4,6 +4,7 @@ from records that do not exist, the duty done, the report recorded; idempotent."
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
@@ -18,13 +19,22 @@ from zhifa.demo_publicity import seed_demo_publicity
 from zhifa.insight import yearly, yearly_service
 
 
+@pytest.fixture(autouse=True)
+def _busy_jobs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The app's checkpoint and outbox jobs commit every second while the demo is seeded
+    beside them, as on a loaded machine where a seeding step straddles a job's commit."""
+    monkeypatch.setenv("ZHIFA_CHECKPOINT_INTERVAL_SECONDS", "1")
+    monkeypatch.setenv("ZHIFA_OUTBOX_INTERVAL_SECONDS", "1")
+
+
 def test_demo_publishes_last_years_entered_figures(
-    client: TestClient, db: Session, settings: Settings
+    client: TestClient, db: Session, writer: Session, settings: Settings
 ) -> None:
-    seed_demo_actions(db, settings, open_blob_store(settings))
-    seed_demo_publicity(db, settings)
-    assert seed_demo_figures(db, settings) == 1
-    assert seed_demo_figures(db, settings) == 0  # idempotent
+    seed_demo_actions(writer, settings, open_blob_store(settings))
+    seed_demo_publicity(writer, settings)
+    assert seed_demo_figures(writer, settings) == 1
+    assert seed_demo_figures(writer, settings) == 0  # idempotent
+    writer.close()  # no write lock held while the client's requests write their access logs
     last = today().year - 1
     duty = yearly_service.obligation(db, working_calendar(db), last, today())
     assert duty.state.value == "已完成" and duty.published_on == today() and duty.version == 1
