@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import html
 import io
+import json
 import re
 import shutil
 from collections.abc import Iterator
+from html.parser import HTMLParser
 from pathlib import Path
 
 import openpyxl
@@ -123,10 +125,93 @@ def _secrets(db: Session) -> set[str]:
     return found
 
 
+# A machine token (CSRF, the correction form's signed challenge, an HMAC): long, made of
+# URL-safe characters, with letters among its digits. Its digit runs mean nothing.
+_TOKEN = re.compile(r"(?=.*[A-Za-z])[A-Za-z0-9._~:=+/-]{24,}")
+
+
+class _Readable(HTMLParser):
+    """What a reader sees and a machine reads of a page: its text, the values of its
+    attributes and of its form fields, but not the value of a hidden field that is a
+    token (its digits are random, not content)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        named = dict(attrs)
+        hidden_token = (
+            tag == "input"
+            and (named.get("type") or "").lower() == "hidden"
+            and _TOKEN.fullmatch(named.get("value") or "") is not None
+        )
+        for name, value in attrs:
+            if value and not (hidden_token and name == "value"):
+                self.parts.append(value)
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def _json_values(value: object) -> Iterator[str]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield str(key)
+            yield from _json_values(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _json_values(item)
+    elif value is not None:
+        yield str(value)
+
+
+def _readable(text: str) -> str:
+    """The parts of a page or export that are content, one per line (so a pattern cannot
+    join two of them): an HTML page's text and attributes, a JSON document's keys and
+    values, anything else (CSV, plain text, spreadsheet cells) as it is."""
+    stripped = text.lstrip()
+    if stripped.startswith(("{", "[")):
+        try:
+            return "\n".join(_json_values(json.loads(text)))
+        except ValueError:
+            pass
+    if stripped.startswith("<"):
+        parser = _Readable()
+        parser.feed(text)
+        parser.close()
+        return "\n".join(parser.parts)
+    return text
+
+
 def _problems(where: str, text: str, secrets: set[str]) -> list[str]:
+    """Any known identity number or phone anywhere in the raw text (a hidden field too);
+    any that merely looks like one in what a reader or a machine reads of it."""
     hits = [f"{where}: {s}" for s in secrets if s in text]
-    hits += [f"{where}: pattern {m}" for m in _ID_NUMBER.findall(text) + _MOBILE.findall(text)]
+    content = _readable(text)
+    found = _ID_NUMBER.findall(content) + _MOBILE.findall(content)
+    hits += [f"{where}: pattern {m}" for m in found]
     return hits
+
+
+def test_the_scan_reads_content_not_tokens() -> None:
+    """A run of digits inside a hidden field's HMAC is no phone number (it once failed the
+    scan below); the same digits anywhere a person or a program reads them are."""
+    hmac_token = "9f2c4e13111267252ab0c7d1e9f3a5b7c2d4e6f8a0b1c3d5"
+    page = f'<form><input type="hidden" name="challenge" value="{hmac_token}"></form>'
+    assert _problems("page", page, set()) == []
+    for leak in (
+        "<p>联系电话 13111267252</p>",
+        '<input name="phone" value="13111267252">',
+        '<input type="hidden" name="party" value="13111267252">',
+        '<a href="/search?q=13111267252">查询</a>',
+        '<img alt="13111267252" src="/x.png">',
+        '{"party": {"phone": "13111267252"}}',
+        '[{"id": "110101199003071234"}]',
+        "名称,电话\n某某,13111267252\n",
+    ):
+        assert _problems("page", leak, set()) != [], leak
+    assert _problems("page", page, {"13111267252"}) != []  # a known phone, even hidden
 
 
 def _crawl(client: TestClient, start: list[str]) -> dict[str, str]:
