@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -187,19 +188,14 @@ class PartyOut(BaseModel):
 
     @classmethod
     def of(cls, view: parties.PartyView, *, full: bool) -> PartyOut:
-        details = parties.shown(view, full=full)
+        details = asdict(parties.shown(view, full=full))
+        del details["full"]
         return cls(
             id=view.party.id,
             kind=view.party.kind,
             version=view.current.version,
-            name=details.name,
-            uscc=details.uscc,
-            id_number=details.id_number,
-            legal_representative=details.legal_representative,
-            address=details.address,
-            industry=details.industry,
-            phone=details.phone,
             risk_flags=view.current.risk_flags,
+            **details,
         )
 
 
