@@ -3,11 +3,27 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from os import environ
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy.orm import Session
 
 from tests.pg_server import create_database, drop_database, postgres_server
+
+# Hypothesis draws the same examples on every run and machine (derandomised: the seed comes
+# from the test itself) and a failure prints its example and @reproduce_failure blob.
+# HYPOTHESIS_PROFILE=explore draws new ones (add --hypothesis-seed=N to replay a run).
+_HYPOTHESIS = {
+    "deadline": None,  # a loaded machine is slow, not wrong
+    "database": None,
+    "print_blob": True,
+    "suppress_health_check": [HealthCheck.too_slow],
+}
+hypothesis_settings.register_profile("zhifa", derandomize=True, **_HYPOTHESIS)
+hypothesis_settings.register_profile("explore", derandomize=False, **_HYPOTHESIS)
+hypothesis_settings.load_profile(environ.get("HYPOTHESIS_PROFILE", "zhifa"))
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,7 @@ claimed digest is still caught by verify, and stores that must copy check it at 
 from __future__ import annotations
 
 import hashlib
-import os
+import random
 from pathlib import Path
 
 import pytest
@@ -21,7 +21,7 @@ def _file(tmp_path: Path, data: bytes) -> Path:
 
 def test_local_store_adopts_by_link(tmp_path: Path) -> None:
     store = LocalBlobStore(tmp_path / "blobs", create=True)
-    data = os.urandom(300_000)
+    data = random.Random(300_000).randbytes(300_000)
     digest = "sha256:" + hashlib.sha256(data).hexdigest()
     source = _file(tmp_path, data)
     info = store.put_file(source, digest=digest)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import math
-import os
+import random
 import struct
 from pathlib import Path
 
@@ -148,8 +148,9 @@ def make_large_video(path: Path, target: int, size: tuple[int, int] = (640, 360)
         stream.width, stream.height = size
         stream.pix_fmt = "yuv420p"
         stream.options = {"preset": "ultrafast", "qp": "0", "g": "1", "bf": "0"}
+        pixels = random.Random(target)  # noise that compresses badly, the same every run
         for _ in range(12):
-            image = Image.frombytes("RGB", size, os.urandom(size[0] * size[1] * 3))
+            image = Image.frombytes("RGB", size, pixels.randbytes(size[0] * size[1] * 3))
             out.mux(stream.encode(av.VideoFrame.from_image(image).reformat(format="yuv420p")))
         out.mux(stream.encode(None))
     with av.open(str(template)) as source:

@@ -5,7 +5,7 @@ would) when a test needs exact recording times, and row counts."""
 from __future__ import annotations
 
 import io
-import os
+import random
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
@@ -35,6 +35,8 @@ from zhifa.recording.models import (
 )
 from zhifa.recording.rules import HIGH_RISK_FLAGS
 
+# Distinct contents for the records made here, the same sequence every run.
+_CONTENT = random.Random(124)
 ALL_MATTERS = ["reason", "basis", "statement", "defence", "hearing", "recusal", "cooperation"]
 
 
@@ -121,7 +123,9 @@ def add_media(
         user = db.get(User, action.opened_by)
         assert user is not None
         who = Principal(user.id, user.username, user.full_name, user.roles)
-        blob = store_blob(db, open_blob_store(settings), io.BytesIO(os.urandom(64)), who, 1024)
+        blob = store_blob(
+            db, open_blob_store(settings), io.BytesIO(_CONTENT.randbytes(64)), who, 1024
+        )
         row = Media(
             action_id=action.id,
             activity_id=activity_id,
