@@ -290,6 +290,8 @@ def test_role_route_record_matrix(world: Session, settings: Settings) -> None:
                         problems.append(f"{where}: {got.status_code}, expected 404 like missing")
                     if _reads(db) != before:
                         problems.append(f"{where}: a refused request was logged as a read")
+    print(f"matrix: {len(principals)} people x {len(routes)} routes x {len(categories)} records")
+    print(f"matrix: {cells} requests checked")
     assert problems == [], "\n".join(problems)
     assert cells > 500
     assert {"/api/v1/actions/{action_id}", "/app/actions/{action_id}"} <= checked_paths
