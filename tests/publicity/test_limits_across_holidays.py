@@ -42,6 +42,14 @@ EXPECTED: dict[str, tuple[date, date]] = {
     "publicity.withdrawal_penalty": (date(2026, 10, 8), date(2026, 2, 14)),
     # a fixed day of the next year, never moved
     "publicity.yearly_figures": (date(2027, 1, 31), date(2027, 1, 31)),
+    # Publication periods in months end on the corresponding day of the last month
+    # (民法典 第二百零二条) and are never moved off a rest day, holidays or not.
+    "publicity.period_minor_max": (date(2026, 12, 28), date(2026, 5, 11)),
+    "publicity.period_general_min": (date(2026, 12, 28), date(2026, 5, 11)),
+    "publicity.period_general_max": (date(2027, 9, 28), date(2027, 2, 11)),
+    "publicity.period_serious_min": (date(2027, 9, 28), date(2027, 2, 11)),
+    "publicity.period_serious_max": (date(2029, 9, 28), date(2029, 2, 11)),
+    "publicity.period_compulsion": (date(2027, 9, 28), date(2027, 2, 11)),
 }
 
 
