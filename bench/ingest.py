@@ -39,12 +39,12 @@ from zhifa.core.db import make_engine, make_session_factory
 from zhifa.core.keys import ensure_ledger_signer
 from zhifa.core.models import User
 from zhifa.core.settings import Settings, load_settings
+from zhifa.demo.seed import seed_demo
 from zhifa.enforcement import actions
 from zhifa.enforcement.models import PowerItem
 from zhifa.enforcement.parties import find_parties
 from zhifa.enforcement.steps import procedure
 from zhifa.recording.media.metadata import probe
-from zhifa.seed import seed_demo
 
 GIB = 1024**3
 MIB = 1024**2

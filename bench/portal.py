@@ -37,7 +37,8 @@ from typing import Any
 from zhifa.core import schema
 from zhifa.core.db import make_engine
 from zhifa.core.settings import load_settings
-from zhifa.publicity import portal_store, snapshots
+from zhifa.publicity import snapshots
+from zhifa.publicity.portal import decisions as portal_store
 from zhifa.publicity.rules import ITEMS, KIND_LABELS
 
 SECRET = "bench-portal-" + "x" * 32

@@ -52,7 +52,7 @@ from zhifa.core import schema  # noqa: E402
 from zhifa.core.db import make_engine, make_session_factory  # noqa: E402
 from zhifa.core.keys import ensure_ledger_signer  # noqa: E402
 from zhifa.core.settings import Settings, load_settings  # noqa: E402
-from zhifa.seed import seed_demo  # noqa: E402
+from zhifa.demo.seed import seed_demo  # noqa: E402
 from zhifa.web.app import create_app  # noqa: E402
 
 DEMO_PASSWORD = "Zhifa@2026"

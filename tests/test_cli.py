@@ -14,7 +14,7 @@ from tests.conftest import schedule_2027
 from zhifa.cli import app
 from zhifa.core.db import make_engine, make_session_factory
 from zhifa.core.models import User
-from zhifa.demo_data import demo_accounts
+from zhifa.demo.data import demo_accounts
 from zhifa.enforcement.models import Party
 
 runner = CliRunner()

@@ -12,7 +12,7 @@ from zhifa.core.blobstore import open_blob_store
 from zhifa.core.checkpoints import checkpoint_if_grown
 from zhifa.core.keys import load_ledger_signer
 from zhifa.core.settings import Settings
-from zhifa.demo_actions import CASES, seed_demo_actions
+from zhifa.demo.actions import CASES, seed_demo_actions
 from zhifa.enforcement.models import Action, ActionStatus
 from zhifa.enforcement.steps import ActionKind
 from zhifa.recording.documents.models import Document, DocumentStatus

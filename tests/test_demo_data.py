@@ -7,7 +7,7 @@ from collections import Counter
 from datetime import date
 
 from zhifa.core.permissions import Role
-from zhifa.demo_data import (
+from zhifa.demo.data import (
     DEMO_PASSWORD,
     INDUSTRIES,
     PARTY_KINDS,

@@ -22,8 +22,8 @@ from zhifa.core.blobstore import open_blob_store
 from zhifa.core.db import factory_like, make_engine, make_session_factory
 from zhifa.core.models import User
 from zhifa.core.settings import Settings, load_settings
-from zhifa.demo_actions import seed_demo_actions
-from zhifa.demo_publicity import (
+from zhifa.demo.actions import seed_demo_actions
+from zhifa.demo.publicity import (
     CORRECTED_FACTS,
     EXEMPTED_CASE,
     WITHDRAWAL_REASON,
@@ -41,7 +41,7 @@ from zhifa.publicity.models import (
     PublicationObligation,
     PublicationStatus,
 )
-from zhifa.publicity.portal_models import PortalEntry
+from zhifa.publicity.portal.models import PortalEntry
 from zhifa.web.app import create_app, create_portal_app
 
 

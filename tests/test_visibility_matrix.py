@@ -29,8 +29,8 @@ from zhifa.core.keys import ensure_ledger_signer
 from zhifa.core.models import AccessLog, User
 from zhifa.core.permissions import PERMISSIONS, Permission, Role
 from zhifa.core.settings import Settings, load_settings
-from zhifa.demo_actions import seed_demo_actions
-from zhifa.demo_publicity import seed_demo_publicity
+from zhifa.demo.actions import seed_demo_actions
+from zhifa.demo.publicity import seed_demo_publicity
 from zhifa.enforcement.models import Action, Activity, PartyVersion
 from zhifa.publicity.models import Publication, PublicationObligation
 from zhifa.recording.documents.models import Document

@@ -141,11 +141,11 @@ def db_upgrade(data_dir: DataDir = None) -> None:
 def seed_demo(data_dir: DataDir = None) -> None:
     """写入演示数据（单位、账号、执法人员与执法证、行政相对人、执法事项、各类案件；可重复执行）。"""
     from zhifa.core.blobstore import open_blob_store
-    from zhifa.demo_actions import seed_demo_actions
-    from zhifa.demo_catalog import publish_demo_catalogue
-    from zhifa.demo_figures import seed_demo_figures
-    from zhifa.demo_publicity import seed_demo_publicity
-    from zhifa.seed import seed_demo as run_seed
+    from zhifa.demo.actions import seed_demo_actions
+    from zhifa.demo.catalog import publish_demo_catalogue
+    from zhifa.demo.figures import seed_demo_figures
+    from zhifa.demo.publicity import seed_demo_publicity
+    from zhifa.demo.seed import seed_demo as run_seed
 
     settings = _settings(data_dir)
     session = _session(settings)
@@ -171,7 +171,7 @@ def seed_demo(data_dir: DataDir = None) -> None:
 
 def _print_demo_logins() -> None:
     from zhifa.core.permissions import ROLE_LABELS, Role
-    from zhifa.demo_data import DEMO_PASSWORD, demo_accounts
+    from zhifa.demo.data import DEMO_PASSWORD, demo_accounts
 
     table = Table(title=f"演示账号（密码均为 {DEMO_PASSWORD}）")
     table.add_column("用户名")

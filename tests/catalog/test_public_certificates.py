@@ -21,11 +21,11 @@ from sqlalchemy.orm import Session
 
 from tests.enforcement.test_actions import _as
 from tests.portal.test_catalog_pages import publish_demo
-from zhifa.catalog.update_models import CatalogueUpdate, UpdateStatus
+from zhifa.catalog.updates.models import CatalogueUpdate, UpdateStatus
 from zhifa.core.clock import today
 from zhifa.core.models import User
 from zhifa.core.settings import Settings
-from zhifa.publicity.public_snapshot_models import PortalSnapshot
+from zhifa.publicity.portal.models import PortalSnapshot
 from zhifa.web.app import create_app
 
 BASE = "https://zhifa.example.gov.cn/portal"

@@ -19,12 +19,11 @@ from zhifa.core.errors import DomainError, NotFound
 from zhifa.core.models import User
 from zhifa.core.settings import Settings
 from zhifa.ledger.models import ledger_entry
-from zhifa.publicity import portal_snapshots
 from zhifa.publicity.channels.base import OutboxEvent
 from zhifa.publicity.channels.webhook import payload
-from zhifa.publicity.models import Delivery, OutboxMessage
+from zhifa.publicity.models import Delivery, OutboxMessage, PublicSnapshot, SnapshotStatus
 from zhifa.publicity.outbox import outgoing_message
-from zhifa.publicity.public_snapshot_models import PublicSnapshot, SnapshotStatus
+from zhifa.publicity.portal import subjects as portal_snapshots
 from zhifa.publicity.public_snapshots import (
     latest_published,
     publish_snapshot,

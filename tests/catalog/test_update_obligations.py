@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from tests.catalog.helpers import as_user, count
 from tests.catalog.test_impact import _citing, _law
 from tests.conftest import csrf_of
-from zhifa.catalog.update_models import CatalogueUpdate, OrganisationChange, UpdateStatus
+from zhifa.catalog.updates.models import CatalogueUpdate, OrganisationChange, UpdateStatus
 from zhifa.core.audit import check_rows
 from zhifa.core.calendar_store import working_calendar
 from zhifa.core.clock import today

@@ -15,12 +15,12 @@ from tests.catalog.helpers import as_user
 from tests.catalog.test_impact import _law
 from tests.catalog.test_public_snapshots import principal
 from tests.catalog.test_update_obligations import _repeal
-from zhifa.catalog.update_models import CatalogueUpdate, UpdateStatus
-from zhifa.catalog.update_obligations import beijing_day
+from zhifa.catalog.updates.models import CatalogueUpdate, UpdateStatus
+from zhifa.catalog.updates.service import beijing_day
 from zhifa.core.calendar_store import working_calendar
 from zhifa.insight.accountability import DutyKind, Filters, overdue_report
 from zhifa.ledger.models import ledger_entry
-from zhifa.publicity.public_snapshot_models import PublicSnapshot
+from zhifa.publicity.models import PublicSnapshot
 from zhifa.publicity.public_snapshots import publish_snapshot
 
 

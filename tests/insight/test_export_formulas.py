@@ -21,9 +21,9 @@ from tests.insight import test_overdue_pages
 from tests.insight.test_overdue_pages import World
 from zhifa.core.models import Unit
 from zhifa.enforcement.models import Action
-from zhifa.insight import yearly
-from zhifa.insight.yearly_service import Row, Sheet
-from zhifa.insight.yearly_xlsx import yearly_workbook
+from zhifa.insight.yearly import figures as yearly
+from zhifa.insight.yearly.service import Row, Sheet
+from zhifa.insight.yearly.xlsx import yearly_workbook
 
 TITLE = '=HYPERLINK("http://evil.example/x","点此查看")'
 UNIT = "@SUM(1+1)"

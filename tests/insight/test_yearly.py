@@ -18,10 +18,11 @@ from zhifa.core.calendar_store import working_calendar
 from zhifa.core.clock import today
 from zhifa.core.settings import Settings
 from zhifa.core.time_limits import due
-from zhifa.demo_actions import seed_demo_actions
-from zhifa.demo_publicity import seed_demo_publicity
-from zhifa.insight import yearly, yearly_service
-from zhifa.insight.yearly import DocRow
+from zhifa.demo.actions import seed_demo_actions
+from zhifa.demo.publicity import seed_demo_publicity
+from zhifa.insight.yearly import figures as yearly
+from zhifa.insight.yearly import service as yearly_service
+from zhifa.insight.yearly.figures import DocRow
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 

@@ -14,7 +14,7 @@ from tests.conftest import zhifa_server
 from zhifa.core.clock import today
 from zhifa.core.db import make_engine, make_session_factory
 from zhifa.core.settings import Settings
-from zhifa.demo_figures import seed_demo_figures
+from zhifa.demo.figures import seed_demo_figures
 
 pytestmark = pytest.mark.browser
 

@@ -13,10 +13,11 @@ from zhifa.core.blobstore import open_blob_store
 from zhifa.core.calendar_store import working_calendar
 from zhifa.core.clock import today
 from zhifa.core.settings import Settings
-from zhifa.demo_actions import seed_demo_actions
-from zhifa.demo_figures import BRIGADE_FIGURES, SAFETY_FIGURES, seed_demo_figures
-from zhifa.demo_publicity import seed_demo_publicity
-from zhifa.insight import yearly, yearly_service
+from zhifa.demo.actions import seed_demo_actions
+from zhifa.demo.figures import BRIGADE_FIGURES, SAFETY_FIGURES, seed_demo_figures
+from zhifa.demo.publicity import seed_demo_publicity
+from zhifa.insight.yearly import figures as yearly
+from zhifa.insight.yearly import service as yearly_service
 
 
 @pytest.fixture(autouse=True)

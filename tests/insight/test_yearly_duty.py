@@ -12,7 +12,7 @@ from tests.enforcement.test_actions import _as
 from zhifa.core.calendar_store import working_calendar
 from zhifa.core.clock import today
 from zhifa.core.settings import Settings
-from zhifa.demo_figures import seed_demo_figures
+from zhifa.demo.figures import seed_demo_figures
 from zhifa.publicity.duties import DutyKind, Scope, duties
 
 

@@ -19,9 +19,9 @@ from tests.enforcement.test_actions import _as
 from zhifa.core.blobstore import open_blob_store
 from zhifa.core.clock import today
 from zhifa.core.settings import Settings
-from zhifa.demo_actions import seed_demo_actions
-from zhifa.insight import yearly
-from zhifa.insight.yearly_models import YearlyPart, YearlyReport
+from zhifa.demo.actions import seed_demo_actions
+from zhifa.insight.yearly import figures as yearly
+from zhifa.insight.yearly.models import YearlyPart, YearlyReport
 from zhifa.ledger.models import ledger_entry
 from zhifa.web.app import create_portal_app
 

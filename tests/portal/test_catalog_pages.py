@@ -18,9 +18,9 @@ from tests.conftest import csrf_of
 from tests.enforcement.test_actions import _as
 from zhifa.core.db import make_engine, make_session_factory
 from zhifa.core.settings import Settings
-from zhifa.demo_catalog import publish_demo_catalogue
+from zhifa.demo.catalog import publish_demo_catalogue
 from zhifa.enforcement.models import PowerItem
-from zhifa.publicity.public_snapshot_models import PortalSnapshot
+from zhifa.publicity.portal.models import PortalSnapshot
 from zhifa.web.app import create_portal_app
 
 ITEM = "CF-001"

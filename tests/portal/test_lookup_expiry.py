@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 
 from zhifa.core.db import utcnow
 from zhifa.core.settings import Settings
-from zhifa.publicity.portal_snapshots import LOOKUP_WINDOW
-from zhifa.publicity.public_snapshot_models import PortalLookup
+from zhifa.publicity.portal.models import PortalLookup
+from zhifa.publicity.portal.subjects import LOOKUP_WINDOW
 from zhifa.web.app import create_portal_app
 
 

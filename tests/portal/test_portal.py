@@ -17,9 +17,10 @@ from sqlalchemy.orm import Session
 from tests.portal.helpers import deliver, message, publish_decision, snapshot
 from zhifa.core.db import make_engine, make_session_factory, transaction
 from zhifa.core.settings import Settings
-from zhifa.publicity import portal_store, service
+from zhifa.publicity import service
 from zhifa.publicity.channels.base import OutboxEvent
-from zhifa.publicity.portal_models import PortalEntry, PortalVersion
+from zhifa.publicity.portal import decisions as portal_store
+from zhifa.publicity.portal.models import PortalEntry, PortalVersion
 
 BASE = 900_000  # obligation ids of made-up entries, far from the real ones
 

@@ -16,7 +16,7 @@ from zhifa.core.clock import today
 from zhifa.core.db import make_engine, make_session_factory
 from zhifa.core.models import User
 from zhifa.core.settings import Settings
-from zhifa.demo_actions import seed_demo_actions
+from zhifa.demo.actions import seed_demo_actions
 from zhifa.enforcement.models import Action
 
 pytestmark = pytest.mark.browser

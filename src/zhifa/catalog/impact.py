@@ -12,8 +12,8 @@ from pydantic import BaseModel, Field, model_validator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from zhifa.catalog import rules, update_obligations
-from zhifa.catalog.laws import get_law
+from zhifa.catalog import rules
+from zhifa.catalog.laws.service import get_law
 from zhifa.catalog.models import (
     Article,
     Citation,
@@ -25,6 +25,7 @@ from zhifa.catalog.models import (
     ServiceGuide,
 )
 from zhifa.catalog.rules import ChangeKind
+from zhifa.catalog.updates import service as update_obligations
 from zhifa.core.audit import record_change
 from zhifa.core.auth import Principal, actor_name
 from zhifa.core.errors import DomainError

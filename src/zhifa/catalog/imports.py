@@ -21,7 +21,7 @@ from zhifa.catalog.file_rows import (
     cell,
     json_list,
 )
-from zhifa.catalog.laws import ArticleIn, LawDetails, LawIn, create_law, list_laws
+from zhifa.catalog.laws.service import ArticleIn, LawDetails, LawIn, create_law, list_laws
 from zhifa.core.auth import Principal
 from zhifa.core.errors import DomainError
 from zhifa.core.validation import describe

@@ -18,7 +18,7 @@ from zhifa.core.errors import DomainError, NotFound
 from zhifa.core.http import Config, Db, RecordId, render, require
 from zhifa.core.permissions import Permission
 from zhifa.publicity import public_snapshots
-from zhifa.publicity.public_snapshot_models import SNAPSHOT_KIND_LABELS
+from zhifa.publicity.models import SNAPSHOT_KIND_LABELS
 
 pages = APIRouter(prefix="/app/catalog", include_in_schema=False)
 

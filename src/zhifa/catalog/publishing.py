@@ -15,7 +15,7 @@ catalogue subscribes to `core.certificates.on_change` (core cannot import featur
 revocation or suspension reaches the portal with the same commit, whichever route, API or
 command made it — rather than publishing from the routes, which would miss the API, the
 CLI and any later caller. The same publication fulfils the update obligation that the
-change opens (`catalog.update_obligations`).
+change opens (`catalog.updates`).
 """
 
 from __future__ import annotations
@@ -28,15 +28,17 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from zhifa.catalog import items, laws, update_obligations  # noqa: F401 (hook order, below)
+from zhifa.catalog.items import service as items
+from zhifa.catalog.laws import service as laws
 from zhifa.catalog.models import Citation
+from zhifa.catalog.updates import service as update_obligations  # noqa: F401 (hook order, below)
 from zhifa.core import certificates
 from zhifa.core.auth import Principal
 from zhifa.core.errors import Conflict, NotFound
 from zhifa.core.models import CertificateVersion, Unit, User
 from zhifa.enforcement.steps import ACTION_KIND_LABELS
 from zhifa.publicity import public_snapshots
-from zhifa.publicity.public_snapshot_models import PublicSnapshot
+from zhifa.publicity.models import PublicSnapshot
 from zhifa.publicity.snapshots import canonical, digest
 
 CATALOG_FORMAT = "zhifa-catalog/1"

@@ -21,14 +21,13 @@ MODEL_MODULES = (
     "zhifa.enforcement.models",
     "zhifa.recording.documents.models",
     "zhifa.recording.media.models",
-    "zhifa.recording.models",
+    "zhifa.recording.av.models",
     "zhifa.recording.access.models",
     "zhifa.publicity.models",
     "zhifa.catalog.models",
-    "zhifa.catalog.update_models",
-    "zhifa.publicity.portal_models",
-    "zhifa.publicity.public_snapshot_models",
-    "zhifa.insight.yearly_models",
+    "zhifa.catalog.updates.models",
+    "zhifa.publicity.portal.models",
+    "zhifa.insight.yearly.models",
 )
 
 

@@ -31,7 +31,7 @@ from zhifa.core.permissions import Permission
 from zhifa.core.settings import Settings
 from zhifa.core.spreadsheet import FORMULA_STARTS
 from zhifa.core.validation import FIELD_LABELS, describe
-from zhifa.publicity import corrections, portal_store, public_form, rules, service, withdrawals
+from zhifa.publicity import corrections, public_form, rules, service, withdrawals
 from zhifa.publicity.models import (
     CASE_STATUS_LABELS,
     PUBLICATION_STATUS_LABELS,
@@ -44,6 +44,7 @@ from zhifa.publicity.models import (
     Withdrawal,
     WithdrawalCause,
 )
+from zhifa.publicity.portal import decisions as portal_store
 
 public = APIRouter(include_in_schema=False)
 pages = APIRouter(prefix="/app/publicity", include_in_schema=False)

@@ -38,7 +38,7 @@ from zhifa.core.models import StoredBlob
 from zhifa.core.settings import Settings
 from zhifa.core.time_limits import due
 from zhifa.enforcement.masking import mask_person_name, mask_phone
-from zhifa.publicity import outbox, portal_store, service, snapshots
+from zhifa.publicity import outbox, service, snapshots
 from zhifa.publicity.channels.base import OutboxEvent
 from zhifa.publicity.models import (
     CaseStatus,
@@ -47,7 +47,8 @@ from zhifa.publicity.models import (
     PublicationObligation,
     PublicationStatus,
 )
-from zhifa.publicity.portal_models import PortalStatus
+from zhifa.publicity.portal import decisions as portal_store
+from zhifa.publicity.portal.models import PortalStatus
 
 LIMIT_CODE = "publicity.correction_request"
 PUBLIC_ACTOR = "public"  # how the ledger names a request from the portal

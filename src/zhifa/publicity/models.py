@@ -1,7 +1,5 @@
 """Tables of 事后公示 (publication of decisions, 公示办法 第七条至第十条).
 
-Built now (issue 6, points 1-3):
-
 - ``PublicationObligation``: one per issued decision document that must be published;
   its due day from the rule table (`core.time_limits`), the person and unit responsible.
   Its state changes (fulfilled, exempted) are ledgered.
@@ -13,16 +11,19 @@ Built now (issue 6, points 1-3):
 - ``PublicationExemption``: 依法不予公开 — a reason and basis asked for by one person,
   approved or refused by another who may publish.
 
-Designed for the later points (tables exist so that the later work adds behaviour, not
-schema churn):
-
-- ``CorrectionRequest``: a written correction request from the public (point 4), with its
+- ``CorrectionRequest``: a written correction request from the public with its
   receipt number, 5-working-day due day and decision; a correction publishes a new
   ``Publication`` version (``supersedes_id``).
 - ``Withdrawal``: taking a publication down after the decision was revoked, changed or
-  declared unlawful (point 5), with the limit code and due day from the rule table.
+  declared unlawful, with the limit code and due day from the rule table.
 - ``Channel`` / ``OutboxMessage`` / ``Delivery``: the channels (portal, 信用中国 exports,
-  WeChat, webhook) and the transactional outbox with retries and receipts (point 6).
+  WeChat, webhook) and the transactional outbox with retries and receipts.
+- ``PublicSnapshot``: one frozen, ledgered version of one public subject other than a
+  decision — the 事前公示 catalogue, an officer's certificate, the yearly figures —
+  identified by ``(kind, subject)``, e.g. ``("power_item", "SC-CF-001")``; a new version
+  supersedes the previous one; only the lifecycle (superseded, withdrawn) changes.
+
+The portal's read model of all of them is in `publicity.portal.models`.
 """
 
 from __future__ import annotations
@@ -463,3 +464,48 @@ track(
     CreditExportBatch,
     CreditExportRow,
 )
+
+
+# ---- public snapshots: catalogue, officers, yearly figures (第三条、第五条至第八条) ----------
+
+
+class SnapshotStatus(StrEnum):
+    published = "published"  # 公示中 (the current version)
+    superseded = "superseded"  # 已被新版本取代
+    withdrawn = "withdrawn"  # 已撤下
+
+
+SNAPSHOT_KIND_LABELS = {
+    "power_item": "执法权力事项",
+    "service_guide": "办事指南",
+    "random_check_item": "随机抽查事项",
+    "law": "法律法规规章",
+    "officer": "执法人员",
+    "yearly_figures": "年度执法数据",
+}
+
+
+class PublicSnapshot(Base):
+    __tablename__ = "public_snapshot"
+    __table_args__ = (UniqueConstraint("kind", "subject", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40), index=True)
+    subject: Mapped[str] = mapped_column(String(100))  # stable public key within the kind
+    version: Mapped[int]
+    title: Mapped[str] = mapped_column(String(300))
+    unit_name: Mapped[str] = mapped_column(String(200), default="")
+    snapshot_json: Mapped[str] = mapped_column(Text)  # canonical text, frozen
+    digest: Mapped[str] = mapped_column(String(64))  # sha256 of snapshot_json
+    ledger_index: Mapped[int | None] = mapped_column(_LedgerIndex)
+    note: Mapped[str] = mapped_column(String(1000), default="")  # the publisher's public note
+    status: Mapped[SnapshotStatus] = mapped_column(enum_type(SnapshotStatus), index=True)
+    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("public_snapshot.id"))
+    published_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    published_at: Mapped[datetime] = mapped_column(default=utcnow)
+    withdrawn_reason: Mapped[str] = mapped_column(String(1000), default="")
+    withdrawn_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    withdrawn_at: Mapped[datetime | None]
+
+
+track(PublicSnapshot)

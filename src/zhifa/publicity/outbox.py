@@ -52,8 +52,8 @@ from zhifa.publicity.models import (
     DeliveryStatus,
     OutboxMessage,
     Publication,
+    PublicSnapshot,
 )
-from zhifa.publicity.public_snapshot_models import PublicSnapshot
 
 log = logging.getLogger(__name__)
 

@@ -29,7 +29,7 @@ from zhifa.core.db import utcnow
 from zhifa.core.errors import InvalidInput, NotFound
 from zhifa.publicity import outbox
 from zhifa.publicity.channels.base import OutboxEvent
-from zhifa.publicity.public_snapshot_models import PublicSnapshot, SnapshotStatus
+from zhifa.publicity.models import PublicSnapshot, SnapshotStatus
 from zhifa.publicity.service import ledger_snapshot
 from zhifa.publicity.snapshots import canonical, digest
 

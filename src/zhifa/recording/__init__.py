@@ -5,4 +5,4 @@ Importing this package registers the "recording" requirement with the enforcemen
 wherever steps are moved (web, API, command line).
 """
 
-from zhifa.recording import requirement as _requirement  # noqa: F401
+from zhifa.recording.av import requirement as _requirement  # noqa: F401

@@ -245,20 +245,20 @@ class SecurityHeaders:
 
 
 def _feature_routers() -> list:  # type: ignore[type-arg]
-    from zhifa.catalog import item_routes as catalog_item_routes
-    from zhifa.catalog import law_routes as catalog_law_routes
     from zhifa.catalog import routes as catalog_routes
-    from zhifa.catalog import update_routes as catalog_update_routes
+    from zhifa.catalog.items import routes as catalog_item_routes
+    from zhifa.catalog.laws import routes as catalog_law_routes
     from zhifa.catalog.publish_routes import pages as catalog_publish_pages
+    from zhifa.catalog.updates import routes as catalog_update_routes
     from zhifa.core import calendar_routes
     from zhifa.enforcement import action_routes, grant_routes
     from zhifa.enforcement import routes as enforcement_routes
     from zhifa.insight import routes as insight_routes
-    from zhifa.insight import yearly_routes
+    from zhifa.insight.yearly import routes as yearly_routes
     from zhifa.publicity import channel_routes, correction_routes
     from zhifa.publicity import routes as publicity_routes
-    from zhifa.recording import routes as recording_routes
     from zhifa.recording.access import routes as access_routes
+    from zhifa.recording.av import routes as recording_routes
     from zhifa.recording.documents import routes as document_routes
     from zhifa.recording.media import routes as media_routes
     from zhifa.recording.media import tus as media_tus

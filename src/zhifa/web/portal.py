@@ -33,9 +33,9 @@ from sqlalchemy import Engine, event
 
 from zhifa.core.errors import DomainError
 from zhifa.core.http import Db, record_id_or_none, render, templates
-from zhifa.publicity import portal_store
 from zhifa.publicity.channels.base import OUTBOX_EVENT_LABELS, OutboxEvent
-from zhifa.publicity.portal_models import (
+from zhifa.publicity.portal import decisions as portal_decisions
+from zhifa.publicity.portal.models import (
     PORTAL_STATUS_LABELS,
     SEARCH_TABLE,
     PortalStatus,
@@ -59,7 +59,7 @@ _DATED = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日")
 EVENT_LABELS = {event.value: label for event, label in OUTBOX_EVENT_LABELS.items()}
 
 
-def change_note(change: portal_store.VersionRow) -> str:
+def change_note(change: portal_decisions.VersionRow) -> str:
     """The public note of a correction or update, dated ("于2026年3月9日更正：…")."""
     if _DATED.match(change.note):
         return change.note  # dated by the correction itself
@@ -71,7 +71,7 @@ def change_note(change: portal_store.VersionRow) -> str:
 
 # The portal's own tables (and SQLite's full-text table with its FTS5 shadow tables).
 # Public snapshots (catalogue, officers, yearly figures) and the certificate lookups' rate
-# window: `publicity.portal_snapshots`.
+# window: `publicity.portal.subjects`.
 PORTAL_TABLES = frozenset(
     {
         "portal_entry",
@@ -231,11 +231,11 @@ class SearchForm:
     party: str = ""
     page: int = 1
 
-    def filters(self) -> portal_store.Filters:
+    def filters(self) -> portal_decisions.Filters:
         start, end = _date(self.date_from, "from"), _date(self.date_to, "to")
         if start and end and start > end:
             raise DomainError("起始日期不能晚于截止日期", "from")
-        return portal_store.Filters(self.q, self.kind, start, end, self.unit, self.party)
+        return portal_decisions.Filters(self.q, self.kind, start, end, self.unit, self.party)
 
     def link(self, page: int) -> str:
         pairs = {
@@ -269,8 +269,8 @@ def _form(request: Request) -> SearchForm:
         raise DomainError("公示类别不正确", "kind")
     page = params.get("page", "1") or "1"
     digits = page.isascii() and page.isdigit() and len(page) <= 6  # int() of "²" raises
-    if not digits or not 1 <= int(page) <= portal_store.MAX_PAGE:
-        raise DomainError(f"页码应为 1 至 {portal_store.MAX_PAGE}", "page")
+    if not digits or not 1 <= int(page) <= portal_decisions.MAX_PAGE:
+        raise DomainError(f"页码应为 1 至 {portal_decisions.MAX_PAGE}", "page")
     return SearchForm(
         q=text["q"],
         kind=kind,
@@ -284,7 +284,7 @@ def _form(request: Request) -> SearchForm:
 
 @router.get("/", response_class=HTMLResponse, summary="门户首页")
 def home(request: Request, db: Db) -> Response:
-    latest = portal_store.search(db, portal_store.Filters(), 1)
+    latest = portal_decisions.search(db, portal_decisions.Filters(), 1)
     return render(request, "portal_home.html", latest=latest.entries, kinds=KIND_LABELS)
 
 
@@ -293,7 +293,7 @@ def search(request: Request, db: Db) -> Response:
     form, error, results = SearchForm(), None, None
     try:
         form = _form(request)
-        results = portal_store.search(db, form.filters(), form.page)
+        results = portal_decisions.search(db, form.filters(), form.page)
     except DomainError as exc:
         error = exc
     return render(
@@ -327,7 +327,7 @@ def _notice(entry: Any) -> dict[str, Any]:
 @router.get("/p/{public_id}.json", summary="公示信息的规范快照（JSON）")
 def detail_json(public_id: str, db: Db) -> Response:
     number = _public_id(public_id)
-    entry = None if number is None else portal_store.entry(db, number)
+    entry = None if number is None else portal_decisions.entry(db, number)
     if entry is None:
         return JSONResponse({"detail": "未找到该公示信息"}, status_code=404)
     if entry.status != PortalStatus.current:
@@ -341,7 +341,7 @@ def detail_json(public_id: str, db: Db) -> Response:
 @router.get("/p/{public_id}", response_class=HTMLResponse, summary="公示信息详情")
 def detail(request: Request, public_id: str, db: Db) -> Response:
     number = _public_id(public_id)
-    found = None if number is None else portal_store.detail(db, number)
+    found = None if number is None else portal_decisions.detail(db, number)
     if found is None:
         return render(
             request,

@@ -28,12 +28,9 @@ from zhifa.core.clock import today
 from zhifa.core.errors import InvalidInput
 from zhifa.core.http import Config, Db, render
 from zhifa.core.models import CertificateStatus
-from zhifa.publicity import portal_snapshots
-from zhifa.publicity.public_snapshot_models import (
-    SNAPSHOT_KIND_LABELS,
-    PortalSnapshot,
-    SnapshotStatus,
-)
+from zhifa.publicity.models import SNAPSHOT_KIND_LABELS, SnapshotStatus
+from zhifa.publicity.portal import subjects as portal_subjects
+from zhifa.publicity.portal.models import PortalSnapshot
 from zhifa.web.portal import EVENT_LABELS, MAX_TEXT
 
 router = APIRouter(tags=["事前公示目录与执法证核验（无需登录）"])
@@ -61,7 +58,7 @@ def _kind(request: Request, allowed: tuple[str, ...]) -> str:
 def catalog(request: Request, db: Db) -> Response:
     kind = _kind(request, CATALOG_KINDS)
     unit, query = _text(request, "unit"), _text(request, "q")
-    rows = [r for r in portal_snapshots.listing(db, kind, unit, query) if r.kind in CATALOG_KINDS]
+    rows = [r for r in portal_subjects.listing(db, kind, unit, query) if r.kind in CATALOG_KINDS]
     return render(
         request,
         "portal_catalog_list.html",
@@ -69,7 +66,7 @@ def catalog(request: Request, db: Db) -> Response:
         kind=kind,
         unit=unit,
         q=query,
-        units=portal_snapshots.units(db, kind),
+        units=portal_subjects.units(db, kind),
         kinds={k: SNAPSHOT_KIND_LABELS[k] for k in CATALOG_KINDS},
     )
 
@@ -89,10 +86,10 @@ def _not_found(request: Request, heading: str, message: str) -> Response:
 
 @router.get("/catalog/{kind}/{subject}", response_class=HTMLResponse, summary="目录事项详情")
 def catalog_item(request: Request, db: Db, kind: str, subject: str) -> Response:
-    row = portal_snapshots.current(db, kind, subject) if kind in CATALOG_KINDS else None
+    row = portal_subjects.current(db, kind, subject) if kind in CATALOG_KINDS else None
     if row is None:
         return _not_found(request, "未找到该事项", "该目录事项不存在，或链接有误。")
-    history = portal_snapshots.history(db, kind, subject)
+    history = portal_subjects.history(db, kind, subject)
     wanted = _version(request)
     shown: Any = row
     if wanted is not None and wanted != row.version:
@@ -104,7 +101,7 @@ def catalog_item(request: Request, db: Db, kind: str, subject: str) -> Response:
         "portal_catalog_item.html",
         row=row,
         shown=shown,
-        snapshot=portal_snapshots.snapshot_of(shown),
+        snapshot=portal_subjects.snapshot_of(shown),
         earlier=shown is not row,
         history=history,
         event_labels=EVENT_LABELS,
@@ -126,7 +123,7 @@ def certificate_state_now(snapshot: dict[str, Any], on: date) -> CertificateStat
 
 
 def _officer(row: PortalSnapshot, on: date) -> dict[str, Any]:
-    snapshot = portal_snapshots.snapshot_of(row)
+    snapshot = portal_subjects.snapshot_of(row)
     state = certificate_state_now(snapshot, on)
     return {**snapshot, "state": state.value, "state_label": STATE_LABELS[state]}
 
@@ -135,7 +132,7 @@ def _officer(row: PortalSnapshot, on: date) -> dict[str, Any]:
 def officers(request: Request, db: Db) -> Response:
     unit, query = _text(request, "unit"), _text(request, "q")
     on = today()
-    rows = [_officer(r, on) for r in portal_snapshots.listing(db, "officer", unit, query)]
+    rows = [_officer(r, on) for r in portal_subjects.listing(db, "officer", unit, query)]
     rows.sort(key=lambda o: (o["unit"], o["number"]))
     return render(
         request,
@@ -143,20 +140,20 @@ def officers(request: Request, db: Db) -> Response:
         rows=rows,
         unit=unit,
         q=query,
-        units=portal_snapshots.units(db, "officer"),
+        units=portal_subjects.units(db, "officer"),
         on=on,
     )
 
 
 def _certificate_page(request: Request, db: Db, settings: Config, number: str) -> Response:
     client = client_key(settings.resolved_secret_key(), "lookup-client")
-    if not portal_snapshots.take_lookup(db, client, settings.certificate_lookups_per_window):
+    if not portal_subjects.take_lookup(db, client, settings.certificate_lookups_per_window):
         db.rollback()
         return render(
             request, "error.html", 429, heading="查询过于频繁", message="请十分钟后再试。"
         )
     db.commit()
-    row = portal_snapshots.current(db, "officer", number) if _NUMBER.match(number) else None
+    row = portal_subjects.current(db, "officer", number) if _NUMBER.match(number) else None
     if row is None:
         return _not_found(
             request,

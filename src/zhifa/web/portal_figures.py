@@ -3,7 +3,7 @@
 snapshot — every figure by section, bar charts (inline SVG drawn here, with the same
 numbers as a table) and the definitions — with its version, ledger index and digest.
 
-Reads the portal's snapshot tables only (``publicity.portal_snapshots``), so it is served
+Reads the portal's snapshot tables only (``publicity.portal.subjects``), so it is served
 by the portal-only process as well: what it shows is exactly what was frozen and ledgered
 when the legal section published the year."""
 
@@ -15,10 +15,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from zhifa.core.http import Db, render
-from zhifa.insight import yearly
-from zhifa.insight.yearly_service import KIND
-from zhifa.publicity import portal_snapshots
-from zhifa.publicity.public_snapshot_models import SnapshotStatus
+from zhifa.insight.yearly import figures as yearly
+from zhifa.insight.yearly.service import KIND
+from zhifa.publicity.models import SnapshotStatus
+from zhifa.publicity.portal import subjects as portal_subjects
 
 router = APIRouter(tags=["公示门户（无需登录）"])
 
@@ -43,7 +43,7 @@ def sections(snapshot: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]]]
 
 @router.get("/figures", response_class=HTMLResponse, summary="年度行政执法数据")
 def figures_list(request: Request, db: Db) -> Response:
-    rows = portal_snapshots.listing(db, kind=KIND)
+    rows = portal_subjects.listing(db, kind=KIND)
     years = sorted(rows, key=lambda r: r.subject, reverse=True)
     return render(request, "portal_figures.html", years=years)
 
@@ -52,7 +52,7 @@ def figures_list(request: Request, db: Db) -> Response:
 def figures_year(request: Request, year: str, db: Db) -> Response:
     if not (year.isascii() and year.isdigit() and len(year) == 4):
         return _not_found(request)
-    row = portal_snapshots.current(db, KIND, year)
+    row = portal_subjects.current(db, KIND, year)
     if row is None:
         return _not_found(request)
     if row.status == SnapshotStatus.withdrawn.value:
@@ -63,7 +63,7 @@ def figures_year(request: Request, year: str, db: Db) -> Response:
             heading="该年度数据已撤下",
             message=f"撤下原因：{row.note}" if row.note else "该年度数据已撤下。",
         )
-    snapshot = portal_snapshots.snapshot_of(row)
+    snapshot = portal_subjects.snapshot_of(row)
     values = {str(f.get("code")): str(f.get("value")) for f in snapshot.get("figures", [])}
     return render(
         request,
@@ -73,5 +73,5 @@ def figures_year(request: Request, year: str, db: Db) -> Response:
         sections=sections(snapshot),
         headings=yearly.HEADINGS,
         charts=yearly.charts(values),
-        history=portal_snapshots.history(db, KIND, year),
+        history=portal_subjects.history(db, KIND, year),
     )

@@ -27,8 +27,8 @@ from tests.recording.media.files import make_jpeg, make_video
 from zhifa.core.clock import SHANGHAI
 from zhifa.core.models import AccessLog
 from zhifa.core.settings import Settings
-from zhifa.recording import continuity
 from zhifa.recording.access.service import LOG_PAGE_SIZE
+from zhifa.recording.av import continuity
 from zhifa.recording.playback.timeline import GapIn, Item, layout
 
 Case = tuple[int, int, list[int]]  # action, activity, records

@@ -28,7 +28,7 @@ from zhifa.core.settings import Settings
 from zhifa.ledger.models import ledger_entry
 from zhifa.recording.access.models import MediaRestriction
 from zhifa.recording.access.rules import Restriction, check_change
-from zhifa.recording.models import MediaMark
+from zhifa.recording.av.models import MediaMark
 
 PHOTO_NAME = "IMG_厂区平面图.jpg"
 VIDEO_NAME = "DSJ_秘密车间.mp4"

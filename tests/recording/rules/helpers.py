@@ -23,8 +23,7 @@ from zhifa.core.models import User
 from zhifa.core.settings import Settings
 from zhifa.enforcement.models import Action, PartyVersion
 from zhifa.ledger.models import ledger_entry
-from zhifa.recording.media.models import Media, MediaKind, UploadChannel
-from zhifa.recording.models import (
+from zhifa.recording.av.models import (
     ExceptionDecision,
     Interruption,
     MediaMark,
@@ -33,7 +32,8 @@ from zhifa.recording.models import (
     RecordingNotice,
     RecordingPolicy,
 )
-from zhifa.recording.rules import HIGH_RISK_FLAGS
+from zhifa.recording.av.rules import HIGH_RISK_FLAGS
+from zhifa.recording.media.models import Media, MediaKind, UploadChannel
 
 # Distinct contents for the records made here, the same sequence every run.
 _CONTENT = random.Random(124)

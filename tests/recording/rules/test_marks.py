@@ -19,8 +19,8 @@ from tests.recording.rules.helpers import (
     party,
 )
 from zhifa.core.settings import Settings
+from zhifa.recording.av.models import MediaMark
 from zhifa.recording.media.models import MediaKind
-from zhifa.recording.models import MediaMark
 
 
 def test_marks_drive_retention_across_a_month_end(

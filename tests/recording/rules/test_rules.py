@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from zhifa.enforcement.models import RISK_FLAGS
-from zhifa.recording.rules import (
+from zhifa.recording.av.rules import (
     HIGH_RISK_FLAGS,
     BureauSituation,
     ExceptionState,

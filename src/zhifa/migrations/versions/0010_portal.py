@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import sqlalchemy as sa
+import zhifa.publicity.portal_models
 from alembic import op
 
 import zhifa.core.db
-import zhifa.publicity.portal_models
 
 revision: str = "0010"
 down_revision: str | None = "0009"

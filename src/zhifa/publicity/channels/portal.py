@@ -1,6 +1,6 @@
 """The built-in public portal as a channel: inline, it writes the portal's read model in
-the transaction of the publication change (see `publicity.portal_store`; public snapshots
-of the catalogue, officers and yearly figures: `publicity.portal_snapshots`)."""
+the transaction of the publication change (see `publicity.portal.decisions`; public snapshots
+of the catalogue, officers and yearly figures: `publicity.portal.subjects`)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from zhifa.publicity import portal_snapshots, portal_store
 from zhifa.publicity.channels.base import OutgoingMessage
+from zhifa.publicity.portal import decisions as portal_store
+from zhifa.publicity.portal import subjects as portal_snapshots
 
 
 class PortalChannel:

@@ -42,7 +42,7 @@ from zhifa.enforcement.actions import get_action
 from zhifa.recording.access import service as access
 from zhifa.recording.access.rules import RESTRICTION_LABELS, Restriction, may_read
 from zhifa.recording.access.watermark import Mark, watermark
-from zhifa.recording.marks import visible_media
+from zhifa.recording.av.marks import visible_media
 from zhifa.recording.media.ingest import (
     Received,
     agreeing_name,

@@ -33,7 +33,6 @@ from zhifa.enforcement.actions import activities_of, get_action
 from zhifa.enforcement.models import Action, ActionStatus, Activity
 from zhifa.enforcement.parties import get_party
 from zhifa.enforcement.visibility import of_visible_actions
-from zhifa.recording import continuity
 from zhifa.recording.access import service as access
 from zhifa.recording.access.routes import purpose_url
 from zhifa.recording.access.rules import (
@@ -44,6 +43,7 @@ from zhifa.recording.access.rules import (
     Restriction,
     may_read,
 )
+from zhifa.recording.av import continuity
 from zhifa.recording.media import routes as media_api
 from zhifa.recording.media.models import MEDIA_KIND_LABELS, Media, MediaKind
 from zhifa.recording.media.tus import TooLarge

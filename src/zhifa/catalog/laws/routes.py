@@ -12,12 +12,13 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from pydantic import BaseModel
 from starlette.datastructures import UploadFile as StarletteUpload
 
-from zhifa.catalog import imports, laws, rules
+from zhifa.catalog import imports, rules
 from zhifa.catalog.file_rows import ImportMode, ModeIn, read_rows
 from zhifa.catalog.impact import Affected, LawChangeIn, affected_by, law_changes, record_law_change
-from zhifa.catalog.update_obligations import updates_of
-from zhifa.catalog.update_routes import UpdateOut
-from zhifa.catalog.update_routes import labels as update_labels
+from zhifa.catalog.laws import service as laws
+from zhifa.catalog.updates.routes import UpdateOut
+from zhifa.catalog.updates.routes import labels as update_labels
+from zhifa.catalog.updates.service import updates_of
 from zhifa.core.auth import Principal
 from zhifa.core.clock import today
 from zhifa.core.errors import DomainError

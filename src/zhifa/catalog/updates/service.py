@@ -40,11 +40,11 @@ from pydantic import BaseModel, Field, model_validator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from zhifa.catalog import items
-from zhifa.catalog.laws import get_law
+from zhifa.catalog.items import service as items
+from zhifa.catalog.laws.service import get_law
 from zhifa.catalog.models import LawChange
 from zhifa.catalog.rules import CHANGE_LABELS
-from zhifa.catalog.update_models import (
+from zhifa.catalog.updates.models import (
     CAUSE_LABELS,
     CatalogueUpdate,
     OrganisationChange,
@@ -63,7 +63,7 @@ from zhifa.core.models import Certificate, Unit, User
 from zhifa.core.time_limits import due, limit
 from zhifa.core.validation import BodyRecordId
 from zhifa.publicity import duties, public_snapshots
-from zhifa.publicity.public_snapshot_models import PublicSnapshot
+from zhifa.publicity.models import PublicSnapshot
 
 LAW_LIMIT = "publicity.update_law_change"
 ORGANISATION_LIMIT = "publicity.update_organisation"

@@ -18,10 +18,11 @@ from zhifa.core.clock import today
 from zhifa.core.errors import InvalidInput
 from zhifa.core.http import CSRF_FIELD, Config, Db, render, require
 from zhifa.core.permissions import Permission
-from zhifa.insight import yearly, yearly_service
-from zhifa.insight.yearly_models import PART_STATUS_LABELS
-from zhifa.insight.yearly_service import check_year
-from zhifa.insight.yearly_xlsx import yearly_workbook
+from zhifa.insight.yearly import figures as yearly
+from zhifa.insight.yearly import service as yearly_service
+from zhifa.insight.yearly.models import PART_STATUS_LABELS
+from zhifa.insight.yearly.service import check_year
+from zhifa.insight.yearly.xlsx import yearly_workbook
 
 pages = APIRouter(prefix="/app/insight/yearly", include_in_schema=False)
 

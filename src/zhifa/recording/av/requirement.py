@@ -47,7 +47,7 @@ from zhifa.enforcement.models import (
 )
 from zhifa.enforcement.requirements import register_requirement
 from zhifa.enforcement.steps import Step
-from zhifa.recording.continuity import (
+from zhifa.recording.av.continuity import (
     Policy,
     Timeline,
     activity_media,
@@ -56,9 +56,7 @@ from zhifa.recording.continuity import (
     timeline,
     unexplained,
 )
-from zhifa.recording.documents.models import Document, DocumentService, DocumentStatus
-from zhifa.recording.media.models import Media, MediaKind
-from zhifa.recording.models import (
+from zhifa.recording.av.models import (
     ExceptionDecision,
     Interruption,
     RecordingException,
@@ -66,7 +64,7 @@ from zhifa.recording.models import (
     RecordingNotice,
     RecordingPolicy,
 )
-from zhifa.recording.rules import (
+from zhifa.recording.av.rules import (
     ACTION_FACTS,
     BUREAU_PREFIX,
     FACT_LABELS,
@@ -80,6 +78,8 @@ from zhifa.recording.rules import (
     decide,
     record_problems,
 )
+from zhifa.recording.documents.models import Document, DocumentService, DocumentStatus
+from zhifa.recording.media.models import Media, MediaKind
 
 # ---- the bureau's policy ------------------------------------------------------------------
 

@@ -15,7 +15,13 @@ where they happen (the publication's own entries), so these rows are not `track`
 - ``PortalReceipt``: idempotency — each applied message key once.
 - Search: ``portal_search`` (SQLite FTS5 virtual table, created by migration 0010) or
   ``PortalEntry.search_vector`` (PostgreSQL tsvector with a GIN index). See
-  `publicity.portal_store` for the bigram index.
+  `publicity.portal.decisions` for the bigram index.
+- ``PortalSnapshot``: the current public state of one catalogue/officer/figures subject
+  (its current version's text, or a withdrawal notice), with a plain search text.
+- ``PortalSnapshotVersion``: every version and event of a subject as delivered, with its
+  text, so that the history of published versions stays readable.
+- ``PortalLookup``: one public certificate lookup by a client (a keyed hash of the
+  address): the rate limit's window, shared by every portal process.
 """
 
 from __future__ import annotations
@@ -24,7 +30,16 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import BigInteger, ColumnElement, Index, Integer, String, Text, cast
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    cast,
+)
 from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Mapped, mapped_column
@@ -125,3 +140,60 @@ class PortalReceipt(Base):
     entry_id: Mapped[int]
     receipt: Mapped[str] = mapped_column(String(200))
     applied_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# ---- the portal's copies of public snapshots (catalogue, officers, yearly figures) -------
+
+
+class PortalSnapshot(Base):
+    __tablename__ = "portal_snapshot"
+    __table_args__ = (
+        UniqueConstraint("kind", "subject"),
+        Index("ix_portal_snapshot_kind_unit", "kind", "unit_name"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    subject: Mapped[str] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(20))  # SnapshotStatus: published / withdrawn
+    version: Mapped[int]
+    title: Mapped[str] = mapped_column(String(300))
+    unit_name: Mapped[str] = mapped_column(String(200), default="")
+    snapshot_json: Mapped[str] = mapped_column(Text, default="")  # "" once withdrawn
+    digest: Mapped[str] = mapped_column(String(64))
+    ledger_index: Mapped[int | None] = mapped_column(_LedgerIndex)
+    note: Mapped[str] = mapped_column(String(1000), default="")  # public note / reason
+    published_on: Mapped[date]  # first publication
+    changed_on: Mapped[date]  # the last event
+    search_text: Mapped[str] = mapped_column(Text, default="")  # normalised, for LIKE
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PortalSnapshotVersion(Base):
+    __tablename__ = "portal_snapshot_version"
+    __table_args__ = (Index("ix_portal_snapshot_version_subject", "kind", "subject"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idempotency_key: Mapped[str] = mapped_column(String(80), unique=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    subject: Mapped[str] = mapped_column(String(100))
+    version: Mapped[int]
+    event: Mapped[str] = mapped_column(String(20))  # OutboxEvent
+    occurred_on: Mapped[date]
+    title: Mapped[str] = mapped_column(String(300))
+    snapshot_json: Mapped[str] = mapped_column(Text, default="")  # "" for a withdrawal
+    digest: Mapped[str] = mapped_column(String(64))
+    ledger_index: Mapped[int | None] = mapped_column(_LedgerIndex)
+    note: Mapped[str] = mapped_column(String(1000), default="")
+
+
+class PortalLookup(Base):
+    __tablename__ = "portal_lookup"
+    __table_args__ = (
+        Index("ix_portal_lookup_client_at", "client_key", "at"),
+        Index("ix_portal_lookup_at", "at"),  # every lookup deletes all rows past the window
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_key: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(default=utcnow)

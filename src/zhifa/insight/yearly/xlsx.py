@@ -15,8 +15,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from zhifa.core import spreadsheet
-from zhifa.insight import yearly
-from zhifa.insight.yearly_service import Row, Sheet
+from zhifa.insight.yearly import figures as yearly
+from zhifa.insight.yearly.service import Row, Sheet
 
 HEADERS: tuple[tuple[str, int], ...] = (
     ("序号", 6),

@@ -20,14 +20,14 @@ from zhifa.core.time_limits import due
 from zhifa.enforcement.actions import action_of_record
 from zhifa.enforcement.models import Action
 from zhifa.recording.access import service as access
-from zhifa.recording.media.models import Media
-from zhifa.recording.models import MARK_LABELS, MarkKind, MediaMark
-from zhifa.recording.rules import (
+from zhifa.recording.av.models import MARK_LABELS, MarkKind, MediaMark
+from zhifa.recording.av.rules import (
     RETENTION_CODE,
     RETENTION_LABELS,
     Retention,
     retention_rule,
 )
+from zhifa.recording.media.models import Media
 
 
 class MarkIn(BaseModel):

@@ -25,11 +25,11 @@ from zhifa.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from zhifa.core.models import User
 from zhifa.core.permissions import Permission
 from zhifa.core.time_limits import due, limit
-from zhifa.insight import yearly
-from zhifa.insight.yearly import FIGURES, PART_LABELS, Basis, Figure, Source
-from zhifa.insight.yearly_models import PART_STATUS_LABELS, PartStatus, YearlyPart, YearlyReport
+from zhifa.insight.yearly import figures as yearly
+from zhifa.insight.yearly.figures import FIGURES, PART_LABELS, Basis, Figure, Source
+from zhifa.insight.yearly.models import PART_STATUS_LABELS, PartStatus, YearlyPart, YearlyReport
 from zhifa.publicity import duties, public_snapshots
-from zhifa.publicity.public_snapshot_models import PublicSnapshot
+from zhifa.publicity.models import PublicSnapshot
 from zhifa.publicity.rules import BoardState, board_state
 
 KIND = "yearly_figures"

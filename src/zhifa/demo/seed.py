@@ -12,8 +12,8 @@ from zhifa.core import accounts
 from zhifa.core import certificates as officer_service
 from zhifa.core.models import CertificateVersion, Unit, UnitKind, User
 from zhifa.core.permissions import Role
-from zhifa.demo_catalog import seed_demo_catalog
-from zhifa.demo_data import DEMO_PASSWORD, DemoParty, demo_dataset
+from zhifa.demo.catalog import seed_demo_catalog
+from zhifa.demo.data import DEMO_PASSWORD, DemoParty, demo_dataset
 from zhifa.enforcement import parties
 from zhifa.enforcement.models import PartyKind, PartyVersion
 from zhifa.publicity.channels.registry import ensure_default_channels

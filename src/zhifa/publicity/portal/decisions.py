@@ -37,7 +37,7 @@ from sqlalchemy.orm import Session, defer
 
 from zhifa.core.clock import SHANGHAI
 from zhifa.publicity.channels.base import OutboxEvent, OutgoingMessage
-from zhifa.publicity.portal_models import (
+from zhifa.publicity.portal.models import (
     PortalEntry,
     PortalReceipt,
     PortalStatus,

@@ -13,8 +13,9 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from starlette.datastructures import UploadFile as StarletteUpload
 
-from zhifa.catalog import item_imports, items
 from zhifa.catalog.file_rows import ImportMode, ModeIn, read_rows
+from zhifa.catalog.items import imports as item_imports
+from zhifa.catalog.items import service as items
 from zhifa.catalog.models import PowerItemVersion, RandomCheckVersion
 from zhifa.core.auth import Principal
 from zhifa.core.errors import DomainError, NotFound

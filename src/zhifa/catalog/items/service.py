@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field, model_validator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from zhifa.catalog.laws import ResolvedCitation, citation_text, resolve_citations
+from zhifa.catalog.laws.service import ResolvedCitation, citation_text, resolve_citations
 from zhifa.catalog.models import (
     Citation,
     PowerItemVersion,

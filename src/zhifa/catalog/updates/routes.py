@@ -13,10 +13,10 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from zhifa.catalog import update_obligations as updates
 from zhifa.catalog.models import LawChange
 from zhifa.catalog.rules import CHANGE_LABELS
-from zhifa.catalog.update_models import (
+from zhifa.catalog.updates import service as updates
+from zhifa.catalog.updates.models import (
     CAUSE_LABELS,
     STATUS_LABELS,
     CatalogueUpdate,

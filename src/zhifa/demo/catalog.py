@@ -18,11 +18,13 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from zhifa.catalog import items, laws, publishing
+from zhifa.catalog import publishing
+from zhifa.catalog.items import service as items
+from zhifa.catalog.laws import service as laws
 from zhifa.catalog.models import RandomCheckItem
 from zhifa.catalog.rules import LawLevel
 from zhifa.core.models import Unit
-from zhifa.demo_data import demo_power_items
+from zhifa.demo.data import demo_power_items
 from zhifa.enforcement.models import PowerItem
 from zhifa.enforcement.steps import ActionKind
 

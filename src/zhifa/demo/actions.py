@@ -23,12 +23,12 @@ from zhifa.core.clock import today
 from zhifa.core.db import factory_like
 from zhifa.core.permissions import Role
 from zhifa.core.settings import Settings
-from zhifa.demo_media import make_clip
+from zhifa.demo.media import make_clip
 from zhifa.enforcement import actions
 from zhifa.enforcement.models import AcknowledgementMethod, Action, PowerItem
 from zhifa.enforcement.rules import Matter, matters_required
 from zhifa.enforcement.steps import procedure
-from zhifa.recording import requirement as recording
+from zhifa.recording.av import requirement as recording
 from zhifa.recording.documents import service as documents
 from zhifa.recording.documents.models import ServiceMethod
 from zhifa.recording.documents.requirement import DECISION_KINDS

@@ -23,12 +23,8 @@ from sqlalchemy.orm import Session
 from zhifa.core.clock import SHANGHAI
 from zhifa.core.db import utcnow
 from zhifa.publicity.channels.base import OutboxEvent, OutgoingMessage
-from zhifa.publicity.public_snapshot_models import (
-    PortalLookup,
-    PortalSnapshot,
-    PortalSnapshotVersion,
-    SnapshotStatus,
-)
+from zhifa.publicity.models import SnapshotStatus
+from zhifa.publicity.portal.models import PortalLookup, PortalSnapshot, PortalSnapshotVersion
 
 MAX_TERMS = 8
 LIST_LIMIT = 1000  # a catalogue is hundreds of rows; a bound all the same

@@ -20,14 +20,14 @@ from zhifa.core.blobstore import store_blob
 from zhifa.core.errors import Conflict, DomainError, NotFound
 from zhifa.core.validation import MAX_RECORD_ID, BodyRecordId
 from zhifa.enforcement.actions import writable_activity
-from zhifa.recording.media.models import Media, MediaKind
-from zhifa.recording.models import (
+from zhifa.recording.av.models import (
     Interruption,
     InterruptionReason,
     RecordingPolicy,
     StatedIn,
 )
-from zhifa.recording.rules import BureauSituation, Gap, Segment, find_gaps, ordered
+from zhifa.recording.av.rules import BureauSituation, Gap, Segment, find_gaps, ordered
+from zhifa.recording.media.models import Media, MediaKind
 
 DEFAULT_TOLERANCE_SECONDS = 30
 MAX_STATEMENT_BYTES = 20 * 1024 * 1024

@@ -13,10 +13,10 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from zhifa.catalog import items
 from zhifa.catalog.file_rows import FileFormat, ImportMode, Row, RowError, cell, json_list
 from zhifa.catalog.imports import message_of
-from zhifa.catalog.laws import resolve_citations
+from zhifa.catalog.items import service as items
+from zhifa.catalog.laws.service import resolve_citations
 from zhifa.core.auth import Principal
 from zhifa.core.errors import DomainError
 from zhifa.core.models import Unit

@@ -34,12 +34,11 @@ from zhifa.enforcement.actions import get_action, procedure_of, visible_activity
 from zhifa.enforcement.models import Action, Activity
 from zhifa.enforcement.steps import ACTION_KIND_LABELS
 from zhifa.enforcement.visibility import of_visible_actions
-from zhifa.recording import continuity, marks, requirement
 from zhifa.recording.access import service as access
 from zhifa.recording.access.rules import RESTRICTED_PLACEHOLDER
-from zhifa.recording.continuity import InterruptionIn, Timeline, current_policy
-from zhifa.recording.media.models import MEDIA_KIND_LABELS, Media
-from zhifa.recording.models import (
+from zhifa.recording.av import continuity, marks, requirement
+from zhifa.recording.av.continuity import InterruptionIn, Timeline, current_policy
+from zhifa.recording.av.models import (
     INTERRUPTION_REASON_LABELS,
     MARK_LABELS,
     STATED_IN_LABELS,
@@ -49,7 +48,7 @@ from zhifa.recording.models import (
     RecordingException,
     StatedIn,
 )
-from zhifa.recording.requirement import (
+from zhifa.recording.av.requirement import (
     ActivityRecording,
     DecisionIn,
     ExceptionIn,
@@ -59,7 +58,7 @@ from zhifa.recording.requirement import (
     ServiceRecording,
     is_leader,
 )
-from zhifa.recording.rules import (
+from zhifa.recording.av.rules import (
     ACTION_FACTS,
     BUREAU_PREFIX,
     FACT_LABELS,
@@ -70,6 +69,7 @@ from zhifa.recording.rules import (
     Level,
     RecordingDecision,
 )
+from zhifa.recording.media.models import MEDIA_KIND_LABELS, Media
 
 pages = APIRouter(prefix="/app", include_in_schema=False)
 api = APIRouter(prefix="/api/v1", tags=["音视频记录规则"])

@@ -18,7 +18,7 @@ from zhifa.core.calendar_store import working_calendar
 from zhifa.core.clock import today
 from zhifa.core.models import User
 from zhifa.core.settings import Settings
-from zhifa.insight import yearly_service
+from zhifa.insight.yearly import service as yearly_service
 from zhifa.publicity import public_snapshots
 
 # What the sections entered for last year, by figure code (as the forms take them).
