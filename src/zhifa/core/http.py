@@ -1,10 +1,17 @@
-"""HTTP plumbing every feature's routes use: database session, who is asking, the
-permission check (with CSRF for browser sessions) and page rendering."""
+"""HTTP plumbing every feature's routes use: database session and its transaction, who is
+asking, the permission check (with CSRF for browser sessions), page rendering and the one
+way a page form is submitted.
+
+Route modules never commit or roll back themselves: a handler that changes something takes
+`Tx` (its work is committed when it returns, before the answer is sent; undone when it
+raises), and a page form goes through `submit` (a refusal undoes the change and shows the
+form again with the message beside its field; success redirects).
+"""
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import Callable, Coroutine, Iterator, Mapping
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
@@ -12,7 +19,7 @@ from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Query, Request
 from fastapi import Path as PathParam
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader
 from sqlalchemy.orm import Session
@@ -72,8 +79,18 @@ def get_db(request: Request) -> Iterator[Session]:
         session.close()
 
 
-# The request's database session and settings, as route parameters.
+def get_tx(db: Annotated[Session, Depends(get_db)]) -> Iterator[Session]:
+    """The request's session, committed when the handler returns. Declared with
+    ``scope="function"`` so the commit runs before the answer is sent: a failed commit is
+    an error the caller sees, never a success that was not kept."""
+    yield db
+    db.commit()
+
+
+# The request's database session and settings, as route parameters: `Db` reads (anything
+# left uncommitted is undone), `Tx` changes (committed when the handler returns).
 Db = Annotated[Session, Depends(get_db)]
+Tx = Annotated[Session, Depends(get_tx, scope="function")]
 Config = Annotated[Settings, Depends(get_settings)]
 
 # ---- bounded integers at the edge ---------------------------------------------------------
@@ -175,11 +192,76 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
     return templates.TemplateResponse(request, template, context, status_code=status_code)
 
 
+# ---- page forms ------------------------------------------------------------------------------
+
+
+async def form_values(request: Request, keys: tuple[str, ...] | None = None) -> dict[str, str]:
+    """A posted form's text fields, trimmed: the ``keys`` asked for (missing ones empty), or
+    every text field. Files are left to the handler."""
+    form = await request.form()
+    if keys is None:
+        return {k: v.strip() for k, v in form.items() if isinstance(v, str)}
+    return {k: str(form.get(k, "")).strip() for k in keys}
+
+
+def form_record_id(value: object, field: str) -> int | None:
+    """An optional record id typed into a form: None when empty, a refusal naming the
+    field when it is not one."""
+    text = str(value or "").strip()
+    if not text:
+        return None
+    number = record_id_or_none(text)
+    if number is None:
+        raise DomainError("编号须为正整数", field)
+    return number
+
+
+def notice_of(request: Request, notices: Mapping[str, str]) -> str | None:
+    """The confirmation a redirect asked for with ``?done=<key>``."""
+    return notices.get(request.query_params.get("done", ""))
+
+
+def redirect(path: str, done: str | None = None) -> RedirectResponse:
+    """Go on to ``path`` after a change (303, so a reload does not post again), with the
+    key of the confirmation to show there."""
+    separator = "&" if "?" in path else "?"
+    return RedirectResponse(f"{path}{separator}done={done}" if done else path, status_code=303)
+
+
+def submit(
+    request: Request,
+    db: Session,
+    change: Callable[[], _T],
+    *,
+    page: str,
+    context: Callable[[], Mapping[str, Any]],
+    then: Callable[[_T], Response],
+) -> Response:
+    """Run a page form's ``change``. Refused (a `DomainError`, also one raised while its
+    rows are written): everything it did is undone and ``page`` is shown again with the
+    refusal's message and field, its context built afresh after the undo. Accepted:
+    ``then(result)``, usually a `redirect`; the `Tx` session commits when the handler
+    returns."""
+    try:
+        result = change()
+        db.flush()
+    except DomainError as exc:
+        db.rollback()
+        return render(
+            request,
+            page,
+            exc.status_code,
+            error=exc.message,
+            error_field=exc.field,
+            **context(),
+        )
+    return then(result)
+
+
 def commit_or_form(
     request: Request, db: Session, change: Callable[[], _T], template: str, **context: Any
 ) -> _T | HTMLResponse:
-    """Run a form's `change` and commit it; when the change is refused, roll everything
-    back and show the form again with the message (and the status) of the refusal."""
+    """Being replaced by `submit` (route modules do not commit)."""
     try:
         result = change()
         db.commit()

@@ -4,25 +4,42 @@ before saving."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request, UploadFile
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-from pydantic import BaseModel
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.datastructures import UploadFile as StarletteUpload
 
 from zhifa.catalog import imports, rules
 from zhifa.catalog.file_rows import ImportMode, ModeIn, read_rows
-from zhifa.catalog.impact import Affected, LawChangeIn, affected_by, law_changes, record_law_change
+from zhifa.catalog.impact import LawChangeIn, affected_by, law_changes, record_law_change
 from zhifa.catalog.laws import service as laws
-from zhifa.catalog.updates.routes import UpdateOut
+from zhifa.catalog.laws.schemas import (
+    LAW_FIELDS,
+    AffectedOut,
+    ArticleOut,
+    ImpactOut,
+    ImportOut,
+    LawChangeOut,
+    LawOut,
+)
 from zhifa.catalog.updates.routes import labels as update_labels
+from zhifa.catalog.updates.schemas import UpdateOut
 from zhifa.catalog.updates.service import updates_of
 from zhifa.core.auth import Principal
 from zhifa.core.clock import today
 from zhifa.core.errors import DomainError
-from zhifa.core.http import Db, RecordId, render, require
+from zhifa.core.http import (
+    Db,
+    RecordId,
+    Tx,
+    form_values,
+    notice_of,
+    redirect,
+    render,
+    require,
+    submit,
+)
 from zhifa.core.permissions import Permission
 from zhifa.core.validation import parse
 
@@ -32,8 +49,16 @@ api = APIRouter(prefix="/api/v1/laws", tags=["法律法规"])
 Reader = Annotated[Principal, Depends(require(Permission.catalog_read))]
 Writer = Annotated[Principal, Depends(require(Permission.catalog_write))]
 
-LAW_FIELDS = tuple(laws.LawDetails.model_fields)
+
+def law_of_path(law_id: RecordId, db: Db) -> laws.LawView:
+    """The law the path names (404 when there is none)."""
+    return laws.get_law(db, law_id)
+
+
+LawOfPath = Annotated[laws.LawView, Depends(law_of_path)]
+
 ARTICLE_FIELDS = ("article", "paragraph", "item", "text")
+CHANGE_FIELDS = ("kind", "effective_on", "replaced_by_id", "reason")
 NOTICES = {
     "created": "法规已登记。",
     "revised": "法规已保存为新版本。",
@@ -53,13 +78,33 @@ def _labels(**extra: Any) -> dict[str, Any]:
     }
 
 
-async def _form(request: Request, keys: tuple[str, ...]) -> dict[str, str]:
-    form = await request.form()
-    return {key: str(form.get(key, "")).strip() for key in keys}
+def _detail_context(db: Db, view: laws.LawView, **extra: Any) -> dict[str, Any]:
+    changes = law_changes(db, view.law.id)
+    return _labels(
+        view=view,
+        history=laws.law_history(db, view.law),
+        affected=affected_by(db, view.law.id),
+        changes=changes,
+        titles={v.law.id: v.current.title for v in laws.list_laws(db)},
+        rows=updates_of(db, law_change_id=changes[0].id) if changes else [],
+        values={},
+        **update_labels(db),
+        **extra,
+    )
 
 
-def _form_error(request: Request, template: str, exc: DomainError, **context: Any) -> Response:
-    return render(request, template, exc.status_code, error=exc.message, **_labels(**context))
+def _change_context(db: Db, law_id: int, **extra: Any) -> dict[str, Any]:
+    view = laws.get_law(db, law_id)
+    others = [v for v in laws.list_laws(db) if v.law.id != law_id]
+    return _labels(view=view, affected=affected_by(db, law_id), others=others, **extra)
+
+
+def _law_values(view: laws.LawView) -> dict[str, Any]:
+    return {key: getattr(view.current, key) or "" for key in LAW_FIELDS}
+
+
+def _to_law(law_id: int, done: str) -> Any:
+    return lambda _: redirect(f"/app/catalog/laws/{law_id}", done)
 
 
 # ---- pages -------------------------------------------------------------------------------
@@ -90,15 +135,16 @@ def law_new_page(request: Request, who: Writer) -> Response:
 
 
 @pages.post("/new", response_class=HTMLResponse)
-async def law_new_submit(request: Request, db: Db, who: Writer) -> Response:
-    values = await _form(request, LAW_FIELDS)
-    try:
-        view = laws.create_law(db, parse(laws.LawIn, values), who)
-        db.commit()
-    except DomainError as exc:
-        db.rollback()
-        return _form_error(request, "law_form.html", exc, view=None, values=values)
-    return RedirectResponse(f"/app/catalog/laws/{view.law.id}?done=created", status_code=303)
+async def law_new_submit(request: Request, db: Tx, who: Writer) -> Response:
+    values = await form_values(request, LAW_FIELDS)
+    return submit(
+        request,
+        db,
+        lambda: laws.create_law(db, parse(laws.LawIn, values), who),
+        page="law_form.html",
+        context=lambda: _labels(view=None, values=values),
+        then=lambda view: redirect(f"/app/catalog/laws/{view.law.id}", "created"),
+    )
 
 
 @pages.get("/import", response_class=HTMLResponse)
@@ -107,194 +153,85 @@ def law_import_page(request: Request, who: Writer) -> Response:
 
 
 @pages.post("/import", response_class=HTMLResponse)
-async def law_import_submit(request: Request, db: Db, who: Writer) -> Response:
+async def law_import_submit(request: Request, db: Tx, who: Writer) -> Response:
     form = await request.form()
     upload, mode = form.get("file"), str(form.get("mode", "all"))
-    try:
+    content = await upload.read() if isinstance(upload, StarletteUpload) else b""
+
+    def change() -> imports.ImportReport:
         if not isinstance(upload, StarletteUpload) or not upload.filename:
             raise DomainError("请选择要导入的文件", "file")
-        rows = read_rows(upload.filename, await upload.read(), imports.LAW_FILE)
-        report = imports.import_laws(db, rows, parse(ModeIn, {"mode": mode}).mode, who)
-        db.commit()
-    except DomainError as exc:
-        db.rollback()
-        return _form_error(request, "law_import.html", exc, report=None, columns=imports.COLUMNS)
-    status = 422 if report.errors and not report.imported_anything else 200
-    return render(
-        request, "law_import.html", status, report=report, columns=imports.COLUMNS, **_labels()
-    )
+        rows = read_rows(upload.filename, content, imports.LAW_FILE)
+        return imports.import_laws(db, rows, parse(ModeIn, {"mode": mode}).mode, who)
+
+    def shown(report: imports.ImportReport) -> Response:
+        status = 422 if report.errors and not report.imported_anything else 200
+        context = _labels(report=report, columns=imports.COLUMNS)
+        return render(request, "law_import.html", status, **context)
+
+    context = _labels(report=None, columns=imports.COLUMNS)
+    return submit(request, db, change, page="law_import.html", context=lambda: context, then=shown)
 
 
 @pages.get("/{law_id}", response_class=HTMLResponse)
-def law_page(request: Request, law_id: RecordId, db: Db, who: Reader) -> Response:
-    view = laws.get_law(db, law_id)
-    changes = law_changes(db, law_id)
-    return render(
-        request,
-        "law_detail.html",
-        view=view,
-        history=laws.law_history(db, view.law),
-        affected=affected_by(db, law_id),
-        changes=changes,
-        titles={v.law.id: v.current.title for v in laws.list_laws(db)},
-        notice=NOTICES.get(request.query_params.get("done", "")),
-        rows=updates_of(db, law_change_id=changes[0].id) if changes else [],
-        **update_labels(db),
-        values={},
-        **_labels(),
-    )
+def law_page(request: Request, who: Reader, view: LawOfPath, db: Db) -> Response:
+    context = _detail_context(db, view, notice=notice_of(request, NOTICES))
+    return render(request, "law_detail.html", **context)
 
 
 @pages.post("/{law_id}/articles", response_class=HTMLResponse)
-async def article_add_submit(request: Request, law_id: RecordId, db: Db, who: Writer) -> Response:
-    view = laws.get_law(db, law_id)
-    values = await _form(request, ARTICLE_FIELDS)
-    try:
-        laws.add_article(db, view.law, parse(laws.ArticleIn, values), who)
-        db.commit()
-    except DomainError as exc:
-        db.rollback()
-        return _form_error(
-            request,
-            "law_detail.html",
-            exc,
-            view=view,
-            history=laws.law_history(db, view.law),
-            affected=affected_by(db, law_id),
-            changes=law_changes(db, law_id),
-            titles={},
-            values=values,
-        )
-    return RedirectResponse(f"/app/catalog/laws/{law_id}?done=article", status_code=303)
-
-
-def _law_values(view: laws.LawView) -> dict[str, Any]:
-    return {key: getattr(view.current, key) or "" for key in LAW_FIELDS}
+async def article_add_submit(request: Request, who: Writer, view: LawOfPath, db: Tx) -> Response:
+    values = await form_values(request, ARTICLE_FIELDS)
+    return submit(
+        request,
+        db,
+        lambda: laws.add_article(db, view.law, parse(laws.ArticleIn, values), who),
+        page="law_detail.html",
+        context=lambda: _detail_context(db, laws.get_law(db, view.law.id), values=values),
+        then=_to_law(view.law.id, "article"),
+    )
 
 
 @pages.get("/{law_id}/edit", response_class=HTMLResponse)
-def law_edit_page(request: Request, law_id: RecordId, db: Db, who: Writer) -> Response:
-    view = laws.get_law(db, law_id)
+def law_edit_page(request: Request, who: Writer, view: LawOfPath) -> Response:
     return render(request, "law_form.html", view=view, values=_law_values(view), **_labels())
 
 
 @pages.post("/{law_id}/edit", response_class=HTMLResponse)
-async def law_edit_submit(request: Request, law_id: RecordId, db: Db, who: Writer) -> Response:
-    view = laws.get_law(db, law_id)
-    values = await _form(request, (*LAW_FIELDS, "reason"))
-    try:
-        laws.revise_law(db, law_id, parse(laws.LawRevision, values), who)
-        db.commit()
-    except DomainError as exc:
-        db.rollback()
-        return _form_error(request, "law_form.html", exc, view=view, values=values)
-    return RedirectResponse(f"/app/catalog/laws/{law_id}?done=revised", status_code=303)
-
-
-def _change_context(db: Db, law_id: int) -> dict[str, Any]:
-    view = laws.get_law(db, law_id)
-    others = [v for v in laws.list_laws(db) if v.law.id != law_id]
-    return {"view": view, "affected": affected_by(db, law_id), "others": others}
-
-
-@pages.get("/{law_id}/change", response_class=HTMLResponse)
-def law_change_page(request: Request, law_id: RecordId, db: Db, who: Writer) -> Response:
-    """The impact is shown here, before anything is saved."""
-    values = {"kind": request.query_params.get("kind", "revised")}
-    return render(
-        request, "law_change.html", values=values, **_labels(**_change_context(db, law_id))
+async def law_edit_submit(request: Request, who: Writer, view: LawOfPath, db: Tx) -> Response:
+    values = await form_values(request, (*LAW_FIELDS, "reason"))
+    return submit(
+        request,
+        db,
+        lambda: laws.revise_law(db, view.law.id, parse(laws.LawRevision, values), who),
+        page="law_form.html",
+        context=lambda: _labels(view=laws.get_law(db, view.law.id), values=values),
+        then=_to_law(view.law.id, "revised"),
     )
 
 
+@pages.get("/{law_id}/change", response_class=HTMLResponse)
+def law_change_page(request: Request, who: Writer, view: LawOfPath, db: Db) -> Response:
+    """The impact is shown here, before anything is saved."""
+    values = {"kind": request.query_params.get("kind", "revised")}
+    return render(request, "law_change.html", **_change_context(db, view.law.id, values=values))
+
+
 @pages.post("/{law_id}/change", response_class=HTMLResponse)
-async def law_change_submit(request: Request, law_id: RecordId, db: Db, who: Writer) -> Response:
-    values = await _form(request, ("kind", "effective_on", "replaced_by_id", "reason"))
+async def law_change_submit(request: Request, who: Writer, view: LawOfPath, db: Tx) -> Response:
+    values = await form_values(request, CHANGE_FIELDS)
     data = {**values, "replaced_by_id": values["replaced_by_id"] or None}
-    try:
-        record_law_change(db, law_id, parse(LawChangeIn, data), who)
-        db.commit()
-    except DomainError as exc:
-        db.rollback()
-        return _form_error(
-            request, "law_change.html", exc, values=values, **_change_context(db, law_id)
-        )
-    return RedirectResponse(f"/app/catalog/laws/{law_id}?done=changed", status_code=303)
+    return submit(
+        request,
+        db,
+        lambda: record_law_change(db, view.law.id, parse(LawChangeIn, data), who),
+        page="law_change.html",
+        context=lambda: _change_context(db, view.law.id, values=values),
+        then=_to_law(view.law.id, "changed"),
+    )
 
 
 # ---- JSON API ------------------------------------------------------------------------------
-
-
-class ArticleOut(BaseModel):
-    id: int
-    label: str
-    text: str
-
-
-class LawOut(BaseModel):
-    id: int
-    version: int
-    title: str
-    level: rules.LawLevel
-    issuing_body: str
-    doc_number: str
-    edition: str
-    published_on: date
-    effective_on: date
-    amended_on: date | None
-    repealed_on: date | None
-    replaced_by_id: int | None
-    status_today: rules.LawStatus
-    articles: list[ArticleOut]
-
-    @classmethod
-    def of(cls, view: laws.LawView) -> LawOut:
-        c = view.current
-        return cls(
-            id=view.law.id,
-            version=c.version,
-            status_today=view.status(today()),
-            articles=[
-                ArticleOut(id=a.id, label=laws.ref_of(a).label, text=a.text)
-                for a in view.law.articles
-            ],
-            **{k: getattr(c, k) for k in (*LAW_FIELDS, "replaced_by_id")},
-        )
-
-
-class AffectedOut(BaseModel):
-    kind: str
-    id: int
-    version: int
-    code: str
-    name: str
-    cited: str
-
-    @classmethod
-    def of(cls, item: Affected) -> AffectedOut:
-        return cls(**{k: getattr(item, k) for k in cls.model_fields})
-
-
-class ImpactOut(BaseModel):
-    law_id: int
-    count: int
-    message: str
-    items: list[AffectedOut]
-
-
-class LawChangeOut(BaseModel):
-    id: int
-    law: LawOut
-    affected: list[AffectedOut]
-    updates: list[UpdateOut]  # the update obligations it opened, with their due days
-
-
-class ImportOut(BaseModel):
-    mode: ImportMode
-    laws_found: int
-    laws_imported: int
-    articles_imported: int
-    errors: list[str]
-    skipped: list[str]
 
 
 @api.get("", summary="法律法规列表")
@@ -303,22 +240,20 @@ def api_laws(db: Db, who: Reader) -> list[LawOut]:
 
 
 @api.post("", status_code=201, summary="登记法规（可同时登记条文）")
-def api_law_create(data: laws.LawIn, db: Db, who: Writer) -> LawOut:
+def api_law_create(data: laws.LawIn, db: Tx, who: Writer) -> LawOut:
     view = laws.create_law(db, data, who)
-    db.commit()
     return LawOut.of(laws.get_law(db, view.law.id))
 
 
 @api.post("/import", summary="从 CSV、XLSX 或 JSON 文件导入法规和条文")
 async def api_law_import(
-    db: Db,
+    db: Tx,
     who: Writer,
     file: UploadFile,
     mode: Annotated[ImportMode, Form()] = ImportMode.all,
 ) -> Response:
     rows = read_rows(file.filename or "", await file.read(), imports.LAW_FILE)
     report = imports.import_laws(db, rows, mode, who)
-    db.commit()
     out = ImportOut(
         mode=report.mode,
         laws_found=report.laws_found,
@@ -337,16 +272,14 @@ def api_law(law_id: RecordId, db: Db, who: Reader) -> LawOut:
 
 
 @api.put("/{law_id}", summary="修改法规信息（生成新版本）")
-def api_law_revise(law_id: RecordId, data: laws.LawRevision, db: Db, who: Writer) -> LawOut:
+def api_law_revise(law_id: RecordId, data: laws.LawRevision, db: Tx, who: Writer) -> LawOut:
     laws.revise_law(db, law_id, data, who)
-    db.commit()
     return LawOut.of(laws.get_law(db, law_id))
 
 
 @api.post("/{law_id}/articles", status_code=201, summary="添加条文")
-def api_article_add(law_id: RecordId, data: laws.ArticleIn, db: Db, who: Writer) -> ArticleOut:
+def api_article_add(law_id: RecordId, data: laws.ArticleIn, db: Tx, who: Writer) -> ArticleOut:
     article = laws.add_article(db, laws.get_law(db, law_id).law, data, who)
-    db.commit()
     return ArticleOut(id=article.id, label=laws.ref_of(article).label, text=article.text)
 
 
@@ -363,9 +296,8 @@ def api_law_impact(law_id: RecordId, db: Db, who: Reader) -> ImpactOut:
 
 
 @api.post("/{law_id}/changes", status_code=201, summary="标记法规修改、废止或被替代")
-def api_law_change(law_id: RecordId, data: LawChangeIn, db: Db, who: Writer) -> LawChangeOut:
+def api_law_change(law_id: RecordId, data: LawChangeIn, db: Tx, who: Writer) -> LawChangeOut:
     change, affected = record_law_change(db, law_id, data, who)
-    db.commit()
     return LawChangeOut(
         id=change.id,
         law=LawOut.of(laws.get_law(db, law_id)),

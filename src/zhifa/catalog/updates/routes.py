@@ -4,7 +4,6 @@ change, and registering an organisation change."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -19,11 +18,10 @@ from zhifa.catalog.updates import service as updates
 from zhifa.catalog.updates.models import (
     CAUSE_LABELS,
     STATUS_LABELS,
-    CatalogueUpdate,
     OrganisationChange,
-    UpdateCause,
     UpdateStatus,
 )
+from zhifa.catalog.updates.schemas import UpdateOut
 from zhifa.core.auth import Principal
 from zhifa.core.errors import DomainError, NotFound
 from zhifa.core.http import Db, RecordId, RecordIdQuery, render, require
@@ -204,28 +202,6 @@ def organisation_change_page(
 
 
 # ---- JSON API --------------------------------------------------------------------------------
-
-
-class UpdateOut(BaseModel):
-    id: int
-    cause: UpdateCause
-    target_kind: str
-    subject: str
-    title: str
-    review: str
-    unit_id: int | None
-    started_on: date
-    limit_code: str
-    due_on: date
-    due_provisional: bool
-    status: UpdateStatus
-    done_on: date | None
-    done_note: str
-    snapshot_id: int | None
-
-    @classmethod
-    def of(cls, row: CatalogueUpdate) -> UpdateOut:
-        return cls.model_validate(row, from_attributes=True)
 
 
 class UnchangedIn(BaseModel):

@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-import zhifa.publicity.portal_models
 from alembic import op
 
 import zhifa.core.db
+import zhifa.publicity.portal.models
 
 revision: str = "0010"
 down_revision: str | None = "0009"
@@ -45,7 +45,7 @@ def upgrade() -> None:
         sa.Column("ledger_index", _LEDGER_INDEX, nullable=True),
         sa.Column("note", sa.String(length=1000), nullable=False),
         sa.Column("changed_on", sa.Date(), nullable=True),
-        sa.Column("search_vector", zhifa.publicity.portal_models.SearchVector(), nullable=True),
+        sa.Column("search_vector", zhifa.publicity.portal.models.SearchVector(), nullable=True),
         sa.Column("updated_at", zhifa.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_portal_entry")),
         sa.UniqueConstraint("seq", name=op.f("uq_portal_entry_seq")),

@@ -1,0 +1,31 @@
+"""What the update-obligation API answers."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel
+
+from zhifa.catalog.updates.models import CatalogueUpdate, UpdateCause, UpdateStatus
+
+
+class UpdateOut(BaseModel):
+    id: int
+    cause: UpdateCause
+    target_kind: str
+    subject: str
+    title: str
+    review: str
+    unit_id: int | None
+    started_on: date
+    limit_code: str
+    due_on: date
+    due_provisional: bool
+    status: UpdateStatus
+    done_on: date | None
+    done_note: str
+    snapshot_id: int | None
+
+    @classmethod
+    def of(cls, row: CatalogueUpdate) -> UpdateOut:
+        return cls.model_validate(row, from_attributes=True)
