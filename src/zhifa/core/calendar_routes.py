@@ -9,7 +9,7 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,13 +17,14 @@ from starlette.datastructures import UploadFile
 
 from zhifa.core.auth import Principal
 from zhifa.core.calendar import Due, WorkingCalendar
-from zhifa.core.calendar_schedule import schedule_from_dict
+from zhifa.core.calendar_schedule import YearSchedule, schedule_from_dict
 from zhifa.core.calendar_store import store_schedule, working_calendar
 from zhifa.core.clock import today
 from zhifa.core.errors import DomainError
-from zhifa.core.http import Db, render, require
+from zhifa.core.http import Db, Tx, redirect, render, require, submit
 from zhifa.core.models import HolidaySchedule
 from zhifa.core.permissions import Permission
+from zhifa.core.schemas import DueOut
 from zhifa.core.validation import parse
 
 pages = APIRouter(prefix="/app/calendar", include_in_schema=False)
@@ -64,66 +65,65 @@ def compute_due(calendar: WorkingCalendar, query: DueQuery) -> Due:
     return calendar.add_months(query.start, query.n, extend_if_rest_day=True)
 
 
+def schedule_of_file(filename: str | None, raw: bytes) -> YearSchedule:
+    """The official schedule an uploaded file holds (``raw``: at most one byte more than
+    the limit was read, so a larger file is known by its length)."""
+    if not filename:
+        raise DomainError("请选择放假安排数据文件", "file")
+    if len(raw) > MAX_SCHEDULE_BYTES:
+        raise DomainError("文件过大：放假安排数据文件不应超过 64 KB", "file")
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise DomainError(f"文件不是有效的 UTF-8 JSON：{exc}", "file") from exc
+    return schedule_from_dict(data, origin=filename)
+
+
 def _coverage(calendar: WorkingCalendar) -> list[tuple[int, bool]]:
     year = today().year
     official = calendar.official_years()
     return [(y, y in official) for y in range(year - 1, year + 3)]
 
 
-def _page(request: Request, db: Session, status: int = 200, **extra: Any) -> Response:
-    calendar = working_calendar(db)
-    loaded = db.scalars(select(HolidaySchedule).order_by(HolidaySchedule.id.desc())).all()
-    return render(
-        request,
-        "calendar.html",
-        status,
-        coverage=_coverage(calendar),
-        loaded=loaded,
-        period_labels=PERIOD_LABELS,
+def _context(db: Session, **extra: Any) -> dict[str, Any]:
+    return {
+        "coverage": _coverage(working_calendar(db)),
+        "loaded": db.scalars(select(HolidaySchedule).order_by(HolidaySchedule.id.desc())).all(),
+        "period_labels": PERIOD_LABELS,
         **extra,
-    )
+    }
 
 
 @pages.get("", response_class=HTMLResponse)
 def calendar_page(request: Request, db: Db, who: Reader) -> Response:
     params = dict(request.query_params)
     if "start" not in params:
-        return _page(request, db, values={"start": today().isoformat(), "n": 7})
+        values = {"start": today().isoformat(), "n": 7}
+        return render(request, "calendar.html", **_context(db, values=values))
     try:
         due = compute_due(working_calendar(db), parse(DueQuery, params))
     except DomainError as exc:
-        return _page(request, db, exc.status_code, values=params, error=exc.message)
-    return _page(request, db, values=params, due=due)
+        context = _context(db, values=params, error=exc.message)
+        return render(request, "calendar.html", exc.status_code, **context)
+    return render(request, "calendar.html", **_context(db, values=params, due=due))
 
 
 @pages.post("/schedules", response_class=HTMLResponse)
-async def schedule_upload(request: Request, db: Db, who: Admin) -> Response:
-    form = await request.form()
-    upload = form.get("file")
-    try:
-        if not isinstance(upload, UploadFile) or not upload.filename:
-            raise DomainError("请选择放假安排数据文件", "file")
-        raw = await upload.read(MAX_SCHEDULE_BYTES + 1)
-        if len(raw) > MAX_SCHEDULE_BYTES:
-            raise DomainError("文件过大：放假安排数据文件不应超过 64 KB", "file")
-        try:
-            data = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise DomainError(f"文件不是有效的 UTF-8 JSON：{exc}", "file") from exc
-        schedule = schedule_from_dict(data, origin=upload.filename)
-        store_schedule(db, schedule, loaded_by=who.username, actor=who.username)
-        db.commit()
-    except DomainError as exc:
-        db.rollback()
-        return _page(request, db, exc.status_code, values={}, error=exc.message)
-    return RedirectResponse("/app/calendar?loaded=1", status_code=303)
-
-
-class DueOut(BaseModel):
-    date: date
-    provisional: bool
-    basis: str
-    ends_at: str
+async def schedule_upload(request: Request, db: Tx, who: Admin) -> Response:
+    upload = (await request.form()).get("file")
+    file = upload if isinstance(upload, UploadFile) else None
+    raw = await file.read(MAX_SCHEDULE_BYTES + 1) if file is not None else b""
+    name = file.filename if file is not None else None
+    return submit(
+        request,
+        db,
+        lambda: store_schedule(
+            db, schedule_of_file(name, raw), loaded_by=who.username, actor=who.username
+        ),
+        page="calendar.html",
+        context=lambda: _context(db, values={}),
+        then=lambda _: redirect("/app/calendar?loaded=1"),
+    )
 
 
 @api.get("/due", summary="计算期限的最后一日（起算日不计入）")
@@ -134,10 +134,4 @@ def api_due(
     n: Annotated[int, Query(ge=1, le=3650)],
     kind: PeriodKind = PeriodKind.working_days,
 ) -> DueOut:
-    due = compute_due(working_calendar(db), DueQuery(start=start, n=n, kind=kind))
-    return DueOut(
-        date=due.date,
-        provisional=due.provisional,
-        basis=due.basis,
-        ends_at=due.ends_at.isoformat(),
-    )
+    return DueOut.of(compute_due(working_calendar(db), DueQuery(start=start, n=n, kind=kind)))
