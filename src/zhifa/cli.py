@@ -18,10 +18,20 @@ from zhifa.core.calendar_schedule import parse_schedule_file
 from zhifa.core.calendar_store import store_schedule, working_calendar
 from zhifa.core.db import make_engine, make_session_factory, transaction
 from zhifa.core.errors import DomainError
+from zhifa.core.features import load_features
 from zhifa.core.keys import ensure_ledger_signer, ledger_key_path, load_ledger_signer
 from zhifa.core.settings import Settings, SettingsError, load_settings
 
 app = typer.Typer(help="zhifa 执法全过程记录与公示平台", no_args_is_help=True)
+
+
+@app.callback()
+def _load_features() -> None:
+    """Every command runs with every feature's manifest loaded (`core.features`): a
+    certificate revised here opens its update obligation as it would in the app."""
+    load_features()
+
+
 db_app = typer.Typer(help="数据库结构", no_args_is_help=True)
 calendar_app = typer.Typer(help="工作日历（法定节假日与调休）", no_args_is_help=True)
 user_app = typer.Typer(help="用户与 API 令牌", no_args_is_help=True)
@@ -206,8 +216,12 @@ def serve(
         bool,
         typer.Option("--portal-only", help="只启动公众门户（只读已公示内容，不能访问内部数据表）"),
     ] = False,
+    no_jobs: Annotated[
+        bool,
+        typer.Option("--no-jobs", help="不在本进程运行定时任务（由 zhifa worker 运行）"),
+    ] = False,
 ) -> None:
-    """启动服务：内部工作平台 /app、接口 /api/v1 与公众门户 /。"""
+    """启动服务：内部工作平台 /app、接口 /api/v1 与公众门户 /；默认同时运行定时任务。"""
     import uvicorn
 
     from zhifa.core import schema
@@ -234,7 +248,37 @@ def serve(
     console.print(f"公众门户：http://{host}:{port}/")
     console.print(f"内部工作平台：http://{host}:{port}/app")
     console.print(f"接口文档：http://{host}:{port}/api/docs")
-    uvicorn.run(create_app(settings), host=host, port=port, **_UVICORN)
+    uvicorn.run(create_app(settings, run_jobs=not no_jobs), host=host, port=port, **_UVICORN)
+
+
+@app.command()
+def worker(
+    data_dir: DataDir = None,
+    once: Annotated[bool, typer.Option("--once", help="到期的任务各运行一次后退出")] = False,
+) -> None:
+    """运行定时任务：签名账本检查点、投递公示消息、补建公示义务与公示期满停止公示等。
+
+    每个任务运行前取得租约，多个 worker（或 worker 与 serve）同时运行时同一任务不会重复执行。"""
+    from zhifa.core.jobs import JobRunner, enabled_jobs, run_due
+
+    settings = _settings(data_dir)
+    factory = _factory(settings)
+    jobs = enabled_jobs(settings)
+    console.print(
+        "定时任务："
+        + ("、".join(f"{j.label}（每 {j.interval(settings):g} 秒）" for j in jobs) or "无")
+    )
+    if once:
+        runner_name = JobRunner(factory, settings).holder
+        for run in run_due(factory, settings, runner_name):
+            typer.echo(f"{run.name}：{run.report}")
+        return
+    runner = JobRunner(factory, settings)
+    console.print(f"worker {runner.holder} 已启动；按 Ctrl+C 停止。")
+    try:
+        runner.run_forever()
+    except KeyboardInterrupt:
+        console.print("已停止。")
 
 
 @app.command()

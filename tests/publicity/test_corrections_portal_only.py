@@ -10,14 +10,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.publicity.test_corrections import PDF, publish, submit
+from zhifa.core.features import registry
 from zhifa.core.settings import Settings
 from zhifa.publicity.models import CorrectionRequest
-from zhifa.web import portal
 from zhifa.web.app import create_portal_app
 
 
 def test_correction_intake_is_registered_with_its_tables() -> None:
-    (intake,) = [e for e in portal.EXTENSIONS if e.module.endswith("correction_routes")]
+    (intake,) = [r for r in registry().portal_routes if "correction_routes" in r.router]
     assert "correction_request" in intake.tables and "party" not in intake.tables
 
 

@@ -15,7 +15,6 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueCo
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from zhifa.catalog.rules import ChangeKind, LawLevel
-from zhifa.core.audit import track
 from zhifa.core.db import Base, enum_type, utcnow
 from zhifa.enforcement.steps import ActionKind
 
@@ -215,17 +214,3 @@ class Citation(Base):
     position: Mapped[int] = mapped_column(default=0)
 
     article: Mapped[Article] = relationship(lazy="joined")
-
-
-track(
-    Law,
-    LawVersion,
-    Article,
-    LawChange,
-    PowerItemVersion,
-    ServiceGuide,
-    ServiceGuideVersion,
-    RandomCheckItem,
-    RandomCheckVersion,
-    Citation,
-)

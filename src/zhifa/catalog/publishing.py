@@ -31,7 +31,6 @@ from sqlalchemy.orm import Session
 from zhifa.catalog.items import service as items
 from zhifa.catalog.laws import service as laws
 from zhifa.catalog.models import Citation
-from zhifa.catalog.updates import service as update_obligations  # noqa: F401 (hook order, below)
 from zhifa.core import certificates
 from zhifa.core.auth import Principal
 from zhifa.core.errors import Conflict, NotFound
@@ -281,8 +280,3 @@ def certificate_changed(
         if public_snapshots.latest_published(db, "officer", number) is not None:
             reason = f"执法证号已变更为 {view.current.number}"
             public_snapshots.withdraw_snapshot(db, "officer", number, who, reason)
-
-
-# After the update obligations' hook (imported above), so that the obligation a certificate
-# change opens (公示办法 第八条) is already there when this publication fulfils it.
-certificates.on_change(certificate_changed)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import Enum
@@ -25,16 +25,9 @@ from sqlalchemy.orm import Session
 
 from zhifa import ledger
 from zhifa.core.db import ACTOR_KEY, Base
+from zhifa.core.features import registry
 from zhifa.core.models import (
-    AccessContext,
-    AccessLog,
     ApiToken,
-    Certificate,
-    CertificateVersion,
-    HolidaySchedule,
-    LoginEvent,
-    StoredBlob,
-    Unit,
     User,
 )
 from zhifa.ledger.models import ledger_entry
@@ -44,7 +37,6 @@ from zhifa.ledger.models import ledger_entry
 _VOLATILE: dict[str, frozenset[str]] = {
     ApiToken.__tablename__: frozenset({"last_used_at"}),
 }
-_TRACKED: dict[str, type[Base]] = {}
 
 SYSTEM_ACTOR = "system"  # a job, the CLI, the demo seeding
 PUBLIC_ACTOR = "public"  # someone on the public portal (a correction request)
@@ -99,14 +91,10 @@ def resolve_pseudonym(db: Session, key: bytes, actor: str) -> User | None:
     return None
 
 
-def track(*models: type[Base]) -> None:
-    """Declare tables whose rows are only ever changed through `record_change`."""
-    for model in models:
-        _TRACKED[model.__tablename__] = model
-
-
-track(Unit, User, ApiToken, LoginEvent, AccessLog, AccessContext, HolidaySchedule, StoredBlob)
-track(Certificate, CertificateVersion)
+def tracked_tables() -> Mapping[str, type[Base]]:
+    """Tables whose rows are only ever changed through `record_change`: those the
+    features' manifests declare (`core.features`)."""
+    return registry().tracked
 
 
 def _plain(value: Any) -> Any:
@@ -148,7 +136,7 @@ def record_change(db: Session, actor: str | None, kind: str, *rows: Base) -> Non
     db.flush()
     public_actor = ledger_actor(db, actor)
     for row in rows:
-        if row.__tablename__ not in _TRACKED:
+        if row.__tablename__ not in tracked_tables():
             raise ValueError(f"{row.__tablename__} is not a recorded table")
         ledger.record(
             db, kind=kind, subject=subject_of(row), actor=public_actor, payload=snapshot(row)
@@ -187,7 +175,7 @@ def check_rows(db: Session) -> Iterator[RowFinding]:
     """Every recorded row matches its latest entry; every recorded subject still exists."""
     latest = _latest_digests(db)
     seen: set[str] = set()
-    for model in _TRACKED.values():
+    for model in tracked_tables().values():
         for row in db.scalars(select(model).execution_options(yield_per=1000)):
             subject = subject_of(row)
             seen.add(subject)
@@ -198,7 +186,7 @@ def check_rows(db: Session) -> Iterator[RowFinding]:
                 )
             elif digest != ledger.payload_digest(snapshot(row)):
                 yield RowFinding(subject, "记录内容与账本中最新条目不符（被改动而未记录）")
-    tables = set(_TRACKED)
+    tables = set(tracked_tables())
     for subject in latest:
         if subject.split(":", 1)[0] in tables and subject not in seen:
             yield RowFinding(subject, "账本中有条目，但数据库中的记录已不存在（被删除）")

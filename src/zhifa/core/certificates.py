@@ -16,6 +16,7 @@ from zhifa.core.audit import record_change
 from zhifa.core.auth import Principal, actor_name
 from zhifa.core.certificate_rules import CertificateState, certificate_state
 from zhifa.core.errors import Conflict, DomainError, NotFound
+from zhifa.core.features import registry
 from zhifa.core.models import Certificate, CertificateStatus, CertificateVersion, User, UserRole
 from zhifa.core.permissions import Role
 from zhifa.core.validation import BodyRecordId
@@ -72,15 +73,9 @@ class OfficerView:
 
 
 # Called with (db, the certificate as changed, who) inside the transaction of every new
-# version of a certificate: features that publish certificates (the catalogue) subscribe
-# without core importing them.
+# version of a certificate: features that publish certificates (the catalogue) declare
+# them in their manifests (`certificate_hooks`) without core importing them.
 ChangeHook = Callable[[Session, "CertificateView", Principal | None], None]
-_CHANGE_HOOKS: list[ChangeHook] = []
-
-
-def on_change(hook: ChangeHook) -> None:
-    if hook not in _CHANGE_HOOKS:
-        _CHANGE_HOOKS.append(hook)
 
 
 def _current_certificates(db: Session) -> list[CertificateView]:
@@ -178,6 +173,6 @@ def revise_certificate(
         kind="certificate.revise",
     )
     changed = CertificateView(view.certificate, version)
-    for hook in _CHANGE_HOOKS:
+    for hook in registry().certificate_hooks:
         hook(db, changed, who)
     return changed

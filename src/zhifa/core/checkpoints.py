@@ -1,15 +1,12 @@
-"""Signing the ledger's checkpoints: on demand and by a background job."""
+"""Signing the ledger's checkpoints: on demand and as a scheduled job."""
 
 from __future__ import annotations
 
-import logging
-import threading
+from sqlalchemy.orm import Session
 
-from sqlalchemy.orm import Session, sessionmaker
-
+from zhifa.core.features import JobContext
+from zhifa.core.keys import load_ledger_signer
 from zhifa.ledger import Signer, StoredCheckpoint, latest_checkpoint, lock, sign_checkpoint
-
-log = logging.getLogger(__name__)
 
 
 def checkpoint_if_grown(db: Session, signer: Signer, origin: str) -> StoredCheckpoint | None:
@@ -24,30 +21,9 @@ def checkpoint_if_grown(db: Session, signer: Signer, origin: str) -> StoredCheck
     return stored
 
 
-class CheckpointJob:
-    """A daemon thread that signs a checkpoint every ``interval`` seconds if the log grew."""
-
-    def __init__(
-        self, factory: sessionmaker[Session], signer: Signer, origin: str, interval: float
-    ) -> None:
-        self._factory, self._signer, self._origin = factory, signer, origin
-        self._interval = interval
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="zhifa-checkpoints", daemon=True)
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=10)
-
-    def _run(self) -> None:
-        while not self._stop.wait(self._interval):
-            try:
-                with self._factory() as db:
-                    stored = checkpoint_if_grown(db, self._signer, self._origin)
-                if stored is not None:
-                    log.info("signed checkpoint at size %d", stored.size)
-            except Exception:  # keep signing later; the failure is in the log
-                log.exception("checkpoint signing failed")
+def checkpoint_job(context: JobContext) -> str:
+    """The scheduled job: sign a checkpoint if the log grew since the last one."""
+    signer = load_ledger_signer(context.settings)
+    with context.factory() as db:
+        stored = checkpoint_if_grown(db, signer, context.settings.log_origin)
+    return f"已签名检查点（账本大小 {stored.size}）" if stored else "账本未增长，无需签名"

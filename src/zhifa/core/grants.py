@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import ForeignKey, Integer, Select, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from zhifa.core.audit import record_change, track
+from zhifa.core.audit import record_change
 from zhifa.core.auth import Principal, actor_name
 from zhifa.core.clock import SHANGHAI
 from zhifa.core.db import Base, enum_type, utcnow
@@ -52,9 +52,6 @@ class RecordGrant(Base):
 
     grantee: Mapped[User] = relationship(foreign_keys=[grantee_id])
     grantor: Mapped[User] = relationship(foreign_keys=[granted_by])
-
-
-track(RecordGrant)
 
 
 class GrantIn(BaseModel):

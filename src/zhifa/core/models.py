@@ -174,6 +174,21 @@ class StoredBlob(Base):
     created_by: Mapped[str] = mapped_column(String(50), default="")
 
 
+class JobLease(Base):
+    """One scheduled job's lease (`core.jobs`): who holds it until when, when it is next
+    due, and what its last run did. Scheduling state, not a record: not ledgered."""
+
+    __tablename__ = "job_lease"
+
+    name: Mapped[str] = mapped_column(String(80), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(120), default="")
+    lease_until: Mapped[datetime | None]
+    next_due_at: Mapped[datetime]
+    last_run_at: Mapped[datetime | None]
+    last_report: Mapped[str] = mapped_column(String(500), default="")
+    runs: Mapped[int] = mapped_column(default=0)
+
+
 class CertificateStatus(StrEnum):
     active = "active"  # 在用
     revoked = "revoked"  # 已注销

@@ -68,7 +68,9 @@ class Settings(BaseSettings):
     # Publication channels, by channel code: endpoints and HMAC secrets (never in the DB).
     channel_urls: dict[str, str] = Field(default_factory=dict, description="渠道投递地址")
     channel_secrets: dict[str, str] = Field(default_factory=dict, description="渠道签名密钥")
-    outbox_interval_seconds: int = Field(default=10, ge=0, le=3600)  # 0: no worker in serve
+    outbox_interval_seconds: int = Field(default=10, ge=0, le=3600)  # 0: never delivered by jobs
+    # Obligations of issued decisions, expiry of publication periods, duty catch-up.
+    publicity_refresh_interval_seconds: int = Field(default=3600, ge=0, le=86400)
     outbox_max_attempts: int = Field(default=12, ge=1, le=100)  # then 失败, retried by staff
     outbox_timeout_seconds: float = Field(default=10, gt=0, le=300)  # one HTTP call
     # The portal's address as the public reaches it: certificate QR codes open <it>/c/<number>.

@@ -38,7 +38,7 @@ from zhifa.enforcement.models import (
     Party,
     PowerItem,
 )
-from zhifa.enforcement.requirements import missing_for, register_requirement
+from zhifa.enforcement.requirements import missing_for
 from zhifa.enforcement.rules import (
     DutyFacts,
     Matter,
@@ -453,7 +453,7 @@ def duty_facts(db: Session, activity: Activity) -> DutyFacts:
     )
 
 
-def _duties_check(db: Session, action: Action, step: Step) -> list[str]:
+def duties_requirement(db: Session, action: Action, step: Step) -> list[str]:
     if not step.on_site:
         return []
     activities = [a for a in activities_of(db, action.id) if a.step == step.code]
@@ -464,6 +464,3 @@ def _duties_check(db: Session, action: Action, step: Step) -> list[str]:
         for problem in duty_problems(action.kind, step, duty_facts(db, activity)):
             missing.append(f"现场活动{number}：{problem}")
     return missing
-
-
-register_requirement("duties", _duties_check)

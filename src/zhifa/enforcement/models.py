@@ -9,7 +9,6 @@ from enum import StrEnum
 from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from zhifa.core.audit import track
 from zhifa.core.db import Base, enum_type, utcnow
 from zhifa.enforcement.steps import ActionKind
 
@@ -231,16 +230,3 @@ class Acknowledgement(Base):
 
 
 # Every row of these tables changes only through core.audit.record_change.
-track(
-    Party,
-    PartyVersion,
-    PowerItem,
-    Action,
-    ActionOfficer,
-    ActionTransition,
-    Activity,
-    ActivityOfficer,
-    CertificateShown,
-    MattersTold,
-    Acknowledgement,
-)

@@ -1,8 +1,8 @@
 """What must be true before an action's current step can complete.
 
 The hub knows its own requirements (officers, certificates, 事中 duties); features that
-record more (documents, audio and video) register their own checks here, so that the
-hub never imports them."""
+record more (documents, audio and video) declare their own checks in their manifests
+(`requirements`), so that the hub never imports them."""
 
 from __future__ import annotations
 
@@ -10,22 +10,16 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
+from zhifa.core.features import registry
 from zhifa.enforcement.models import Action
 from zhifa.enforcement.steps import Step
 
 # (db, action, step) -> what is still missing, in words a person understands
 RequirementCheck = Callable[[Session, Action, Step], list[str]]
 
-_CHECKS: dict[str, RequirementCheck] = {}
-
-
-def register_requirement(name: str, check: RequirementCheck) -> None:
-    """Add (or replace, by name) a check that every step completion consults."""
-    _CHECKS[name] = check
-
 
 def missing_for(db: Session, action: Action, step: Step) -> list[str]:
     missing: list[str] = []
-    for check in _CHECKS.values():
+    for check in registry().requirements.values():
         missing.extend(check(db, action, step))
     return missing

@@ -8,12 +8,14 @@ day, is decided here once, by the source that reads its records; the board
 (`publicity.service.board`) and the overdue report (`insight.accountability`) only read
 `duties(...)`.
 
-Sources are registered per kind. Publicity registers its own below — publication
-obligations, correction cases, withdrawals and updates of changed decisions. Features that
-publicity must not import (the catalogue and its update obligations) register theirs when
-their module is imported (the app factory imports every feature's routes). A source may
-also register a `refresh`: catch-up work (e.g. noticing that a duty was fulfilled) that
-`refresh_all` runs before the board or the report is read, inside the caller's transaction.
+One source per kind, declared in the features' manifests (`core.features.DutySource`):
+publicity's own (publication obligations, correction requests, withdrawals and updates of
+changed decisions) are defined below; features that publicity must not import (the
+catalogue's update obligations, the yearly figures) declare theirs in their manifests. A
+source may also have a `refresh`: catch-up work (e.g. noticing that a duty was fulfilled)
+that `refresh_all` runs before the board or the report is read, in the caller's
+transaction. Every process loads every manifest (`core.features`), so the list is the same
+in the app, the command line and the worker.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from typing import Any
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
+from zhifa.core.features import registry
 from zhifa.core.models import Unit, User
 from zhifa.core.time_limits import limit
 from zhifa.enforcement.models import Action
@@ -133,30 +136,21 @@ class Names:
 
 
 Source = Callable[[Session, Scope, Names], Iterable[Duty]]
-Refresh = Callable[[Session], int]
-
-_SOURCES: dict[DutyKind, Source] = {}
-_REFRESHERS: dict[DutyKind, Refresh] = {}
-
-
-def register(kind: DutyKind, source: Source, refresh: Refresh | None = None) -> None:
-    """Make `source` the reader of the duties of `kind` (registering again replaces it)."""
-    _SOURCES[kind] = source
-    if refresh is not None:
-        _REFRESHERS[kind] = refresh
 
 
 def refresh_all(db: Session) -> int:
     """Run every source's catch-up work (not committed); how many records it changed."""
-    return sum(refresh(db) for refresh in _REFRESHERS.values())
+    sources = registry().duty_sources.values()
+    return sum(source.refresh(db) for source in sources if source.refresh is not None)
 
 
 def duties(db: Session, scope: Scope | None = None, kind: DutyKind | None = None) -> list[Duty]:
     """Every registered duty in `scope` (all of them by default), of `kind` if given."""
     wanted = scope or Scope()
     names = Names(db)
-    kinds = [kind] if kind else [k for k in DutyKind if k in _SOURCES]
-    return [d for k in kinds if k in _SOURCES for d in _SOURCES[k](db, wanted, names)]
+    sources = registry().duty_sources
+    kinds = [kind] if kind else [k for k in DutyKind if k in sources]
+    return [d for k in kinds if k in sources for d in sources[k].read(db, wanted, names)]
 
 
 # ---- publicity's own sources -----------------------------------------------------------------
@@ -242,7 +236,7 @@ def _duty(
     )
 
 
-def _publications(db: Session, scope: Scope, names: Names) -> Iterator[Duty]:
+def publication_duties(db: Session, scope: Scope, names: Names) -> Iterator[Duty]:
     """Done when published or exempted (the day it was completed)."""
     ob_ = PublicationObligation
     query = scope.narrow(select(ob_), ob_.due_on)
@@ -263,7 +257,7 @@ def _publications(db: Session, scope: Scope, names: Names) -> Iterator[Duty]:
         )
 
 
-def _corrections(db: Session, scope: Scope, names: Names) -> Iterator[Duty]:
+def correction_duties(db: Session, scope: Scope, names: Names) -> Iterator[Duty]:
     """Answered when corrected or rejected (a proposed correction awaits its second
     person), by the handler; the reference is the receipt number with the 文号."""
     query = scope.narrow(select(CorrectionRequest), CorrectionRequest.due_on)
@@ -312,7 +306,5 @@ def _tasks(model: type[Withdrawal] | type[PublicationUpdate], kind: DutyKind) ->
     return load
 
 
-register(DutyKind.publication, _publications)
-register(DutyKind.correction, _corrections)
-register(DutyKind.withdrawal, _tasks(Withdrawal, DutyKind.withdrawal))
-register(DutyKind.update, _tasks(PublicationUpdate, DutyKind.update))
+withdrawal_duties = _tasks(Withdrawal, DutyKind.withdrawal)
+update_duties = _tasks(PublicationUpdate, DutyKind.update)

@@ -44,7 +44,6 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from zhifa.core.audit import track
 from zhifa.core.db import Base, enum_type, utcnow
 from zhifa.publicity.channels.base import OutboxEvent
 
@@ -451,21 +450,6 @@ class PublicationUpdate(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-track(
-    PublicationObligation,
-    Publication,
-    PublicationExemption,
-    CorrectionRequest,
-    Withdrawal,
-    PublicationUpdate,
-    Channel,
-    OutboxMessage,
-    Delivery,
-    CreditExportBatch,
-    CreditExportRow,
-)
-
-
 # ---- public snapshots: catalogue, officers, yearly figures (第三条、第五条至第八条) ----------
 
 
@@ -506,6 +490,3 @@ class PublicSnapshot(Base):
     withdrawn_reason: Mapped[str] = mapped_column(String(1000), default="")
     withdrawn_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     withdrawn_at: Mapped[datetime | None]
-
-
-track(PublicSnapshot)

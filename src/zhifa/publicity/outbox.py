@@ -27,7 +27,6 @@ import json
 import logging
 import random
 import secrets
-import threading
 import uuid
 from collections import deque
 from dataclasses import dataclass, field
@@ -42,6 +41,7 @@ from zhifa.core.auth import Principal, actor_name
 from zhifa.core.blobstore import open_blob_store
 from zhifa.core.db import utcnow
 from zhifa.core.errors import Conflict, NotFound
+from zhifa.core.features import JobContext
 from zhifa.core.settings import Settings
 from zhifa.publicity.channels import credit_export
 from zhifa.publicity.channels.base import DeliveryFailed, OutboxEvent, OutgoingMessage
@@ -365,28 +365,10 @@ def close_stale_batch(factory: sessionmaker[Session], settings: Settings) -> str
         return batch.number if batch is not None else None
 
 
-class OutboxJob:
-    """A daemon thread running `deliver_due` every `interval` seconds (like the
-    checkpoint job); several app processes may each run one."""
-
-    def __init__(self, factory: sessionmaker[Session], settings: Settings, interval: float) -> None:
-        self._factory, self._settings, self._interval = factory, settings, interval
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="zhifa-outbox", daemon=True)
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=30)
-
-    def _run(self) -> None:
-        while not self._stop.wait(self._interval):
-            try:
-                report = deliver_due(self._factory, self._settings)
-                if report.attempted:
-                    log.info("outbox: %s", report)
-                close_stale_batch(self._factory, self._settings)
-            except Exception:  # keep delivering later; the failure is in the log
-                log.exception("outbox round failed")
+def delivery_job(context: JobContext) -> str:
+    """The scheduled job: deliver what is due on every channel, then close the day's
+    信用中国 export batch once it is stale."""
+    report = deliver_due(context.factory, context.settings)
+    closed = close_stale_batch(context.factory, context.settings)
+    text = f"已投递 {report.delivered}，待重试 {report.retrying}，失败 {report.failed}"
+    return text + (f"；信用中国报送批次 {closed} 已生成文件" if closed else "")

@@ -10,14 +10,13 @@ supersedes the previous version and hands it to the outbox, whose inline portal 
 shows it on the portal in the same transaction; remote channels get it by the worker.
 `withdraw_snapshot` takes the current version down with a public reason.
 
-Other features may register `on_publish` hooks, called in the same transaction after a
-version is published (e.g. to mark an update obligation fulfilled).
+Features declare publish hooks in their manifests (`publish_hooks`), called in the same
+transaction after a version is published (e.g. to mark an update obligation fulfilled).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import select
@@ -27,6 +26,7 @@ from zhifa.core.audit import record_change
 from zhifa.core.auth import Principal, actor_name
 from zhifa.core.db import utcnow
 from zhifa.core.errors import InvalidInput, NotFound
+from zhifa.core.features import registry
 from zhifa.publicity import outbox
 from zhifa.publicity.channels.base import OutboxEvent
 from zhifa.publicity.models import PublicSnapshot, SnapshotStatus
@@ -34,17 +34,6 @@ from zhifa.publicity.service import ledger_snapshot
 from zhifa.publicity.snapshots import canonical, digest
 
 _KIND = re.compile(r"^[a-z][a-z_]{0,39}$")
-
-PublishHook = Callable[[Session, PublicSnapshot], None]
-_HOOKS: list[PublishHook] = []
-
-
-def on_publish(hook: PublishHook) -> PublishHook:
-    """Register `hook(db, snapshot)`, run after each version is published (same
-    transaction); usable as a decorator."""
-    if hook not in _HOOKS:
-        _HOOKS.append(hook)
-    return hook
 
 
 def _check(kind: str, subject: str, title: str) -> None:
@@ -131,7 +120,7 @@ def publish_snapshot(
     record_change(db, actor, "public_snapshot.publish", row)
     event = OutboxEvent.publish if previous is None else OutboxEvent.update
     outbox.enqueue_snapshot(db, row, event, row.note)
-    for hook in _HOOKS:
+    for hook in registry().publish_hooks:
         hook(db, row)
     return row
 

@@ -28,6 +28,7 @@ from zhifa.core.calendar_store import working_calendar
 from zhifa.core.clock import today
 from zhifa.core.db import utcnow
 from zhifa.core.errors import Conflict, DomainError, Forbidden, NotFound
+from zhifa.core.features import JobContext
 from zhifa.core.models import User
 from zhifa.core.permissions import Permission
 from zhifa.core.settings import Settings
@@ -164,6 +165,14 @@ def refresh(db: Session, on: date | None = None) -> tuple[int, int]:
     duties.refresh_all(db)
     db.commit()
     return created, expired
+
+
+def refresh_job(context: JobContext) -> str:
+    """The scheduled job: `refresh` — obligations of newly issued decisions, publications
+    whose 公示截止期 passed, and every duty source's catch-up work."""
+    with context.factory() as db:
+        created, expired = refresh(db)
+    return f"新增公示义务 {created} 项；公示期满停止公示 {expired} 项"
 
 
 # ---- the board ------------------------------------------------------------------------------

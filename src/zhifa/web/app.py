@@ -19,13 +19,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from zhifa import __version__
-from zhifa.core import routes as core_routes
 from zhifa.core.access import ClientAddress
 from zhifa.core.auth import Principal
-from zhifa.core.checkpoints import CheckpointJob
 from zhifa.core.db import make_engine, make_session_factory
 from zhifa.core.errors import DomainError
+from zhifa.core.features import load_features, load_router
 from zhifa.core.http import get_db, render, require, templates
+from zhifa.core.jobs import JobRunner
 from zhifa.core.keys import load_ledger_signer, load_ledger_verifier
 from zhifa.core.permissions import Permission
 from zhifa.core.settings import Settings
@@ -35,6 +35,14 @@ from zhifa.web.navigation import nav_chapters
 
 log = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).parent / "static"
+
+# The portal's own pages and the public log (web's own; served by both apps, first).
+WEB_PORTAL_ROUTERS = (
+    "zhifa.web.portal:router",
+    "zhifa.web.portal_catalog:router",
+    "zhifa.web.portal_figures:router",
+    "zhifa.web.transparency:router",
+)
 
 HTTP_MESSAGES = {
     404: "您访问的页面不存在。",
@@ -102,33 +110,20 @@ def _install_health(app: FastAPI) -> None:
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    settings: Settings = app.state.settings
-    job = None
-    if settings.checkpoint_interval_seconds > 0:
-        job = CheckpointJob(
-            app.state.session_factory,
-            app.state.ledger_signer,
-            settings.log_origin,
-            settings.checkpoint_interval_seconds,
-        )
-        job.start()
-    deliveries = None
-    if settings.outbox_interval_seconds > 0:
-        from zhifa.publicity.outbox import OutboxJob
-
-        deliveries = OutboxJob(
-            app.state.session_factory, settings, settings.outbox_interval_seconds
-        )
-        deliveries.start()
+    runner = None
+    if app.state.run_jobs:  # the embedded default: one process does it all (`make demo`)
+        runner = JobRunner(app.state.session_factory, app.state.settings)
+        runner.start()
     yield
-    if deliveries is not None:
-        deliveries.stop()
-    if job is not None:
-        job.stop()
+    if runner is not None:
+        runner.stop()
     app.state.engine.dispose()
 
 
-def create_app(settings: Settings) -> FastAPI:
+def create_app(settings: Settings, *, run_jobs: bool = True) -> FastAPI:
+    """The whole app. With ``run_jobs`` (the default) it runs the scheduled jobs in a
+    thread while it serves; `zhifa serve --no-jobs` leaves them to `zhifa worker`."""
+    registry = load_features()
     app = FastAPI(
         title="zhifa 执法全过程记录与公示平台 API",
         version=__version__,
@@ -140,6 +135,7 @@ def create_app(settings: Settings) -> FastAPI:
     engine = make_engine(settings.resolved_database_url)
     app.state.settings = settings
     app.state.engine = engine
+    app.state.run_jobs = run_jobs
     # The actor key: staff acts reach the public ledger under pseudonyms (core.audit).
     app.state.session_factory = make_session_factory(engine, actor_key=settings.ledger_actor_key())
     app.state.ledger_signer = load_ledger_signer(settings)
@@ -148,8 +144,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     _install_pages(app)
     _install_health(app)
-    for router in _feature_routers():
-        app.include_router(router)
+    for router in (*WEB_PORTAL_ROUTERS, *registry.routers):
+        app.include_router(load_router(router))
     install_api_docs(app)
 
     app.add_middleware(SecurityHeaders)
@@ -167,17 +163,17 @@ async def _portal_lifespan(app: FastAPI) -> AsyncIterator[None]:
 def create_portal_app(settings: Settings) -> FastAPI:
     """The public portal alone (`zhifa serve --portal-only`): the portal's routes, the
     public log its pages link to (/log/*, with the ledger's public key only, from
-    `ledger.pub`), the public routes registered as portal extensions
-    (`web.portal.EXTENSIONS`), static files and /healthz. Its engine refuses any statement
+    `ledger.pub`), the public routes the features declare (`portal_routes`), static files
+    and /healthz. Its engine refuses any statement
     naming a table outside the portal's allow-list, and any write to a table allowed for
     reading only (invariant 4); its SQLite transactions are plain (deferred) ones.
 
     /verify/document is not served here: it looks a PDF digest up in `document`, an
     internal table (drafts, parties, content) the public process must not read."""
     from zhifa.core.schema import all_metadata
-    from zhifa.web import portal, portal_figures, transparency
-    from zhifa.web.portal_catalog import router as portal_catalog_router
+    from zhifa.web import portal
 
+    registry = load_features()
     verifier = load_ledger_verifier(settings)  # first: without its key file, start nothing
     app = FastAPI(
         title="zhifa 行政执法公示门户",
@@ -198,12 +194,8 @@ def create_portal_app(settings: Settings) -> FastAPI:
     _install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     _install_health(app)
-    app.include_router(portal.router)
-    app.include_router(portal_catalog_router)
-    app.include_router(portal_figures.router)
-    app.include_router(transparency.router)
-    for extension in portal.EXTENSIONS:
-        app.include_router(extension.load())
+    for router in (*WEB_PORTAL_ROUTERS, *(routes.router for routes in registry.portal_routes)):
+        app.include_router(load_router(router))
     app.add_middleware(SecurityHeaders)
     app.add_middleware(ClientAddress, trusted_proxies=settings.trusted_proxies)
     return app
@@ -242,72 +234,3 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
-
-
-def _feature_routers() -> list:  # type: ignore[type-arg]
-    from zhifa.catalog import routes as catalog_routes
-    from zhifa.catalog.items import routes as catalog_item_routes
-    from zhifa.catalog.laws import routes as catalog_law_routes
-    from zhifa.catalog.publish_routes import pages as catalog_publish_pages
-    from zhifa.catalog.updates import routes as catalog_update_routes
-    from zhifa.core import calendar_routes
-    from zhifa.enforcement import action_routes, grant_routes
-    from zhifa.enforcement import routes as enforcement_routes
-    from zhifa.insight import routes as insight_routes
-    from zhifa.insight.yearly import routes as yearly_routes
-    from zhifa.publicity import channel_routes, correction_routes
-    from zhifa.publicity import routes as publicity_routes
-    from zhifa.recording.access import routes as access_routes
-    from zhifa.recording.av import routes as recording_routes
-    from zhifa.recording.documents import routes as document_routes
-    from zhifa.recording.media import routes as media_routes
-    from zhifa.recording.media import tus as media_tus
-    from zhifa.recording.playback import routes as playback_routes
-    from zhifa.web import portal, portal_figures, transparency
-    from zhifa.web.portal_catalog import router as portal_catalog_router
-
-    return [
-        portal.router,
-        portal_catalog_router,
-        portal_figures.router,
-        transparency.router,
-        core_routes.pages,
-        core_routes.api,
-        calendar_routes.pages,
-        calendar_routes.api,
-        catalog_routes.pages,
-        catalog_routes.api,
-        catalog_law_routes.pages,
-        catalog_law_routes.api,
-        catalog_item_routes.pages,
-        catalog_item_routes.api,
-        catalog_publish_pages,
-        catalog_update_routes.pages,
-        catalog_update_routes.api,
-        enforcement_routes.pages,
-        enforcement_routes.api,
-        action_routes.pages,
-        action_routes.api,
-        grant_routes.pages,
-        grant_routes.api,
-        document_routes.pages,
-        document_routes.api,
-        document_routes.public,
-        document_routes.party_pages,
-        media_tus.router,
-        media_routes.api,
-        access_routes.pages,
-        access_routes.api,
-        playback_routes.pages,
-        publicity_routes.pages,
-        publicity_routes.api,
-        correction_routes.public,
-        correction_routes.pages,
-        correction_routes.api,
-        channel_routes.pages,
-        channel_routes.api,
-        insight_routes.pages,
-        yearly_routes.pages,
-        recording_routes.pages,
-        recording_routes.api,
-    ]

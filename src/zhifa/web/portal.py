@@ -12,7 +12,7 @@ date and reason, ``.json`` answers 410 with a notice object. An expired one answ
 
 The portal can run as its own process (`create_portal_app` in `web.app`): its engine then
 carries `TableGuard`, which refuses any statement naming a table outside `PORTAL_TABLES`,
-the public log's `LOG_TABLES` (read only) and the tables of the registered `EXTENSIONS`,
+the public log's `LOG_TABLES` (read only) and the tables of the features' `portal_routes`,
 and any statement writing a table it may only read (or only append to).
 """
 
@@ -23,7 +23,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import IntEnum
-from importlib import import_module
 from typing import Any
 from urllib.parse import urlencode
 
@@ -32,6 +31,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from sqlalchemy import Engine, event
 
 from zhifa.core.errors import DomainError
+from zhifa.core.features import registry
 from zhifa.core.http import Db, record_id_or_none, render, templates
 from zhifa.publicity.channels.base import OUTBOX_EVENT_LABELS, OutboxEvent
 from zhifa.publicity.portal import decisions as portal_decisions
@@ -96,49 +96,11 @@ class Access(IntEnum):
     write = 3  # and UPDATE, DELETE, DDL
 
 
-@dataclass(frozen=True)
-class Extension:
-    """Public pages of another feature that the portal process serves as well (the
-    correction request form): its router, by module and attribute, the tables its
-    routes may touch, and those of them it may only append rows to."""
-
-    module: str
-    router: str
-    tables: frozenset[str]
-    appends: frozenset[str] = frozenset()
-
-    def load(self) -> APIRouter:
-        return getattr(import_module(self.module), self.router)  # type: ignore[no-any-return]
-
-
-# Public routes of other features that the portal process serves too.
-EXTENSIONS: list[Extension] = [
-    # 更正申请 (公示办法 第九条第二项): the form, its receipt and status page. The intake
-    # stores the request and its evidence and ledgers both (appending entries and nodes;
-    # the head's size moves on); the calendar gives the due day; answered anti-spam
-    # questions are kept until they expire.
-    Extension(
-        "zhifa.publicity.correction_routes",
-        "public",
-        frozenset(
-            {
-                "correction_request",
-                "correction_challenge_spent",
-                "stored_blob",
-                "ledger_head",
-                "holiday_schedule",
-            }
-        ),
-        appends=frozenset({"ledger_entry", "ledger_node"}),
-    ),
-]
-
-
 def allowed_tables() -> dict[str, Access]:
     """Every table the portal process may touch, with the most it may do to it."""
     grants = [(LOG_TABLES, Access.read), (PORTAL_TABLES, Access.write)]
-    for extension in EXTENSIONS:
-        grants += [(extension.appends, Access.append), (extension.tables, Access.write)]
+    for routes in registry().portal_routes:
+        grants += [(routes.appends, Access.append), (routes.tables, Access.write)]
     allowed: dict[str, Access] = {}
     for names, access in grants:
         for name in names:

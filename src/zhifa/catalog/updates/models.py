@@ -19,7 +19,6 @@ from enum import StrEnum
 from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from zhifa.core.audit import track
 from zhifa.core.db import Base, enum_type, utcnow
 
 
@@ -91,6 +90,3 @@ class CatalogueUpdate(Base):
     done_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     done_note: Mapped[str] = mapped_column(String(1000), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-
-track(OrganisationChange, CatalogueUpdate)

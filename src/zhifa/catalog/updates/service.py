@@ -305,7 +305,7 @@ def register_organisation_change(
 # ---- certificate changes ----------------------------------------------------------------------
 
 
-def _certificate_changed(
+def on_certificate_changed(
     db: Session, view: certificates.CertificateView, who: Principal | None
 ) -> None:
     officer = db.get(User, view.certificate.officer_id)
@@ -356,7 +356,7 @@ def _open_of(db: Session, kind: str, subject: str) -> list[CatalogueUpdate]:
     )
 
 
-def _on_publish(db: Session, snapshot: PublicSnapshot) -> None:
+def on_snapshot_published(db: Session, snapshot: PublicSnapshot) -> None:
     """A snapshot published after an obligation was registered fulfils it."""
     for row in _open_of(db, snapshot.kind, snapshot.subject):
         if snapshot.published_at >= row.created_at:
@@ -429,7 +429,7 @@ def entry_link(db: Session, row: CatalogueUpdate) -> str:
     return f"{_PAGES[row.target_kind]}/{row.target_id}"
 
 
-def _duties(db: Session, scope: duties.Scope, names: duties.Names) -> Iterator[duties.Duty]:
+def update_duties(db: Session, scope: duties.Scope, names: duties.Names) -> Iterator[duties.Duty]:
     query = scope.narrow(select(CatalogueUpdate), CatalogueUpdate.due_on)
     if scope.unmet_or_late:
         query = query.where(
@@ -455,8 +455,3 @@ def _duties(db: Session, scope: duties.Scope, names: duties.Names) -> Iterator[d
             started_on=row.started_on,
             detail=CAUSE_LABELS[row.cause],
         )
-
-
-duties.register(duties.DutyKind.catalogue_update, _duties, settle)
-public_snapshots.on_publish(_on_publish)
-certificates.on_change(_certificate_changed)

@@ -9,7 +9,6 @@ from enum import StrEnum
 from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from zhifa.core.audit import track
 from zhifa.core.db import Base, enum_type, utcnow
 
 
@@ -58,6 +57,3 @@ class YearlyReport(Base):
     note: Mapped[str] = mapped_column(String(500), default="")
     recorded_by: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-
-track(YearlyPart, YearlyReport)

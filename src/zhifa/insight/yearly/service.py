@@ -388,7 +388,7 @@ def reports(db: Session, year: int) -> list[tuple[YearlyReport, str]]:
 # ---- the yearly duty on the deadline board and in the overdue report -----------------------
 
 
-def _yearly_duties(db: Session, scope: duties.Scope, names: duties.Names) -> Iterator[duties.Duty]:
+def yearly_duties(db: Session, scope: duties.Scope, names: duties.Names) -> Iterator[duties.Duty]:
     """One duty per year due: done the day the year's figures were first published; the
     person responsible is who reviewed the sections' parts (the legal section)."""
     calendar, on = working_calendar(db), today()
@@ -416,6 +416,3 @@ def _yearly_duties(db: Session, scope: duties.Scope, names: duties.Names) -> Ite
             link=f"/app/insight/yearly/{year}",
             started_on=date(year, 12, 31),
         )
-
-
-duties.register(duties.DutyKind.yearly_figures, _yearly_duties)

@@ -15,7 +15,6 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from zhifa.core.audit import track
 from zhifa.core.db import Base, enum_type, utcnow
 from zhifa.recording.access.rules import PurposeCode, Restriction
 
@@ -50,6 +49,3 @@ class MediaRestriction(Base):
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("media_restriction.id"))
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
     recorded_by: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
-
-
-track(AccessPurpose, MediaRestriction)

@@ -25,7 +25,6 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from zhifa.core.audit import track
 from zhifa.core.db import Base, enum_type, utcnow
 
 
@@ -170,14 +169,3 @@ class MediaMark(Base):
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("media_mark.id"))
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
     recorded_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-
-
-track(
-    RecordingPolicy,
-    RecordingFact,
-    RecordingNotice,
-    Interruption,
-    RecordingException,
-    ExceptionDecision,
-    MediaMark,
-)

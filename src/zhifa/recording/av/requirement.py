@@ -45,7 +45,6 @@ from zhifa.enforcement.models import (
     Activity,
     Party,
 )
-from zhifa.enforcement.requirements import register_requirement
 from zhifa.enforcement.steps import Step
 from zhifa.recording.av.continuity import (
     Policy,
@@ -579,9 +578,6 @@ def missing_recording(db: Session, action: Action, step: Step) -> list[str]:
             method = RECORDED_SERVICE_METHODS[served.service.method.value]
             missing.extend(f"{method}（{served.service.served_on}）：{p}" for p in served.problems)
     return missing
-
-
-register_requirement("recording", missing_recording)
 
 
 # ---- supervision: open problems across actions ---------------------------------------------

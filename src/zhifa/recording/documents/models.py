@@ -15,7 +15,6 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from zhifa.core.audit import track
 from zhifa.core.db import Base, enum_type, utcnow
 
 
@@ -125,6 +124,3 @@ class DocumentService(Base):
     note: Mapped[str] = mapped_column(String(500), default="")
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
     recorded_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-
-
-track(Document, DocumentCounter, DocumentNumberPattern, DocumentService)

@@ -6,7 +6,6 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from zhifa.enforcement.models import Action
-from zhifa.enforcement.requirements import register_requirement
 from zhifa.enforcement.steps import Step
 from zhifa.recording.documents.kinds import KINDS
 from zhifa.recording.documents.service import effective, has_effective, services_of, title_of
@@ -48,7 +47,3 @@ def missing_service(db: Session, action: Action, step: Step) -> list[str]:
         for doc in decisions
         if not services_of(db, doc.id)
     ]
-
-
-register_requirement("documents", missing_documents)
-register_requirement("service", missing_service)

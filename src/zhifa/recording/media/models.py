@@ -20,7 +20,6 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from zhifa.core.audit import track
 from zhifa.core.db import Base, enum_type, utcnow
 
 
@@ -95,6 +94,3 @@ class Media(Base):
             return None
         altitude = None if self.altitude_mm is None else self.altitude_mm / 1000
         return self.latitude_e6 / 1e6, self.longitude_e6 / 1e6, altitude
-
-
-track(Media)

@@ -1,0 +1,51 @@
+"""The enforcement hub's manifest: parties, actions, steps and their 事中 duties, grants."""
+
+from __future__ import annotations
+
+from zhifa.core.features import Feature, NavLink
+from zhifa.core.permissions import Permission
+from zhifa.enforcement.actions import duties_requirement
+from zhifa.enforcement.models import (
+    Acknowledgement,
+    Action,
+    ActionOfficer,
+    ActionTransition,
+    Activity,
+    ActivityOfficer,
+    CertificateShown,
+    MattersTold,
+    Party,
+    PartyVersion,
+    PowerItem,
+)
+
+FEATURE = Feature(
+    name="enforcement",
+    tracked=(
+        Party,
+        PartyVersion,
+        PowerItem,
+        Action,
+        ActionOfficer,
+        ActionTransition,
+        Activity,
+        ActivityOfficer,
+        CertificateShown,
+        MattersTold,
+        Acknowledgement,
+    ),
+    requirements=(("duties", duties_requirement),),
+    navigation=(
+        NavLink("执法办案", "行政相对人", "/app/parties", Permission.party_read),
+        NavLink("执法办案", "执法案件", "/app/actions", Permission.action_read),
+        NavLink("统计监督", "授权调阅", "/app/grants", Permission.grant_manage),
+    ),
+    routers=(
+        "zhifa.enforcement.routes:pages",
+        "zhifa.enforcement.routes:api",
+        "zhifa.enforcement.action_routes:pages",
+        "zhifa.enforcement.action_routes:api",
+        "zhifa.enforcement.grant_routes:pages",
+        "zhifa.enforcement.grant_routes:api",
+    ),
+)

@@ -1,0 +1,96 @@
+"""Publicity's manifest (事后公示): obligations, publications, corrections, withdrawals,
+updates, channels and their outbox, public snapshots; the delivery and refresh jobs; the
+correction request form the portal process serves too."""
+
+from __future__ import annotations
+
+from zhifa.core.features import DutySource, Feature, Job, NavLink, PortalRoutes
+from zhifa.core.permissions import Permission
+from zhifa.publicity import duties, outbox, service
+from zhifa.publicity.models import (
+    Channel,
+    CorrectionRequest,
+    CreditExportBatch,
+    CreditExportRow,
+    Delivery,
+    OutboxMessage,
+    Publication,
+    PublicationExemption,
+    PublicationObligation,
+    PublicationUpdate,
+    PublicSnapshot,
+    Withdrawal,
+)
+
+FEATURE = Feature(
+    name="publicity",
+    tracked=(
+        PublicationObligation,
+        Publication,
+        PublicationExemption,
+        CorrectionRequest,
+        Withdrawal,
+        PublicationUpdate,
+        Channel,
+        OutboxMessage,
+        Delivery,
+        CreditExportBatch,
+        CreditExportRow,
+        PublicSnapshot,
+    ),
+    duty_sources=(
+        DutySource(duties.DutyKind.publication, duties.publication_duties),
+        DutySource(duties.DutyKind.correction, duties.correction_duties),
+        DutySource(duties.DutyKind.withdrawal, duties.withdrawal_duties),
+        DutySource(duties.DutyKind.update, duties.update_duties),
+    ),
+    navigation=(
+        NavLink("公示管理", "事后公示期限看板", "/app/publicity", Permission.publication_read),
+        NavLink(
+            "公示管理", "更正申请", "/app/publicity/corrections", Permission.publication_review
+        ),
+        NavLink("公示管理", "渠道投递", "/app/publicity/deliveries", Permission.publication_read),
+    ),
+    routers=(
+        "zhifa.publicity.routes:pages",
+        "zhifa.publicity.routes:api",
+        "zhifa.publicity.correction_routes:public",
+        "zhifa.publicity.correction_routes:pages",
+        "zhifa.publicity.correction_routes:api",
+        "zhifa.publicity.channel_routes:pages",
+        "zhifa.publicity.channel_routes:api",
+    ),
+    portal_routes=(
+        # 更正申请 (公示办法 第九条第二项): the form, its receipt and status page. The intake
+        # stores the request and its evidence and ledgers both (appending entries and
+        # nodes; the head's size moves on); the calendar gives the due day; answered
+        # anti-spam questions are kept until they expire.
+        PortalRoutes(
+            "zhifa.publicity.correction_routes:public",
+            tables=frozenset(
+                {
+                    "correction_request",
+                    "correction_challenge_spent",
+                    "stored_blob",
+                    "ledger_head",
+                    "holiday_schedule",
+                }
+            ),
+            appends=frozenset({"ledger_entry", "ledger_node"}),
+        ),
+    ),
+    jobs=(
+        Job(
+            "publicity.delivery",
+            lambda settings: settings.outbox_interval_seconds,
+            outbox.delivery_job,
+            "投递公示消息到各渠道",
+        ),
+        Job(
+            "publicity.refresh",
+            lambda settings: settings.publicity_refresh_interval_seconds,
+            service.refresh_job,
+            "补建公示义务、公示期满停止公示",
+        ),
+    ),
+)

@@ -1,0 +1,69 @@
+"""Recording's manifest: documents, media, the audio-video rules, access, playback; their
+requirements on every step (第五条、第七条: documents, service, mandatory recordings)."""
+
+from __future__ import annotations
+
+from zhifa.core.features import Feature, NavLink
+from zhifa.core.permissions import Permission
+from zhifa.recording.access.models import AccessPurpose, MediaRestriction
+from zhifa.recording.av.models import (
+    ExceptionDecision,
+    Interruption,
+    MediaMark,
+    RecordingException,
+    RecordingFact,
+    RecordingNotice,
+    RecordingPolicy,
+)
+from zhifa.recording.av.requirement import missing_recording
+from zhifa.recording.documents.models import (
+    Document,
+    DocumentCounter,
+    DocumentNumberPattern,
+    DocumentService,
+)
+from zhifa.recording.documents.requirement import missing_documents, missing_service
+from zhifa.recording.media.models import Media
+
+FEATURE = Feature(
+    name="recording",
+    tracked=(
+        Document,
+        DocumentCounter,
+        DocumentNumberPattern,
+        DocumentService,
+        Media,
+        AccessPurpose,
+        MediaRestriction,
+        RecordingPolicy,
+        RecordingFact,
+        RecordingNotice,
+        Interruption,
+        RecordingException,
+        ExceptionDecision,
+        MediaMark,
+    ),
+    requirements=(
+        ("recording", missing_recording),
+        ("documents", missing_documents),
+        ("service", missing_service),
+    ),
+    navigation=(
+        NavLink("全过程记录", "音视频记录", "/app/media", Permission.action_read),
+        NavLink("全过程记录", "记录问题", "/app/recording/problems", Permission.action_all),
+        NavLink("全过程记录", "例外审批", "/app/recording/exceptions", Permission.action_all),
+    ),
+    routers=(
+        "zhifa.recording.documents.routes:pages",
+        "zhifa.recording.documents.routes:api",
+        "zhifa.recording.documents.routes:public",
+        "zhifa.recording.documents.routes:party_pages",
+        "zhifa.recording.media.tus:router",
+        "zhifa.recording.media.routes:api",
+        "zhifa.recording.access.routes:pages",
+        "zhifa.recording.access.routes:api",
+        "zhifa.recording.playback.routes:pages",
+        "zhifa.recording.av.routes:pages",
+        "zhifa.recording.av.routes:api",
+    ),
+)
