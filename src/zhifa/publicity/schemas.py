@@ -1,0 +1,289 @@
+"""What the publicity API takes and answers: publication duties, drafts and their review,
+exemptions (`routes`); correction requests, withdrawals and updates (`correction_routes`);
+deliveries to the channels (`channel_routes`)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, field_validator
+
+from zhifa.core.spreadsheet import FORMULA_STARTS
+from zhifa.core.validation import BodyRecordId
+from zhifa.publicity import rules, service
+from zhifa.publicity.models import (
+    CaseStatus,
+    Channel,
+    Delivery,
+    ExemptionStatus,
+    ObligationStatus,
+    OutboxMessage,
+    Publication,
+    PublicationStatus,
+    TaskStatus,
+    WithdrawalCause,
+)
+
+# Timestamps as `datetime.isoformat` writes them ("…+00:00"), as this API always answered.
+IsoDateTime = Annotated[datetime, PlainSerializer(datetime.isoformat, return_type=str)]
+
+
+class _FromRow(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+# ---- publication duties, drafts, review, exemptions (`routes`) --------------------------------
+
+
+class DraftIn(BaseModel):
+    severity: str | None = Field(default=None, max_length=20)
+    # not a legal limit: a sanity bound; rules.period_problem checks the rule's range
+    months: int | None = Field(default=None, ge=1, le=120)
+
+
+class ReviewIn(BaseModel):
+    note: str = Field(default="", max_length=500)
+
+
+class ExemptionIn(BaseModel):
+    reason: str = Field(max_length=1000)
+    basis: str = Field(max_length=500)
+
+
+class DecisionIn(BaseModel):
+    approve: bool
+    note: str = Field(default="", max_length=500)
+
+
+class ObligationOut(_FromRow):
+    id: int
+    action_id: int
+    document_id: int
+    kind: str
+    decided_on: date
+    limit_code: str
+    due_on: date
+    due_provisional: bool
+    basis: str
+    responsible_id: int | None
+    unit_id: int | None
+    status: ObligationStatus
+    completed_on: date | None
+
+
+class BoardObligationOut(ObligationOut):
+    """An obligation as the deadline board sees it today."""
+
+    state: rules.BoardState
+    days_left: int
+
+    @classmethod
+    def of(cls, row: service.BoardRow) -> BoardObligationOut:
+        base = ObligationOut.model_validate(row.obligation).model_dump()
+        return cls(**base, state=row.state, days_left=row.days_left)
+
+
+class PublicationOut(_FromRow):
+    id: int
+    obligation_id: int
+    version: int
+    kind: str
+    status: PublicationStatus
+    severity: str
+    period_code: str
+    period_months: int | None
+    public_until: date | None
+    snapshot: dict[str, Any]  # parsed from the canonical text, exactly as stored
+    snapshot_json: str
+    digest: str
+    reviewed_digest: str | None
+    ledger_index: int | None
+    published_at: IsoDateTime | None
+    ended_at: IsoDateTime | None
+    end_reason: str
+
+    @classmethod
+    def of(cls, pub: Publication) -> PublicationOut:
+        fields = {k: getattr(pub, k) for k in cls.model_fields if k != "snapshot"}
+        return cls(**fields, snapshot=service.snapshot_as_of(pub))
+
+
+class ExemptionOut(_FromRow):
+    id: int
+    obligation_id: int
+    reason: str
+    basis: str
+    requested_by: int
+    status: ExemptionStatus
+    decided_by: int | None
+    decision_note: str
+
+
+# ---- corrections, withdrawals, updates (`correction_routes`) ----------------------------------
+
+_MOBILE = r"1[3-9]\d{9}"
+_LANDLINE = r"0\d{2,3}-?\d{7,8}"
+_EMAIL = r"[^@\s]{1,64}@[^@\s]+\.[^@\s]+"
+
+
+class RequestIn(BaseModel):
+    """The public correction request form (公示办法 第九条第二项)."""
+
+    p: BodyRecordId
+    name: str = Field(min_length=1, max_length=100)
+    contact: str = Field(min_length=1, max_length=200)
+    what_is_wrong: str = Field(min_length=1, max_length=5000)
+
+    @field_validator("name", "contact", "what_is_wrong", mode="before")
+    @classmethod
+    def _strip(cls, value: object) -> object:
+        return value.strip() if isinstance(value, str) else value
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        if value[:1] in FORMULA_STARTS:  # no name starts so; a spreadsheet would run it
+            raise ValueError("不能以 =、+、-、@ 或制表符、换行开头")
+        return value
+
+    @field_validator("contact")
+    @classmethod
+    def _contact(cls, value: str) -> str:
+        plain = value.replace(" ", "")
+        if not any(re.fullmatch(p, plain) for p in (_MOBILE, _LANDLINE, _EMAIL)):
+            raise ValueError("请填写手机号码、固定电话（如 021-12345678）或电子邮箱")
+        return plain
+
+
+class StaffCaseIn(BaseModel):
+    obligation_id: BodyRecordId
+    what_is_wrong: str = Field(min_length=1, max_length=5000)
+
+
+class ProposalIn(BaseModel):
+    edits: dict[str, str] = Field(default_factory=dict)
+    rebuild: bool = False
+    summary: str = Field(min_length=1, max_length=1000)
+
+
+class ReasonIn(BaseModel):
+    reason: str = Field(min_length=1, max_length=1000)
+
+
+class ChangeIn(BaseModel):
+    cause: WithdrawalCause
+    occurred_on: date
+    reason: str = Field(min_length=1, max_length=1000)
+    decision_ref: str = Field(min_length=1, max_length=200)
+
+
+class CaseOut(_FromRow):
+    id: int
+    receipt_number: str
+    obligation_id: int
+    source: str
+    requester_name: str
+    contact: str
+    what_is_wrong: str
+    evidence_digest: str | None
+    evidence_type: str
+    received_on: date
+    limit_code: str
+    due_on: date
+    due_provisional: bool
+    status: CaseStatus
+    handler_id: int | None
+    proposed_by: int | None
+    decided_by: int | None
+    decided_on: date | None
+    decision_reason: str
+    new_publication_id: int | None
+
+
+class _TaskOut(_FromRow):
+    id: int
+    obligation_id: int
+    decision_ref: str
+    occurred_on: date
+    limit_code: str
+    due_on: date
+    due_provisional: bool
+    basis: str
+    responsible_id: int | None
+    unit_id: int | None
+    status: TaskStatus
+    done_on: date | None
+
+
+class WithdrawalOut(_TaskOut):
+    cause: WithdrawalCause
+    reason: str
+    publication_id: int | None
+
+
+class PublicationUpdateOut(_TaskOut):
+    withdrawal_id: int | None
+    new_publication_id: int | None
+
+
+class ChangeOut(BaseModel):
+    """What a registered change of a decision opened: a withdrawal, an update, or both."""
+
+    withdrawal: WithdrawalOut | None
+    update: PublicationUpdateOut | None
+
+
+class VersionOut(_FromRow):
+    """A corrected or updated version of a publication."""
+
+    id: int
+    obligation_id: int
+    version: int
+    supersedes_id: int | None
+    status: PublicationStatus
+    correction_note: str
+    digest: str
+    ledger_index: int | None
+    snapshot: dict[str, Any]
+
+    @classmethod
+    def of(cls, pub: Publication) -> VersionOut:
+        fields = {k: getattr(pub, k) for k in cls.model_fields if k != "snapshot"}
+        return cls(**fields, snapshot=service.snapshot_as_of(pub))
+
+
+# ---- deliveries (`channel_routes`) ------------------------------------------------------------
+
+
+class DeliveryOut(BaseModel):
+    id: int
+    publication_id: int | None
+    public_snapshot_id: int | None  # a catalogue / officer / yearly-figures snapshot
+    event: str
+    channel: str
+    status: str
+    attempts: int
+    next_attempt_at: datetime | None
+    last_error: str
+    receipt: str
+    delivered_at: datetime | None
+    idempotency_key: str
+
+    @classmethod
+    def of(cls, delivery: Delivery, message: OutboxMessage, channel: Channel) -> DeliveryOut:
+        return cls(
+            id=delivery.id,
+            publication_id=message.publication_id,
+            public_snapshot_id=message.public_snapshot_id,
+            event=message.event.value,
+            channel=channel.code,
+            status=delivery.status.value,
+            attempts=delivery.attempts,
+            next_attempt_at=delivery.next_attempt_at,
+            last_error=delivery.last_error,
+            receipt=delivery.receipt,
+            delivered_at=delivery.delivered_at,
+            idempotency_key=delivery.idempotency_key,
+        )
