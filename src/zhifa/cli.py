@@ -259,7 +259,7 @@ def worker(
     """运行定时任务：签名账本检查点、投递公示消息、补建公示义务与公示期满停止公示等。
 
     每个任务运行前取得租约，多个 worker（或 worker 与 serve）同时运行时同一任务不会重复执行。"""
-    from zhifa.core.jobs import JobRunner, enabled_jobs, run_due
+    from zhifa.core.jobs import JobRunner, enabled_jobs, holder_name, run_due
 
     settings = _settings(data_dir)
     factory = _factory(settings)
@@ -269,9 +269,14 @@ def worker(
         + ("、".join(f"{j.label}（每 {j.interval(settings):g} 秒）" for j in jobs) or "无")
     )
     if once:
-        runner_name = JobRunner(factory, settings).holder
-        for run in run_due(factory, settings, runner_name):
-            typer.echo(f"{run.name}：{run.report}")
+        runs = {run.name: run for run in run_due(factory, settings, holder_name())}
+        for job in jobs:
+            run = runs.get(job.name)
+            typer.echo(
+                f"{job.name}：已运行，{run.report}"
+                if run
+                else f"{job.name}：未到期或由其他进程运行"
+            )
         return
     runner = JobRunner(factory, settings)
     console.print(f"worker {runner.holder} 已启动；按 Ctrl+C 停止。")
