@@ -15,6 +15,7 @@ from tests.catalog.helpers import as_user
 from tests.catalog.test_impact import _law
 from tests.catalog.test_public_snapshots import principal
 from tests.catalog.test_update_obligations import _repeal
+from tests.factories import writing
 from zhifa.catalog.updates.models import CatalogueUpdate, UpdateStatus
 from zhifa.catalog.updates.service import beijing_day
 from zhifa.core.calendar_store import working_calendar
@@ -25,17 +26,16 @@ from zhifa.publicity.public_snapshots import publish_snapshot
 
 
 def _publish(db: Session, kind: str, subject: str) -> PublicSnapshot:
-    row = publish_snapshot(
-        db,
-        kind=kind,
-        subject=subject,
-        title=f"测试公示 {subject}",
-        unit_name="执法大队",
-        snapshot={"format": "test/1", "subject": subject},
-        who=principal(db),
-    )
-    db.commit()
-    return row
+    with writing(db) as session:
+        return publish_snapshot(
+            session,
+            kind=kind,
+            subject=subject,
+            title=f"测试公示 {subject}",
+            unit_name="执法大队",
+            snapshot={"format": "test/1", "subject": subject},
+            who=principal(session),
+        )
 
 
 def test_only_a_snapshot_published_after_the_change_fulfils(

@@ -11,6 +11,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from tests.enforcement.test_actions import _as, _complete_duties, _open, _valid_officers
+from tests.factories import writing
 from tests.recording.rules.helpers import record_on_camera
 from zhifa.core.clock import today
 from zhifa.core.models import User
@@ -76,13 +77,12 @@ def _to_notice(client: TestClient, db: Session) -> tuple[int, list[int]]:
 
 def _period_passes(db: Session, action_id: int) -> None:
     """Stand-in for the days passing: the notice's period ended yesterday."""
-    db.rollback()  # a fresh transaction: the app has written since this session last read
-    db.execute(
-        update(ActionTransition)
-        .where(ActionTransition.action_id == action_id, ActionTransition.to_step == "notice")
-        .values(due_date=today() - timedelta(days=1))
-    )
-    db.commit()
+    with writing(db) as session:
+        session.execute(
+            update(ActionTransition)
+            .where(ActionTransition.action_id == action_id, ActionTransition.to_step == "notice")
+            .values(due_date=today() - timedelta(days=1))
+        )
 
 
 def test_penalty_from_filing_to_closing(client: TestClient, db: Session) -> None:

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.enforcement.test_actions import _as
+from tests.factories import writing
 from tests.insight import test_overdue_pages
 from tests.insight.test_overdue_pages import World
 from zhifa.core.models import Unit
@@ -42,12 +43,11 @@ def _no_formula(book: bytes) -> None:
 def test_overdue_xlsx_writes_formula_text_as_text(
     client: TestClient, world: World, db: Session
 ) -> None:
-    db.rollback()
-    action = db.scalar(select(Action).order_by(Action.id.desc()))
-    unit = db.get(Unit, world.unit_b)
-    assert action is not None and unit is not None
-    action.title, unit.name = TITLE, UNIT  # past the entry checks, as an old record could
-    db.commit()
+    with writing(db) as session:
+        action = session.scalar(select(Action).order_by(Action.id.desc()))
+        unit = session.get(Unit, world.unit_b)
+        assert action is not None and unit is not None
+        action.title, unit.name = TITLE, UNIT  # past the entry checks, as an old record could
 
     _as(client, "legal")
     response = client.get(f"/app/insight/overdue.xlsx?unit={world.unit_b}")

@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from tests.enforcement.test_actions import _as
+from tests.factories import writing
 from tests.publicity.test_flow import _decision, _obligation
 from zhifa.publicity import snapshots
 from zhifa.publicity.channels.base import OutboxEvent, OutgoingMessage
@@ -73,7 +74,5 @@ def message(
 
 
 def deliver(db: Session, *messages: OutgoingMessage) -> list[str]:
-    db.rollback()  # a fresh transaction: an old read snapshot cannot become a write
-    receipts = [PortalChannel().deliver(db, m, {}) for m in messages]
-    db.commit()
-    return receipts
+    with writing(db) as session:
+        return [PortalChannel().deliver(session, m, {}) for m in messages]

@@ -18,6 +18,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from tests.conftest import zhifa_server
+from tests.factories import writing
 from tests.portal.helpers import publish_decision
 from zhifa.core.checkpoints import checkpoint_if_grown
 from zhifa.core.keys import ensure_ledger_signer, ledger_key_path, ledger_verifier_path
@@ -59,16 +60,14 @@ def test_publication_proved_from_the_portal_process_alone(
 ) -> None:
     settings = public_only
     signer, _ = ensure_ledger_signer(settings)
-    db.rollback()
-    checkpoint_if_grown(db, signer, settings.log_origin)  # the worker's job
-    db.commit()
+    with writing(db) as session:
+        checkpoint_if_grown(session, signer, settings.log_origin)  # the worker's job
     before = latest_checkpoint(db)  # a checkpoint a reader saw before the publication
     assert before is not None
     published = publish_decision(client, db)  # through the full app, as staff would
     public_id = published["obligation_id"]
-    db.rollback()
-    checkpoint_if_grown(db, signer, settings.log_origin)
-    db.commit()
+    with writing(db) as session:
+        checkpoint_if_grown(session, signer, settings.log_origin)
     # The public host has the verifier only: the portal starts without the private key.
     ledger_key_path(settings).unlink()
 

@@ -166,7 +166,8 @@ def create_portal_app(settings: Settings) -> FastAPI:
     `ledger.pub`), the public routes the features declare (`portal_routes`), static files
     and /healthz. Its engine refuses any statement
     naming a table outside the portal's allow-list, and any write to a table allowed for
-    reading only (invariant 4); its SQLite transactions are plain (deferred) ones.
+    reading only (invariant 4). On SQLite its transactions begin IMMEDIATE like the app's:
+    the correction intake and the certificate lookup read, then write.
 
     /verify/document is not served here: it looks a PDF digest up in `document`, an
     internal table (drafts, parties, content) the public process must not read."""
@@ -183,7 +184,7 @@ def create_portal_app(settings: Settings) -> FastAPI:
         openapi_url=None,
         lifespan=_portal_lifespan,
     )
-    engine = make_engine(settings.resolved_database_url, write_transactions=False)
+    engine = make_engine(settings.resolved_database_url)  # it writes too: see make_engine
     known = frozenset(name for metadata in all_metadata() for name in metadata.tables)
     portal.TableGuard(known, portal.allowed_tables()).install(engine)
     app.state.settings = settings
