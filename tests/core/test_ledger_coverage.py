@@ -29,6 +29,8 @@ EXEMPT: dict[str, str] = {
     ),
     "login_throttle": "volatile failure counters of sign-in throttling, forgotten after an hour",
     "job_lease": "scheduling state of the jobs (who runs which job until when), not a record",
+    "public_document": "the verification page's copy of issued documents' public facts, "
+    "written in the issuing transaction from the document's own ledgered entry",
     "portal_lookup": "volatile rate-limit window of the public portal's lookups",
     "correction_challenge_spent": (
         "anti-spam guard of the public correction form (spent question ids until expiry)"

@@ -15,6 +15,7 @@ import urllib.request
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.conftest import zhifa_server
@@ -32,9 +33,12 @@ from zhifa.ledger import (
     verify_consistency,
     verify_inclusion,
 )
+from zhifa.publicity.models import PublicationObligation
+from zhifa.recording.documents.models import Document
 from zhifa.web.app import create_portal_app
 
 LEDGER_LINK = re.compile(r'href="/log/entries\?start=(\d+)&amp;end=(\d+)"')
+ISSUE_ENTRY = re.compile(r"第 (\d+) 条")
 
 
 def _get(url: str) -> bytes:
@@ -68,6 +72,11 @@ def test_publication_proved_from_the_portal_process_alone(
     public_id = published["obligation_id"]
     with writing(db) as session:
         checkpoint_if_grown(session, signer, settings.log_origin)
+    document = db.scalars(
+        select(Document)
+        .join(PublicationObligation, PublicationObligation.document_id == Document.id)
+        .where(PublicationObligation.id == public_id)
+    ).one()
     # The public host has the verifier only: the portal starts without the private key.
     ledger_key_path(settings).unlink()
 
@@ -105,6 +114,21 @@ def test_publication_proved_from_the_portal_process_alone(
             verify_inclusion(
                 start, checkpoint.size, leaf_hash(leaf + b" "), proof_hashes, checkpoint.root_hash
             )
+
+        # The decision document itself, checked by the digest printed on it, from the same
+        # process: its issue entry is in the signed log too.
+        page = _get(f"{portal}/verify/document?digest={document.pdf_digest}").decode()
+        assert "核验通过" in page and str(document.doc_number) in page
+        issued_at = int(ISSUE_ENTRY.search(page).group(1))  # type: ignore[union-attr]
+        assert issued_at == document.issue_entry
+        (issued,) = _json(f"{portal}/log/entries?start={issued_at}&end={issued_at + 1}")["entries"]
+        issued_leaf = base64.b64decode(issued["leaf"])
+        assert json.loads(issued_leaf)["kind"] == "document.issue"
+        proof = _json(f"{portal}/log/proof/inclusion?index={issued_at}&size={checkpoint.size}")
+        hashes = [base64.b64decode(h) for h in proof["proof"]]
+        verify_inclusion(
+            issued_at, checkpoint.size, leaf_hash(issued_leaf), hashes, checkpoint.root_hash
+        )
 
         # What the page does not link stays off the public process.
         with pytest.raises(urllib.error.HTTPError) as refused:

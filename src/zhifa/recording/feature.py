@@ -3,7 +3,7 @@ requirements on every step (第五条、第七条: documents, service, mandatory
 
 from __future__ import annotations
 
-from zhifa.core.features import Feature, NavLink
+from zhifa.core.features import Feature, NavLink, PortalRoutes
 from zhifa.core.permissions import Permission
 from zhifa.recording.access.models import AccessPurpose, MediaRestriction
 from zhifa.recording.av.models import (
@@ -53,10 +53,17 @@ FEATURE = Feature(
         NavLink("全过程记录", "记录问题", "/app/recording/problems", Permission.action_all),
         NavLink("全过程记录", "例外审批", "/app/recording/exceptions", Permission.action_all),
     ),
+    # /verify/document on the public portal process too: it reads public_document only.
+    portal_routes=(
+        PortalRoutes(
+            "zhifa.recording.documents.verify_routes:public",
+            tables=frozenset({"public_document"}),
+        ),
+    ),
     routers=(
         "zhifa.recording.documents.routes:pages",
         "zhifa.recording.documents.routes:api",
-        "zhifa.recording.documents.routes:public",
+        "zhifa.recording.documents.verify_routes:public",
         "zhifa.recording.documents.routes:party_pages",
         "zhifa.recording.media.tus:router",
         "zhifa.recording.media.routes:api",

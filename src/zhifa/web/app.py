@@ -168,9 +168,8 @@ def create_portal_app(settings: Settings) -> FastAPI:
     naming a table outside the portal's allow-list, and any write to a table allowed for
     reading only (invariant 4). On SQLite its transactions begin IMMEDIATE like the app's:
     the correction intake and the certificate lookup read, then write.
-
-    /verify/document is not served here: it looks a PDF digest up in `document`, an
-    internal table (drafts, parties, content) the public process must not read."""
+    /verify/document is one of those public routes: it reads `public_document`, the
+    public facts of issued documents, never the internal `document` table."""
     from zhifa.core.schema import all_metadata
     from zhifa.web import portal
 

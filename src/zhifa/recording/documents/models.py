@@ -3,7 +3,11 @@ patterns, and how each issued document was served (送达).
 
 An issued document row is never changed again: a correction is a new row whose
 ``supersedes_id`` names the old one, and "已更正" is derived from that link. Every
-change of every table here goes into the ledger (`core.audit.record_change`).
+change of every table here goes into the ledger (`core.audit.record_change`), except
+``PublicDocument``: the public verification page's copy of what anyone may learn of an
+issued document from its digest (name, number, day, ledger entry, its correction), written
+in the issuing transaction from the document's own ledgered entry, so that the public
+portal process can answer /verify/document without reading the internal document table.
 """
 
 from __future__ import annotations
@@ -124,3 +128,17 @@ class DocumentService(Base):
     note: Mapped[str] = mapped_column(String(500), default="")
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
     recorded_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+
+class PublicDocument(Base):
+    """What /verify/document may tell anyone about an issued document: nothing personal."""
+
+    __tablename__ = "public_document"
+
+    digest: Mapped[str] = mapped_column(String(80), primary_key=True)  # the issued PDF's
+    title: Mapped[str] = mapped_column(String(200))
+    doc_number: Mapped[str | None] = mapped_column(String(100))
+    issue_date: Mapped[date]
+    issue_entry: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"))
+    corrected_by: Mapped[str | None] = mapped_column(String(100))  # 文号 of its correction
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -67,6 +67,7 @@ from zhifa.recording.documents.rules import (
     service_problem,
     service_state,
 )
+from zhifa.recording.documents.verification import publish_verification, title_of
 
 MAX_RECEIPT_BYTES = 30 * 1024 * 1024
 
@@ -180,13 +181,6 @@ def open_correction(db: Session, doc: Document) -> Document | None:
             Document.supersedes_id == doc.id, Document.status == DocumentStatus.draft
         )
     )
-
-
-def title_of(doc: Document) -> str:
-    kind = document_kind(doc.kind)
-    if doc.variant and doc.variant in kind.variants:
-        return f"{kind.title}（{kind.variants[doc.variant][0]}）"
-    return kind.title
 
 
 def template_of(doc: Document) -> str:
@@ -546,6 +540,7 @@ def issue(
         ) from exc
     if ledger.lock(db) != doc.issue_entry + 1:  # pragma: no cover - a broken invariant
         raise RuntimeError("issue entry index mismatch")
+    publish_verification(db, doc, original)
     return doc
 
 
