@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import base64
 import io
+from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -28,15 +29,21 @@ from zhifa.core.http import (
     PageNumber,
     RecordId,
     RecordIdQuery,
+    Tx,
+    form_values,
+    notice_of,
     record_id_or_none,
+    redirect,
     render,
     require,
+    submit,
 )
 from zhifa.core.models import User
 from zhifa.core.permissions import Permission
 from zhifa.core.validation import BodyRecordId, parse
 from zhifa.enforcement import actions
 from zhifa.enforcement.models import (
+    Acknowledgement,
     AcknowledgementMethod,
     Action,
     ActionStatus,
@@ -45,7 +52,16 @@ from zhifa.enforcement.models import (
 )
 from zhifa.enforcement.parties import find_parties, get_party
 from zhifa.enforcement.rules import MATTER_LABELS, Matter, matters_required
-from zhifa.enforcement.steps import ACTION_KIND_LABELS, PROCEDURES, ActionKind
+from zhifa.enforcement.schemas import (
+    AcknowledgementOut,
+    ActionOut,
+    ActionPage,
+    ActivityOut,
+    PowerItemOut,
+    RecordedOut,
+    TransitionOut,
+)
+from zhifa.enforcement.steps import ACTION_KIND_LABELS, PROCEDURES
 
 pages = APIRouter(prefix="/app", include_in_schema=False)
 api = APIRouter(prefix="/api/v1", tags=["执法案件"])
@@ -67,6 +83,46 @@ NOTICES = {
     "told": "已记录告知事项。",
     "ack": "已记录当事人确认。",
 }
+NEW_ACTION_FIELDS = ("procedure", "party_id", "power_item_id", "title", "lead_officer_id")
+ACK_FIELDS = ("method", "signer_name", "signature", "note", "at")
+PNG_DATA_URL = "data:image/png;base64,"  # how the page's signature pad sends its drawing
+
+
+# ---- the records a path names ------------------------------------------------------------
+# Seen only as `actions.get_action` lets the caller see them: one that is not theirs answers
+# 404 exactly like a missing one. A change is read under the write permission with the same
+# check; whether the caller may act in the case (handling) is the service's own check, so a
+# page form it refuses is shown again with the message.
+
+
+def action_of_path(action_id: RecordId, db: Db, who: Reader) -> Action:
+    """The action the path names, if ``who`` may see it."""
+    return actions.get_action(db, action_id, who)
+
+
+def action_to_change(action_id: RecordId, db: Db, who: Writer) -> Action:
+    """The action the path names, for a change, if ``who`` may see it."""
+    return actions.get_action(db, action_id, who)
+
+
+def activity_of_path(activity_id: RecordId, db: Db, who: Reader) -> tuple[Activity, Action]:
+    """The on-site activity the path names and its action, if ``who`` may see them."""
+    return actions.visible_activity(db, activity_id, who)
+
+
+def activity_to_change(activity_id: RecordId, db: Db, who: Writer) -> tuple[Activity, Action]:
+    """The on-site activity the path names and its action, for a change, if ``who`` may
+    see them."""
+    return actions.visible_activity(db, activity_id, who)
+
+
+ActionOfPath = Annotated[Action, Depends(action_of_path)]
+ActionToChange = Annotated[Action, Depends(action_to_change)]
+ActivityOfPath = Annotated[tuple[Activity, Action], Depends(activity_of_path)]
+ActivityToChange = Annotated[tuple[Activity, Action], Depends(activity_to_change)]
+
+
+# ---- page context ------------------------------------------------------------------------
 
 
 def _labels() -> dict[str, Any]:
@@ -79,30 +135,8 @@ def _labels() -> dict[str, Any]:
     }
 
 
-def _notice(request: Request) -> str | None:
-    return NOTICES.get(request.query_params.get("done", ""))
-
-
 def _now_local() -> str:
     return utcnow().astimezone(SHANGHAI).strftime("%Y-%m-%dT%H:%M")
-
-
-def _action_context(db: Session, action: Action) -> dict[str, Any]:
-    proc = actions.procedure_of(action)
-    current = proc.step(action.current_step)
-    activities = actions.activities_of(db, action.id)
-    return {
-        "action": action,
-        "party": get_party(db, action.party_id).current,
-        "proc": proc,
-        "current": current,
-        "next_steps": proc.next_steps(current.code) if action.status is ActionStatus.open else (),
-        "missing": actions.missing_now(db, action) if action.status is ActionStatus.open else [],
-        "waiting": actions.waiting_before_decision(db, action),
-        "transitions": actions.transitions_of(db, action.id),
-        "activities": [(a, actions.duty_facts(db, a)) for a in activities],
-        "officer_names": {o.officer_id: _name(db, o.officer_id) for o in action.officers},
-    }
 
 
 def _name(db: Session, user_id: int | None) -> str:
@@ -110,16 +144,114 @@ def _name(db: Session, user_id: int | None) -> str:
     return user.full_name if user else "系统"
 
 
+def _new_context(db: Session, **extra: Any) -> dict[str, Any]:
+    parties, _ = find_parties(db, text=str(extra.get("values", {}).get("party_q", "")), page=1)
+    return {
+        "power_items": db.scalars(select(PowerItem).order_by(PowerItem.kind, PowerItem.code)).all(),
+        "officers": list_officers(db),
+        "parties": parties,
+        "today": today(),
+        **_labels(),
+        **extra,
+    }
+
+
+def _detail_context(db: Session, action: Action, **extra: Any) -> dict[str, Any]:
+    proc = actions.procedure_of(action)
+    current = proc.step(action.current_step)
+    is_open = action.status is ActionStatus.open
+    activities = actions.activities_of(db, action.id)
+    return {
+        "now_local": _now_local(),
+        "action": action,
+        "party": get_party(db, action.party_id).current,
+        "proc": proc,
+        "current": current,
+        "next_steps": proc.next_steps(current.code) if is_open else (),
+        "missing": actions.missing_now(db, action) if is_open else [],
+        "waiting": actions.waiting_before_decision(db, action),
+        "transitions": actions.transitions_of(db, action.id),
+        "activities": [(a, actions.duty_facts(db, a)) for a in activities],
+        "officer_names": {o.officer_id: _name(db, o.officer_id) for o in action.officers},
+        **_labels(),
+        **extra,
+    }
+
+
+def _activity_context(
+    request: Request, db: Session, activity: Activity, action: Action
+) -> dict[str, Any]:
+    step = actions.procedure_of(action).step(activity.step)
+    return {
+        "activity": activity,
+        "action": action,
+        "step": step,
+        "facts": actions.duty_facts(db, activity),
+        "required": sorted(matters_required(action.kind, step), key=list(Matter).index),
+        "officers": [(o.officer_id, _name(db, o.officer_id)) for o in activity.officers],
+        "now_local": _now_local(),
+        "notice": notice_of(request, NOTICES),
+        **_labels(),
+    }
+
+
+# ---- reading what a form sent ------------------------------------------------------------
+
+
+def _form_time(value: str) -> datetime:
+    try:
+        return actions.beijing(datetime.fromisoformat(value))
+    except ValueError:
+        raise DomainError("时间无效，应为 YYYY-MM-DD HH:MM", "at") from None
+
+
+def _signature_png(data_url: str) -> io.BytesIO:
+    if not data_url.startswith(PNG_DATA_URL):
+        raise DomainError("签名图像无效，请重新签名", "signature")
+    try:
+        raw = base64.b64decode(data_url[len(PNG_DATA_URL) :], validate=True)
+    except ValueError:  # binascii.Error, or a character outside ASCII
+        raise DomainError("签名图像无效，请重新签名", "signature") from None
+    if not raw.startswith(b"\x89PNG\r\n\x1a\n"):
+        raise DomainError("签名图像无效，请重新签名", "signature")
+    return io.BytesIO(raw)
+
+
+async def _photo_of(upload: object) -> bytes | None:
+    """The chosen photo's bytes, up to one past the limit (the service refuses a larger
+    one); None when no file was chosen."""
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        return None
+    return await upload.read(actions.MAX_PHOTO_BYTES + 1)
+
+
+def _ack_method(value: str) -> AcknowledgementMethod:
+    try:
+        return AcknowledgementMethod(value)
+    except ValueError:
+        raise DomainError("请选择确认方式", "method") from None
+
+
+def _evidence(
+    method: AcknowledgementMethod, signature: str, photo: bytes | None
+) -> io.BytesIO | None:
+    if method is AcknowledgementMethod.signature:
+        return _signature_png(signature)
+    if method is AcknowledgementMethod.photo:
+        if photo is None:
+            raise DomainError("请拍摄或选择签字文书照片", "photo")
+        if not photo.startswith((b"\xff\xd8\xff", b"\x89PNG")):
+            raise DomainError("照片须为 JPEG 或 PNG 图像", "photo")
+        return io.BytesIO(photo)
+    return None
+
+
 # ---- pages --------------------------------------------------------------------------------
 
 
 @pages.get("/actions", response_class=HTMLResponse)
 def action_list_page(
-    request: Request,
-    db: Db,
-    who: Reader,
-    status: str = "",
-    page: PageNumber = 1,
+    request: Request, db: Tx, who: Reader, status: str = "", page: PageNumber = 1
 ) -> Response:
     try:
         status_value = ActionStatus(status) if status else None
@@ -136,23 +268,8 @@ def action_list_page(
         pages=max(1, -(-total // actions.PAGE_SIZE)),
         status=status,
         party_names={a.party_id: get_party(db, a.party_id).current.name for a in rows},
-        notice=_notice(request),
+        notice=notice_of(request, NOTICES),
         **_labels(),
-    )
-
-
-def _new_form(request: Request, db: Session, status: int = 200, **extra: Any) -> Response:
-    parties, _ = find_parties(db, text=str(extra.get("values", {}).get("party_q", "")), page=1)
-    return render(
-        request,
-        "action_form.html",
-        status,
-        power_items=db.scalars(select(PowerItem).order_by(PowerItem.kind, PowerItem.code)).all(),
-        officers=list_officers(db),
-        parties=parties,
-        today=today(),
-        **_labels(),
-        **extra,
     )
 
 
@@ -161,284 +278,160 @@ def action_new_page(
     request: Request, db: Db, who: Writer, party_id: RecordIdQuery = None
 ) -> Response:
     values = {"officer_ids": [who.user_id], "party_id": party_id}
-    return _new_form(request, db, values=values)
+    return render(request, "action_form.html", **_new_context(db, values=values))
 
 
 @pages.post("/actions/new", response_class=HTMLResponse)
-async def action_new_submit(request: Request, db: Db, who: Writer) -> Response:
-    form = await request.form()
+async def action_new_submit(request: Request, db: Tx, who: Writer) -> Response:
+    text = await form_values(request, NEW_ACTION_FIELDS)
     values = {
-        "procedure": form.get("procedure", ""),
-        "party_id": form.get("party_id") or None,
-        "power_item_id": form.get("power_item_id") or None,
-        "title": str(form.get("title", "")).strip(),
-        "officer_ids": form.getlist("officer_ids"),
-        "lead_officer_id": form.get("lead_officer_id") or None,
+        **text,
+        "party_id": text["party_id"] or None,
+        "power_item_id": text["power_item_id"] or None,
+        "lead_officer_id": text["lead_officer_id"] or None,
+        "officer_ids": (await request.form()).getlist("officer_ids"),
     }
-    try:
-        action = actions.open_action(db, parse(actions.ActionIn, values), who)
-        db.commit()
-    except DomainError as exc:
-        db.rollback()
-        return _new_form(request, db, exc.status_code, values=values, error=exc.message)
-    return RedirectResponse(f"/app/actions/{action.id}?done=opened", status_code=303)
-
-
-def _detail_page(
-    request: Request, db: Session, action: Action, status: int = 200, **extra: Any
-) -> Response:
-    return render(
+    return submit(
         request,
-        "action_detail.html",
-        status,
-        now_local=_now_local(),
-        **_action_context(db, action),
-        **_labels(),
-        **extra,
+        db,
+        lambda: actions.open_action(db, parse(actions.ActionIn, values), who),
+        page="action_form.html",
+        context=lambda: _new_context(db, values=values),
+        then=lambda action: redirect(f"/app/actions/{action.id}", "opened"),
     )
 
 
 @pages.get("/actions/{action_id}", response_class=HTMLResponse)
-def action_page(request: Request, action_id: RecordId, db: Db, who: Reader) -> Response:
-    action = actions.get_action(db, action_id, who)
-    log_access(db, who, "action", action_id, "查看案件")
-    return _detail_page(request, db, action, notice=_notice(request))
+def action_page(request: Request, who: Reader, action: ActionOfPath, db: Tx) -> Response:
+    log_access(db, who, "action", action.id, "查看案件")
+    context = _detail_context(db, action, notice=notice_of(request, NOTICES))
+    return render(request, "action_detail.html", **context)
+
+
+def _on_action_page(
+    db: Session, who: Principal, action_id: int, **extra: Any
+) -> Callable[[], dict[str, Any]]:
+    """The case page shown again after a refused form, read afresh after the undo."""
+    return lambda: _detail_context(db, actions.get_action(db, action_id, who), **extra)
 
 
 @pages.post("/actions/{action_id}/transitions", response_class=HTMLResponse)
 async def action_advance_submit(
-    request: Request, action_id: RecordId, db: Db, who: Writer
+    request: Request, who: Writer, action: ActionToChange, db: Tx
 ) -> Response:
-    form = await request.form()
-    values = {"to_step": form.get("to_step", ""), "reason": form.get("reason", "")}
-    try:
-        actions.advance(db, action_id, parse(actions.TransitionIn, values), who)
-        db.commit()
-    except DomainError as exc:
-        db.rollback()
-        action = actions.get_action(db, action_id, who)
-        return _detail_page(request, db, action, exc.status_code, error=exc.message)
-    return RedirectResponse(f"/app/actions/{action_id}?done=moved", status_code=303)
+    action_id, values = action.id, await form_values(request, ("to_step", "reason"))
+    return submit(
+        request,
+        db,
+        lambda: actions.advance(db, action_id, parse(actions.TransitionIn, values), who),
+        page="action_detail.html",
+        context=_on_action_page(db, who, action_id),
+        then=lambda _: redirect(f"/app/actions/{action_id}", "moved"),
+    )
 
 
 @pages.post("/actions/{action_id}/activities", response_class=HTMLResponse)
 async def activity_new_submit(
-    request: Request, action_id: RecordId, db: Db, who: Writer
+    request: Request, who: Writer, action: ActionToChange, db: Tx
 ) -> Response:
-    form = await request.form()
-    values = {
-        "started_at": form.get("started_at", ""),
-        "place": form.get("place", ""),
-        "party_present": form.get("party_present", ""),
-        "officer_ids": form.getlist("officer_ids"),
-    }
-    try:
-        activity = actions.record_activity(db, action_id, parse(actions.ActivityIn, values), who)
-        db.commit()
-    except DomainError as exc:
-        db.rollback()
-        action = actions.get_action(db, action_id, who)
-        return _detail_page(
-            request, db, action, exc.status_code, error=exc.message, activity_values=values
-        )
-    return RedirectResponse(f"/app/activities/{activity.id}?done=activity", status_code=303)
-
-
-def _activity_page(
-    request: Request,
-    db: Session,
-    activity: Activity,
-    who: Principal,
-    status: int = 200,
-    **extra: Any,
-) -> Response:
-    action = actions.get_action(db, activity.action_id, who)
-    step = actions.procedure_of(action).step(activity.step)
-    return render(
+    action_id = action.id
+    values: dict[str, Any] = await form_values(request, ("started_at", "place", "party_present"))
+    values["officer_ids"] = (await request.form()).getlist("officer_ids")
+    return submit(
         request,
-        "activity.html",
-        status,
-        activity=activity,
-        action=action,
-        step=step,
-        facts=actions.duty_facts(db, activity),
-        required=sorted(matters_required(action.kind, step), key=list(Matter).index),
-        officers=[(o.officer_id, _name(db, o.officer_id)) for o in activity.officers],
-        now_local=_now_local(),
-        notice=_notice(request),
-        **_labels(),
-        **extra,
+        db,
+        lambda: actions.record_activity(db, action_id, parse(actions.ActivityIn, values), who),
+        page="action_detail.html",
+        context=_on_action_page(db, who, action_id, activity_values=values),
+        then=lambda activity: redirect(f"/app/activities/{activity.id}", "activity"),
     )
 
 
 @pages.get("/activities/{activity_id}", response_class=HTMLResponse)
-def activity_page(request: Request, activity_id: RecordId, db: Db, who: Reader) -> Response:
-    activity, _action = actions.visible_activity(db, activity_id, who)
-    log_access(db, who, "activity", activity_id, "查看现场执法活动")
-    return _activity_page(request, db, activity, who)
+def activity_page(request: Request, who: Reader, found: ActivityOfPath, db: Tx) -> Response:
+    activity, action = found
+    log_access(db, who, "activity", activity.id, "查看现场执法活动")
+    return render(request, "activity.html", **_activity_context(request, db, activity, action))
 
 
-async def _activity_form_action(
-    request: Request, activity_id: int, db: Session, who: Principal, done: str, apply: Any
+def _submit_duty(
+    request: Request,
+    db: Session,
+    who: Principal,
+    activity_id: int,
+    done: str,
+    change: Callable[[], object],
 ) -> Response:
-    form = await request.form()
-    try:
-        await apply(form)
-        db.commit()
-    except DomainError as exc:
-        db.rollback()
-        activity, _action = actions.visible_activity(db, activity_id, who)
-        return _activity_page(request, db, activity, who, exc.status_code, error=exc.message)
-    return RedirectResponse(f"/app/activities/{activity_id}?done={done}", status_code=303)
-
-
-def _form_time(value: Any) -> datetime:
-    try:
-        return actions.beijing(datetime.fromisoformat(str(value)))
-    except ValueError:
-        raise DomainError("时间无效，应为 YYYY-MM-DD HH:MM", "at") from None
+    """A duty recorded at an activity: refused, the activity's page is shown again."""
+    return submit(
+        request,
+        db,
+        change,
+        page="activity.html",
+        context=lambda: _activity_context(
+            request, db, *actions.visible_activity(db, activity_id, who)
+        ),
+        then=lambda _: redirect(f"/app/activities/{activity_id}", done),
+    )
 
 
 @pages.post("/activities/{activity_id}/shown", response_class=HTMLResponse)
-async def shown_submit(request: Request, activity_id: RecordId, db: Db, who: Writer) -> Response:
-    async def apply(form: Any) -> None:
-        officer_id = record_id_or_none(str(form.get("officer_id") or "")) or 0
-        actions.record_certificate_shown(
-            db, activity_id, officer_id, _form_time(form.get("at")), who
-        )
-
-    return await _activity_form_action(request, activity_id, db, who, "shown", apply)
+async def shown_submit(request: Request, who: Writer, found: ActivityToChange, db: Tx) -> Response:
+    activity_id, values = found[0].id, await form_values(request, ("officer_id", "at"))
+    officer_id = record_id_or_none(values["officer_id"]) or 0
+    return _submit_duty(
+        request,
+        db,
+        who,
+        activity_id,
+        "shown",
+        lambda: actions.record_certificate_shown(
+            db, activity_id, officer_id, _form_time(values["at"]), who
+        ),
+    )
 
 
 @pages.post("/activities/{activity_id}/matters", response_class=HTMLResponse)
-async def matters_submit(request: Request, activity_id: RecordId, db: Db, who: Writer) -> Response:
-    async def apply(form: Any) -> None:
-        data = parse(
-            actions.MattersIn, {"matters": form.getlist("matters"), "told_at": form.get("at")}
-        )
-        actions.record_matters_told(db, activity_id, data, who)
-
-    return await _activity_form_action(request, activity_id, db, who, "told", apply)
-
-
-def _signature_png(data_url: str) -> io.BytesIO:
-    prefix = "data:image/png;base64,"
-    if not data_url.startswith(prefix):
-        raise DomainError("签名图像无效，请重新签名", "signature")
-    try:
-        raw = base64.b64decode(data_url[len(prefix) :], validate=True)
-    except ValueError:  # binascii.Error, or a character outside ASCII
-        raise DomainError("签名图像无效，请重新签名", "signature") from None
-    if not raw.startswith(b"\x89PNG\r\n\x1a\n"):
-        raise DomainError("签名图像无效，请重新签名", "signature")
-    return io.BytesIO(raw)
-
-
-async def _evidence(form: Any, method: AcknowledgementMethod) -> io.BytesIO | None:
-    if method is AcknowledgementMethod.signature:
-        return _signature_png(str(form.get("signature", "")))
-    if method is AcknowledgementMethod.photo:
-        upload = form.get("photo")
-        if not isinstance(upload, UploadFile) or not upload.filename:
-            raise DomainError("请拍摄或选择签字文书照片", "photo")
-        data = await upload.read(actions.MAX_PHOTO_BYTES + 1)
-        if not data.startswith((b"\xff\xd8\xff", b"\x89PNG")):
-            raise DomainError("照片须为 JPEG 或 PNG 图像", "photo")
-        return io.BytesIO(data)
-    return None
+async def matters_submit(
+    request: Request, who: Writer, found: ActivityToChange, db: Tx
+) -> Response:
+    activity_id, form = found[0].id, await request.form()
+    values = {"matters": form.getlist("matters"), "told_at": form.get("at")}
+    return _submit_duty(
+        request,
+        db,
+        who,
+        activity_id,
+        "told",
+        lambda: actions.record_matters_told(db, activity_id, parse(actions.MattersIn, values), who),
+    )
 
 
 @pages.post("/activities/{activity_id}/acknowledgement", response_class=HTMLResponse)
 async def ack_submit(
-    request: Request, activity_id: RecordId, db: Db, who: Writer, settings: Config
+    request: Request, who: Writer, found: ActivityToChange, db: Tx, settings: Config
 ) -> Response:
-    async def apply(form: Any) -> None:
-        try:
-            method = AcknowledgementMethod(str(form.get("method", "")))
-        except ValueError:
-            raise DomainError("请选择确认方式", "method") from None
-        actions.record_acknowledgement(
+    activity_id, values = found[0].id, await form_values(request, ACK_FIELDS)
+    photo = await _photo_of((await request.form()).get("photo"))
+
+    def change() -> Acknowledgement:
+        method = _ack_method(values["method"])
+        return actions.record_acknowledgement(
             db,
             open_blob_store(settings),
             activity_id,
             method=method,
-            signer_name=str(form.get("signer_name", "")),
-            evidence=await _evidence(form, method),
-            note=str(form.get("note", "")),
-            at=_form_time(form.get("at")),
+            signer_name=values["signer_name"],
+            evidence=_evidence(method, values["signature"], photo),
+            note=values["note"],
+            at=_form_time(values["at"]),
             who=who,
         )
 
-    return await _activity_form_action(request, activity_id, db, who, "ack", apply)
+    return _submit_duty(request, db, who, activity_id, "ack", change)
 
 
 # ---- JSON API -----------------------------------------------------------------------------
-
-
-class StepOut(BaseModel):
-    code: str
-    label: str
-    basis: str
-    on_site: bool
-
-
-class ActionOut(BaseModel):
-    id: int
-    kind: ActionKind
-    procedure: str
-    party_id: int
-    power_item_id: int
-    title: str
-    status: ActionStatus
-    current_step: StepOut
-    next_steps: list[StepOut]
-    missing: list[str]
-    officer_ids: list[int]
-
-    @classmethod
-    def of(cls, db: Session, action: Action) -> ActionOut:
-        proc = actions.procedure_of(action)
-        step = proc.step(action.current_step)
-        is_open = action.status is ActionStatus.open
-        return cls(
-            id=action.id,
-            kind=action.kind,
-            procedure=action.procedure,
-            party_id=action.party_id,
-            power_item_id=action.power_item_id,
-            title=action.title,
-            status=action.status,
-            current_step=StepOut(**_step(step)),
-            next_steps=[StepOut(**_step(s)) for s in proc.next_steps(step.code)] if is_open else [],
-            missing=actions.missing_now(db, action) if is_open else [],
-            officer_ids=[o.officer_id for o in action.officers],
-        )
-
-
-def _step(step: Any) -> dict[str, Any]:
-    return {"code": step.code, "label": step.label, "basis": step.basis, "on_site": step.on_site}
-
-
-class TransitionOut(BaseModel):
-    id: int
-    from_step: str | None
-    to_step: str
-    at: datetime
-    by_user: int | None
-    reason: str
-    limit_code: str | None
-    due_date: str | None
-    due_provisional: bool
-
-
-class ActivityOut(BaseModel):
-    id: int
-    action_id: int
-    step: str
-    started_at: datetime
-    place: str
-    officer_ids: list[int]
-    missing: list[str]
 
 
 class ShownIn(BaseModel):
@@ -454,126 +447,85 @@ class AckIn(BaseModel):
     at: actions.BeijingTime
 
 
-class PowerItemOut(BaseModel):
-    id: int
-    code: str
-    name: str
-    kind: ActionKind
-    field: str
-    basis: str
-
-
-def _activity_out(db: Session, action: Action, activity: Activity) -> ActivityOut:
-    from zhifa.enforcement.rules import duty_problems
-
-    step = actions.procedure_of(action).step(activity.step)
-    return ActivityOut(
-        id=activity.id,
-        action_id=activity.action_id,
-        step=activity.step,
-        started_at=activity.started_at,
-        place=activity.place,
-        officer_ids=[o.officer_id for o in activity.officers],
-        missing=duty_problems(action.kind, step, actions.duty_facts(db, activity)),
-    )
-
-
 @api.get("/power-items", summary="执法事项")
 def api_power_items(db: Db, who: Reader) -> list[PowerItemOut]:
-    rows = db.scalars(select(PowerItem).order_by(PowerItem.code))
-    return [PowerItemOut.model_validate(r, from_attributes=True) for r in rows]
+    return [PowerItemOut.of(r) for r in db.scalars(select(PowerItem).order_by(PowerItem.code))]
 
 
 @api.get("/actions", summary="案件列表（本人承办或有权查看的）")
 def api_actions(
-    db: Db,
+    db: Tx,
     who: Reader,
     status: ActionStatus | None = None,
     party_id: RecordIdQuery = None,
     page: PageNumber = 1,
-) -> dict[str, Any]:
+) -> ActionPage:
     rows, total = actions.list_actions(db, who, status=status, party_id=party_id, page=page)
     log_access(db, who, "action", None, "案件列表", via="api")
-    return {"total": total, "page": page, "items": [ActionOut.of(db, a) for a in rows]}
+    return ActionPage(total=total, page=page, items=[ActionOut.of(db, a) for a in rows])
 
 
 @api.post("/actions", status_code=201, summary="开启案件")
-def api_action_open(data: actions.ActionIn, db: Db, who: Writer) -> ActionOut:
-    action = actions.open_action(db, data, who)
-    db.commit()
-    return ActionOut.of(db, action)
+def api_action_open(data: actions.ActionIn, db: Tx, who: Writer) -> ActionOut:
+    return ActionOut.of(db, actions.open_action(db, data, who))
 
 
 @api.get("/actions/{action_id}", summary="案件详情：当前步骤、可进入的步骤、尚缺事项")
-def api_action(action_id: RecordId, db: Db, who: Reader) -> ActionOut:
-    action = actions.get_action(db, action_id, who)
-    log_access(db, who, "action", action_id, "查看案件", via="api")
+def api_action(who: Reader, action: ActionOfPath, db: Tx) -> ActionOut:
+    log_access(db, who, "action", action.id, "查看案件", via="api")
     return ActionOut.of(db, action)
 
 
 @api.get("/actions/{action_id}/transitions", summary="步骤记录")
-def api_transitions(action_id: RecordId, db: Db, who: Reader) -> list[TransitionOut]:
-    actions.get_action(db, action_id, who)
-    return [
-        TransitionOut(
-            id=t.id,
-            from_step=t.from_step,
-            to_step=t.to_step,
-            at=t.at,
-            by_user=t.by_user,
-            reason=t.reason,
-            limit_code=t.limit_code,
-            due_date=t.due_date.isoformat() if t.due_date else None,
-            due_provisional=t.due_provisional,
-        )
-        for t in actions.transitions_of(db, action_id)
-    ]
+def api_transitions(who: Reader, action: ActionOfPath, db: Db) -> list[TransitionOut]:
+    return [TransitionOut.of(t) for t in actions.transitions_of(db, action.id)]
 
 
 @api.post("/actions/{action_id}/transitions", status_code=201, summary="进入下一步骤")
-def api_advance(action_id: RecordId, data: actions.TransitionIn, db: Db, who: Writer) -> ActionOut:
-    actions.advance(db, action_id, data, who)
-    db.commit()
-    return ActionOut.of(db, actions.get_action(db, action_id, who))
+def api_advance(
+    who: Writer, action: ActionToChange, data: actions.TransitionIn, db: Tx
+) -> ActionOut:
+    actions.advance(db, action.id, data, who)
+    return ActionOut.of(db, action)
 
 
 @api.post("/actions/{action_id}/activities", status_code=201, summary="记录现场执法活动")
-def api_activity(action_id: RecordId, data: actions.ActivityIn, db: Db, who: Writer) -> ActivityOut:
-    activity = actions.record_activity(db, action_id, data, who)
-    db.commit()
-    return _activity_out(db, actions.get_action(db, action_id, who), activity)
+def api_activity(
+    who: Writer, action: ActionToChange, data: actions.ActivityIn, db: Tx
+) -> ActivityOut:
+    activity = actions.record_activity(db, action.id, data, who)
+    return ActivityOut.of(db, action, activity)
 
 
 @api.get("/activities/{activity_id}", summary="现场执法活动及尚缺的事中义务")
-def api_activity_get(activity_id: RecordId, db: Db, who: Reader) -> ActivityOut:
-    activity, action = actions.visible_activity(db, activity_id, who)
-    log_access(db, who, "activity", activity_id, "查看现场执法活动", via="api")
-    return _activity_out(db, action, activity)
+def api_activity_get(who: Reader, found: ActivityOfPath, db: Tx) -> ActivityOut:
+    activity, action = found
+    log_access(db, who, "activity", activity.id, "查看现场执法活动", via="api")
+    return ActivityOut.of(db, action, activity)
+
+
+# The duties recorded through the API leave finding the activity (seen and handled by the
+# caller) to the service, after the body is checked: a malformed signature is a 400
+# whatever activity the path names.
 
 
 @api.post("/activities/{activity_id}/certificate-shown", status_code=201, summary="记录亮证")
-def api_shown(activity_id: RecordId, data: ShownIn, db: Db, who: Writer) -> dict[str, int]:
+def api_shown(who: Writer, activity_id: RecordId, data: ShownIn, db: Tx) -> RecordedOut:
     row = actions.record_certificate_shown(db, activity_id, data.officer_id, data.shown_at, who)
-    db.commit()
-    return {"id": row.id}
+    return RecordedOut(id=row.id)
 
 
 @api.post("/activities/{activity_id}/matters", status_code=201, summary="记录告知事项")
-def api_matters(
-    activity_id: RecordId, data: actions.MattersIn, db: Db, who: Writer
-) -> dict[str, int]:
-    row = actions.record_matters_told(db, activity_id, data, who)
-    db.commit()
-    return {"id": row.id}
+def api_matters(who: Writer, activity_id: RecordId, data: actions.MattersIn, db: Tx) -> RecordedOut:
+    return RecordedOut(id=actions.record_matters_told(db, activity_id, data, who).id)
 
 
 @api.post("/activities/{activity_id}/acknowledgement", status_code=201, summary="记录当事人确认")
 def api_ack(
-    activity_id: RecordId, data: AckIn, db: Db, who: Writer, settings: Config
-) -> dict[str, int | str | None]:
-    evidence = None
-    if data.signature_png_base64 is not None:
-        evidence = _signature_png("data:image/png;base64," + data.signature_png_base64)
+    who: Writer, activity_id: RecordId, data: AckIn, db: Tx, settings: Config
+) -> AcknowledgementOut:
+    signature = data.signature_png_base64
+    evidence = None if signature is None else _signature_png(PNG_DATA_URL + signature)
     row = actions.record_acknowledgement(
         db,
         open_blob_store(settings),
@@ -585,5 +537,4 @@ def api_ack(
         at=data.at,
         who=who,
     )
-    db.commit()
-    return {"id": row.id, "blob_digest": row.blob_digest}
+    return AcknowledgementOut(id=row.id, blob_digest=row.blob_digest)

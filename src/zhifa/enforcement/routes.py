@@ -1,18 +1,29 @@
-"""Pages and JSON API for parties (行政相对人)."""
+"""Pages and JSON API for parties (行政相对人). Every reader may look a party up; the
+identity number, phone and a person's address are masked unless the caller handles (or
+was granted) one of the party's actions, and only such a caller may change them."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import BaseModel
+from fastapi.responses import HTMLResponse, Response
 
 from zhifa.core.access import log_access
 from zhifa.core.auth import Principal
 from zhifa.core.errors import DomainError
-from zhifa.core.http import Db, PageNumber, RecordId, render, require
+from zhifa.core.http import (
+    Db,
+    PageNumber,
+    RecordId,
+    Tx,
+    form_values,
+    notice_of,
+    redirect,
+    render,
+    require,
+    submit,
+)
 from zhifa.core.permissions import Permission
 from zhifa.core.validation import parse
 from zhifa.enforcement import parties
@@ -24,6 +35,7 @@ from zhifa.enforcement.models import (
     ActionStatus,
     PartyKind,
 )
+from zhifa.enforcement.schemas import PartyOut, PartyPage
 from zhifa.enforcement.steps import PROCEDURES
 
 pages = APIRouter(prefix="/app/parties", include_in_schema=False)
@@ -36,11 +48,27 @@ NOTICES = {"created": "已登记。", "revised": "已保存为新版本。"}
 FORM_FIELDS = ("name", "uscc", "id_number", "legal_representative", "address", "industry", "phone")
 
 
-def _form_values(form: Any) -> dict[str, Any]:
-    values: dict[str, Any] = {key: str(form.get(key, "")).strip() for key in FORM_FIELDS}
+def party_of_path(party_id: RecordId, db: Db, who: Reader) -> parties.PartyView:
+    """The party the path names (404 when there is none). Open to every reader: what of
+    it they see in full is `parties.party_for`'s decision."""
+    return parties.get_party(db, party_id)
+
+
+def party_to_revise(party_id: RecordId, db: Db, who: Writer) -> parties.PartyView:
+    """The party the path names, if ``who`` may change it: only those who may see its
+    full details (403 for the others, 404 when there is none)."""
+    return parties.check_may_revise(db, party_id, who)
+
+
+PartyOfPath = Annotated[parties.PartyView, Depends(party_of_path)]
+PartyToRevise = Annotated[parties.PartyView, Depends(party_to_revise)]
+
+
+async def _party_values(request: Request) -> dict[str, Any]:
+    form = await request.form()
+    values: dict[str, Any] = await form_values(request, (*FORM_FIELDS, "reason"))
     values["risk_flags"] = form.getlist("risk_flags")
     values["kind"] = str(form.get("kind", ""))
-    values["reason"] = str(form.get("reason", "")).strip()
     return values
 
 
@@ -58,10 +86,17 @@ def _filters(kind: str | None, risk: str | None) -> tuple[PartyKind | None, str 
     return kind_value, risk or None
 
 
+def _read_purpose(details: parties.PartyShown) -> str:
+    return "查看详情" if details.full else "查看详情（已脱敏）"
+
+
+# ---- pages -------------------------------------------------------------------------------
+
+
 @pages.get("", response_class=HTMLResponse)
 def party_list_page(
     request: Request,
-    db: Db,
+    db: Tx,
     who: Reader,
     q: str = "",
     kind: str | None = None,
@@ -83,7 +118,7 @@ def party_list_page(
         risk=risk or "",
         mask_id_number=mask_id_number,
         mask_address=mask_address,
-        notice=NOTICES.get(request.query_params.get("done", "")),
+        notice=notice_of(request, NOTICES),
         **_form_context(),
     )
 
@@ -96,31 +131,23 @@ def party_new_page(request: Request, who: Writer) -> Response:
 
 
 @pages.post("/new", response_class=HTMLResponse)
-async def party_new_submit(request: Request, db: Db, who: Writer) -> Response:
-    values = _form_values(await request.form())
-    try:
-        view = parties.register_party(db, parse(parties.PartyIn, values), who)
-        db.commit()
-    except DomainError as exc:
-        db.rollback()
-        return render(
-            request,
-            "party_form.html",
-            exc.status_code,
-            view=None,
-            values=values,
-            error=exc.message,
-            error_field=exc.field,
-            **_form_context(),
-        )
-    return RedirectResponse(f"/app/parties/{view.party.id}?done=created", status_code=303)
+async def party_new_submit(request: Request, db: Tx, who: Writer) -> Response:
+    values = await _party_values(request)
+    return submit(
+        request,
+        db,
+        lambda: parties.register_party(db, parse(parties.PartyIn, values), who),
+        page="party_form.html",
+        context=lambda: _form_context(view=None, values=values),
+        then=lambda view: redirect(f"/app/parties/{view.party.id}", "created"),
+    )
 
 
 @pages.get("/{party_id}", response_class=HTMLResponse)
-def party_page(request: Request, party_id: RecordId, db: Db, who: Reader) -> Response:
-    view = parties.get_party(db, party_id)
+def party_page(request: Request, who: Reader, view: PartyOfPath, db: Tx) -> Response:
+    party_id = view.party.id
     details = parties.party_for(db, party_id, who)
-    log_access(db, who, "party", party_id, "查看详情" if details.full else "查看详情（已脱敏）")
+    log_access(db, who, "party", party_id, _read_purpose(details))
     party_actions, action_total = list_actions(db, who, party_id=party_id)
     return render(
         request,
@@ -132,15 +159,14 @@ def party_page(request: Request, party_id: RecordId, db: Db, who: Reader) -> Res
         action_total=action_total,
         procedures=PROCEDURES,
         action_status_labels={ActionStatus.open: "办理中", ActionStatus.closed: "已办结"},
-        notice=NOTICES.get(request.query_params.get("done", "")),
+        notice=notice_of(request, NOTICES),
         **_form_context(),
     )
 
 
 @pages.get("/{party_id}/edit", response_class=HTMLResponse)
-def party_edit_page(request: Request, party_id: RecordId, db: Db, who: Writer) -> Response:
-    view = parties.check_may_revise(db, party_id, who)
-    log_access(db, who, "party", party_id, "编辑")
+def party_edit_page(request: Request, who: Writer, view: PartyToRevise, db: Tx) -> Response:
+    log_access(db, who, "party", view.party.id, "编辑")
     values = {key: getattr(view.current, key) or "" for key in FORM_FIELDS}
     values["risk_flags"] = view.current.risk_flags
     values["kind"] = view.party.kind
@@ -148,66 +174,25 @@ def party_edit_page(request: Request, party_id: RecordId, db: Db, who: Writer) -
 
 
 @pages.post("/{party_id}/edit", response_class=HTMLResponse)
-async def party_edit_submit(request: Request, party_id: RecordId, db: Db, who: Writer) -> Response:
-    view = parties.check_may_revise(db, party_id, who)
-    values = _form_values(await request.form())
-    values["kind"] = view.party.kind
-    try:
-        parties.revise_party(db, party_id, parse(parties.PartyRevision, values), who)
-        db.commit()
-    except DomainError as exc:
-        db.rollback()
-        return render(
-            request,
-            "party_form.html",
-            exc.status_code,
-            view=view,
-            values=values,
-            error=exc.message,
-            error_field=exc.field,
-            **_form_context(),
-        )
-    return RedirectResponse(f"/app/parties/{party_id}?done=revised", status_code=303)
+async def party_edit_submit(request: Request, who: Writer, view: PartyToRevise, db: Tx) -> Response:
+    party_id = view.party.id
+    values = {**await _party_values(request), "kind": view.party.kind}
+    return submit(
+        request,
+        db,
+        lambda: parties.revise_party(db, party_id, parse(parties.PartyRevision, values), who),
+        page="party_form.html",
+        context=lambda: _form_context(view=parties.get_party(db, party_id), values=values),
+        then=lambda _: redirect(f"/app/parties/{party_id}", "revised"),
+    )
 
 
 # ---- JSON API ----------------------------------------------------------------------------
 
 
-class PartyOut(BaseModel):
-    id: int
-    kind: PartyKind
-    version: int
-    name: str
-    uscc: str | None
-    id_number: str | None
-    legal_representative: str | None
-    address: str
-    industry: str
-    phone: str | None
-    risk_flags: list[str]
-
-    @classmethod
-    def of(cls, view: parties.PartyView, *, full: bool) -> PartyOut:
-        details = asdict(parties.shown(view, full=full))
-        del details["full"]
-        return cls(
-            id=view.party.id,
-            kind=view.party.kind,
-            version=view.current.version,
-            risk_flags=view.current.risk_flags,
-            **details,
-        )
-
-
-class PartyPage(BaseModel):
-    total: int
-    page: int
-    items: list[PartyOut]
-
-
 @api.get("", summary="查询行政相对人（身份证号、电话、个人地址脱敏）")
 def api_party_list(
-    db: Db,
+    db: Tx,
     who: Reader,
     q: str = "",
     kind: PartyKind | None = None,
@@ -221,24 +206,19 @@ def api_party_list(
 
 
 @api.post("", status_code=201, summary="登记行政相对人")
-def api_party_create(data: parties.PartyIn, db: Db, who: Writer) -> PartyOut:
-    view = parties.register_party(db, data, who)
-    db.commit()
-    return PartyOut.of(view, full=True)
+def api_party_create(data: parties.PartyIn, db: Tx, who: Writer) -> PartyOut:
+    return PartyOut.of(parties.register_party(db, data, who), full=True)
 
 
 @api.get("/{party_id}", summary="行政相对人详情（调阅留痕；非本人承办案件的当事人脱敏）")
-def api_party_get(party_id: RecordId, db: Db, who: Reader) -> PartyOut:
-    view = parties.get_party(db, party_id)
-    full = parties.party_for(db, party_id, who).full
-    log_access(db, who, "party", party_id, "查看详情" if full else "查看详情（已脱敏）", via="api")
-    return PartyOut.of(view, full=full)
+def api_party_get(who: Reader, view: PartyOfPath, db: Tx) -> PartyOut:
+    details = parties.party_for(db, view.party.id, who)
+    log_access(db, who, "party", view.party.id, _read_purpose(details), via="api")
+    return PartyOut.of(view, full=details.full)
 
 
 @api.put("/{party_id}", summary="修改行政相对人（生成新版本）")
 def api_party_revise(
-    party_id: RecordId, data: parties.PartyRevision, db: Db, who: Writer
+    who: Writer, view: PartyToRevise, data: parties.PartyRevision, db: Tx
 ) -> PartyOut:
-    view = parties.revise_party(db, party_id, data, who)
-    db.commit()
-    return PartyOut.of(view, full=True)
+    return PartyOut.of(parties.revise_party(db, view.party.id, data, who), full=True)
