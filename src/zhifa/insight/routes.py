@@ -17,7 +17,7 @@ from zhifa.core.auth import Principal
 from zhifa.core.calendar_store import working_calendar
 from zhifa.core.clock import today
 from zhifa.core.errors import InvalidInput
-from zhifa.core.http import Db, record_id_or_none, render, require
+from zhifa.core.http import Tx, record_id_or_none, render, require
 from zhifa.core.models import Unit, User
 from zhifa.core.permissions import Permission
 from zhifa.insight.accountability import DUTY_LABELS, DutyKind, Filters, Report, overdue_report
@@ -109,13 +109,13 @@ def describe(db: Session, f: Filters) -> str:
 
 def _report(db: Session, f: Filters) -> Report:
     """The report as of today; obligations of newly issued decisions are synced first,
-    as the deadline board does, so none is missing."""
+    as the deadline board does, so none is missing (a write: the handlers take `Tx`)."""
     publicity.refresh(db)
     return overdue_report(db, working_calendar(db), today(), f)
 
 
 @pages.get("/overdue", response_class=HTMLResponse)
-def overdue_page(request: Request, db: Db, who: Reader, q: Asked) -> Response:
+def overdue_page(request: Request, db: Tx, who: Reader, q: Asked) -> Response:
     report = _report(db, q.filters)
     words = describe(db, q.filters)
     units = list(db.scalars(select(Unit).order_by(Unit.id)))
@@ -136,7 +136,7 @@ def overdue_page(request: Request, db: Db, who: Reader, q: Asked) -> Response:
 
 
 @pages.get("/overdue.xlsx")
-def overdue_xlsx(db: Db, who: Reader, q: Asked) -> Response:
+def overdue_xlsx(db: Tx, who: Reader, q: Asked) -> Response:
     report = _report(db, q.filters)
     words = describe(db, q.filters)
     body = overdue_workbook(report, words)

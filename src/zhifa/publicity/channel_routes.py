@@ -4,24 +4,31 @@ article, and the 信用中国 export batches with their files."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
-from pydantic import BaseModel
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from zhifa.core.access import log_access
-from zhifa.core.audit import record_change
-from zhifa.core.auth import Principal, actor_name
+from zhifa.core.auth import Principal
 from zhifa.core.blobstore import open_blob_store
-from zhifa.core.errors import Conflict, DomainError, NotFound
-from zhifa.core.http import Config, Db, RecordId, RecordIdQuery, render, require
+from zhifa.core.errors import Conflict, NotFound
+from zhifa.core.http import (
+    Config,
+    Db,
+    RecordId,
+    RecordIdQuery,
+    Tx,
+    form_values,
+    redirect,
+    render,
+    require,
+)
 from zhifa.core.permissions import Permission
-from zhifa.publicity import outbox, service
+from zhifa.publicity import outbox
 from zhifa.publicity.channels import credit_export, registry, wechat
 from zhifa.publicity.channels.base import OUTBOX_EVENT_LABELS
 from zhifa.publicity.models import (
@@ -34,20 +41,17 @@ from zhifa.publicity.models import (
     DeliveryStatus,
     OutboxMessage,
 )
+from zhifa.publicity.routes import PublicationOfPath, Reader
 from zhifa.publicity.rules import KIND_LABELS
+from zhifa.publicity.schemas import DeliveryOut
 
 pages = APIRouter(prefix="/app/publicity", include_in_schema=False)
 api = APIRouter(prefix="/api/v1/publicity", tags=["公示渠道"])
 
-Reader = Annotated[Principal, Depends(require(Permission.publication_read))]
 Publisher = Annotated[Principal, Depends(require(Permission.publication_publish))]
 Admin = Annotated[Principal, Depends(require(Permission.channel_admin))]
 
 PAGE_SIZE = 200
-
-
-def _back(url: str) -> RedirectResponse:
-    return RedirectResponse(url, status_code=303)
 
 
 # ---- channels -------------------------------------------------------------------------------
@@ -76,21 +80,11 @@ def channels_page(request: Request, db: Db, settings: Config, who: Reader) -> Re
 
 @pages.post("/channels/{channel_id}/enabled")
 async def channel_enable(
-    request: Request, db: Db, settings: Config, who: Admin, channel_id: RecordId
+    request: Request, db: Tx, settings: Config, who: Admin, channel_id: RecordId
 ) -> Response:
-    form = await request.form()
-    enable = str(form.get("enabled", "")) == "1"
-    channel = db.get(Channel, channel_id)
-    if channel is None:
-        raise NotFound("公示渠道不存在")
-    if enable and not registry.configured(channel, settings):
-        raise DomainError(
-            f"请先在配置中设置该渠道的投递地址（ZHIFA_CHANNEL_URLS 中的 {channel.code}），再启用"
-        )
-    channel.enabled = enable
-    record_change(db, actor_name(who), "publication.channel_enable", channel)
-    db.commit()
-    return _back("/app/publicity/channels")
+    enable = (await form_values(request, ("enabled",)))["enabled"] == "1"
+    registry.set_enabled(db, settings, channel_id, enable, who)
+    return redirect("/app/publicity/channels")
 
 
 # ---- deliveries -----------------------------------------------------------------------------
@@ -139,36 +133,11 @@ def deliveries_page(
     )
 
 
-class DeliveryOut(BaseModel):
-    id: int
-    publication_id: int | None
-    public_snapshot_id: int | None  # a catalogue / officer / yearly-figures snapshot
-    event: str
-    channel: str
-    status: str
-    attempts: int
-    next_attempt_at: datetime | None
-    last_error: str
-    receipt: str
-    delivered_at: datetime | None
-    idempotency_key: str
-
-
-def _delivery_out(delivery: Delivery, message: OutboxMessage, channel: Channel) -> DeliveryOut:
-    return DeliveryOut(
-        id=delivery.id,
-        publication_id=message.publication_id,
-        public_snapshot_id=message.public_snapshot_id,
-        event=message.event.value,
-        channel=channel.code,
-        status=delivery.status.value,
-        attempts=delivery.attempts,
-        next_attempt_at=delivery.next_attempt_at,
-        last_error=delivery.last_error,
-        receipt=delivery.receipt,
-        delivered_at=delivery.delivered_at,
-        idempotency_key=delivery.idempotency_key,
-    )
+def _delivery_out(db: Session, delivery: Delivery) -> DeliveryOut:
+    message = db.get(OutboxMessage, delivery.message_id)
+    channel = db.get(Channel, delivery.channel_id)
+    assert message is not None and channel is not None
+    return DeliveryOut.of(delivery, message, channel)
 
 
 @api.get("/deliveries")
@@ -180,32 +149,25 @@ def deliveries_api(
     publication: RecordIdQuery = None,
 ) -> list[DeliveryOut]:
     """The newest deliveries (at most 200), filtered by status, channel and publication."""
-    return [_delivery_out(*row) for row in _deliveries(db, status, channel, publication)]
+    return [DeliveryOut.of(*row) for row in _deliveries(db, status, channel, publication)]
 
 
 @api.post("/deliveries/{delivery_id}/retry")
-def delivery_retry_api(db: Db, who: Publisher, delivery_id: RecordId) -> DeliveryOut:
-    delivery = outbox.retry(db, delivery_id, who)
-    message = db.get(OutboxMessage, delivery.message_id)
-    channel = db.get(Channel, delivery.channel_id)
-    assert message is not None and channel is not None
-    db.commit()
-    return _delivery_out(delivery, message, channel)
+def delivery_retry_api(db: Tx, who: Publisher, delivery_id: RecordId) -> DeliveryOut:
+    return _delivery_out(db, outbox.retry(db, delivery_id, who))
 
 
 @pages.post("/deliveries/{delivery_id}/retry")
-def delivery_retry(request: Request, db: Db, who: Publisher, delivery_id: RecordId) -> Response:
+def delivery_retry(request: Request, db: Tx, who: Publisher, delivery_id: RecordId) -> Response:
     outbox.retry(db, delivery_id, who)
-    db.commit()
-    return _back(request.headers.get("referer") or "/app/publicity/deliveries")
+    return redirect(request.headers.get("referer") or "/app/publicity/deliveries")
 
 
 # ---- the WeChat article -----------------------------------------------------------------------
 
 
 @pages.get("/publications/{publication_id}/wechat", response_class=HTMLResponse)
-def wechat_page(request: Request, db: Db, who: Reader, publication_id: RecordId) -> Response:
-    pub = service.publication_for(db, publication_id, who)
+def wechat_page(request: Request, who: Reader, pub: PublicationOfPath, db: Db) -> Response:
     message = db.scalar(
         select(OutboxMessage)
         .where(OutboxMessage.publication_id == pub.id)
@@ -252,10 +214,9 @@ def credit_exports_page(request: Request, db: Db, who: Reader) -> Response:
 
 
 @pages.post("/credit-exports/close")
-def credit_export_close(db: Db, settings: Config, who: Publisher) -> Response:
+def credit_export_close(db: Tx, settings: Config, who: Publisher) -> Response:
     credit_export.close_batch(db, open_blob_store(settings), settings.blob_max_bytes, who)
-    db.commit()
-    return _back("/app/publicity/credit-exports")
+    return redirect("/app/publicity/credit-exports")
 
 
 _MEDIA_TYPES = {
@@ -266,7 +227,7 @@ _MEDIA_TYPES = {
 
 @pages.get("/credit-exports/{batch_id}/files/{name}")
 def credit_export_file(
-    db: Db, settings: Config, who: Publisher, batch_id: RecordId, name: str
+    db: Tx, settings: Config, who: Publisher, batch_id: RecordId, name: str
 ) -> Response:
     batch = db.get(CreditExportBatch, batch_id)
     digest = (batch.files or {}).get(name) if batch is not None else None

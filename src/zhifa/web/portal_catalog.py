@@ -21,13 +21,15 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
 
 from zhifa.core.access import client_key
 from zhifa.core.certificate_rules import STATE_LABELS, CertificateState, certificate_state
 from zhifa.core.clock import today
 from zhifa.core.errors import InvalidInput
-from zhifa.core.http import Config, Db, render
+from zhifa.core.http import Config, Db, Tx, render
 from zhifa.core.models import CertificateStatus
+from zhifa.core.settings import Settings
 from zhifa.publicity.models import SNAPSHOT_KIND_LABELS, SnapshotStatus
 from zhifa.publicity.portal import subjects as portal_subjects
 from zhifa.publicity.portal.models import PortalSnapshot
@@ -145,14 +147,14 @@ def officers(request: Request, db: Db) -> Response:
     )
 
 
-def _certificate_page(request: Request, db: Db, settings: Config, number: str) -> Response:
+def _certificate_page(request: Request, db: Session, settings: Settings, number: str) -> Response:
+    """Every lookup is counted (kept when the handler returns, `Tx`); one over the limit
+    is refused and counts nothing."""
     client = client_key(settings.resolved_secret_key(), "lookup-client")
     if not portal_subjects.take_lookup(db, client, settings.certificate_lookups_per_window):
-        db.rollback()
         return render(
             request, "error.html", 429, heading="查询过于频繁", message="请十分钟后再试。"
         )
-    db.commit()
     row = portal_subjects.current(db, "officer", number) if _NUMBER.match(number) else None
     if row is None:
         return _not_found(
@@ -167,7 +169,7 @@ def _certificate_page(request: Request, db: Db, settings: Config, number: str) -
 
 
 @router.get("/c", response_class=HTMLResponse, summary="执法证核验（按证号查询）")
-def certificate_lookup(request: Request, db: Db, settings: Config) -> Response:
+def certificate_lookup(request: Request, db: Tx, settings: Config) -> Response:
     number = request.query_params.get("number", "").strip()
     if not number:
         return render(request, "portal_certificate_lookup.html", error="")
@@ -183,5 +185,5 @@ def certificate_lookup(request: Request, db: Db, settings: Config) -> Response:
 
 
 @router.get("/c/{number}", response_class=HTMLResponse, summary="执法证核验（扫码）")
-def certificate(request: Request, db: Db, settings: Config, number: str) -> Response:
+def certificate(request: Request, db: Tx, settings: Config, number: str) -> Response:
     return _certificate_page(request, db, settings, number)

@@ -9,14 +9,14 @@ from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Path, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from zhifa.core.auth import Principal
 from zhifa.core.calendar_store import working_calendar
 from zhifa.core.clock import today
 from zhifa.core.errors import InvalidInput
-from zhifa.core.http import CSRF_FIELD, Config, Db, render, require
+from zhifa.core.http import CSRF_FIELD, Config, Db, Tx, redirect, render, require
 from zhifa.core.permissions import Permission
 from zhifa.insight.yearly import figures as yearly
 from zhifa.insight.yearly import service as yearly_service
@@ -33,7 +33,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 async def form_fields(request: Request) -> dict[str, str]:
-    """The posted form's text fields (the CSRF token left out)."""
+    """The posted form's text fields as typed (the CSRF token left out): a part's figures
+    by their codes, or the named fields of the other forms. Untrimmed, unlike
+    `form_values`: the service checks the figures and the note's length as sent."""
     form = await request.form()
     return {k: v for k, v in form.items() if isinstance(v, str) and k != CSRF_FIELD}
 
@@ -41,8 +43,9 @@ async def form_fields(request: Request) -> dict[str, str]:
 Fields = Annotated[dict[str, str], Depends(form_fields)]
 
 
-def _back(year: int, anchor: str = "") -> RedirectResponse:
-    return RedirectResponse(f"/app/insight/yearly/{year}{anchor}", status_code=303)
+def _back(year: int, anchor: str) -> Response:
+    """Back to the year's sheet, at the part or section that was changed."""
+    return redirect(f"/app/insight/yearly/{year}#{anchor}")
 
 
 @pages.get("", response_class=HTMLResponse)
@@ -109,32 +112,28 @@ def year_page(request: Request, db: Db, who: Reader, year: Year, config: Config)
 
 
 @pages.post("/{year}/parts/{part}")
-def submit_part(db: Db, who: Reader, year: Year, part: str, fields: Fields) -> Response:
+def submit_part(db: Tx, who: Reader, year: Year, part: str, fields: Fields) -> Response:
     note = fields.pop("note", "")
     yearly_service.submit(db, who, year, part, fields, note)
-    db.commit()
-    return _back(year, f"#part-{part}")
+    return _back(year, f"part-{part}")
 
 
 @pages.post("/{year}/parts/{part}/approve")
-def approve_part(db: Db, who: Reviewer, year: Year, part: str) -> Response:
+def approve_part(db: Tx, who: Reviewer, year: Year, part: str) -> Response:
     yearly_service.approve(db, who, year, part)
-    db.commit()
-    return _back(year, f"#part-{part}")
+    return _back(year, f"part-{part}")
 
 
 @pages.post("/{year}/parts/{part}/return")
-def return_part(db: Db, who: Reviewer, year: Year, part: str, fields: Fields) -> Response:
+def return_part(db: Tx, who: Reviewer, year: Year, part: str, fields: Fields) -> Response:
     yearly_service.send_back(db, who, year, part, fields.get("reason", ""))
-    db.commit()
-    return _back(year, f"#part-{part}")
+    return _back(year, f"part-{part}")
 
 
 @pages.post("/{year}/publish")
-def publish(db: Db, who: Reviewer, year: Year, config: Config) -> Response:
+def publish(db: Tx, who: Reviewer, year: Year, config: Config) -> Response:
     yearly_service.publish(db, who, working_calendar(db), year, config.bureau_name)
-    db.commit()
-    return _back(year, "#duty")
+    return _back(year, "duty")
 
 
 def _day(value: str) -> date:
@@ -145,10 +144,9 @@ def _day(value: str) -> date:
 
 
 @pages.post("/{year}/reports")
-def record_report(db: Db, who: Reviewer, year: Year, fields: Fields) -> Response:
+def record_report(db: Tx, who: Reviewer, year: Year, fields: Fields) -> Response:
     day = _day(fields.get("reported_on", ""))
     yearly_service.record_report(
         db, who, year, day, fields.get("method", ""), fields.get("note", "")
     )
-    db.commit()
-    return _back(year, "#reports")
+    return _back(year, "reports")

@@ -9,7 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zhifa.core.audit import record_change
-from zhifa.core.errors import Conflict
+from zhifa.core.auth import Principal, actor_name
+from zhifa.core.errors import Conflict, DomainError, NotFound
 from zhifa.core.settings import Settings
 from zhifa.publicity.channels.base import ChannelAdapter
 from zhifa.publicity.channels.credit_export import CreditExportChannel
@@ -55,6 +56,23 @@ def runtime_config(channel: Channel, settings: Settings) -> dict[str, Any]:
 
 def configured(channel: Channel, settings: Settings) -> bool:
     return not needs_endpoint(channel.kind) or bool(settings.channel_urls.get(channel.code))
+
+
+def set_enabled(
+    db: Session, settings: Settings, channel_id: int, enable: bool, who: Principal
+) -> Channel:
+    """Enable or disable a channel; a remote one is enabled only once its address is
+    configured (nothing could be delivered to it before)."""
+    channel = db.get(Channel, channel_id)
+    if channel is None:
+        raise NotFound("公示渠道不存在")
+    if enable and not configured(channel, settings):
+        raise DomainError(
+            f"请先在配置中设置该渠道的投递地址（ZHIFA_CHANNEL_URLS 中的 {channel.code}），再启用"
+        )
+    channel.enabled = enable
+    record_change(db, actor_name(who), "publication.channel_enable", channel)
+    return channel
 
 
 # (code, kind, name, enabled at first): the portal and the credit export work without any
