@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tests.enforcement.test_actions import _as
+from tests.factories import writing
 from zhifa.core.blobstore import open_blob_store
 from zhifa.core.clock import today
 from zhifa.core.settings import Settings
@@ -122,7 +123,8 @@ def _enter_and_review(client: TestClient, db: Session, base: str) -> None:
 def test_enter_review_publish_export_report(
     client: TestClient, db: Session, settings: Settings
 ) -> None:
-    seed_demo_actions(db, settings, open_blob_store(settings))
+    with writing(db) as session:  # beside the app's jobs
+        seed_demo_actions(session, settings, open_blob_store(settings))
     year = today().year
     base = f"/app/insight/yearly/{year}"
     _refusals(client, db, base)
