@@ -15,7 +15,7 @@ from zhifa.core.auth import Principal
 from zhifa.core.calendar import WorkingCalendar
 from zhifa.core.calendar_store import working_calendar
 from zhifa.core.clock import SHANGHAI
-from zhifa.core.errors import Conflict
+from zhifa.core.errors import Conflict, DomainError
 from zhifa.core.time_limits import due
 from zhifa.enforcement.actions import action_of_record
 from zhifa.enforcement.models import Action
@@ -43,6 +43,14 @@ def visible_media(
     action_id = media.action_id if media is not None else None
     action = action_of_record(db, action_id, who, "音视频记录不存在", handling=handling)
     return media, action  # type: ignore[return-value]
+
+
+def record_of_action(db: Session, action_id: int, media_id: int | None) -> Media:
+    """The record a form on an action's page chose: it must be one of that action's."""
+    media = db.get(Media, media_id) if media_id else None
+    if media is None or media.action_id != action_id:
+        raise DomainError("所选记录不属于该案件", "media_id")
+    return media
 
 
 def check_readable(db: Session, who: Principal, media: Media) -> None:

@@ -46,6 +46,7 @@ from zhifa.enforcement.models import (
     Party,
 )
 from zhifa.enforcement.steps import Step
+from zhifa.enforcement.visibility import of_visible_actions
 from zhifa.recording.av.continuity import (
     Policy,
     Timeline,
@@ -325,12 +326,17 @@ def is_leader(who: Principal) -> bool:
     return who.can(Permission.recording_exception_decide)
 
 
+def check_leader(who: Principal) -> None:
+    """``Forbidden`` unless ``who`` may decide exception requests (and so see the list)."""
+    if not is_leader(who):
+        raise Forbidden("只有领导可以审批不记录的例外申请")
+
+
 def decide_exception(
     db: Session, exception_id: int, data: DecisionIn, who: Principal
 ) -> ExceptionDecision:
     """A leader approves or refuses, once."""
-    if not is_leader(who):
-        raise Forbidden("只有领导可以审批不记录的例外申请")
+    check_leader(who)
     request = db.get(RecordingException, exception_id)
     if request is None:
         raise NotFound("例外申请不存在")
@@ -358,6 +364,24 @@ def pending_exceptions(db: Session) -> list[RecordingException]:
     decided = select(ExceptionDecision.exception_id)
     query = select(RecordingException).where(RecordingException.id.not_in(decided))
     return list(db.scalars(query.order_by(RecordingException.id)))
+
+
+def visible_exceptions(
+    db: Session, who: Principal, state: ExceptionState
+) -> list[tuple[RecordingException, ExceptionDecision | None]]:
+    """The exception requests in ``state`` (pending, approved or refused; `none` gives
+    every one) on the actions ``who`` may see, with their decisions, oldest first."""
+    query = select(RecordingException, ExceptionDecision).outerjoin(
+        ExceptionDecision, ExceptionDecision.exception_id == RecordingException.id
+    )
+    if state is ExceptionState.pending:
+        query = query.where(ExceptionDecision.id.is_(None))
+    elif state is ExceptionState.approved:
+        query = query.where(ExceptionDecision.approved.is_(True))
+    elif state is ExceptionState.refused:
+        query = query.where(ExceptionDecision.approved.is_(False))
+    query = of_visible_actions(query, RecordingException.action_id, who)
+    return [(row, decision) for row, decision in db.execute(query.order_by(RecordingException.id))]
 
 
 # ---- what one activity's recording looks like ----------------------------------------------
@@ -475,6 +499,14 @@ def action_recordings(
     return out
 
 
+def activity_recording(db: Session, activity: Activity, action: Action) -> ActivityRecording:
+    """One activity's recording; only on-site activities have a recording requirement."""
+    for rec in action_recordings(db, action):
+        if rec.activity.id == activity.id:
+            return rec
+    raise DomainError("该步骤不是现场执法活动，无音视频记录要求")
+
+
 # ---- 留置送达 and 公告送达 --------------------------------------------------------------------
 
 
@@ -578,6 +610,14 @@ def missing_recording(db: Session, action: Action, step: Step) -> list[str]:
             method = RECORDED_SERVICE_METHODS[served.service.method.value]
             missing.extend(f"{method}（{served.service.served_on}）：{p}" for p in served.problems)
     return missing
+
+
+def missing_now(db: Session, action: Action) -> list[str]:
+    """What the recording rules still lack before the action's current step can complete;
+    nothing once the action is closed."""
+    if action.status is not ActionStatus.open:
+        return []
+    return missing_recording(db, action, procedure_of(action).step(action.current_step))
 
 
 # ---- supervision: open problems across actions ---------------------------------------------

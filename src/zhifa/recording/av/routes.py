@@ -6,18 +6,16 @@ list of open problems, and the bureau's policy."""
 
 from __future__ import annotations
 
-import base64
 import io
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import BaseModel, Field
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from starlette.datastructures import UploadFile
+from starlette.datastructures import FormData, UploadFile
 
 from zhifa.core.access import log_access
 from zhifa.core.auth import Principal
@@ -25,15 +23,27 @@ from zhifa.core.blobstore import open_blob_store
 from zhifa.core.calendar_store import working_calendar
 from zhifa.core.clock import SHANGHAI
 from zhifa.core.db import utcnow
-from zhifa.core.errors import DomainError, Forbidden
-from zhifa.core.http import MAX_RECORD_ID, Config, Db, RecordId, RecordIdQuery, render, require
+from zhifa.core.errors import DomainError
+from zhifa.core.http import (
+    MAX_RECORD_ID,
+    Config,
+    Db,
+    RecordId,
+    RecordIdQuery,
+    Tx,
+    form_record_id,
+    notice_of,
+    redirect,
+    render,
+    require,
+    submit,
+)
 from zhifa.core.models import Unit, User
 from zhifa.core.permissions import Permission
 from zhifa.core.validation import parse
-from zhifa.enforcement.actions import get_action, procedure_of, visible_activity
+from zhifa.enforcement.actions import get_action, visible_activity
 from zhifa.enforcement.models import Action, Activity
 from zhifa.enforcement.steps import ACTION_KIND_LABELS
-from zhifa.enforcement.visibility import of_visible_actions
 from zhifa.recording.access import service as access
 from zhifa.recording.access.rules import RESTRICTED_PLACEHOLDER
 from zhifa.recording.av import continuity, marks, requirement
@@ -42,22 +52,9 @@ from zhifa.recording.av.models import (
     INTERRUPTION_REASON_LABELS,
     MARK_LABELS,
     STATED_IN_LABELS,
-    ExceptionDecision,
-    InterruptionReason,
-    MarkKind,
     RecordingException,
-    StatedIn,
 )
-from zhifa.recording.av.requirement import (
-    ActivityRecording,
-    DecisionIn,
-    ExceptionIn,
-    FactIn,
-    NoticeIn,
-    PolicyIn,
-    ServiceRecording,
-    is_leader,
-)
+from zhifa.recording.av.requirement import DecisionIn, ExceptionIn, FactIn, NoticeIn, PolicyIn
 from zhifa.recording.av.rules import (
     ACTION_FACTS,
     BUREAU_PREFIX,
@@ -66,8 +63,17 @@ from zhifa.recording.av.rules import (
     RECORDED_SERVICE_METHODS,
     ExceptionState,
     Fact,
-    Level,
-    RecordingDecision,
+)
+from zhifa.recording.av.schemas import (
+    ActionRecordingOut,
+    ActivityRecordingOut,
+    ExceptionOut,
+    InterruptionApiIn,
+    InterruptionOut,
+    MarksOut,
+    NoticeOut,
+    PolicyOut,
+    ProblemOut,
 )
 from zhifa.recording.media.models import MEDIA_KIND_LABELS, Media
 
@@ -77,6 +83,39 @@ api = APIRouter(prefix="/api/v1", tags=["音视频记录规则"])
 Reader = Annotated[Principal, Depends(require(Permission.action_read))]
 Writer = Annotated[Principal, Depends(require(Permission.action_write))]
 Admin = Annotated[Principal, Depends(require(Permission.unit_admin))]
+
+
+# The records a path names, seen only as `get_action` lets the caller see them (one that is
+# not theirs answers 404 like a missing one), under the route's own permission: a change
+# is looked up under the write permission. Whether the caller may act in the case
+# (handling) stays the service's check, so a page form it refuses is shown again.
+
+
+def action_of_path(action_id: RecordId, db: Db, who: Reader) -> Action:
+    """The action the path names, if ``who`` may see it."""
+    return get_action(db, action_id, who)
+
+
+def action_to_change(action_id: RecordId, db: Db, who: Writer) -> Action:
+    """The action the path names, for a change, if ``who`` may see it."""
+    return get_action(db, action_id, who)
+
+
+def activity_of_path(activity_id: RecordId, db: Db, who: Reader) -> tuple[Activity, Action]:
+    """The on-site activity the path names and its action, if ``who`` may see them."""
+    return visible_activity(db, activity_id, who)
+
+
+def activity_to_change(activity_id: RecordId, db: Db, who: Writer) -> tuple[Activity, Action]:
+    """The on-site activity the path names and its action, for a change, if ``who`` may
+    see them."""
+    return visible_activity(db, activity_id, who)
+
+
+ActionOfPath = Annotated[Action, Depends(action_of_path)]
+ActionToChange = Annotated[Action, Depends(action_to_change)]
+ActivityOfPath = Annotated[tuple[Activity, Action], Depends(activity_of_path)]
+ActivityToChange = Annotated[tuple[Activity, Action], Depends(activity_to_change)]
 
 MAX_STATEMENT_BYTES = continuity.MAX_STATEMENT_BYTES
 EXCEPTION_LABELS = {
@@ -94,10 +133,7 @@ NOTICES = {
     "marked": "标记已记录。",
     "policy": "记录规则设置已保存（新版本）。",
 }
-
-
-def _notice(request: Request) -> str | None:
-    return NOTICES.get(request.query_params.get("done", ""))
+Change = Callable[[], object]
 
 
 def _labels() -> dict[str, Any]:
@@ -123,360 +159,36 @@ def _ctx(action: Action) -> dict[str, int]:
     return {"action_id": action.id, "party_id": action.party_id}
 
 
-def _activity(
-    db: Session, activity_id: int, who: Principal, *, handling: bool = False
-) -> tuple[Activity, Action]:
-    return visible_activity(db, activity_id, who, handling=handling)
-
-
-# ---- output shapes -------------------------------------------------------------------------
-
-
-class ReasonOut(BaseModel):
-    clause: str
-    text: str
-    why: str
-
-
-class DecisionOut(BaseModel):
-    level: Level
-    level_label: str
-    mandatory: bool
-    citations: list[str]
-    reasons: list[ReasonOut]
-    video_exemption: str | None
-    expected: str
-    explanation: str
-
-    @classmethod
-    def of(cls, d: RecordingDecision) -> DecisionOut:
-        return cls(
-            level=d.level,
-            level_label=LEVEL_LABELS[d.level],
-            mandatory=d.mandatory,
-            citations=list(d.citations),
-            reasons=[
-                ReasonOut(clause=r.clause.cite, text=r.clause.text, why=r.why) for r in d.reasons
-            ],
-            video_exemption=d.exemption,
-            expected=d.expected,
-            explanation=d.explanation,
-        )
-
-
-class SegmentOut(BaseModel):
-    media_id: int
-    kind: str
-    filename: str
-    start: datetime | None
-    end: datetime | None
-    duration_seconds: float | None
-
-
-class InterruptionOut(BaseModel):
-    id: int
-    reason: InterruptionReason
-    reason_label: str
-    detail: str
-    stated_in: StatedIn
-    stated_media_id: int | None
-    stated_offset_seconds: int | None
-    statement_digest: str | None
-    supersedes_id: int | None
-    recorded_at: datetime
-    recorded_by: int | None
-
-
-class GapOut(BaseModel):
-    before_media_id: int
-    after_media_id: int
-    start: datetime
-    end: datetime
-    seconds: float
-    explanation: InterruptionOut | None
-
-
-class NoticeOut(BaseModel):
-    id: int
-    told_at: datetime
-    media_id: int | None
-    note: str
-    recorded_by: int | None
-    recorded_at: datetime
-
-
-class ExceptionOut(BaseModel):
-    id: int
-    action_id: int
-    activity_id: int | None
-    service_id: int | None
-    reason: str
-    requested_by: int | None
-    requested_at: datetime
-    state: ExceptionState
-    approved: bool | None
-    decision_note: str | None
-    decided_by: int | None
-    decided_at: datetime | None
-
-    @classmethod
-    def of(cls, row: RecordingException, d: ExceptionDecision | None) -> ExceptionOut:
-        if d is None:
-            state = ExceptionState.pending
-        else:
-            state = ExceptionState.approved if d.approved else ExceptionState.refused
-        return cls(
-            id=row.id,
-            action_id=row.action_id,
-            activity_id=row.activity_id,
-            service_id=row.service_id,
-            reason=row.reason,
-            requested_by=row.requested_by,
-            requested_at=row.requested_at,
-            state=state,
-            approved=d.approved if d else None,
-            decision_note=d.note if d else None,
-            decided_by=d.decided_by if d else None,
-            decided_at=d.decided_at if d else None,
-        )
-
-
-class ActivityRecordingOut(BaseModel):
-    activity_id: int
-    action_id: int
-    step: str
-    step_label: str
-    number: int
-    decision: DecisionOut
-    stated_facts: list[str]
-    media_counts: dict[str, int]
-    segments: list[SegmentOut]
-    undated_media_ids: list[int]
-    tolerance_seconds: int
-    gaps: list[GapOut]
-    notices: list[NoticeOut]
-    exceptions: list[ExceptionOut]
-    exception_state: ExceptionState
-    problems: list[str]
-
-
-def _interruption_out(row: Any) -> InterruptionOut:
-    return InterruptionOut(
-        id=row.id,
-        reason=row.reason,
-        reason_label=INTERRUPTION_REASON_LABELS[row.reason],
-        detail=row.detail,
-        stated_in=row.stated_in,
-        stated_media_id=row.stated_media_id,
-        stated_offset_seconds=row.stated_offset_seconds,
-        statement_digest=row.statement_digest,
-        supersedes_id=row.supersedes_id,
-        recorded_at=row.recorded_at,
-        recorded_by=row.recorded_by,
-    )
-
-
 def _hidden(db: Session, who: Principal, action: Action) -> frozenset[int]:
     """The action's records that are flagged and closed to ``who``."""
     ids = db.scalars(select(Media.id).where(Media.action_id == action.id))
     return access.unreadable(db, who, action, ids)
 
 
-def _name(media: Media, hidden: frozenset[int]) -> str:
-    return RESTRICTED_PLACEHOLDER if media.id in hidden else media.filename
+def _form_seconds(value: Any, field: str) -> int | None:
+    """A count of seconds typed into a form (0 allowed): None when empty."""
+    text = str(value or "").strip()
+    if not text:
+        return None
+    if not (text.isascii() and text.isdigit()) or len(text) > 10 or int(text) > MAX_RECORD_ID:
+        raise DomainError("编号须为正整数", field)
+    return int(text)
 
 
-def _activity_out(
-    db: Session, rec: ActivityRecording, hidden: frozenset[int] = frozenset()
-) -> ActivityRecordingOut:
-    by_id = {m.id: m for m in rec.media}
-    tolerance = current_policy(db).gap_tolerance_seconds
-    return ActivityRecordingOut(
-        activity_id=rec.activity.id,
-        action_id=rec.activity.action_id,
-        step=rec.step.code,
-        step_label=rec.step.label,
-        number=rec.number,
-        decision=DecisionOut.of(rec.decision),
-        stated_facts=sorted(requirement.stated(db, rec.activity.action_id, rec.activity.id)),
-        media_counts={
-            "video": rec.state.videos,
-            "audio": rec.state.audios,
-            "photo": rec.state.photos,
-        },
-        segments=[
-            SegmentOut(
-                media_id=s.media_id,
-                kind=by_id[s.media_id].kind.value,
-                filename=_name(by_id[s.media_id], hidden),
-                start=s.start,
-                end=s.end,
-                duration_seconds=s.duration_ms / 1000,
-            )
-            for s in rec.line.segments
-        ],
-        undated_media_ids=[m.id for m in rec.line.undated],
-        tolerance_seconds=tolerance,
-        gaps=[
-            GapOut(
-                before_media_id=g.before_id,
-                after_media_id=g.after_id,
-                start=g.start,
-                end=g.end,
-                seconds=g.seconds,
-                explanation=_interruption_out(rec.explained[g.key])
-                if g.key in rec.explained
-                else None,
-            )
-            for g in rec.line.gaps
-        ],
-        notices=[
-            NoticeOut(
-                id=n.id,
-                told_at=n.told_at,
-                media_id=n.media_id,
-                note=n.note,
-                recorded_by=n.recorded_by,
-                recorded_at=n.recorded_at,
-            )
-            for n in rec.notices
-        ],
-        exceptions=[ExceptionOut.of(r, d) for r, d in rec.exceptions],
-        exception_state=rec.state.exception,
-        problems=rec.problems,
-    )
+def _form_time(value: Any) -> datetime:
+    try:
+        return datetime.fromisoformat(str(value))
+    except ValueError:
+        raise DomainError("时间无效，应为 YYYY-MM-DD HH:MM", "told_at") from None
 
 
-class ServiceRecordingOut(BaseModel):
-    service_id: int
-    document_id: int
-    method: str
-    method_label: str
-    served_on: str
-    step: str
-    decision: DecisionOut
-    media_ids: list[int]
-    exceptions: list[ExceptionOut]
-    exception_state: ExceptionState
-    problems: list[str]
-
-
-def _service_out(s: ServiceRecording) -> ServiceRecordingOut:
-    return ServiceRecordingOut(
-        service_id=s.service.id,
-        document_id=s.document.id,
-        method=s.service.method.value,
-        method_label=RECORDED_SERVICE_METHODS[s.service.method.value],
-        served_on=s.service.served_on.isoformat(),
-        step=s.step,
-        decision=DecisionOut.of(s.decision),
-        media_ids=[m.id for m in s.media],
-        exceptions=[ExceptionOut.of(r, d) for r, d in s.exceptions],
-        exception_state=s.state.exception,
-        problems=s.problems,
-    )
-
-
-class ActionRecordingOut(BaseModel):
-    action_id: int
-    stated_facts: list[str]
-    activities: list[ActivityRecordingOut]
-    services: list[ServiceRecordingOut]
-    missing_now: list[str]
-
-
-class RetentionOut(BaseModel):
-    rule: str
-    label: str
-    recorded_on: str
-    keep_until: str | None
-    earliest_disposal: str | None
-    basis: str
-
-
-class MarkOut(BaseModel):
-    id: int
-    kind: MarkKind
-    kind_label: str
-    marked: bool
-    reason: str
-    supersedes_id: int | None
-    recorded_at: datetime
-    recorded_by: int | None
-
-
-class MarksOut(BaseModel):
-    media_id: int
-    evidence: bool
-    disputed: bool
-    history: list[MarkOut]
-    retention: RetentionOut
-
-
-def _marks_out(db: Session, media: Media, action: Action) -> MarksOut:
-    rows = marks.marks_of(db, media.id)
-    now = marks.current_marks(rows)
-    view = marks.retention_for(working_calendar(db), action, media, now)
-    return MarksOut(
-        media_id=media.id,
-        evidence=MarkKind.evidence in now,
-        disputed=MarkKind.disputed in now,
-        history=[
-            MarkOut(
-                id=r.id,
-                kind=r.kind,
-                kind_label=MARK_LABELS[r.kind],
-                marked=r.marked,
-                reason=r.reason,
-                supersedes_id=r.supersedes_id,
-                recorded_at=r.recorded_at,
-                recorded_by=r.recorded_by,
-            )
-            for r in rows
-        ],
-        retention=RetentionOut(
-            rule=view.rule.value,
-            label=view.label,
-            recorded_on=view.recorded_on.isoformat(),
-            keep_until=view.keep_until.isoformat() if view.keep_until else None,
-            earliest_disposal=view.earliest_disposal.isoformat()
-            if view.earliest_disposal
-            else None,
-            basis=view.basis,
-        ),
-    )
-
-
-class ProblemOut(BaseModel):
-    action_id: int
-    action_title: str
-    unit_id: int | None
-    officer_ids: list[int]
-    subject: str
-    link: str
-    problems: list[str]
-
-
-class PolicyOut(BaseModel):
-    id: int | None
-    gap_tolerance_seconds: int
-    situations: list[dict[str, Any]]
-    reason: str
-    set_at: datetime | None
-    set_by: int | None
-
-
-def _policy_out(db: Session) -> PolicyOut:
-    policy = current_policy(db)
-    row = policy.row
-    return PolicyOut(
-        id=row.id if row else None,
-        gap_tolerance_seconds=policy.gap_tolerance_seconds,
-        situations=[s.to_dict() for s in policy.situations],
-        reason=row.reason if row else "默认设置",
-        set_at=row.set_at if row else None,
-        set_by=row.set_by if row else None,
-    )
+def _fact_values(form: FormData, **extra: Any) -> dict[str, Any]:
+    return {
+        "code": form.get("code", ""),
+        "value": form.get("value", "true") == "true",
+        "reason": str(form.get("reason", "")).strip(),
+        **extra,
+    }
 
 
 # ---- JSON API ------------------------------------------------------------------------------
@@ -485,60 +197,28 @@ def _policy_out(db: Session) -> PolicyOut:
 @api.get(
     "/actions/{action_id}/recording", summary="案件各现场活动的音视频记录要求、连续性与尚缺事项"
 )
-def api_action_recording(action_id: RecordId, db: Db, who: Reader) -> ActionRecordingOut:
-    action = get_action(db, action_id, who)
-    out = _action_out(db, action, _hidden(db, who, action))
-    log_access(
-        db, who, "action_recording", action_id, "查看音视频记录要求", via="api", **_ctx(action)
-    )
+def api_action_recording(who: Reader, action: ActionOfPath, db: Tx) -> ActionRecordingOut:
+    out = ActionRecordingOut.of(db, action, _hidden(db, who, action))
+    purpose = "查看音视频记录要求"
+    log_access(db, who, "action_recording", action.id, purpose, via="api", **_ctx(action))
     return out
-
-
-def _action_out(db: Session, action: Action, hidden: frozenset[int]) -> ActionRecordingOut:
-    policy = current_policy(db)
-    step = procedure_of(action).step(action.current_step)
-    return ActionRecordingOut(
-        action_id=action.id,
-        stated_facts=sorted(requirement.stated(db, action.id, None)),
-        activities=[
-            _activity_out(db, r, hidden) for r in requirement.action_recordings(db, action, policy)
-        ],
-        services=[_service_out(s) for s in requirement.service_recordings(db, action, policy)],
-        missing_now=requirement.missing_recording(db, action, step)
-        if action.status.value == "open"
-        else [],
-    )
-
-
-def _one_activity(db: Session, activity: Activity, action: Action) -> ActivityRecording:
-    for rec in requirement.action_recordings(db, action):
-        if rec.activity.id == activity.id:
-            return rec
-    raise DomainError("该步骤不是现场执法活动，无音视频记录要求")
 
 
 @api.get(
     "/activities/{activity_id}/recording", summary="现场活动的记录要求、片段时间线、中断与告知"
 )
-def api_activity_recording(activity_id: RecordId, db: Db, who: Reader) -> ActivityRecordingOut:
-    activity, action = _activity(db, activity_id, who)
-    out = _activity_out(db, _one_activity(db, activity, action), _hidden(db, who, action))
-    log_access(
-        db,
-        who,
-        "activity_recording",
-        activity_id,
-        "查看音视频记录连续性",
-        via="api",
-        **_ctx(action),
-    )
+def api_activity_recording(who: Reader, of_path: ActivityOfPath, db: Tx) -> ActivityRecordingOut:
+    activity, action = of_path
+    rec = requirement.activity_recording(db, activity, action)
+    out = ActivityRecordingOut.of(db, rec, _hidden(db, who, action))
+    purpose = "查看音视频记录连续性"
+    log_access(db, who, "activity_recording", activity.id, purpose, via="api", **_ctx(action))
     return out
 
 
 @api.post("/actions/{action_id}/recording/facts", status_code=201, summary="记录影响记录要求的情形")
-def api_fact(action_id: RecordId, data: FactIn, db: Db, who: Writer) -> dict[str, int]:
+def api_fact(action_id: RecordId, data: FactIn, db: Tx, who: Writer) -> dict[str, int]:
     row = requirement.state_fact(db, action_id, data, who)
-    db.commit()
     return {"id": row.id}
 
 
@@ -547,45 +227,18 @@ def api_fact(action_id: RecordId, data: FactIn, db: Db, who: Writer) -> dict[str
     status_code=201,
     summary="记录已告知当事人开始录音录像",
 )
-def api_notice(activity_id: RecordId, data: NoticeIn, db: Db, who: Writer) -> NoticeOut:
-    row = requirement.record_notice(db, activity_id, data, who)
-    db.commit()
-    return NoticeOut(
-        id=row.id,
-        told_at=row.told_at,
-        media_id=row.media_id,
-        note=row.note,
-        recorded_by=row.recorded_by,
-        recorded_at=row.recorded_at,
-    )
-
-
-class InterruptionApiIn(InterruptionIn):
-    statement_image_base64: str | None = Field(default=None, max_length=28_000_000)
-
-
-def _decode_statement(value: str | None) -> io.BytesIO | None:
-    if value is None:
-        return None
-    try:
-        raw = base64.b64decode(value, validate=True)
-    except ValueError:  # binascii.Error, or a character outside ASCII
-        raise DomainError("书面说明文件的编码无效（应为 base64）", "statement") from None
-    if len(raw) > MAX_STATEMENT_BYTES:
-        raise DomainError("书面说明文件过大（最多 20 MB）", "statement")
-    return io.BytesIO(raw)
+def api_notice(activity_id: RecordId, data: NoticeIn, db: Tx, who: Writer) -> NoticeOut:
+    return NoticeOut.of(requirement.record_notice(db, activity_id, data, who))
 
 
 @api.post("/activities/{activity_id}/interruptions", status_code=201, summary="说明录像中断原因")
 def api_interruption(
-    activity_id: RecordId, data: InterruptionApiIn, db: Db, who: Writer, settings: Config
+    activity_id: RecordId, data: InterruptionApiIn, db: Tx, who: Writer, settings: Config
 ) -> InterruptionOut:
-    statement = _decode_statement(data.statement_image_base64)
+    statement = data.statement()
     store = open_blob_store(settings) if statement is not None else None
-    fields = InterruptionIn.model_validate(data.model_dump(exclude={"statement_image_base64"}))
-    row = continuity.explain_gap(db, store, activity_id, fields, who, statement)
-    db.commit()
-    return _interruption_out(row)
+    row = continuity.explain_gap(db, store, activity_id, data.explanation(), who, statement)
+    return InterruptionOut.of(row)
 
 
 @api.post(
@@ -594,108 +247,73 @@ def api_interruption(
     summary="申请不作记录的例外（领导审批）",
 )
 def api_exception_request(
-    action_id: RecordId, data: ExceptionIn, db: Db, who: Writer
+    action_id: RecordId, data: ExceptionIn, db: Tx, who: Writer
 ) -> ExceptionOut:
-    row = requirement.request_exception(db, action_id, data, who)
-    db.commit()
-    return ExceptionOut.of(row, None)
+    return ExceptionOut.of(requirement.request_exception(db, action_id, data, who), None)
 
 
 @api.get("/recording/exceptions", summary="例外申请（默认待审批的）")
 def api_exceptions(
-    db: Db, who: Reader, state: ExceptionState = ExceptionState.pending
+    db: Tx, who: Reader, state: ExceptionState = ExceptionState.pending
 ) -> list[ExceptionOut]:
-    out = [ExceptionOut.of(r, d) for r, d in _visible_exceptions(db, who, state)]
+    out = [ExceptionOut.of(r, d) for r, d in requirement.visible_exceptions(db, who, state)]
     log_access(db, who, "recording_exceptions", None, "查看例外申请", via="api")
     return out
-
-
-def _visible_exceptions(
-    db: Session, who: Principal, state: ExceptionState
-) -> list[tuple[RecordingException, ExceptionDecision | None]]:
-    query = select(RecordingException, ExceptionDecision).outerjoin(
-        ExceptionDecision, ExceptionDecision.exception_id == RecordingException.id
-    )
-    if state is ExceptionState.pending:
-        query = query.where(ExceptionDecision.id.is_(None))
-    elif state is ExceptionState.approved:
-        query = query.where(ExceptionDecision.approved.is_(True))
-    elif state is ExceptionState.refused:
-        query = query.where(ExceptionDecision.approved.is_(False))
-    query = of_visible_actions(query, RecordingException.action_id, who)
-    return [(row, decision) for row, decision in db.execute(query.order_by(RecordingException.id))]
 
 
 @api.post(
     "/recording/exceptions/{exception_id}/decision", status_code=201, summary="领导审批例外申请"
 )
 def api_exception_decide(
-    exception_id: RecordId, data: DecisionIn, db: Db, who: Reader
+    exception_id: RecordId, data: DecisionIn, db: Tx, who: Reader
 ) -> ExceptionOut:
-    row = requirement.decide_exception(db, exception_id, data, who)
-    db.commit()
-    request = db.get(RecordingException, exception_id)
-    assert request is not None
-    return ExceptionOut.of(request, row)
+    decision = requirement.decide_exception(db, exception_id, data, who)
+    request = db.get(RecordingException, decision.exception_id)
+    assert request is not None  # the decision's foreign key
+    return ExceptionOut.of(request, decision)
 
 
 @api.get("/recording/problems", summary="未满足记录要求的问题（领导、监督）")
 def api_problems(
-    db: Db,
+    db: Tx,
     who: Reader,
     unit_id: RecordIdQuery = None,
     officer_id: RecordIdQuery = None,
     action_id: RecordIdQuery = None,
 ) -> list[ProblemOut]:
-    rows = requirement.open_problems(
-        db, who, unit_id=unit_id, officer_id=officer_id, action_id=action_id
-    )
+    filters = {"unit_id": unit_id, "officer_id": officer_id, "action_id": action_id}
+    rows = requirement.open_problems(db, who, **filters)
     log_access(db, who, "recording_problems", None, "查看记录问题清单", via="api")
-    return [
-        ProblemOut(
-            action_id=p.action.id,
-            action_title=p.action.title,
-            unit_id=p.action.unit_id,
-            officer_ids=sorted(p.officer_ids),
-            subject=p.subject,
-            link=p.link,
-            problems=p.problems,
-        )
-        for p in rows
-    ]
+    return [ProblemOut.of(p) for p in rows]
 
 
 @api.get("/media/{media_id}/marks", summary="证据、争议标记及由此确定的保存要求")
-def api_marks(media_id: RecordId, db: Db, who: Reader) -> MarksOut:
+def api_marks(media_id: RecordId, db: Tx, who: Reader) -> MarksOut:
     media, action = marks.visible_media(db, media_id, who)
     marks.check_readable(db, who, media)
-    out = _marks_out(db, media, action)
-    log_access(
-        db, who, "media_marks", media_id, "查看记录标记与保存期限", via="api", **_ctx(action)
-    )
+    out = MarksOut.of(db, media, action)
+    purpose = "查看记录标记与保存期限"
+    log_access(db, who, "media_marks", media_id, purpose, via="api", **_ctx(action))
     return out
 
 
 @api.post(
     "/media/{media_id}/marks", status_code=201, summary="标记或取消标记（作为案件证据、发生争议）"
 )
-def api_mark(media_id: RecordId, data: marks.MarkIn, db: Db, who: Writer) -> MarksOut:
+def api_mark(media_id: RecordId, data: marks.MarkIn, db: Tx, who: Writer) -> MarksOut:
     marks.set_mark(db, media_id, data, who)
-    db.commit()
-    media, action = marks.visible_media(db, media_id, who)
-    return _marks_out(db, media, action)
+    return MarksOut.of(db, *marks.visible_media(db, media_id, who))
 
 
 @api.get("/recording/policy", summary="记录规则设置：中断容差与本局增加的应当记录情形")
 def api_policy(db: Db, who: Reader) -> PolicyOut:
-    return _policy_out(db)
+    return PolicyOut.current(db)
 
 
 @api.put("/recording/policy", summary="修改记录规则设置（系统管理员，新版本）")
-def api_policy_set(data: PolicyIn, db: Db, who: Admin) -> PolicyOut:
+def api_policy_set(data: PolicyIn, db: Tx, who: Admin) -> PolicyOut:
     requirement.set_policy(db, data, who)
-    db.commit()
-    return _policy_out(db)
+    return PolicyOut.current(db)
 
 
 # ---- pages ---------------------------------------------------------------------------------
@@ -730,172 +348,151 @@ def _user_names(db: Session, ids: set[int | None]) -> dict[int | None, str]:
     return {i: requirement.user_name(db, i) for i in ids}
 
 
-def _activity_page(
-    request: Request,
-    db: Session,
-    who: Principal,
-    activity: Activity,
-    action: Action,
-    status: int = 200,
-    **extra: Any,
-) -> Response:
-    rec = _one_activity(db, activity, action)
+def _activity_context(
+    request: Request, db: Session, who: Principal, activity: Activity, action: Action
+) -> dict[str, Any]:
+    rec = requirement.activity_recording(db, activity, action)
     policy = current_policy(db)
-    facts = requirement.stated(db, action.id, activity.id)
     choices = [(f.value, FACT_LABELS[f]) for f in Fact if f not in ACTION_FACTS]
     choices += [(f"{BUREAU_PREFIX}{s.code}", f"本局规定：{s.label}") for s in policy.situations]
     people = {n.recorded_by for n in rec.notices} | {r.requested_by for r, _ in rec.exceptions}
     people |= {d.decided_by for _, d in rec.exceptions if d}
     people |= {i.recorded_by for i in rec.explained.values()}
-    return render(
-        request,
-        "recording_activity.html",
-        status,
-        rec=rec,
-        action=action,
-        activity=activity,
-        bar=_bar(rec.line, rec.explained),
-        tolerance=policy.gap_tolerance_seconds,
-        fact_choices=choices,
-        facts=facts,
-        names=_user_names(db, people),
-        now_local=_now_local(),
-        notice=_notice(request),
-        is_open=action.status.value == "open",
-        hidden=_hidden(db, who, action),
-        restricted_label=RESTRICTED_PLACEHOLDER,
+    return {
+        "rec": rec,
+        "action": action,
+        "activity": activity,
+        "bar": _bar(rec.line, rec.explained),
+        "tolerance": policy.gap_tolerance_seconds,
+        "fact_choices": choices,
+        "facts": requirement.stated(db, action.id, activity.id),
+        "names": _user_names(db, people),
+        "now_local": _now_local(),
+        "notice": notice_of(request, NOTICES),
+        "is_open": action.status.value == "open",
+        "hidden": _hidden(db, who, action),
+        "restricted_label": RESTRICTED_PLACEHOLDER,
         **_labels(),
-        **extra,
+    }
+
+
+def _activity_submit(
+    request: Request, db: Session, who: Principal, activity_id: int, change: Change, done: str
+) -> Response:
+    """A form of the activity's page: refused, the page again (its activity looked up
+    afresh); accepted, back to the page with the confirmation ``done``."""
+    return submit(
+        request,
+        db,
+        change,
+        page="recording_activity.html",
+        context=lambda: _activity_context(
+            request, db, who, *visible_activity(db, activity_id, who)
+        ),
+        then=lambda _: redirect(f"/app/activities/{activity_id}/recording", done),
     )
 
 
 @pages.get("/activities/{activity_id}/recording", response_class=HTMLResponse)
 def activity_recording_page(
-    request: Request, activity_id: RecordId, db: Db, who: Reader
+    request: Request, who: Reader, of_path: ActivityOfPath, db: Tx
 ) -> Response:
-    activity, action = _activity(db, activity_id, who)
-    log_access(db, who, "activity_recording", activity_id, "查看音视频记录连续性", **_ctx(action))
-    return _activity_page(request, db, who, activity, action)
-
-
-Apply = Callable[[Any], Awaitable[None]]
-
-
-async def _activity_form(
-    request: Request, activity_id: int, db: Session, who: Principal, done: str, apply: Apply
-) -> Response:
-    form = await request.form()
-    try:
-        await apply(form)
-        db.commit()
-    except DomainError as exc:
-        db.rollback()
-        activity, action = _activity(db, activity_id, who)
-        return _activity_page(
-            request, db, who, activity, action, exc.status_code, error=exc.message
-        )
-    return RedirectResponse(f"/app/activities/{activity_id}/recording?done={done}", status_code=303)
-
-
-def _form_int(value: Any, field: str) -> int | None:
-    text = str(value or "").strip()
-    if not text:
-        return None
-    if not (text.isascii() and text.isdigit()) or len(text) > 10 or int(text) > MAX_RECORD_ID:
-        raise DomainError("编号须为正整数", field)
-    return int(text)
-
-
-def _form_time(value: Any) -> datetime:
-    try:
-        return datetime.fromisoformat(str(value))
-    except ValueError:
-        raise DomainError("时间无效，应为 YYYY-MM-DD HH:MM", "told_at") from None
+    activity, action = of_path
+    log_access(db, who, "activity_recording", activity.id, "查看音视频记录连续性", **_ctx(action))
+    context = _activity_context(request, db, who, activity, action)
+    return render(request, "recording_activity.html", **context)
 
 
 @pages.post("/activities/{activity_id}/recording/facts", response_class=HTMLResponse)
 async def activity_fact_submit(
-    request: Request, activity_id: RecordId, db: Db, who: Writer
+    request: Request, who: Writer, of_path: ActivityToChange, db: Tx
 ) -> Response:
-    async def apply(form: Any) -> None:
-        activity, action = _activity(db, activity_id, who, handling=True)
-        data = parse(
-            FactIn,
-            {
-                "code": form.get("code", ""),
-                "value": form.get("value", "true") == "true",
-                "reason": str(form.get("reason", "")).strip(),
-                "activity_id": activity.id,
-            },
-        )
-        requirement.state_fact(db, action.id, data, who)
+    form, activity_id = await request.form(), of_path[0].id
 
-    return await _activity_form(request, activity_id, db, who, "fact", apply)
+    def change() -> object:
+        activity, action = visible_activity(db, activity_id, who, handling=True)
+        data = parse(FactIn, _fact_values(form, activity_id=activity.id))
+        return requirement.state_fact(db, action.id, data, who)
+
+    return _activity_submit(request, db, who, activity_id, change, "fact")
 
 
 @pages.post("/activities/{activity_id}/recording/notice", response_class=HTMLResponse)
-async def notice_submit(request: Request, activity_id: RecordId, db: Db, who: Writer) -> Response:
-    async def apply(form: Any) -> None:
+async def notice_submit(
+    request: Request, who: Writer, of_path: ActivityToChange, db: Tx
+) -> Response:
+    form, activity_id = await request.form(), of_path[0].id
+
+    def change() -> object:
         data = NoticeIn(
             told_at=_form_time(form.get("told_at")),
-            media_id=_form_int(form.get("media_id"), "media_id"),
+            media_id=form_record_id(form.get("media_id"), "media_id"),
             note=str(form.get("note", ""))[:500],
         )
-        requirement.record_notice(db, activity_id, data, who)
+        return requirement.record_notice(db, activity_id, data, who)
 
-    return await _activity_form(request, activity_id, db, who, "notice", apply)
+    return _activity_submit(request, db, who, activity_id, change, "notice")
 
 
-async def _statement(form: Any) -> io.BytesIO | None:
+async def _statement(form: FormData) -> bytes | None:
+    """The uploaded written statement, read up to one byte past the limit (checked with
+    the rest of the form)."""
     upload = form.get("statement")
     if not isinstance(upload, UploadFile) or not upload.filename:
         return None
-    data = await upload.read(MAX_STATEMENT_BYTES + 1)
-    if len(data) > MAX_STATEMENT_BYTES:
+    return await upload.read(MAX_STATEMENT_BYTES + 1)
+
+
+def _checked_statement(data: bytes | None) -> io.BytesIO | None:
+    if data is not None and len(data) > MAX_STATEMENT_BYTES:
         raise DomainError("书面说明文件过大（最多 20 MB）", "statement")
-    return io.BytesIO(data)
+    return None if data is None else io.BytesIO(data)
+
+
+def _interruption_values(form: FormData) -> dict[str, Any]:
+    before, _, after = str(form.get("gap", "")).partition("-")
+    return {
+        "before_media_id": before or None,
+        "after_media_id": after or None,
+        "reason": form.get("reason", ""),
+        "detail": str(form.get("detail", "")),
+        "stated_in": form.get("stated_in", ""),
+        "stated_media_id": form_record_id(form.get("stated_media_id"), "stated_media_id"),
+        "stated_offset_seconds": _form_seconds(
+            form.get("stated_offset_seconds"), "stated_offset_seconds"
+        ),
+    }
 
 
 @pages.post("/activities/{activity_id}/recording/interruptions", response_class=HTMLResponse)
 async def interruption_submit(
-    request: Request, activity_id: RecordId, db: Db, who: Writer, settings: Config
+    request: Request, who: Writer, of_path: ActivityToChange, db: Tx, settings: Config
 ) -> Response:
-    async def apply(form: Any) -> None:
-        gap = str(form.get("gap", ""))
-        before, _, after = gap.partition("-")
-        data = parse(
-            InterruptionIn,
-            {
-                "before_media_id": before or None,
-                "after_media_id": after or None,
-                "reason": form.get("reason", ""),
-                "detail": str(form.get("detail", "")),
-                "stated_in": form.get("stated_in", ""),
-                "stated_media_id": _form_int(form.get("stated_media_id"), "stated_media_id"),
-                "stated_offset_seconds": _form_int(
-                    form.get("stated_offset_seconds"), "stated_offset_seconds"
-                ),
-            },
-        )
-        statement = await _statement(form)
-        store = open_blob_store(settings) if statement is not None else None
-        continuity.explain_gap(db, store, activity_id, data, who, statement)
+    form, activity_id = await request.form(), of_path[0].id
+    uploaded = await _statement(form)
 
-    return await _activity_form(request, activity_id, db, who, "explained", apply)
+    def change() -> object:
+        data = parse(InterruptionIn, _interruption_values(form))
+        statement = _checked_statement(uploaded)
+        store = open_blob_store(settings) if statement is not None else None
+        return continuity.explain_gap(db, store, activity_id, data, who, statement)
+
+    return _activity_submit(request, db, who, activity_id, change, "explained")
 
 
 @pages.post("/activities/{activity_id}/recording/exception", response_class=HTMLResponse)
 async def exception_submit(
-    request: Request, activity_id: RecordId, db: Db, who: Writer
+    request: Request, who: Writer, of_path: ActivityToChange, db: Tx
 ) -> Response:
-    async def apply(form: Any) -> None:
-        activity, action = _activity(db, activity_id, who, handling=True)
-        data = parse(
-            ExceptionIn, {"activity_id": activity.id, "reason": str(form.get("reason", "")).strip()}
-        )
-        requirement.request_exception(db, action.id, data, who)
+    form, activity_id = await request.form(), of_path[0].id
 
-    return await _activity_form(request, activity_id, db, who, "requested", apply)
+    def change() -> object:
+        activity, action = visible_activity(db, activity_id, who, handling=True)
+        reason = str(form.get("reason", "")).strip()
+        data = parse(ExceptionIn, {"activity_id": activity.id, "reason": reason})
+        return requirement.request_exception(db, action.id, data, who)
+
+    return _activity_submit(request, db, who, activity_id, change, "requested")
 
 
 # -- the action's overview, and the fragment for the action page --
@@ -926,74 +523,61 @@ def _action_page_context(
     }
 
 
-def _action_page(
-    request: Request, db: Session, who: Principal, action: Action, status: int = 200, **extra: Any
+def _action_context(
+    request: Request, db: Session, who: Principal, action: Action
+) -> dict[str, Any]:
+    hidden = _hidden(db, who, action)
+    return {"notice": notice_of(request, NOTICES), **_action_page_context(db, action, hidden)}
+
+
+def _action_submit(
+    request: Request, db: Session, who: Principal, action_id: int, change: Change, done: str
 ) -> Response:
-    return render(
+    """A form of the action's recording page: refused, the page again (the action looked
+    up afresh); accepted, back to the page with the confirmation ``done``."""
+    return submit(
         request,
-        "recording_action.html",
-        status,
-        notice=_notice(request),
-        **_action_page_context(db, action, _hidden(db, who, action)),
-        **extra,
+        db,
+        change,
+        page="recording_action.html",
+        context=lambda: _action_context(request, db, who, get_action(db, action_id, who)),
+        then=lambda _: redirect(f"/app/actions/{action_id}/recording", done),
     )
 
 
 @pages.get("/actions/{action_id}/recording", response_class=HTMLResponse)
-def action_recording_page(request: Request, action_id: RecordId, db: Db, who: Reader) -> Response:
-    action = get_action(db, action_id, who)
-    log_access(db, who, "action_recording", action_id, "查看音视频记录要求", **_ctx(action))
-    return _action_page(request, db, who, action)
+def action_recording_page(request: Request, who: Reader, action: ActionOfPath, db: Tx) -> Response:
+    log_access(db, who, "action_recording", action.id, "查看音视频记录要求", **_ctx(action))
+    return render(request, "recording_action.html", **_action_context(request, db, who, action))
 
 
 @pages.get("/actions/{action_id}/recording/fragment", response_class=HTMLResponse)
 def action_recording_fragment(
-    request: Request, action_id: RecordId, db: Db, who: Reader
+    request: Request, who: Reader, action: ActionOfPath, db: Tx
 ) -> Response:
-    action = get_action(db, action_id, who)
-    log_access(db, who, "action_recording", action_id, "查看音视频记录要求", **_ctx(action))
+    log_access(db, who, "action_recording", action.id, "查看音视频记录要求", **_ctx(action))
     return render(request, "recording_fragment.html", **_action_page_context(db, action))
-
-
-async def _action_form(
-    request: Request, action_id: int, db: Session, who: Principal, done: str, apply: Apply
-) -> Response:
-    form = await request.form()
-    try:
-        await apply(form)
-        db.commit()
-    except DomainError as exc:
-        db.rollback()
-        action = get_action(db, action_id, who)
-        return _action_page(request, db, who, action, exc.status_code, error=exc.message)
-    return RedirectResponse(f"/app/actions/{action_id}/recording?done={done}", status_code=303)
 
 
 @pages.post("/actions/{action_id}/recording/facts", response_class=HTMLResponse)
 async def action_fact_submit(
-    request: Request, action_id: RecordId, db: Db, who: Writer
+    request: Request, who: Writer, action: ActionToChange, db: Tx
 ) -> Response:
-    async def apply(form: Any) -> None:
-        data = parse(
-            FactIn,
-            {
-                "code": form.get("code", ""),
-                "value": form.get("value", "true") == "true",
-                "reason": str(form.get("reason", "")).strip(),
-            },
-        )
-        requirement.state_fact(db, action_id, data, who)
+    form, action_id = await request.form(), action.id
 
-    return await _action_form(request, action_id, db, who, "fact", apply)
+    def change() -> object:
+        return requirement.state_fact(db, action_id, parse(FactIn, _fact_values(form)), who)
+
+    return _action_submit(request, db, who, action_id, change, "fact")
 
 
 @pages.post("/actions/{action_id}/recording/marks", response_class=HTMLResponse)
-async def mark_submit(request: Request, action_id: RecordId, db: Db, who: Writer) -> Response:
-    async def apply(form: Any) -> None:
-        media_id = _form_int(form.get("media_id"), "media_id")
-        media = db.get(Media, media_id) if media_id else None
-        if media is None or media.action_id != action_id:
-            raise DomainError("所选记录不属于该案件", "media_id")
+async def mark_submit(request: Request, who: Writer, action: ActionToChange, db: Tx) -> Response:
+    form, action_id = await request.form(), action.id
+
+    def change() -> object:
+        media_id = form_record_id(form.get("media_id"), "media_id")
+        media = marks.record_of_action(db, action_id, media_id)
         data = parse(
             marks.MarkIn,
             {
@@ -1002,143 +586,127 @@ async def mark_submit(request: Request, action_id: RecordId, db: Db, who: Writer
                 "reason": str(form.get("reason", "")).strip(),
             },
         )
-        marks.set_mark(db, media.id, data, who)
+        return marks.set_mark(db, media.id, data, who)
 
-    return await _action_form(request, action_id, db, who, "marked", apply)
+    return _action_submit(request, db, who, action_id, change, "marked")
 
 
 @pages.post("/actions/{action_id}/recording/exception", response_class=HTMLResponse)
 async def service_exception_submit(
-    request: Request, action_id: RecordId, db: Db, who: Writer
+    request: Request, who: Writer, action: ActionToChange, db: Tx
 ) -> Response:
-    async def apply(form: Any) -> None:
-        data = parse(
-            ExceptionIn,
-            {
-                "service_id": _form_int(form.get("service_id"), "service_id"),
-                "reason": str(form.get("reason", "")).strip(),
-            },
-        )
-        requirement.request_exception(db, action_id, data, who)
+    form, action_id = await request.form(), action.id
 
-    return await _action_form(request, action_id, db, who, "requested", apply)
+    def change() -> object:
+        service_id = form_record_id(form.get("service_id"), "service_id")
+        reason = str(form.get("reason", "")).strip()
+        data = parse(ExceptionIn, {"service_id": service_id, "reason": reason})
+        return requirement.request_exception(db, action_id, data, who)
+
+    return _action_submit(request, db, who, action_id, change, "requested")
 
 
 # -- leaders: exception requests --
 
 
-def _exceptions_page(
-    request: Request, db: Session, who: Principal, status: int = 200, **extra: Any
-) -> Response:
-    if not is_leader(who):
-        raise Forbidden("只有领导可以审批不记录的例外申请")
-    rows = _visible_exceptions(db, who, ExceptionState.pending)
-    actions = {r.action_id: db.get(Action, r.action_id) for r, _ in rows}
-    activities = {r.activity_id: db.get(Activity, r.activity_id) for r, _ in rows if r.activity_id}
-    return render(
-        request,
-        "recording_exceptions.html",
-        status,
-        rows=rows,
-        actions=actions,
-        activities=activities,
-        names=_user_names(db, {r.requested_by for r, _ in rows}),
-        notice=_notice(request),
+def _exceptions_context(request: Request, db: Session, who: Principal) -> dict[str, Any]:
+    requirement.check_leader(who)
+    rows = requirement.visible_exceptions(db, who, ExceptionState.pending)
+    return {
+        "rows": rows,
+        "actions": {r.action_id: db.get(Action, r.action_id) for r, _ in rows},
+        "activities": {
+            r.activity_id: db.get(Activity, r.activity_id) for r, _ in rows if r.activity_id
+        },
+        "names": _user_names(db, {r.requested_by for r, _ in rows}),
+        "notice": notice_of(request, NOTICES),
         **_labels(),
-        **extra,
-    )
+    }
 
 
 @pages.get("/recording/exceptions", response_class=HTMLResponse)
-def exceptions_page(request: Request, db: Db, who: Reader) -> Response:
-    if not is_leader(who):
-        raise Forbidden("只有领导可以审批不记录的例外申请")
+def exceptions_page(request: Request, db: Tx, who: Reader) -> Response:
+    requirement.check_leader(who)  # before the read is logged
     log_access(db, who, "recording_exceptions", None, "查看例外申请")
-    return _exceptions_page(request, db, who)
+    return render(request, "recording_exceptions.html", **_exceptions_context(request, db, who))
 
 
 @pages.post("/recording/exceptions/{exception_id}/decision", response_class=HTMLResponse)
 async def exception_decide_submit(
-    request: Request, exception_id: RecordId, db: Db, who: Reader
+    request: Request, exception_id: RecordId, db: Tx, who: Reader
 ) -> Response:
     form = await request.form()
-    try:
-        data = parse(
-            DecisionIn,
-            {"approved": form.get("approved") == "true", "note": str(form.get("note", "")).strip()},
-        )
-        requirement.decide_exception(db, exception_id, data, who)
-        db.commit()
-    except Forbidden:
-        raise
-    except DomainError as exc:
-        db.rollback()
-        return _exceptions_page(request, db, who, exc.status_code, error=exc.message)
-    return RedirectResponse("/app/recording/exceptions?done=decided", status_code=303)
+    approved, note = form.get("approved") == "true", str(form.get("note", "")).strip()
+    return submit(
+        request,
+        db,
+        lambda: requirement.decide_exception(
+            db, exception_id, parse(DecisionIn, {"approved": approved, "note": note}), who
+        ),
+        page="recording_exceptions.html",
+        # Refused for not being a leader: building the page raises the 403 itself.
+        context=lambda: _exceptions_context(request, db, who),
+        then=lambda _: redirect("/app/recording/exceptions", "decided"),
+    )
 
 
 # -- leaders and supervision: open problems --
 
 
+def _people(db: Session) -> dict[str, Any]:
+    """The units and officers the problem list can be filtered by, and everyone's name."""
+    users = list(db.scalars(select(User).order_by(User.id)))
+    return {
+        "units": list(db.scalars(select(Unit).order_by(Unit.id))),
+        "officers": [u for u in users if "officer" in {r.value for r in u.roles}],
+        "names": {u.id: u.full_name for u in users},
+    }
+
+
 @pages.get("/recording/problems", response_class=HTMLResponse)
 def problems_page(
     request: Request,
-    db: Db,
+    db: Tx,
     who: Reader,
     unit_id: Annotated[str, Query(max_length=12)] = "",
     officer_id: Annotated[str, Query(max_length=12)] = "",
     action_id: Annotated[str, Query(max_length=12)] = "",
 ) -> Response:
     filters = {
-        "unit_id": _form_int(unit_id, "unit_id"),
-        "officer_id": _form_int(officer_id, "officer_id"),
-        "action_id": _form_int(action_id, "action_id"),
+        "unit_id": form_record_id(unit_id, "unit_id"),
+        "officer_id": form_record_id(officer_id, "officer_id"),
+        "action_id": form_record_id(action_id, "action_id"),
     }
     rows = requirement.open_problems(db, who, **filters)
     log_access(db, who, "recording_problems", None, "查看记录问题清单")
-    officers = list(db.scalars(select(User).order_by(User.id)))
-    return render(
-        request,
-        "recording_problems.html",
-        rows=rows,
-        filters=filters,
-        units=list(db.scalars(select(Unit).order_by(Unit.id))),
-        officers=[u for u in officers if "officer" in {r.value for r in u.roles}],
-        names={u.id: u.full_name for u in officers},
-    )
+    context = {"rows": rows, "filters": filters, **_people(db)}
+    return render(request, "recording_problems.html", **context)
 
 
 # -- the administrator: the bureau's policy --
 
 
-@pages.get("/recording/policy", response_class=HTMLResponse)
-def policy_page(request: Request, db: Db, who: Reader) -> Response:
-    return _policy_page(request, db, who)
-
-
-def _policy_page(
-    request: Request, db: Session, who: Principal, status: int = 200, **extra: Any
-) -> Response:
+def _policy_context(request: Request, db: Session, who: Principal) -> dict[str, Any]:
     from zhifa.enforcement.models import RISK_FLAGS
     from zhifa.enforcement.steps import PROCEDURES
 
-    return render(
-        request,
-        "recording_policy.html",
-        status,
-        policy=_policy_out(db),
-        can_edit=who.can(Permission.unit_admin),
-        procedures=PROCEDURES,
-        risk_labels=RISK_FLAGS,
-        notice=_notice(request),
+    return {
+        "policy": PolicyOut.current(db),
+        "can_edit": who.can(Permission.unit_admin),
+        "procedures": PROCEDURES,
+        "risk_labels": RISK_FLAGS,
+        "notice": notice_of(request, NOTICES),
         **_labels(),
-        **extra,
-    )
+    }
 
 
-@pages.post("/recording/policy", response_class=HTMLResponse)
-async def policy_submit(request: Request, db: Db, who: Admin) -> Response:
-    form = await request.form()
+@pages.get("/recording/policy", response_class=HTMLResponse)
+def policy_page(request: Request, db: Db, who: Reader) -> Response:
+    return render(request, "recording_policy.html", **_policy_context(request, db, who))
+
+
+def _policy_values(form: FormData) -> dict[str, Any]:
+    """The policy form: the tolerance, the reason and one row per situation filled in."""
     situations = []
     codes = form.getlist("situation_code")
     labels = form.getlist("situation_label")
@@ -1154,18 +722,21 @@ async def policy_submit(request: Request, db: Db, who: Admin) -> Response:
                 "risk_flags": form.getlist(f"situation_risk_{index}"),
             }
         )
-    try:
-        data = parse(
-            PolicyIn,
-            {
-                "gap_tolerance_seconds": form.get("gap_tolerance_seconds") or None,
-                "situations": situations,
-                "reason": str(form.get("reason", "")).strip(),
-            },
-        )
-        requirement.set_policy(db, data, who)
-        db.commit()
-    except DomainError as exc:
-        db.rollback()
-        return _policy_page(request, db, who, exc.status_code, error=exc.message)
-    return RedirectResponse("/app/recording/policy?done=policy", status_code=303)
+    return {
+        "gap_tolerance_seconds": form.get("gap_tolerance_seconds") or None,
+        "situations": situations,
+        "reason": str(form.get("reason", "")).strip(),
+    }
+
+
+@pages.post("/recording/policy", response_class=HTMLResponse)
+async def policy_submit(request: Request, db: Tx, who: Admin) -> Response:
+    values = _policy_values(await request.form())
+    return submit(
+        request,
+        db,
+        lambda: requirement.set_policy(db, parse(PolicyIn, values), who),
+        page="recording_policy.html",
+        context=lambda: _policy_context(request, db, who),
+        then=lambda _: redirect("/app/recording/policy", "policy"),
+    )
