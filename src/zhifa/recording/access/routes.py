@@ -5,13 +5,13 @@ restriction flags (国家秘密、商业秘密、个人隐私) set by the legal 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import BaseModel, Field
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -19,7 +19,17 @@ from zhifa.core.access import log_access
 from zhifa.core.auth import Principal
 from zhifa.core.clock import SHANGHAI
 from zhifa.core.errors import DomainError, NotFound
-from zhifa.core.http import Db, RecordId, RecordIdQuery, record_id_or_none, render, require
+from zhifa.core.http import (
+    Db,
+    RecordId,
+    RecordIdQuery,
+    Tx,
+    record_id_or_none,
+    redirect,
+    render,
+    require,
+    submit,
+)
 from zhifa.core.models import User
 from zhifa.core.permissions import Permission
 from zhifa.enforcement.actions import get_action
@@ -29,10 +39,10 @@ from zhifa.recording.access import service
 from zhifa.recording.access.rules import (
     PURPOSE_LABELS,
     PURPOSE_MEMORY,
-    RESTRICTION_LABELS,
     Restriction,
     parse_purpose,
 )
+from zhifa.recording.access.schemas import AccessOut, AccessPage, RestrictionIn, RestrictionOut
 
 pages = APIRouter(prefix="/app", include_in_schema=False)
 api = APIRouter(prefix="/api/v1", tags=["调阅"])
@@ -90,29 +100,22 @@ def _subject(
     raise NotFound("请指明调阅的案件或行政相对人")
 
 
-def _purpose_form(
-    request: Request,
+def _purpose_context(
     db: Session,
     who: Principal,
     action_id: int | None,
     party_id: int | None,
     next_path: str,
-    status: int = 200,
-    **extra: Any,
-) -> Response:
+) -> dict[str, Any]:
     label, action_id, party_id = _subject(db, who, action_id, party_id)
-    return render(
-        request,
-        "access_purpose.html",
-        status,
-        subject=label,
-        action_id=action_id,
-        party_id=party_id,
-        next_path=next_path,
-        purposes=PURPOSE_LABELS,
-        minutes=int(PURPOSE_MEMORY.total_seconds() // 60),
-        **extra,
-    )
+    return {
+        "subject": label,
+        "action_id": action_id,
+        "party_id": party_id,
+        "next_path": next_path,
+        "purposes": PURPOSE_LABELS,
+        "minutes": int(PURPOSE_MEMORY.total_seconds() // 60),
+    }
 
 
 @pages.get("/access/purpose", response_class=HTMLResponse)
@@ -125,43 +128,34 @@ def purpose_page(
     next: str | None = None,
 ) -> Response:
     fallback = f"/app/actions/{action}/media" if action else f"/app/parties/{party}"
-    return _purpose_form(request, db, who, action, party, safe_next(next, fallback))
+    context = _purpose_context(db, who, action, party, safe_next(next, fallback))
+    return render(request, "access_purpose.html", **context)
 
 
 @pages.post("/access/purpose", response_class=HTMLResponse)
-async def purpose_submit(request: Request, db: Db, who: Reader) -> Response:
+async def purpose_submit(request: Request, db: Tx, who: Reader) -> Response:
     form = await request.form()
-    action_id = _form_int(form.get("action"))
-    party_id = _form_int(form.get("party"))
+    action_id = record_id_or_none(str(form.get("action") or ""))  # a bad one: none given
+    party_id = record_id_or_none(str(form.get("party") or ""))
     fallback = f"/app/actions/{action_id}/media" if action_id else f"/app/parties/{party_id}"
     next_path = safe_next(str(form.get("next") or ""), fallback)
     code, note = str(form.get("purpose") or ""), str(form.get("purpose_note") or "")
-    try:
-        _, action_id, party_id = _subject(db, who, action_id, party_id)
-        service.state_purpose(
+    # What the purpose is for must exist and be visible (404 or 403, not the form again).
+    _, action_id, party_id = _subject(db, who, action_id, party_id)
+    return submit(
+        request,
+        db,
+        lambda: service.state_purpose(
             db, who, parse_purpose(code, note), action_id=action_id, party_id=party_id
-        )
-    except DomainError as exc:
-        db.rollback()
-        if exc.status_code in (403, 404):
-            raise
-        return _purpose_form(
-            request,
-            db,
-            who,
-            action_id,
-            party_id,
-            next_path,
-            400,
-            error=exc.message,
-            chosen=code,
-            note=note,
-        )
-    return RedirectResponse(next_path, status_code=303)
-
-
-def _form_int(value: object) -> int | None:
-    return record_id_or_none(str(value or ""))
+        ),
+        page="access_purpose.html",
+        context=lambda: {
+            **_purpose_context(db, who, action_id, party_id, next_path),
+            "chosen": code,
+            "note": note,
+        },
+        then=lambda _: redirect(next_path),
+    )
 
 
 # ---- the access log --------------------------------------------------------------------------
@@ -171,15 +165,51 @@ def _day_start(day: date | None) -> datetime | None:
     return datetime.combine(day, time(), SHANGHAI) if day else None
 
 
-def _filter(
-    user: int | None, party: int | None, action: int | None, start: date | None, end: date | None
-) -> service.LogFilter:
-    """Days in Beijing time, both included, as a half-open range of instants."""
-    if start and end and end < start:
-        raise DomainError("结束日期不能早于开始日期", "to")
-    # not a legal limit: the exclusive end of a date filter
-    after_end = date.fromordinal(end.toordinal() + 1) if end else None
-    return service.LogFilter(user, party, action, _day_start(start), _day_start(after_end))
+@dataclass(frozen=True)
+class LogQuery:
+    """The access log's filters as the query string gives them, and the page."""
+
+    user: int | None
+    party: int | None
+    action: int | None
+    start: date | None
+    end: date | None
+    page: int
+
+    def log_filter(self) -> service.LogFilter:
+        """Days in Beijing time, both included, as a half-open range of instants."""
+        if self.start and self.end and self.end < self.start:
+            raise DomainError("结束日期不能早于开始日期", "to")
+        # not a legal limit: the exclusive end of a date filter
+        after_end = date.fromordinal(self.end.toordinal() + 1) if self.end else None
+        return service.LogFilter(
+            self.user, self.party, self.action, _day_start(self.start), _day_start(after_end)
+        )
+
+    def params(self) -> dict[str, Any]:
+        """The filters given, for the links to the other pages."""
+        given = {
+            "user": self.user,
+            "party": self.party,
+            "action": self.action,
+            "from": self.start,
+            "to": self.end,
+        }
+        return {k: v for k, v in given.items() if v is not None}
+
+
+def log_query(
+    user: RecordIdQuery = None,
+    party: RecordIdQuery = None,
+    action: RecordIdQuery = None,
+    start: Annotated[date | None, Query(alias="from")] = None,
+    end: Annotated[date | None, Query(alias="to")] = None,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+) -> LogQuery:
+    return LogQuery(user, party, action, start, end, page)
+
+
+LogQueryOf = Annotated[LogQuery, Depends(log_query)]
 
 
 def _describe(f: service.LogFilter) -> str:
@@ -221,157 +251,63 @@ def _names(db: Session, rows: list[service.LogRow]) -> dict[str, dict[int, str]]
     return {"actions": {k: v.title for k, v in actions.items()}, "parties": parties}
 
 
-@pages.get("/access-log", response_class=HTMLResponse)
-def access_log_page(
-    request: Request,
-    db: Db,
-    who: Overseer,
-    user: RecordIdQuery = None,
-    party: RecordIdQuery = None,
-    action: RecordIdQuery = None,
-    start: Annotated[date | None, Query(alias="from")] = None,
-    end: Annotated[date | None, Query(alias="to")] = None,
-    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
-) -> Response:
-    service.check_log_reader(who)
-    f = _filter(user, party, action, start, end)
-    rows, total = service.search_log(db, who, f, page)
-    names = _names(db, rows)
-    users = list(db.scalars(select(User).order_by(User.username)))
-    log_access(db, who, "access_log", None, _describe(f), action_id=action, party_id=party)
-    query = {
-        k: v
-        for k, v in {
-            "user": user,
-            "party": party,
-            "action": action,
-            "from": start,
-            "to": end,
-        }.items()
-        if v is not None
+def _log_context(
+    db: Session, q: LogQuery, f: service.LogFilter, rows: list[service.LogRow], total: int
+) -> dict[str, Any]:
+    query = q.params()
+    return {
+        "rows": rows,
+        "total": total,
+        "page": q.page,
+        "pages_total": max(1, -(-total // service.LOG_PAGE_SIZE)),
+        "query": query,
+        "query_string": urlencode(query),
+        "users": list(db.scalars(select(User).order_by(User.username))),
+        "names": _names(db, rows),
+        "record_labels": RECORD_LABELS,
+        "f": f,
+        "start": q.start,
+        "end": q.end,
     }
-    pages_total = max(1, -(-total // service.LOG_PAGE_SIZE))
-    return render(
-        request,
-        "access_log.html",
-        rows=rows,
-        total=total,
-        page=page,
-        pages_total=pages_total,
-        query=query,
-        query_string=urlencode(query),
-        users=users,
-        names=names,
-        record_labels=RECORD_LABELS,
-        f=f,
-        start=start,
-        end=end,
-    )
 
 
-class AccessOut(BaseModel):
-    id: int
-    at: datetime
-    user_id: int
-    username: str
-    full_name: str
-    record_type: str
-    record_id: str | None
-    purpose: str
-    via: str
-    client: str
-    action_id: int | None
-    party_id: int | None
-
-
-class AccessPage(BaseModel):
-    total: int
-    page: int
-    page_size: int
-    items: list[AccessOut]
+@pages.get("/access-log", response_class=HTMLResponse)
+def access_log_page(request: Request, db: Tx, who: Overseer, q: LogQueryOf) -> Response:
+    service.check_log_reader(who)
+    f = q.log_filter()
+    rows, total = service.search_log(db, who, f, q.page)
+    log_access(db, who, "access_log", None, _describe(f), action_id=q.action, party_id=q.party)
+    return render(request, "access_log.html", **_log_context(db, q, f, rows, total))
 
 
 @api.get("/access-log", summary="调阅日志（监督部门、领导）")
-def api_access_log(
-    db: Db,
-    who: Overseer,
-    user: RecordIdQuery = None,
-    party: RecordIdQuery = None,
-    action: RecordIdQuery = None,
-    start: Annotated[date | None, Query(alias="from")] = None,
-    end: Annotated[date | None, Query(alias="to")] = None,
-    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
-) -> AccessPage:
+def api_access_log(db: Tx, who: Overseer, q: LogQueryOf) -> AccessPage:
     service.check_log_reader(who)
-    f = _filter(user, party, action, start, end)
-    rows, total = service.search_log(db, who, f, page)
-    items = [
-        AccessOut(
-            id=r.log.id,
-            at=r.log.at,
-            user_id=r.user.id,
-            username=r.user.username,
-            full_name=r.user.full_name,
-            record_type=r.log.record_type,
-            record_id=r.log.record_id,
-            purpose=r.log.purpose,
-            via=r.log.via,
-            client=r.context.client if r.context else "",
-            action_id=r.context.action_id if r.context else None,
-            party_id=r.context.party_id if r.context else None,
-        )
-        for r in rows
-    ]
+    f = q.log_filter()
+    rows, total = service.search_log(db, who, f, q.page)
+    items = [AccessOut.of(r) for r in rows]
     log_access(
-        db, who, "access_log", None, _describe(f), via="api", action_id=action, party_id=party
+        db, who, "access_log", None, _describe(f), via="api", action_id=q.action, party_id=q.party
     )
-    return AccessPage(total=total, page=page, page_size=service.LOG_PAGE_SIZE, items=items)
+    return AccessPage(total=total, page=q.page, page_size=service.LOG_PAGE_SIZE, items=items)
 
 
 # ---- restriction flags --------------------------------------------------------------------------
 
 
-class RestrictionIn(BaseModel):
-    kind: Restriction
-    restricted: bool = True
-    # Required both ways; checked by the service, which says so in Chinese (400).
-    reason: str = Field(default="", max_length=2000, description="标注或解除的理由（必填）")
-
-
-class RestrictionOut(BaseModel):
-    id: int
-    media_id: int
-    kind: Restriction
-    kind_label: str
-    restricted: bool
-    reason: str
-    recorded_at: datetime
-    recorded_by: int
-
-
 @api.post("/media/{media_id}/restrictions", status_code=201, summary="标注或解除涉密、隐私标识")
-def api_restrict(media_id: RecordId, data: RestrictionIn, db: Db, who: Overseer) -> RestrictionOut:
+def api_restrict(media_id: RecordId, data: RestrictionIn, db: Tx, who: Overseer) -> RestrictionOut:
     row = service.set_restriction(db, who, media_id, data.kind, data.restricted, data.reason)
-    return RestrictionOut(
-        id=row.id,
-        media_id=row.media_id,
-        kind=row.kind,
-        kind_label=RESTRICTION_LABELS[row.kind],
-        restricted=row.restricted,
-        reason=row.reason,
-        recorded_at=row.recorded_at,
-        recorded_by=row.recorded_by,
-    )
+    return RestrictionOut.of(row)
 
 
 @pages.post("/media/{media_id}/restrictions", response_class=HTMLResponse)
-async def restrict_submit(request: Request, media_id: RecordId, db: Db, who: Overseer) -> Response:
+async def restrict_submit(request: Request, media_id: RecordId, db: Tx, who: Overseer) -> Response:
     form = await request.form()
     kind = str(form.get("kind") or "")
     if kind not in Restriction.__members__:
         raise DomainError("请选择标识类别", "kind")
     restricted = str(form.get("restricted") or "1") == "1"
-    service.set_restriction(
-        db, who, media_id, Restriction(kind), restricted, str(form.get("reason") or "")
-    )
-    return RedirectResponse(f"/app/media/{media_id}?done=restricted", status_code=303)
+    reason = str(form.get("reason") or "")
+    service.set_restriction(db, who, media_id, Restriction(kind), restricted, reason)
+    return redirect(f"/app/media/{media_id}", "restricted")
