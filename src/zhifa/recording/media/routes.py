@@ -15,14 +15,12 @@ import os
 import re
 import secrets
 from collections.abc import Iterator
-from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any, BinaryIO
+from typing import Annotated, BinaryIO
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
-from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
@@ -34,13 +32,22 @@ from zhifa.core.auth import Principal
 from zhifa.core.blobstore import open_blob_store
 from zhifa.core.db import utcnow
 from zhifa.core.errors import DomainError, NotFound
-from zhifa.core.http import JPEG_FILE, MEDIA_FILE, Config, Db, RecordId, record_id_or_none, require
-from zhifa.core.models import User
+from zhifa.core.http import (
+    JPEG_FILE,
+    MEDIA_FILE,
+    Config,
+    Db,
+    RecordId,
+    Tx,
+    record_id_or_none,
+    require,
+)
 from zhifa.core.permissions import Permission
 from zhifa.core.settings import Settings
 from zhifa.enforcement.actions import get_action
+from zhifa.enforcement.models import Action
 from zhifa.recording.access import service as access
-from zhifa.recording.access.rules import RESTRICTION_LABELS, Restriction, may_read
+from zhifa.recording.access.rules import Restriction, may_read
 from zhifa.recording.access.watermark import Mark, watermark
 from zhifa.recording.av.marks import visible_media
 from zhifa.recording.media.ingest import (
@@ -50,7 +57,8 @@ from zhifa.recording.media.ingest import (
     clean_filename,
     ingest,
 )
-from zhifa.recording.media.models import MEDIA_KIND_LABELS, Media, MediaKind, UploadChannel
+from zhifa.recording.media.models import Media, MediaKind, UploadChannel
+from zhifa.recording.media.schemas import MediaOut
 from zhifa.recording.media.tus import TooLarge, upload_area
 
 MAX_FORM_BYTES = 32 * 1024 * 1024  # plain multipart upload: photos and short clips
@@ -72,82 +80,13 @@ Purpose = Annotated[
 PurposeNote = Annotated[str | None, Query(max_length=100, description="选择“其他”时的说明")]
 
 
-class GpsOut(BaseModel):
-    latitude: float
-    longitude: float
-    altitude: float | None
+def action_of_path(action_id: RecordId, db: Db, who: Reader) -> Action:
+    """The action the path names, if ``who`` may see it (404 alike for missing and not
+    theirs)."""
+    return get_action(db, action_id, who)
 
 
-class MediaOut(BaseModel):
-    id: int
-    action_id: int
-    activity_id: int | None
-    party_id: int
-    kind: MediaKind
-    kind_label: str
-    filename: str
-    content_type: str
-    container: str
-    size: int
-    digest: str
-    duration_seconds: float | None
-    video_codec: str | None
-    audio_codec: str | None
-    width: int | None
-    height: int | None
-    recorded_at: datetime | None
-    recorded_at_source: str | None
-    ended_at: datetime | None
-    device_serial: str | None
-    device_serial_source: str | None
-    gps: GpsOut | None
-    details: dict[str, Any]
-    channel: UploadChannel
-    uploaded_by: int
-    uploaded_by_name: str
-    uploaded_at: datetime
-    content_url: str
-    thumbnail_url: str | None
-    restrictions: list[str] = []
-
-    @classmethod
-    def of(
-        cls, db: Session, media: Media, restrictions: frozenset[Restriction] = frozenset()
-    ) -> MediaOut:
-        user = db.get(User, media.uploaded_by)
-        gps = media.gps
-        return cls(
-            id=media.id,
-            action_id=media.action_id,
-            activity_id=media.activity_id,
-            party_id=media.party_id,
-            kind=media.kind,
-            kind_label=MEDIA_KIND_LABELS[media.kind],
-            filename=media.filename,
-            content_type=media.content_type,
-            container=media.container,
-            size=media.size,
-            digest=media.digest,
-            duration_seconds=media.duration_seconds,
-            video_codec=media.video_codec,
-            audio_codec=media.audio_codec,
-            width=media.width,
-            height=media.height,
-            recorded_at=media.recorded_at,
-            recorded_at_source=media.recorded_at_source,
-            ended_at=media.ended_at,
-            device_serial=media.device_serial,
-            device_serial_source=media.device_serial_source,
-            gps=GpsOut(latitude=gps[0], longitude=gps[1], altitude=gps[2]) if gps else None,
-            details=media.details,
-            channel=media.channel,
-            uploaded_by=media.uploaded_by,
-            uploaded_by_name=user.full_name if user else "",
-            uploaded_at=media.uploaded_at,
-            content_url=f"/api/v1/media/{media.id}/content",
-            thumbnail_url=f"/api/v1/media/{media.id}/thumbnail" if media.thumbnail_digest else None,
-            restrictions=[RESTRICTION_LABELS[r] for r in sorted(restrictions)],
-        )
+ActionOfPath = Annotated[Action, Depends(action_of_path)]
 
 
 def get_media(db: Session, media_id: int, who: Principal) -> Media:
@@ -171,46 +110,52 @@ def _authorized(
     return access.authorize(db, who, media, purpose, note, export=export)
 
 
-# ---- reading ---------------------------------------------------------------------------------
-
-
-@api.get("/actions/{action_id}/media", summary="案件的音视频记录（照片、音频、视音频）")
-def api_action_media(
-    action_id: RecordId,
-    db: Db,
-    who: Reader,
-    purpose: Purpose = None,
-    purpose_note: PurposeNote = None,
-) -> list[MediaOut]:
-    """Records flagged 国家秘密/商业秘密/个人隐私 are left out for those who may not see them."""
-    action = get_action(db, action_id, who)
-    stated = access.purpose_for(
-        db, who, purpose, purpose_note, action_id=action.id, party_id=action.party_id
-    )
+def _readable(db: Session, who: Principal, action: Action) -> list[MediaOut]:
+    """The action's records, in the order they were made, without those flagged and
+    closed to ``who``."""
     rows = list(
         db.scalars(
             select(Media)
-            .where(Media.action_id == action_id)
+            .where(Media.action_id == action.id)
             .order_by(Media.recorded_at.is_(None), Media.recorded_at, Media.id)
         )
     )
     flags = access.restrictions_of(db, [m.id for m in rows])
     viewer = access.viewer_of(db, who, action)
     empty: frozenset[Restriction] = frozenset()
-    out = [
+    return [
         MediaOut.of(db, m, flags.get(m.id, empty))
         for m in rows
         if may_read(viewer, flags.get(m.id, empty))
     ]
+
+
+# ---- reading ---------------------------------------------------------------------------------
+
+
+@api.get("/actions/{action_id}/media", summary="案件的音视频记录（照片、音频、视音频）")
+def api_action_media(
+    who: Reader,
+    action: ActionOfPath,
+    db: Tx,
+    purpose: Purpose = None,
+    purpose_note: PurposeNote = None,
+) -> list[MediaOut]:
+    """Records flagged 国家秘密/商业秘密/个人隐私 are left out for those who may not see them."""
+    action_id, party_id = action.id, action.party_id
+    stated = access.purpose_for(
+        db, who, purpose, purpose_note, action_id=action_id, party_id=party_id
+    )
+    out = _readable(db, who, action)
     log_access(
         db,
         who,
         "action_media",
         action_id,
         stated.text,
-        via="api",
-        action_id=action.id,
-        party_id=action.party_id,
+        "api",
+        action_id=action_id,
+        party_id=party_id,
     )
     return out
 
@@ -218,7 +163,7 @@ def api_action_media(
 @api.get("/media/{media_id}", summary="音视频记录的元数据")
 def api_media(
     media_id: RecordId,
-    db: Db,
+    db: Tx,
     who: Reader,
     purpose: Purpose = None,
     purpose_note: PurposeNote = None,
@@ -238,7 +183,7 @@ def api_media(
 def api_media_content(
     media_id: RecordId,
     request: Request,
-    db: Db,
+    db: Tx,
     who: Reader,
     settings: Config,
     purpose: Purpose = None,
@@ -246,22 +191,38 @@ def api_media_content(
     download: bool = False,
 ) -> Response:
     grant = _authorized(db, media_id, who, purpose, purpose_note, export=download)
-    media = grant.media
-    if download and media.kind is MediaKind.photo:
-        return _watermarked(db, who, grant, settings, media.digest, "media_export")
-    size = media.size
-    span = None
+    if download and grant.media.kind is MediaKind.photo:
+        return _watermarked(db, who, grant, settings, grant.media.digest, "media_export")
+    try:
+        span = _span(request, grant.media)
+    except RangeNotSatisfiable as exc:
+        return _unsatisfiable(exc, grant.media.size)  # nothing is read: nothing to log
+    access.log_read(db, who, grant, "media_download" if download else "media", via="api")
+    return _content(grant.media, span, settings, download)
+
+
+def _span(request: Request, media: Media) -> tuple[int, int] | None:
+    """The byte range asked for, or None for the whole file (also when ``If-Range``
+    names another version than the one stored)."""
     if_range = request.headers.get("if-range")
     if if_range is None or if_range.strip() == _etag(media.digest):
-        try:
-            span = parse_range(request.headers.get("range"), size)
-        except RangeNotSatisfiable as exc:
-            return JSONResponse(
-                {"detail": exc.message, "field": exc.field},
-                status_code=416,
-                headers={"Content-Range": f"bytes */{size}", "Accept-Ranges": "bytes"},
-            )
-    access.log_read(db, who, grant, "media_download" if download else "media", via="api")
+        return parse_range(request.headers.get("range"), media.size)
+    return None
+
+
+def _unsatisfiable(exc: RangeNotSatisfiable, size: int) -> Response:
+    return JSONResponse(
+        {"detail": exc.message, "field": exc.field},
+        status_code=416,
+        headers={"Content-Range": f"bytes */{size}", "Accept-Ranges": "bytes"},
+    )
+
+
+def _content(
+    media: Media, span: tuple[int, int] | None, settings: Settings, download: bool
+) -> Response:
+    """The record's bytes (206 with ``Content-Range`` for a range), streamed."""
+    size = media.size
     stream = open_blob_store(settings).open(media.digest)
     headers = {
         "Accept-Ranges": "bytes",
@@ -290,7 +251,7 @@ def api_media_content(
 )
 def api_media_thumbnail(
     media_id: RecordId,
-    db: Db,
+    db: Tx,
     who: Reader,
     settings: Config,
     purpose: Purpose = None,
@@ -298,15 +259,17 @@ def api_media_thumbnail(
     download: bool = False,
 ) -> Response:
     grant = _authorized(db, media_id, who, purpose, purpose_note, export=download)
-    media = grant.media
-    if media.thumbnail_digest is None:
+    digest = grant.media.thumbnail_digest
+    if digest is None:
         raise NotFound("该记录没有缩略图")
     if download:
-        return _watermarked(
-            db, who, grant, settings, media.thumbnail_digest, "media_thumbnail_export"
-        )
+        return _watermarked(db, who, grant, settings, digest, "media_thumbnail_export")
     access.log_read(db, who, grant, "media_thumbnail", via="api")
-    with open_blob_store(settings).open(media.thumbnail_digest) as stream:
+    return _thumbnail(grant.media, digest, settings)
+
+
+def _thumbnail(media: Media, digest: str, settings: Settings) -> Response:
+    with open_blob_store(settings).open(digest) as stream:
         data = stream.read()
     stem = served_name(media).rsplit(".", 1)[0]
     return Response(
@@ -314,7 +277,7 @@ def api_media_thumbnail(
         media_type="image/jpeg",
         headers={
             "Cache-Control": "private, no-store",
-            "ETag": _etag(media.thumbnail_digest),
+            "ETag": _etag(digest),
             "Content-Disposition": _disposition(f"{stem}_缩略图.jpg", False),
             "X-Content-Type-Options": "nosniff",
         },
@@ -428,6 +391,16 @@ def _disposition(filename: str, download: bool) -> str:
 async def api_media_upload(
     action_id: RecordId, request: Request, db: Db, who: Writer, settings: Config
 ) -> MediaOut:
+    # Db, not Tx: the request's session writes nothing; the ingest commits the record in
+    # its own short transactions, and no transaction is open while the body arrives.
+    return await receive_form_upload(request, db, who, settings, action_id)
+
+
+async def receive_form_upload(
+    request: Request, db: Session, who: Principal, settings: Settings, action_id: int
+) -> MediaOut:
+    """A plain multipart upload (the API's and the upload page's): refused by its declared
+    length before the body is read; the request's session is closed while it arrives."""
     declared = request.headers.get("content-length")
     if declared is None or not (declared.isascii() and declared.isdigit()):
         raise DomainError("请求须带 Content-Length", "file")
@@ -443,10 +416,9 @@ async def api_media_upload(
     filename = clean_filename(upload.filename or "")
     activity_id = _form_id(form.get("activity_id"), "activity_id")
     device = clean_device(str(form.get("device") or ""))
-    media = await run_in_threadpool(
+    return await run_in_threadpool(
         _ingest_form, request, db, who, settings, upload, filename, action_id, activity_id, device
     )
-    return media
 
 
 def _form_id(value: object, field: str) -> int | None:
