@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from zhifa.core.access import log_access
 from zhifa.core.auth import Principal
 from zhifa.core.errors import DomainError, NotFound
-from zhifa.core.http import Config, Db, RecordId, render, require
+from zhifa.core.http import Config, Db, RecordId, Tx, notice_of, redirect, render, require
 from zhifa.core.models import AccessLog, User
 from zhifa.core.permissions import Permission
 from zhifa.enforcement.actions import activities_of, get_action
@@ -46,7 +46,7 @@ from zhifa.recording.access.rules import (
 from zhifa.recording.av import continuity
 from zhifa.recording.media import routes as media_api
 from zhifa.recording.media.models import MEDIA_KIND_LABELS, Media, MediaKind
-from zhifa.recording.media.tus import TooLarge
+from zhifa.recording.media.routes import ActionOfPath
 from zhifa.recording.playback.timeline import GapIn, Item, TimelineView, layout
 
 pages = APIRouter(prefix="/app", include_in_schema=False)
@@ -59,6 +59,15 @@ NoteQuery = Annotated[str | None, Query(max_length=100)]
 PARTY_LIMIT = 60
 HUB_PAGE = 20
 NOTICES = {"restricted": "标识已记录（写入账本），调阅范围随之调整。"}
+
+
+def action_to_upload(action_id: RecordId, db: Db, who: Writer) -> Action:
+    """The action the path names, if ``who`` handles it (404 if they may not see it, 403
+    if they may only look)."""
+    return get_action(db, action_id, who, handling=True)
+
+
+ActionToUpload = Annotated[Action, Depends(action_to_upload)]
 
 
 @dataclass(frozen=True)
@@ -187,58 +196,61 @@ def _timelines(
 @pages.get("/actions/{action_id}/media", response_class=HTMLResponse)
 def action_media_page(
     request: Request,
-    action_id: RecordId,
-    db: Db,
     who: Reader,
+    action: ActionOfPath,
+    db: Tx,
     purpose: PurposeQuery = None,
     purpose_note: NoteQuery = None,
 ) -> Response:
-    action = get_action(db, action_id, who)
+    action_id, party_id = action.id, action.party_id
     stated = _stated(
-        db, who, request, purpose, purpose_note, action_id=action.id, party_id=action.party_id
+        db, who, request, purpose, purpose_note, action_id=action_id, party_id=party_id
     )
     if isinstance(stated, Response):
         return stated
-    rows = list(
+    shown, hidden = _shown(db, who, action, _records_of(db, action), stated)
+    log_access(
+        db, who, "action_media", action_id, stated.text, action_id=action_id, party_id=party_id
+    )
+    return render(
+        request, "media_action.html", **_action_context(db, who, action, stated, shown, hidden)
+    )
+
+
+def _records_of(db: Session, action: Action) -> list[Media]:
+    """The action's records in the order they were made (undated ones last)."""
+    return list(
         db.scalars(
             select(Media)
             .where(Media.action_id == action.id)
             .order_by(Media.recorded_at.is_(None), Media.recorded_at, Media.id)
         )
     )
-    shown, hidden = _shown(db, who, action, rows, stated)
-    log_access(
-        db,
-        who,
-        "action_media",
-        action.id,
-        stated.text,
-        action_id=action.id,
-        party_id=action.party_id,
-    )
+
+
+def _action_context(
+    db: Session, who: Principal, action: Action, stated: Purpose, shown: list[Shown], hidden: int
+) -> dict[str, Any]:
     activities = activities_of(db, action.id)
-    return render(
-        request,
-        "media_action.html",
-        action=action,
-        party=get_party(db, action.party_id).current,
-        purpose=stated,
-        photos=[s for s in shown if s.media.kind is MediaKind.photo],
-        recordings=[s for s in shown if s.media.kind is not MediaKind.photo],
-        hidden=hidden,
-        restricted_label=RESTRICTED_PLACEHOLDER,
-        timelines=_timelines(db, activities, shown),
-        activities={a.id: a for a in activities},
-        uploaders=_names(db, {s.media.uploaded_by for s in shown}),
-        can_upload=who.can(Permission.action_write) and action.status is ActionStatus.open,
-        kind_labels=MEDIA_KIND_LABELS,
-    )
+    return {
+        "action": action,
+        "party": get_party(db, action.party_id).current,
+        "purpose": stated,
+        "photos": [s for s in shown if s.media.kind is MediaKind.photo],
+        "recordings": [s for s in shown if s.media.kind is not MediaKind.photo],
+        "hidden": hidden,
+        "restricted_label": RESTRICTED_PLACEHOLDER,
+        "timelines": _timelines(db, activities, shown),
+        "activities": {a.id: a for a in activities},
+        "uploaders": _names(db, {s.media.uploaded_by for s in shown}),
+        "can_upload": who.can(Permission.action_write) and action.status is ActionStatus.open,
+        "kind_labels": MEDIA_KIND_LABELS,
+    }
 
 
 @pages.get("/actions/{action_id}/media/fragment", response_class=HTMLResponse)
-def action_media_fragment(request: Request, action_id: RecordId, db: Db, who: Reader) -> Response:
+def action_media_fragment(request: Request, who: Reader, action: ActionOfPath, db: Db) -> Response:
     """The action page's 音视频记录 section: counts and links only (no record is read)."""
-    action = get_action(db, action_id, who)
     counts = Counter(db.scalars(select(Media.kind).where(Media.action_id == action.id)).all())
     return render(
         request,
@@ -257,7 +269,7 @@ def action_media_fragment(request: Request, action_id: RecordId, db: Db, who: Re
 def media_page(
     request: Request,
     media_id: RecordId,
-    db: Db,
+    db: Tx,
     who: Reader,
     purpose: PurposeQuery = None,
     purpose_note: NoteQuery = None,
@@ -271,7 +283,13 @@ def media_page(
         target = purpose_url(_here(request), action_id=media.action_id)
         return RedirectResponse(target, status_code=303)
     access.log_read(db, who, grant, "media_info", via="page")
-    shown = Shown(media, grant.restrictions, _query(grant.purpose))
+    return render(request, "media_record.html", **_record_context(request, db, who, grant))
+
+
+def _record_context(
+    request: Request, db: Session, who: Principal, grant: access.Grant
+) -> dict[str, Any]:
+    media = grant.media
     history = access.restriction_history(db, media.id)
     reads: list[AccessLog] = []
     if access.may_read_log(who):
@@ -290,31 +308,29 @@ def media_page(
     names = _names(
         db, {media.uploaded_by} | {r.recorded_by for r in history} | {r.user_id for r in reads}
     )
-    return render(
-        request,
-        "media_record.html",
-        shown=shown,
-        media=media,
-        action=grant.action,
-        party=get_party(db, media.party_id).current,
-        activity=db.get(Activity, media.activity_id) if media.activity_id else None,
-        purpose=grant.purpose,
-        history=history,
-        reads=reads,
-        names=names,
-        may_flag=access.may_flag(who),
-        may_lift=access.may_lift(who),
-        restriction_labels=RESTRICTION_LABELS,
-        kind_labels=MEDIA_KIND_LABELS,
-        notice=NOTICES.get(request.query_params.get("done", "")),
-    )
+    return {
+        "shown": Shown(media, grant.restrictions, _query(grant.purpose)),
+        "media": media,
+        "action": grant.action,
+        "party": get_party(db, media.party_id).current,
+        "activity": db.get(Activity, media.activity_id) if media.activity_id else None,
+        "purpose": grant.purpose,
+        "history": history,
+        "reads": reads,
+        "names": names,
+        "may_flag": access.may_flag(who),
+        "may_lift": access.may_lift(who),
+        "restriction_labels": RESTRICTION_LABELS,
+        "kind_labels": MEDIA_KIND_LABELS,
+        "notice": notice_of(request, NOTICES),
+    }
 
 
 # ---- one party -------------------------------------------------------------------------------
 
 
 @pages.get("/parties/{party_id}/media/fragment", response_class=HTMLResponse)
-def party_media_fragment(request: Request, party_id: RecordId, db: Db, who: Reader) -> Response:
+def party_media_fragment(request: Request, party_id: RecordId, db: Tx, who: Reader) -> Response:
     """The party page's 音视频记录 section (第九条 集中储存): every record of the party's
     actions this person may see, newest first — after a purpose for the party."""
     party = get_party(db, party_id)
@@ -377,40 +393,39 @@ def party_media_fragment(request: Request, party_id: RecordId, db: Db, who: Read
 # ---- uploading -------------------------------------------------------------------------------
 
 
-def _upload_page(
-    request: Request, db: Session, who: Principal, action_id: int, status: int = 200, **extra: Any
-) -> Response:
-    action = get_action(db, action_id, who, handling=True)
-    return render(
-        request,
-        "media_upload.html",
-        status,
-        action=action,
-        activities=activities_of(db, action.id),
-        open=action.status is ActionStatus.open,
-        max_form_mb=media_api.MAX_FORM_BYTES // (1024 * 1024),
-        **extra,
-    )
+def _upload_context(db: Session, action: Action) -> dict[str, Any]:
+    return {
+        "action": action,
+        "activities": activities_of(db, action.id),
+        "open": action.status is ActionStatus.open,
+        "max_form_mb": media_api.MAX_FORM_BYTES // (1024 * 1024),
+    }
 
 
 @pages.get("/actions/{action_id}/media/upload", response_class=HTMLResponse)
-def upload_page(request: Request, action_id: RecordId, db: Db, who: Writer) -> Response:
+def upload_page(request: Request, who: Writer, action: ActionToUpload, db: Db) -> Response:
     done = request.query_params.get("uploaded", "")
     notice = f"已上传并登记：{done}" if done else None
-    return _upload_page(request, db, who, action_id, notice=notice)
+    return render(request, "media_upload.html", notice=notice, **_upload_context(db, action))
 
 
 @pages.post("/actions/{action_id}/media/upload", response_class=HTMLResponse)
 async def upload_form_submit(
-    request: Request, action_id: RecordId, db: Db, who: Writer, settings: Config
+    request: Request, who: Writer, action: ActionToUpload, db: Db, settings: Config
 ) -> Response:
-    """The plain form (no JavaScript, small photos): the same endpoint as the API."""
+    """The plain form (no JavaScript, small photos): the same upload as the API's. Not
+    through `submit`: the upload reads the body with the request's session closed and
+    the ingest commits in its own transactions, so a refusal leaves nothing to undo
+    here; it is shown on the page."""
+    action_id = action.id
     try:
-        out = await media_api.api_media_upload(action_id, request, db, who, settings)
-    except (DomainError, TooLarge) as exc:
-        return _upload_page(request, db, who, action_id, exc.status_code, error=exc.message)
+        out = await media_api.receive_form_upload(request, db, who, settings, action_id)
+    except DomainError as exc:
+        again = get_action(db, action_id, who, handling=True)
+        context = _upload_context(db, again)
+        return render(request, "media_upload.html", exc.status_code, error=exc.message, **context)
     query = urlencode({"uploaded": f"{out.filename}（记录 {out.id}）"})
-    return RedirectResponse(f"/app/actions/{action_id}/media/upload?{query}", status_code=303)
+    return redirect(f"/app/actions/{action_id}/media/upload?{query}")
 
 
 # ---- the hub ---------------------------------------------------------------------------------
@@ -418,7 +433,7 @@ async def upload_form_submit(
 
 @pages.get("/media", response_class=HTMLResponse)
 def media_hub(
-    request: Request, db: Db, who: Reader, page: Annotated[int, Query(ge=1, le=10_000)] = 1
+    request: Request, db: Tx, who: Reader, page: Annotated[int, Query(ge=1, le=10_000)] = 1
 ) -> Response:
     """音视频记录: the records one uploaded, newest first (names and times only)."""
     mine = select(Media).where(Media.uploaded_by == who.user_id)
