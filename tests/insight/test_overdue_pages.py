@@ -28,8 +28,8 @@ from zhifa.core.settings import Settings
 from zhifa.core.time_limits import due
 from zhifa.enforcement.models import Action
 from zhifa.publicity.models import (
-    CaseStatus,
     CorrectionRequest,
+    CorrectionStatus,
     ObligationStatus,
     PublicationObligation,
     PublicationUpdate,
@@ -155,7 +155,7 @@ def _arrange(settings: Settings, action_id: int) -> World:
             received_on=date(2026, 9, 29),
             limit_code="publicity.correction_request",
             due_on=date(2026, 10, 9),
-            status=CaseStatus.corrected,
+            status=CorrectionStatus.corrected,
             handler_id=world.li,
             decided_by=world.li,
             decided_at=datetime(2026, 10, 11, 17, 30, tzinfo=UTC),
@@ -171,7 +171,7 @@ def _arrange(settings: Settings, action_id: int) -> World:
             received_on=date(2026, 9, 29),
             limit_code="publicity.correction_request",
             due_on=date(2026, 10, 9),
-            status=CaseStatus.proposed,
+            status=CorrectionStatus.proposed,
             handler_id=world.zhang,
             proposed_by=world.zhang,
         )

@@ -87,7 +87,7 @@ def test_correction_request_journey_in_chromium(
         page.click("button[type=submit]")
         page.wait_for_url(re.compile(r".*/corrections/GZ-\d{4}-[0-9A-Z]{8}\?new=1$"))
         receipt = page.locator("#receipt").inner_text()
-        assert page.locator("#case-status").inner_text() == "已受理"
+        assert page.locator("#correction-status").inner_text() == "已受理"
         assert "139****5678" in page.content() and "13912345678" not in page.content()
         assert "<b>请核实</b>" in page.locator("dd.pre").inner_text()  # shown as text
         page.screenshot(path=str(ARTIFACTS / "correction-receipt.png"), full_page=True)
@@ -99,15 +99,15 @@ def test_correction_request_journey_in_chromium(
         legal.fill("#summary", "处罚内容表述更正")
         legal.click("text=拟定更正（待另一人批准发布）")
         legal.wait_for_selector("text=待另一名有发布权限的人员批准发布")
-        case_url = legal.url.split("?")[0]
+        correction_url = legal.url.split("?")[0]
 
         admin = _signed_in(browser, live_server, "admin")
-        admin.goto(case_url)
+        admin.goto(correction_url)
         admin.click("text=批准并发布更正")
         admin.wait_for_selector("text=已发布更正后的新版本")
 
         page.goto(f"{live_server}/corrections/{receipt}")
-        assert page.locator("#case-status").inner_text() == "已更正"
+        assert page.locator("#correction-status").inner_text() == "已更正"
         assert "处罚内容表述更正" in page.locator("#decision-reason").inner_text()
         page.screenshot(path=str(ARTIFACTS / "correction-status.png"), full_page=True)
         page.goto(f"{live_server}/p/{public_id}")

@@ -40,7 +40,7 @@ TYPED = {
 _NUMBERS = {chinese_number(n): n for n in range(100)}
 
 
-def _cases(db: Session) -> int:
+def _received(db: Session) -> int:
     db.rollback()
     return int(db.scalar(select(func.count()).select_from(CorrectionRequest)) or 0)
 
@@ -62,7 +62,7 @@ def test_one_question_admits_one_submission(
         assert again.status_code == 400 and "该验证问题已经回答过" in again.text
         assert 'name="challenge"' in again.text  # with a new question to answer
     assert _counts(db, settings) == before
-    assert _cases(db) == 1
+    assert _received(db) == 1
 
 
 def test_a_wrong_answer_spends_the_question_and_keeps_the_input(
@@ -175,4 +175,4 @@ def test_evidence_bytes_per_client_and_day(settings: Settings, db: Session) -> N
         assert fits.status_code == 303, fits.text[:300]
         plain = submit(client, public_id)  # a request without evidence is not capped
         assert plain.status_code == 303
-    assert _cases(db) == 3
+    assert _received(db) == 3

@@ -1,6 +1,6 @@
 """Correction requests on SQLite and PostgreSQL, through real HTTP: the public form with its
 anti-spam question, CSRF, evidence checks and receipt; the status page (masked contact,
-escaped text); the legal section's cases (officers 403; four eyes: the proposer may not
+escaped text); the legal section's handling of them (officers 403; four eyes: the proposer may not
 publish); a corrected version supersedes the old one with a dated note and an outbox
 event; bad input changes nothing, not even the blob store."""
 
@@ -76,11 +76,11 @@ def submit(
 
 def _counts(db: Session, settings: Settings) -> tuple[int, int, int]:
     db.rollback()
-    cases = db.scalar(select(func.count()).select_from(CorrectionRequest)) or 0
+    received = db.scalar(select(func.count()).select_from(CorrectionRequest)) or 0
     blobs = db.scalar(select(func.count()).select_from(StoredBlob)) or 0
     folder = Path(settings.data_dir) / "blobs"
     files = sum(1 for p in folder.rglob("*") if p.is_file()) if folder.exists() else 0
-    return cases, blobs, files
+    return received, blobs, files
 
 
 def test_public_request_receipt_status_and_correction(
@@ -210,21 +210,27 @@ def test_reject_needs_a_reason_shown_to_the_requester(client: TestClient, db: Se
     receipt = sent.headers["location"].split("/")[-1].split("?")[0]
     assert "*******an@example.com" in client.get(f"/corrections/{receipt}").text
     db.rollback()
-    case = db.scalar(select(CorrectionRequest).where(CorrectionRequest.receipt_number == receipt))
-    assert case is not None
+    correction = db.scalar(
+        select(CorrectionRequest).where(CorrectionRequest.receipt_number == receipt)
+    )
+    assert correction is not None
     csrf = _as(client, "legal").headers["X-CSRF-Token"]
-    page = client.get(f"/app/publicity/corrections/{case.id}")
+    page = client.get(f"/app/publicity/corrections/{correction.id}")
     assert page.status_code == 200 and "不予更正" in page.text
     empty = client.post(
-        f"/app/publicity/corrections/{case.id}/reject", data={"csrf_token": csrf, "reason": " "}
+        f"/app/publicity/corrections/{correction.id}/reject",
+        data={"csrf_token": csrf, "reason": " "},
     )
     assert empty.status_code == 400 and "须说明理由" in empty.text
     reason = "经核实，公示的罚款金额与处罚决定书一致。"
     done = client.post(
-        f"/app/publicity/corrections/{case.id}/reject", data={"csrf_token": csrf, "reason": reason}
+        f"/app/publicity/corrections/{correction.id}/reject",
+        data={"csrf_token": csrf, "reason": reason},
     )
     assert done.status_code == 303, done.text
-    again = client.post(f"/api/v1/publicity/corrections/{case.id}/reject", json={"reason": "x"})
+    again = client.post(
+        f"/api/v1/publicity/corrections/{correction.id}/reject", json={"reason": "x"}
+    )
     assert again.status_code == 409
     client.cookies.clear()
     client.headers.pop("X-CSRF-Token", None)
@@ -243,9 +249,13 @@ def test_staff_open_a_correction_themselves(client: TestClient, db: Session) -> 
     assert missing.status_code == 404
     opened = client.post("/api/v1/publicity/corrections", json=body)
     assert opened.status_code == 201, opened.text
-    case = opened.json()
-    assert case["source"] == "staff" and case["status"] == "open" and case["contact"] == ""
-    url = f"/api/v1/publicity/corrections/{case['id']}"
+    correction = opened.json()
+    assert (
+        correction["source"] == "staff"
+        and correction["status"] == "open"
+        and correction["contact"] == ""
+    )
+    url = f"/api/v1/publicity/corrections/{correction['id']}"
     same = client.post(f"{url}/proposal", json={"edits": {}, "summary": "无变化"})
     assert same.status_code == 400  # nothing would change
     facts = "储罐区构成重大危险源，未按规定登记建档。"
@@ -254,4 +264,4 @@ def test_staff_open_a_correction_themselves(client: TestClient, db: Session) -> 
     _as(client, "admin")
     assert client.post(f"{url}/approve").status_code == 200
     listed = client.get("/app/publicity/corrections")
-    assert listed.status_code == 200 and case["receipt_number"] in listed.text
+    assert listed.status_code == 200 and correction["receipt_number"] in listed.text

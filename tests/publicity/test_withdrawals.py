@@ -238,7 +238,7 @@ def test_correction_request_due_in_5_working_days_across_spring_festival(
     public_id = publish(client, db)["obligation_id"]
     db.rollback()
     intake = corrections.Intake(public_id, "李四", "021-62541234", "决定书文号有误")
-    case = corrections.receive(
+    correction = corrections.receive(
         db,
         open_blob_store(settings),
         settings,
@@ -249,6 +249,6 @@ def test_correction_request_due_in_5_working_days_across_spring_festival(
     )
     db.commit()
     # Wed 3 Feb: Thu 4 Feb (1), 5-14 Feb rest days, 15-18 Feb (5)
-    assert case.due_on == date(2027, 2, 18) and case.due_provisional is False
-    status = client.get(f"/corrections/{case.receipt_number}")
+    assert correction.due_on == date(2027, 2, 18) and correction.due_provisional is False
+    status = client.get(f"/corrections/{correction.receipt_number}")
     assert "2027-02-18" in status.text and "021-****1234" in status.text

@@ -5,7 +5,7 @@
   (/corrections/<receipt number>). These read and write only the portal's tables,
   ``correction_request``, the blob registry and the ledger.
 - `pages` (/app/publicity/…) and `api` (/api/v1/publicity/…): the legal section's
-  correction cases, withdrawals and updates.
+  correction requests, withdrawals and updates.
 """
 
 from __future__ import annotations
@@ -40,26 +40,26 @@ from zhifa.core.settings import Settings
 from zhifa.core.validation import FIELD_LABELS, describe
 from zhifa.publicity import corrections, public_form, rules, service, withdrawals
 from zhifa.publicity.models import (
-    CASE_STATUS_LABELS,
+    CORRECTION_STATUS_LABELS,
     PUBLICATION_STATUS_LABELS,
     TASK_STATUS_LABELS,
     WITHDRAWAL_CAUSE_LABELS,
-    CaseStatus,
     CorrectionRequest,
+    CorrectionStatus,
     Publication,
     PublicationUpdate,
     Withdrawal,
 )
 from zhifa.publicity.portal import decisions as portal_store
 from zhifa.publicity.schemas import (
-    CaseOut,
     ChangeIn,
     ChangeOut,
+    CorrectionOut,
     ProposalIn,
     PublicationUpdateOut,
     ReasonIn,
     RequestIn,
-    StaffCaseIn,
+    StaffCorrectionIn,
     VersionOut,
     WithdrawalOut,
 )
@@ -73,9 +73,9 @@ Reviewer = Annotated[Principal, Depends(require(Permission.publication_review))]
 Publisher = Annotated[Principal, Depends(require(Permission.publication_publish))]
 
 
-def case_of_path(case_id: RecordId, db: Db, who: Reviewer) -> CorrectionRequest:
-    """The correction case the path names (404 when there is none)."""
-    return corrections.get_case(db, case_id)
+def correction_of_path(correction_id: RecordId, db: Db, who: Reviewer) -> CorrectionRequest:
+    """The correction request the path names (404 when there is none)."""
+    return corrections.get_correction(db, correction_id)
 
 
 def withdrawal_of_path(withdrawal_id: RecordId, db: Db, who: Reader) -> Withdrawal:
@@ -88,7 +88,7 @@ def update_of_path(update_id: RecordId, db: Db, who: Reader) -> PublicationUpdat
     return withdrawals.get_update(db, update_id)
 
 
-CaseOfPath = Annotated[CorrectionRequest, Depends(case_of_path)]
+CorrectionOfPath = Annotated[CorrectionRequest, Depends(correction_of_path)]
 WithdrawalOfPath = Annotated[Withdrawal, Depends(withdrawal_of_path)]
 UpdateOfPath = Annotated[PublicationUpdate, Depends(update_of_path)]
 
@@ -216,32 +216,32 @@ async def correction_submit(request: Request, db: Tx, settings: Config) -> Respo
     values = await _posted(request)
     upload = await _upload(request, settings.correction_evidence_max_bytes)
     try:
-        case = _receive(request, db, settings, values, upload)
+        correction = _receive(request, db, settings, values, upload)
     except DomainError as exc:
         return _form_page(request, db, settings, values, exc.message, exc.status_code)
-    return redirect(f"/corrections/{case.receipt_number}?new=1")
+    return redirect(f"/corrections/{correction.receipt_number}?new=1")
 
 
 @public.get("/corrections/{receipt}", response_class=HTMLResponse)
 def correction_status(request: Request, db: Db, receipt: str, new: str = "") -> Response:
-    case = corrections.by_receipt(db, receipt.strip().upper())
+    correction = corrections.by_receipt(db, receipt.strip().upper())
     return render(
         request,
         "correction_status.html",
-        case=case,
-        entry=portal_store.entry(db, case.obligation_id),
+        correction=correction,
+        entry=portal_store.entry(db, correction.obligation_id),
         is_new=new == "1",
-        name=corrections.masked_name(case.requester_name),
-        contact=corrections.masked_contact(case.contact),
-        labels=CASE_STATUS_LABELS,
+        name=corrections.masked_name(correction.requester_name),
+        contact=corrections.masked_contact(correction.contact),
+        labels=CORRECTION_STATUS_LABELS,
         evidence_labels=corrections.EVIDENCE_TYPES,
     )
 
 
-# ---- staff: correction cases -------------------------------------------------------------------
+# ---- staff: correction requests ----------------------------------------------------------------
 
 NOTICES = {
-    "opened": "已登记更正案件。",
+    "opened": "已登记更正申请。",
     "proposed": "已拟定更正后的新版本，待另一名有发布权限的人员批准发布。",
     "corrected": "已发布更正后的新版本。",
     "rejected": "已作出不予更正的决定。",
@@ -252,11 +252,11 @@ NOTICES = {
 }
 
 
-def _status(value: str | None) -> CaseStatus | None:
+def _status(value: str | None) -> CorrectionStatus | None:
     if not value:
         return None
     try:
-        return CaseStatus(value)
+        return CorrectionStatus(value)
     except ValueError:
         raise DomainError("状态取值无效", "status") from None
 
@@ -285,35 +285,39 @@ def _edits(form: dict[str, str], current: Publication | None) -> dict[str, str]:
 
 
 @pages.get("/corrections", response_class=HTMLResponse)
-def cases_page(request: Request, db: Tx, who: Reviewer, status: str | None = None) -> Response:
+def corrections_page(
+    request: Request, db: Tx, who: Reviewer, status: str | None = None
+) -> Response:
     wanted = _status(status)
     # The list names the requesters: a read of their personal data.
-    log_access(db, who, "correction_request", None, f"更正案件列表 status={status}")
+    log_access(db, who, "correction_request", None, f"更正申请列表 status={status}")
     return render(
         request,
         "correction_list.html",
-        cases=corrections.list_cases(db, wanted),
-        labels=CASE_STATUS_LABELS,
+        corrections=corrections.list_corrections(db, wanted),
+        labels=CORRECTION_STATUS_LABELS,
         status=wanted.value if wanted else "",
         users=_users(db),
     )
 
 
-@pages.get("/corrections/{case_id}", response_class=HTMLResponse)
-def case_page(request: Request, who: Reviewer, case: CaseOfPath, db: Tx) -> Response:
-    log_access(db, who, "correction_request", case.id, "核实处理更正要求")
-    new_pub = case.new_publication_id
+@pages.get("/corrections/{correction_id}", response_class=HTMLResponse)
+def correction_page(
+    request: Request, who: Reviewer, correction: CorrectionOfPath, db: Tx
+) -> Response:
+    log_access(db, who, "correction_request", correction.id, "核实处理更正要求")
+    new_pub = correction.new_publication_id
     draft = service.get_publication(db, new_pub) if new_pub else None
     return render(
         request,
-        "correction_case.html",
-        case=case,
-        ob=service.get_obligation(db, case.obligation_id),
-        current=corrections.current_version(db, case.obligation_id),
+        "correction_request.html",
+        correction=correction,
+        ob=service.get_obligation(db, correction.obligation_id),
+        current=corrections.current_version(db, correction.obligation_id),
         draft=draft,
         diff=_diff(db, draft),
         fixed=corrections.FIXED_ITEMS,
-        labels=CASE_STATUS_LABELS,
+        labels=CORRECTION_STATUS_LABELS,
         pub_labels=PUBLICATION_STATUS_LABELS,
         kinds=rules.KIND_LABELS,
         users=_users(db),
@@ -321,16 +325,18 @@ def case_page(request: Request, who: Reviewer, case: CaseOfPath, db: Tx) -> Resp
     )
 
 
-@pages.get("/corrections/{case_id}/evidence")
-def case_evidence(settings: Config, who: Reviewer, case: CaseOfPath, db: Tx) -> Response:
-    if not case.evidence_digest:
+@pages.get("/corrections/{correction_id}/evidence")
+def correction_evidence(
+    settings: Config, who: Reviewer, correction: CorrectionOfPath, db: Tx
+) -> Response:
+    if not correction.evidence_digest:
         raise NotFound("该更正要求没有附证明材料")
-    log_access(db, who, "correction_request", case.id, "查看更正要求的证明材料")
-    with open_blob_store(settings).open(case.evidence_digest) as stream:
+    log_access(db, who, "correction_request", correction.id, "查看更正要求的证明材料")
+    with open_blob_store(settings).open(correction.evidence_digest) as stream:
         data = stream.read()
-    disposition = f'attachment; filename="evidence-{case.receipt_number}"'
+    disposition = f'attachment; filename="evidence-{correction.receipt_number}"'
     return Response(
-        data, media_type=case.evidence_type, headers={"content-disposition": disposition}
+        data, media_type=correction.evidence_type, headers={"content-disposition": disposition}
     )
 
 
@@ -339,34 +345,36 @@ def case_evidence(settings: Config, who: Reviewer, case: CaseOfPath, db: Tx) -> 
 
 
 @pages.post("/corrections")
-async def staff_case_form(request: Request, db: Tx, who: Reviewer) -> Response:
-    data = _parse(StaffCaseIn, await _posted(request))
-    case = corrections.open_by_staff(db, data.obligation_id, who, data.what_is_wrong)
-    return redirect(f"/app/publicity/corrections/{case.id}", "opened")
+async def staff_correction_form(request: Request, db: Tx, who: Reviewer) -> Response:
+    data = _parse(StaffCorrectionIn, await _posted(request))
+    correction = corrections.open_by_staff(db, data.obligation_id, who, data.what_is_wrong)
+    return redirect(f"/app/publicity/corrections/{correction.id}", "opened")
 
 
-@pages.post("/corrections/{case_id}/propose")
+@pages.post("/corrections/{correction_id}/propose")
 async def propose_form(
-    request: Request, settings: Config, who: Reviewer, case: CaseOfPath, db: Tx
+    request: Request, settings: Config, who: Reviewer, correction: CorrectionOfPath, db: Tx
 ) -> Response:
     form = await _posted(request)
-    edits = _edits(form, corrections.current_version(db, case.obligation_id))
+    edits = _edits(form, corrections.current_version(db, correction.obligation_id))
     rebuild, summary = form.get("rebuild") == "1", form.get("summary", "")
-    corrections.propose(db, settings, case.id, who, edits=edits, rebuild=rebuild, summary=summary)
-    return redirect(f"/app/publicity/corrections/{case.id}", "proposed")
+    corrections.propose(
+        db, settings, correction.id, who, edits=edits, rebuild=rebuild, summary=summary
+    )
+    return redirect(f"/app/publicity/corrections/{correction.id}", "proposed")
 
 
-@pages.post("/corrections/{case_id}/approve")
-def approve_form(db: Tx, who: Publisher, case_id: RecordId) -> Response:
-    corrections.approve(db, case_id, who)
-    return redirect(f"/app/publicity/corrections/{case_id}", "corrected")
+@pages.post("/corrections/{correction_id}/approve")
+def approve_form(db: Tx, who: Publisher, correction_id: RecordId) -> Response:
+    corrections.approve(db, correction_id, who)
+    return redirect(f"/app/publicity/corrections/{correction_id}", "corrected")
 
 
-@pages.post("/corrections/{case_id}/reject")
-async def reject_form(request: Request, db: Tx, who: Reviewer, case_id: RecordId) -> Response:
+@pages.post("/corrections/{correction_id}/reject")
+async def reject_form(request: Request, db: Tx, who: Reviewer, correction_id: RecordId) -> Response:
     data = _parse(ReasonIn, await _posted(request))
-    corrections.reject(db, case_id, who, data.reason)
-    return redirect(f"/app/publicity/corrections/{case_id}", "rejected")
+    corrections.reject(db, correction_id, who, data.reason)
+    return redirect(f"/app/publicity/corrections/{correction_id}", "rejected")
 
 
 # ---- staff: withdrawals and updates ------------------------------------------------------------
@@ -462,42 +470,48 @@ def update_approve_form(db: Tx, who: Publisher, update_id: RecordId) -> Response
 
 
 @api.get("/corrections")
-def api_cases(db: Tx, who: Reviewer, status: str | None = None) -> list[CaseOut]:
-    cases = corrections.list_cases(db, _status(status))
-    log_access(db, who, "correction_request", None, f"更正案件列表 status={status}", via="api")
-    return [CaseOut.model_validate(c) for c in cases]
+def api_corrections(db: Tx, who: Reviewer, status: str | None = None) -> list[CorrectionOut]:
+    found = corrections.list_corrections(db, _status(status))
+    log_access(db, who, "correction_request", None, f"更正申请列表 status={status}", via="api")
+    return [CorrectionOut.model_validate(c) for c in found]
 
 
-@api.get("/corrections/{case_id}")
-def api_case(who: Reviewer, case: CaseOfPath, db: Tx) -> CaseOut:
-    log_access(db, who, "correction_request", case.id, "核实处理更正要求", via="api")
-    return CaseOut.model_validate(case)
+@api.get("/corrections/{correction_id}")
+def api_correction(who: Reviewer, correction: CorrectionOfPath, db: Tx) -> CorrectionOut:
+    log_access(db, who, "correction_request", correction.id, "核实处理更正要求", via="api")
+    return CorrectionOut.model_validate(correction)
 
 
 @api.post("/corrections", status_code=201)
-def api_open_case(db: Tx, who: Reviewer, data: StaffCaseIn) -> CaseOut:
-    case = corrections.open_by_staff(db, data.obligation_id, who, data.what_is_wrong)
-    return CaseOut.model_validate(case)
+def api_open_correction(db: Tx, who: Reviewer, data: StaffCorrectionIn) -> CorrectionOut:
+    correction = corrections.open_by_staff(db, data.obligation_id, who, data.what_is_wrong)
+    return CorrectionOut.model_validate(correction)
 
 
-@api.post("/corrections/{case_id}/proposal")
+@api.post("/corrections/{correction_id}/proposal")
 def api_propose(
-    db: Tx, settings: Config, who: Reviewer, case_id: RecordId, data: ProposalIn
+    db: Tx, settings: Config, who: Reviewer, correction_id: RecordId, data: ProposalIn
 ) -> VersionOut:
     pub = corrections.propose(
-        db, settings, case_id, who, edits=data.edits, rebuild=data.rebuild, summary=data.summary
+        db,
+        settings,
+        correction_id,
+        who,
+        edits=data.edits,
+        rebuild=data.rebuild,
+        summary=data.summary,
     )
     return VersionOut.of(pub)
 
 
-@api.post("/corrections/{case_id}/approve")
-def api_approve(db: Tx, who: Publisher, case_id: RecordId) -> VersionOut:
-    return VersionOut.of(corrections.approve(db, case_id, who))
+@api.post("/corrections/{correction_id}/approve")
+def api_approve(db: Tx, who: Publisher, correction_id: RecordId) -> VersionOut:
+    return VersionOut.of(corrections.approve(db, correction_id, who))
 
 
-@api.post("/corrections/{case_id}/reject")
-def api_reject(db: Tx, who: Reviewer, case_id: RecordId, data: ReasonIn) -> CaseOut:
-    return CaseOut.model_validate(corrections.reject(db, case_id, who, data.reason))
+@api.post("/corrections/{correction_id}/reject")
+def api_reject(db: Tx, who: Reviewer, correction_id: RecordId, data: ReasonIn) -> CorrectionOut:
+    return CorrectionOut.model_validate(corrections.reject(db, correction_id, who, data.reason))
 
 
 @api.post("/obligations/{obligation_id}/changes", status_code=201)

@@ -1,6 +1,6 @@
 """Corrections of published decisions (公示办法 第九条第一、二项).
 
-A correction case opens from a written request of the public (the portal's form: receipt
+A correction request comes from the public in writing (the portal's form: receipt
 number, 5 working days from receipt by the rule table) or from the staff's own finding.
 The legal section verifies it and either rejects it with a reason (shown on the public
 status page) or proposes a corrected version; a second person who may publish approves
@@ -41,8 +41,8 @@ from zhifa.enforcement.masking import mask_person_name, mask_phone
 from zhifa.publicity import outbox, service, snapshots
 from zhifa.publicity.channels.base import OutboxEvent
 from zhifa.publicity.models import (
-    CaseStatus,
     CorrectionRequest,
+    CorrectionStatus,
     Publication,
     PublicationObligation,
     PublicationStatus,
@@ -124,7 +124,7 @@ def _receipt(db: Session, year: int) -> str:
             return number
 
 
-def _new_case(
+def _new_correction(
     db: Session, obligation_id: int, received_on: date, **values: Any
 ) -> CorrectionRequest:
     deadline = due(working_calendar(db), LIMIT_CODE, received_on)
@@ -136,7 +136,7 @@ def _new_case(
         limit_code=LIMIT_CODE,
         due_on=deadline.date,
         due_provisional=deadline.provisional,
-        status=CaseStatus.open,
+        status=CorrectionStatus.open,
         decision_reason="",
         **values,
     )
@@ -192,7 +192,7 @@ def receive(
     if evidence is not None:
         blob = store_blob(db, store, io.BytesIO(evidence.data), None, len(evidence.data))
         digest = blob.digest
-    row = _new_case(
+    row = _new_correction(
         db,
         intake.obligation_id,
         received_on or today(),
@@ -234,14 +234,16 @@ def masked_name(name: str) -> str:
 # ---- the staff side ----------------------------------------------------------------------------
 
 
-def get_case(db: Session, case_id: int) -> CorrectionRequest:
-    row = db.get(CorrectionRequest, case_id)
+def get_correction(db: Session, correction_id: int) -> CorrectionRequest:
+    row = db.get(CorrectionRequest, correction_id)
     if row is None:
-        raise NotFound("更正案件不存在")
+        raise NotFound("更正申请不存在")
     return row
 
 
-def list_cases(db: Session, status: CaseStatus | None = None) -> list[CorrectionRequest]:
+def list_corrections(
+    db: Session, status: CorrectionStatus | None = None
+) -> list[CorrectionRequest]:
     query = select(CorrectionRequest).order_by(CorrectionRequest.due_on, CorrectionRequest.id)
     if status is not None:
         query = query.where(CorrectionRequest.status == status)
@@ -259,7 +261,7 @@ def open_by_staff(
     service.get_obligation(db, obligation_id)
     if current_version(db, obligation_id) is None:
         raise Conflict("该公示当前不在公示中，无需更正")
-    row = _new_case(
+    row = _new_correction(
         db,
         obligation_id,
         today(),
@@ -423,15 +425,15 @@ def dated_note(day: date, summary: str) -> str:
     return f"{day.year}年{day.month}月{day.day}日更正：{summary}"
 
 
-def _require_case_open(case: CorrectionRequest) -> None:
-    if case.status in (CaseStatus.corrected, CaseStatus.rejected):
-        raise Conflict("该更正案件已处理完毕")
+def _require_open(correction: CorrectionRequest) -> None:
+    if correction.status in (CorrectionStatus.corrected, CorrectionStatus.rejected):
+        raise Conflict("该更正申请已处理完毕")
 
 
 def propose(
     db: Session,
     settings: Settings,
-    case_id: int,
+    correction_id: int,
     who: Principal,
     *,
     edits: dict[str, str],
@@ -439,61 +441,61 @@ def propose(
     summary: str,
 ) -> Publication:
     """Verify and propose the corrected version (a draft that a second person publishes)."""
-    case = get_case(db, case_id)
-    _require_case_open(case)
+    correction = get_correction(db, correction_id)
+    _require_open(correction)
     text = summary.strip()
     if not text:
         raise DomainError("请填写更正说明（将随更正后的公示一并公开）", "summary")
-    base = current_version(db, case.obligation_id)
+    base = current_version(db, correction.obligation_id)
     if base is None:
         raise Conflict("该公示当前不在公示中，无法更正")
-    obligation = service.get_obligation(db, case.obligation_id)
+    obligation = service.get_obligation(db, correction.obligation_id)
     start = rebuilt_snapshot(db, settings, obligation, base) if rebuild else base.snapshot
     snapshot = edited(start, edits)
     if snapshots.canonical(snapshot) == base.snapshot_json:
         raise DomainError("更正后的内容与现行公示相同，请修改需要更正的项目", "summary")
-    pub = draft_version(db, base, snapshot, who, case.new_publication_id)
+    pub = draft_version(db, base, snapshot, who, correction.new_publication_id)
     db.flush()
-    case.status = CaseStatus.proposed
-    case.proposed_by = who.user_id
-    case.handler_id = case.handler_id or who.user_id
-    case.decision_reason = text[:1000]
-    case.new_publication_id = pub.id
-    record_change(db, actor_name(who), "correction.propose", case)
+    correction.status = CorrectionStatus.proposed
+    correction.proposed_by = who.user_id
+    correction.handler_id = correction.handler_id or who.user_id
+    correction.decision_reason = text[:1000]
+    correction.new_publication_id = pub.id
+    record_change(db, actor_name(who), "correction.propose", correction)
     return pub
 
 
-def approve(db: Session, case_id: int, who: Principal) -> Publication:
+def approve(db: Session, correction_id: int, who: Principal) -> Publication:
     """A second person publishes the proposed correction (four eyes)."""
-    case = get_case(db, case_id)
-    if case.status is not CaseStatus.proposed or case.new_publication_id is None:
-        raise Conflict("该更正案件没有待批准发布的更正")
-    if case.proposed_by == who.user_id:
+    correction = get_correction(db, correction_id)
+    if correction.status is not CorrectionStatus.proposed or correction.new_publication_id is None:
+        raise Conflict("该更正申请没有待批准发布的更正")
+    if correction.proposed_by == who.user_id:
         raise Forbidden("更正须由拟更正人以外的有发布权限的人员批准发布")
-    pub = service.get_publication(db, case.new_publication_id)
+    pub = service.get_publication(db, correction.new_publication_id)
     day = today()
-    publish_version(db, pub, who, OutboxEvent.correct, dated_note(day, case.decision_reason))
-    case.status = CaseStatus.corrected
-    case.decided_by = who.user_id
-    case.decided_at = utcnow()
-    case.decided_on = day
-    record_change(db, actor_name(who), "correction.correct", case)
+    publish_version(db, pub, who, OutboxEvent.correct, dated_note(day, correction.decision_reason))
+    correction.status = CorrectionStatus.corrected
+    correction.decided_by = who.user_id
+    correction.decided_at = utcnow()
+    correction.decided_on = day
+    record_change(db, actor_name(who), "correction.correct", correction)
     return pub
 
 
-def reject(db: Session, case_id: int, who: Principal, reason: str) -> CorrectionRequest:
+def reject(db: Session, correction_id: int, who: Principal, reason: str) -> CorrectionRequest:
     """不予更正, with the reason the requester reads on the status page."""
-    case = get_case(db, case_id)
-    if case.status is not CaseStatus.open:
-        raise Conflict("该更正案件已拟更正或已处理，不能再不予更正")
+    correction = get_correction(db, correction_id)
+    if correction.status is not CorrectionStatus.open:
+        raise Conflict("该更正申请已拟更正或已处理，不能再不予更正")
     text = reason.strip()
     if not text:
         raise DomainError("不予更正的，须说明理由", "reason")
-    case.status = CaseStatus.rejected
-    case.handler_id = case.handler_id or who.user_id
-    case.decided_by = who.user_id
-    case.decided_at = utcnow()
-    case.decided_on = today()
-    case.decision_reason = text[:1000]
-    record_change(db, actor_name(who), "correction.reject", case)
-    return case
+    correction.status = CorrectionStatus.rejected
+    correction.handler_id = correction.handler_id or who.user_id
+    correction.decided_by = who.user_id
+    correction.decided_at = utcnow()
+    correction.decided_on = today()
+    correction.decision_reason = text[:1000]
+    record_change(db, actor_name(who), "correction.reject", correction)
+    return correction

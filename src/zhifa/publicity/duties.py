@@ -35,8 +35,8 @@ from zhifa.core.time_limits import limit
 from zhifa.enforcement.models import Action
 from zhifa.publicity.models import (
     WITHDRAWAL_CAUSE_LABELS,
-    CaseStatus,
     CorrectionRequest,
+    CorrectionStatus,
     ObligationStatus,
     PublicationObligation,
     PublicationUpdate,
@@ -264,7 +264,7 @@ def correction_duties(db: Session, scope: Scope, names: Names) -> Iterator[Duty]
     decisions = _Decisions(db)
     for row in db.scalars(query.order_by(CorrectionRequest.id)):
         decision = decisions(row.obligation_id)
-        answered = row.status in (CaseStatus.corrected, CaseStatus.rejected)
+        answered = row.status in (CorrectionStatus.corrected, CorrectionStatus.rejected)
         yield _duty(
             names,
             decision,

@@ -189,18 +189,18 @@ class PublicationExemption(Base):
 # ---- corrections, withdrawals, updates (points 4-5) ----------------------------------------
 
 
-class CaseStatus(StrEnum):
+class CorrectionStatus(StrEnum):
     open = "open"  # 已受理（待核实处理）
     proposed = "proposed"  # 已拟更正（待另一人批准发布）
     corrected = "corrected"  # 已更正
     rejected = "rejected"  # 不予更正
 
 
-CASE_STATUS_LABELS = {
-    CaseStatus.open: "已受理",
-    CaseStatus.proposed: "已受理（更正待发布）",
-    CaseStatus.corrected: "已更正",
-    CaseStatus.rejected: "不予更正",
+CORRECTION_STATUS_LABELS = {
+    CorrectionStatus.open: "已受理",
+    CorrectionStatus.proposed: "已受理（更正待发布）",
+    CorrectionStatus.corrected: "已更正",
+    CorrectionStatus.rejected: "不予更正",
 }
 
 
@@ -210,7 +210,7 @@ class CorrectionRequest(Base):
 
     Written by the public portal with nothing but this row, the blob registry and the
     ledger: `obligation_id` is the publication's public id (stable across versions), so
-    the intake needs no internal table. The case is answered within 5 working days
+    the intake needs no internal table. The request is answered within 5 working days
     (`due_on`); a correction publishes a new version (`new_publication_id`)."""
 
     __tablename__ = "correction_request"
@@ -230,7 +230,7 @@ class CorrectionRequest(Base):
     limit_code: Mapped[str] = mapped_column(String(60))
     due_on: Mapped[date] = mapped_column(index=True)
     due_provisional: Mapped[bool] = mapped_column(default=False)
-    status: Mapped[CaseStatus] = mapped_column(enum_type(CaseStatus), index=True)
+    status: Mapped[CorrectionStatus] = mapped_column(enum_type(CorrectionStatus), index=True)
     handler_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     proposed_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))

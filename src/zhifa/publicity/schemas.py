@@ -14,8 +14,8 @@ from zhifa.core.spreadsheet import FORMULA_STARTS
 from zhifa.core.validation import BodyRecordId
 from zhifa.publicity import rules, service
 from zhifa.publicity.models import (
-    CaseStatus,
     Channel,
+    CorrectionStatus,
     Delivery,
     ExemptionStatus,
     ObligationStatus,
@@ -157,7 +157,7 @@ class RequestIn(BaseModel):
         return plain
 
 
-class StaffCaseIn(BaseModel):
+class StaffCorrectionIn(BaseModel):
     obligation_id: BodyRecordId
     what_is_wrong: str = Field(min_length=1, max_length=5000)
 
@@ -179,7 +179,7 @@ class ChangeIn(BaseModel):
     decision_ref: str = Field(min_length=1, max_length=200)
 
 
-class CaseOut(_FromRow):
+class CorrectionOut(_FromRow):
     id: int
     receipt_number: str
     obligation_id: int
@@ -193,7 +193,7 @@ class CaseOut(_FromRow):
     limit_code: str
     due_on: date
     due_provisional: bool
-    status: CaseStatus
+    status: CorrectionStatus
     handler_id: int | None
     proposed_by: int | None
     decided_by: int | None

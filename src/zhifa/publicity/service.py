@@ -289,7 +289,7 @@ def publication_for(db: Session, publication_id: int, who: Principal) -> Publica
 
 
 def readable_duty(duty: Duty, who: Principal, visible: set[int] | None) -> bool:
-    """Correction cases carry requesters' names and contacts: the legal section's alone.
+    """Correction requests carry requesters' names and contacts: the legal section's alone.
     Duties about a decision follow its case; catalogue and figures duties are for all."""
     if duty.kind is DutyKind.correction:
         return reads_all_publicity(who)
