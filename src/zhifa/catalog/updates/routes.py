@@ -7,8 +7,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import BaseModel, Field
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -18,13 +17,25 @@ from zhifa.catalog.updates import service as updates
 from zhifa.catalog.updates.models import (
     CAUSE_LABELS,
     STATUS_LABELS,
+    CatalogueUpdate,
     OrganisationChange,
     UpdateStatus,
 )
-from zhifa.catalog.updates.schemas import UpdateOut
+from zhifa.catalog.updates.schemas import OrganisationChangeOut, UnchangedIn, UpdateOut
 from zhifa.core.auth import Principal
 from zhifa.core.errors import DomainError, NotFound
-from zhifa.core.http import Db, RecordId, RecordIdQuery, render, require
+from zhifa.core.http import (
+    Db,
+    RecordId,
+    RecordIdQuery,
+    Tx,
+    form_values,
+    notice_of,
+    redirect,
+    render,
+    require,
+    submit,
+)
 from zhifa.core.models import Unit
 from zhifa.core.permissions import Permission
 from zhifa.core.time_limits import limit
@@ -63,28 +74,53 @@ def _status(value: str) -> UpdateStatus | None:
         raise DomainError("状态取值无效（open/published/unchanged）", "status") from None
 
 
-def _law_change(db: Db, change_id: int) -> LawChange:
+def update_of_path(update_id: RecordId, db: Db, who: Reader) -> CatalogueUpdate:
+    """The update obligation the path names (404 when there is none)."""
+    return updates.get_update(db, update_id)
+
+
+def law_change_of_path(change_id: RecordId, db: Db, who: Reader) -> LawChange:
+    """The law change the path names (404 when there is none)."""
     change = db.get(LawChange, change_id)
     if change is None:
         raise NotFound("法规变更记录不存在")
     return change
 
 
-def _organisation_change(db: Db, change_id: int) -> OrganisationChange:
+def organisation_change_of_path(change_id: RecordId, db: Db, who: Reader) -> OrganisationChange:
+    """The organisation change the path names (404 when there is none)."""
     change = db.get(OrganisationChange, change_id)
     if change is None:
         raise NotFound("机构设置变化记录不存在")
     return change
 
 
+UpdateOfPath = Annotated[CatalogueUpdate, Depends(update_of_path)]
+LawChangeOfPath = Annotated[LawChange, Depends(law_change_of_path)]
+OrganisationChangeOfPath = Annotated[OrganisationChange, Depends(organisation_change_of_path)]
+
+
+def _units(db: Db) -> list[Unit]:
+    return list(db.scalars(select(Unit).order_by(Unit.id)))
+
+
+def _update_context(request: Request, db: Db, row: CatalogueUpdate, **extra: Any) -> dict[str, Any]:
+    return {
+        "row": row,
+        "limit_row": limit(row.limit_code),
+        "entry": updates.entry_link(db, row),
+        "notice": notice_of(request, NOTICES),
+        **labels(db, **extra),
+    }
+
+
 # ---- pages ---------------------------------------------------------------------------------
 
 
 @pages.get("/updates", response_class=HTMLResponse)
-def update_list_page(request: Request, db: Db, who: Reader, status: str = "") -> Response:
+def update_list_page(request: Request, db: Tx, who: Reader, status: str = "") -> Response:
     wanted = _status(status)
     updates.settle(db)
-    db.commit()
     rows = updates.updates_of(db, status=wanted)
     changes = list(db.scalars(select(OrganisationChange).order_by(OrganisationChange.id.desc())))
     return render(
@@ -98,45 +134,32 @@ def update_list_page(request: Request, db: Db, who: Reader, status: str = "") ->
 
 
 @pages.get("/updates/{update_id}", response_class=HTMLResponse)
-def update_page(request: Request, update_id: RecordId, db: Db, who: Reader) -> Response:
-    return _update_page(request, db, update_id)
-
-
-def _update_page(
-    request: Request, db: Db, update_id: int, status: int = 200, **extra: Any
-) -> Response:
-    row = updates.get_update(db, update_id)
-    return render(
-        request,
-        "update_detail.html",
-        status,
-        row=row,
-        limit_row=limit(row.limit_code),
-        entry=updates.entry_link(db, row),
-        notice=NOTICES.get(request.query_params.get("done", "")),
-        **labels(db, **extra),
-    )
+def update_page(request: Request, db: Db, who: Reader, row: UpdateOfPath) -> Response:
+    return render(request, "update_detail.html", **_update_context(request, db, row))
 
 
 @pages.post("/updates/{update_id}/unchanged", response_class=HTMLResponse)
 async def update_unchanged_submit(
-    request: Request, update_id: RecordId, db: Db, who: Writer
+    request: Request, db: Tx, who: Writer, row: UpdateOfPath
 ) -> Response:
-    reason = str((await request.form()).get("reason", ""))
-    try:
-        updates.record_unchanged(db, update_id, who, reason)
-        db.commit()
-    except DomainError as exc:
-        db.rollback()
-        return _update_page(
-            request, db, update_id, exc.status_code, error=exc.message, reason=reason
-        )
-    return RedirectResponse(f"/app/catalog/updates/{update_id}?done=unchanged", status_code=303)
+    update_id = row.id
+    reason = str((await request.form()).get("reason", ""))  # the service trims it
+    return submit(
+        request,
+        db,
+        lambda: updates.record_unchanged(db, update_id, who, reason),
+        page="update_detail.html",
+        context=lambda: _update_context(
+            request, db, updates.get_update(db, update_id), reason=reason
+        ),
+        then=lambda _: redirect(f"/app/catalog/updates/{update_id}", "unchanged"),
+    )
 
 
 @pages.get("/law-changes/{change_id}/updates", response_class=HTMLResponse)
-def law_change_updates_page(request: Request, change_id: RecordId, db: Db, who: Reader) -> Response:
-    change = _law_change(db, change_id)
+def law_change_updates_page(
+    request: Request, db: Db, who: Reader, change: LawChangeOfPath
+) -> Response:
     return render(
         request,
         "update_law_change.html",
@@ -147,48 +170,34 @@ def law_change_updates_page(request: Request, change_id: RecordId, db: Db, who: 
     )
 
 
-def _units(db: Db) -> list[Unit]:
-    return list(db.scalars(select(Unit).order_by(Unit.id)))
-
-
 @pages.get("/organisation-changes/new", response_class=HTMLResponse)
 def organisation_change_form(request: Request, db: Db, who: Writer) -> Response:
     return render(request, "update_organisation_form.html", values={}, chosen=[], units=_units(db))
 
 
 @pages.post("/organisation-changes", response_class=HTMLResponse)
-async def organisation_change_submit(request: Request, db: Db, who: Writer) -> Response:
-    form = await request.form()
-    values = {key: str(form.get(key, "")).strip() for key in ORGANISATION_FIELDS}
-    chosen = [str(v) for v in form.getlist("unit_ids")]
-    try:
-        data = parse(
-            updates.OrganisationChangeIn,
-            {**values, "approved_on": values["approved_on"] or None, "unit_ids": chosen},
-        )
-        change, _ = updates.register_organisation_change(db, data, who)
-        db.commit()
-    except DomainError as exc:
-        db.rollback()
-        return render(
-            request,
-            "update_organisation_form.html",
-            exc.status_code,
-            error=exc.message,
-            values=values,
-            chosen=chosen,
-            units=_units(db),
-        )
-    return RedirectResponse(
-        f"/app/catalog/organisation-changes/{change.id}?done=registered", status_code=303
+async def organisation_change_submit(request: Request, db: Tx, who: Writer) -> Response:
+    values = await form_values(request, ORGANISATION_FIELDS)
+    chosen = [str(v) for v in (await request.form()).getlist("unit_ids")]
+    data = {**values, "approved_on": values["approved_on"] or None, "unit_ids": chosen}
+    return submit(
+        request,
+        db,
+        lambda: updates.register_organisation_change(
+            db, parse(updates.OrganisationChangeIn, data), who
+        ),
+        page="update_organisation_form.html",
+        context=lambda: {"values": values, "chosen": chosen, "units": _units(db)},
+        then=lambda registered: redirect(
+            f"/app/catalog/organisation-changes/{registered[0].id}", "registered"
+        ),
     )
 
 
 @pages.get("/organisation-changes/{change_id}", response_class=HTMLResponse)
 def organisation_change_page(
-    request: Request, change_id: RecordId, db: Db, who: Reader
+    request: Request, db: Db, who: Reader, change: OrganisationChangeOfPath
 ) -> Response:
-    change = _organisation_change(db, change_id)
     names = {u.id: u.name for u in _units(db)}
     return render(
         request,
@@ -196,7 +205,7 @@ def organisation_change_page(
         change=change,
         unit_names=[names.get(i, f"#{i}") for i in change.unit_ids],
         rows=updates.updates_of(db, organisation_change_id=change.id),
-        notice=NOTICES.get(request.query_params.get("done", "")),
+        notice=notice_of(request, NOTICES),
         **labels(db),
     )
 
@@ -204,18 +213,9 @@ def organisation_change_page(
 # ---- JSON API --------------------------------------------------------------------------------
 
 
-class UnchangedIn(BaseModel):
-    reason: str = Field(max_length=1000)
-
-
-class OrganisationChangeOut(BaseModel):
-    id: int
-    updates: list[UpdateOut]
-
-
 @api.get("/updates", summary="事前公示更新义务")
 def api_updates(
-    db: Db,
+    db: Tx,
     who: Reader,
     status: str = "",
     law_change_id: RecordIdQuery = None,
@@ -223,7 +223,6 @@ def api_updates(
 ) -> list[UpdateOut]:
     wanted = _status(status)
     updates.settle(db)
-    db.commit()
     rows = updates.updates_of(
         db,
         status=wanted,
@@ -234,16 +233,13 @@ def api_updates(
 
 
 @api.post("/updates/{update_id}/unchanged", summary="记录：已核对，无需修改")
-def api_update_unchanged(update_id: RecordId, data: UnchangedIn, db: Db, who: Writer) -> UpdateOut:
-    row = updates.record_unchanged(db, update_id, who, data.reason)
-    db.commit()
-    return UpdateOut.of(row)
+def api_update_unchanged(update_id: RecordId, data: UnchangedIn, db: Tx, who: Writer) -> UpdateOut:
+    return UpdateOut.of(updates.record_unchanged(db, update_id, who, data.reason))
 
 
 @api.post("/organisation-changes", status_code=201, summary="登记机构设置变化（三定方案等）")
 def api_organisation_change(
-    data: updates.OrganisationChangeIn, db: Db, who: Writer
+    data: updates.OrganisationChangeIn, db: Tx, who: Writer
 ) -> OrganisationChangeOut:
     change, rows = updates.register_organisation_change(db, data, who)
-    db.commit()
     return OrganisationChangeOut(id=change.id, updates=[UpdateOut.of(r) for r in rows])

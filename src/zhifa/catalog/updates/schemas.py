@@ -1,10 +1,10 @@
-"""What the update-obligation API answers."""
+"""What the update-obligation API reads and answers."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from zhifa.catalog.updates.models import CatalogueUpdate, UpdateCause, UpdateStatus
 
@@ -29,3 +29,12 @@ class UpdateOut(BaseModel):
     @classmethod
     def of(cls, row: CatalogueUpdate) -> UpdateOut:
         return cls.model_validate(row, from_attributes=True)
+
+
+class UnchangedIn(BaseModel):
+    reason: str = Field(max_length=1000)
+
+
+class OrganisationChangeOut(BaseModel):
+    id: int
+    updates: list[UpdateOut]
