@@ -79,8 +79,16 @@ def schedule_2027(makeup_workdays: list[str]) -> dict[str, object]:
     }
 
 
+# The suite's in-process apps run no job thread (ZHIFA_JOBS_IN_PROCESS's test value): a job
+# committing at any moment would break every test that writes through the deferred ``db``
+# session beside ``client``. The jobs themselves, the in-process runner and a live
+# `zhifa serve` with its jobs under load are tested on their own (tests/core/test_jobs.py,
+# tests/web/test_sqlite_under_load.py); live servers (`zhifa_server`) keep the default.
+SUITE = {"secret_key": "t" * 40, "jobs_in_process": False}
+
+
 def _prepare(data_dir: Path, database_url: str | None = None) -> Settings:
-    settings = load_settings(data_dir, database_url=database_url, secret_key="t" * 40)
+    settings = load_settings(data_dir, database_url=database_url, **SUITE)
     data_dir.mkdir(parents=True, exist_ok=True)
     ensure_ledger_signer(settings)
     engine = make_engine(settings.resolved_database_url)
@@ -117,7 +125,7 @@ def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Setting
         return
     port = request.getfixturevalue("postgres_port")
     url = create_database(port, template=request.getfixturevalue("seeded_postgres_template"))
-    settings = load_settings(tmp_path / "data", database_url=url, secret_key="t" * 40)
+    settings = load_settings(tmp_path / "data", database_url=url, **SUITE)
     ensure_ledger_signer(settings)
     yield settings
     drop_database(port, url)
@@ -131,7 +139,7 @@ def sqlite_settings(seeded_sqlite_template: Path, tmp_path: Path) -> Settings:
 def _sqlite_copy(template: Path, tmp_path: Path) -> Settings:
     data_dir = tmp_path / "data"
     shutil.copytree(template, data_dir)
-    return load_settings(data_dir, secret_key="t" * 40)
+    return load_settings(data_dir, **SUITE)
 
 
 @pytest.fixture

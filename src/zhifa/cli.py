@@ -248,7 +248,9 @@ def serve(
     console.print(f"公众门户：http://{host}:{port}/")
     console.print(f"内部工作平台：http://{host}:{port}/app")
     console.print(f"接口文档：http://{host}:{port}/api/docs")
-    uvicorn.run(create_app(settings, run_jobs=not no_jobs), host=host, port=port, **_UVICORN)
+    if no_jobs:
+        settings = settings.model_copy(update={"jobs_in_process": False})
+    uvicorn.run(create_app(settings), host=host, port=port, **_UVICORN)
 
 
 @app.command()

@@ -31,7 +31,7 @@ REPORT = (
 )
 PRELUDE = "from zhifa.core.settings import load_settings\nsettings = load_settings()\n"
 PROCESSES = {
-    "app": "from zhifa.web.app import create_app; create_app(settings, run_jobs=False)",
+    "app": "from zhifa.web.app import create_app; create_app(settings)",
     "portal": "from zhifa.web.app import create_portal_app; create_portal_app(settings)",
     "cli": "from zhifa.cli import app; app(['calendar', 'due', '--help'], standalone_mode=False)",
     "worker": "from zhifa.cli import app; app(['worker', '--once'], standalone_mode=False)",
@@ -80,7 +80,7 @@ def test_every_process_loads_the_same_registries(sqlite_settings: Settings) -> N
         assert reports[kind] == app, f"{kind}'s registries differ from the app's"
     assert sizes["duty_sources"] == 6 and sizes["certificate_hooks"] == 2
     assert sizes["publish_hooks"] == 1 and sizes["requirements"] == 4
-    assert sizes["portal_routes"] == 1 and sizes["jobs"] == 3
+    assert sizes["portal_routes"] == 2 and sizes["jobs"] == 3  # correction form, verification
     # The obligation a certificate change opens comes before the publication that fulfils it.
     assert [h.rsplit(".", 1)[-1] for h in app["certificate_hooks"]] == [  # type: ignore[union-attr]
         "on_certificate_changed",

@@ -118,8 +118,9 @@ def test_a_failing_job_is_reported_and_tried_again_next_interval(
 
 @pytest.mark.parametrize("run_jobs", [True, False])
 def test_serve_runs_the_jobs_unless_told_not_to(sqlite_settings: Settings, run_jobs: bool) -> None:
+    """The suite's settings run no jobs in-process (see conftest); serve's default does."""
     before = _checkpoints(sqlite_settings)
-    app = create_app(sqlite_settings, run_jobs=run_jobs)
+    app = create_app(sqlite_settings.model_copy(update={"jobs_in_process": run_jobs}))
     with TestClient(app):
         deadline = time.monotonic() + 60
         while run_jobs and _runs(sqlite_settings, "ledger.checkpoint") < 1:

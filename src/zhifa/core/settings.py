@@ -69,6 +69,8 @@ class Settings(BaseSettings):
     channel_urls: dict[str, str] = Field(default_factory=dict, description="渠道投递地址")
     channel_secrets: dict[str, str] = Field(default_factory=dict, description="渠道签名密钥")
     outbox_interval_seconds: int = Field(default=10, ge=0, le=3600)  # 0: never delivered by jobs
+    # `zhifa serve` runs the scheduled jobs in a thread (false: `zhifa worker` runs them).
+    jobs_in_process: bool = True
     # Obligations of issued decisions, expiry of publication periods, duty catch-up.
     publicity_refresh_interval_seconds: int = Field(default=3600, ge=0, le=86400)
     outbox_max_attempts: int = Field(default=12, ge=1, le=100)  # then 失败, retried by staff

@@ -111,7 +111,7 @@ def _install_health(app: FastAPI) -> None:
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     runner = None
-    if app.state.run_jobs:  # the embedded default: one process does it all (`make demo`)
+    if app.state.settings.jobs_in_process:  # the embedded default: one process does it all
         runner = JobRunner(app.state.session_factory, app.state.settings)
         runner.start()
     yield
@@ -120,9 +120,9 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.engine.dispose()
 
 
-def create_app(settings: Settings, *, run_jobs: bool = True) -> FastAPI:
-    """The whole app. With ``run_jobs`` (the default) it runs the scheduled jobs in a
-    thread while it serves; `zhifa serve --no-jobs` leaves them to `zhifa worker`."""
+def create_app(settings: Settings) -> FastAPI:
+    """The whole app. With ``settings.jobs_in_process`` (the default) it runs the scheduled
+    jobs in a thread while it serves; `zhifa serve --no-jobs` leaves them to `zhifa worker`."""
     registry = load_features()
     app = FastAPI(
         title="zhifa 执法全过程记录与公示平台 API",
@@ -135,7 +135,6 @@ def create_app(settings: Settings, *, run_jobs: bool = True) -> FastAPI:
     engine = make_engine(settings.resolved_database_url)
     app.state.settings = settings
     app.state.engine = engine
-    app.state.run_jobs = run_jobs
     # The actor key: staff acts reach the public ledger under pseudonyms (core.audit).
     app.state.session_factory = make_session_factory(engine, actor_key=settings.ledger_actor_key())
     app.state.ledger_signer = load_ledger_signer(settings)
