@@ -204,15 +204,15 @@ async def form_values(request: Request, keys: tuple[str, ...] | None = None) -> 
     return {k: str(form.get(k, "")).strip() for k in keys}
 
 
-def form_record_id(value: object, field: str) -> int | None:
+def form_record_id(value: object, field: str, what: str = "编号") -> int | None:
     """An optional record id typed into a form: None when empty, a refusal naming the
-    field when it is not one."""
-    text = str(value or "").strip()
+    field (and saying ``what`` it is) when it is not one."""
+    text = str(value or "").strip() if isinstance(value, str | None) else "-"
     if not text:
         return None
     number = record_id_or_none(text)
     if number is None:
-        raise DomainError("编号须为正整数", field)
+        raise DomainError(f"{what}须为正整数", field)
     return number
 
 
@@ -228,6 +228,25 @@ def redirect(path: str, done: str | None = None) -> RedirectResponse:
     return RedirectResponse(f"{path}{separator}done={done}" if done else path, status_code=303)
 
 
+def attempt(
+    db: Session,
+    change: Callable[[], _T],
+    *,
+    refused: Callable[[DomainError], Response],
+    then: Callable[[_T], Response],
+) -> Response:
+    """Run ``change``. Refused (a `DomainError`, also one raised while its rows are
+    written): everything it did is undone and ``refused(error)`` answers, built after the
+    undo. Accepted: ``then(result)``; the `Tx` session commits when the handler returns."""
+    try:
+        result = change()
+        db.flush()
+    except DomainError as exc:
+        db.rollback()
+        return refused(exc)
+    return then(result)
+
+
 def submit(
     request: Request,
     db: Session,
@@ -237,35 +256,13 @@ def submit(
     context: Callable[[], Mapping[str, Any]],
     then: Callable[[_T], Response],
 ) -> Response:
-    """Run a page form's ``change``. Refused (a `DomainError`, also one raised while its
-    rows are written): everything it did is undone and ``page`` is shown again with the
-    refusal's message and field, its context built afresh after the undo. Accepted:
-    ``then(result)``, usually a `redirect`; the `Tx` session commits when the handler
-    returns."""
-    try:
-        result = change()
-        db.flush()
-    except DomainError as exc:
-        db.rollback()
+    """A page form's `attempt`: a refusal shows ``page`` again with the refusal's message
+    and field, its context built afresh after the undo; success is ``then(result)``,
+    usually a `redirect`."""
+
+    def refused(exc: DomainError) -> Response:
         return render(
-            request,
-            page,
-            exc.status_code,
-            error=exc.message,
-            error_field=exc.field,
-            **context(),
+            request, page, exc.status_code, error=exc.message, error_field=exc.field, **context()
         )
-    return then(result)
 
-
-def commit_or_form(
-    request: Request, db: Session, change: Callable[[], _T], template: str, **context: Any
-) -> _T | HTMLResponse:
-    """Being replaced by `submit` (route modules do not commit)."""
-    try:
-        result = change()
-        db.commit()
-    except DomainError as exc:
-        db.rollback()
-        return render(request, template, exc.status_code, error=exc.message, **context)
-    return result
+    return attempt(db, change, refused=refused, then=then)

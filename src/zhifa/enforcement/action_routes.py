@@ -51,6 +51,12 @@ from zhifa.enforcement.models import (
     PowerItem,
 )
 from zhifa.enforcement.parties import find_parties, get_party
+from zhifa.enforcement.resources import (
+    ActionOfPath,
+    ActionToChange,
+    ActivityOfPath,
+    ActivityToChange,
+)
 from zhifa.enforcement.rules import MATTER_LABELS, Matter, matters_required
 from zhifa.enforcement.schemas import (
     AcknowledgementOut,
@@ -93,33 +99,6 @@ PNG_DATA_URL = "data:image/png;base64,"  # how the page's signature pad sends it
 # 404 exactly like a missing one. A change is read under the write permission with the same
 # check; whether the caller may act in the case (handling) is the service's own check, so a
 # page form it refuses is shown again with the message.
-
-
-def action_of_path(action_id: RecordId, db: Db, who: Reader) -> Action:
-    """The action the path names, if ``who`` may see it."""
-    return actions.get_action(db, action_id, who)
-
-
-def action_to_change(action_id: RecordId, db: Db, who: Writer) -> Action:
-    """The action the path names, for a change, if ``who`` may see it."""
-    return actions.get_action(db, action_id, who)
-
-
-def activity_of_path(activity_id: RecordId, db: Db, who: Reader) -> tuple[Activity, Action]:
-    """The on-site activity the path names and its action, if ``who`` may see them."""
-    return actions.visible_activity(db, activity_id, who)
-
-
-def activity_to_change(activity_id: RecordId, db: Db, who: Writer) -> tuple[Activity, Action]:
-    """The on-site activity the path names and its action, for a change, if ``who`` may
-    see them."""
-    return actions.visible_activity(db, activity_id, who)
-
-
-ActionOfPath = Annotated[Action, Depends(action_of_path)]
-ActionToChange = Annotated[Action, Depends(action_to_change)]
-ActivityOfPath = Annotated[tuple[Activity, Action], Depends(activity_of_path)]
-ActivityToChange = Annotated[tuple[Activity, Action], Depends(activity_to_change)]
 
 
 # ---- page context ------------------------------------------------------------------------

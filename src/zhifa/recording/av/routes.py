@@ -43,6 +43,12 @@ from zhifa.core.permissions import Permission
 from zhifa.core.validation import parse
 from zhifa.enforcement.actions import get_action, visible_activity
 from zhifa.enforcement.models import Action, Activity
+from zhifa.enforcement.resources import (
+    ActionOfPath,
+    ActionToChange,
+    ActivityOfPath,
+    ActivityToChange,
+)
 from zhifa.enforcement.steps import ACTION_KIND_LABELS
 from zhifa.recording.access import service as access
 from zhifa.recording.access.rules import RESTRICTED_PLACEHOLDER
@@ -90,32 +96,6 @@ Admin = Annotated[Principal, Depends(require(Permission.unit_admin))]
 # is looked up under the write permission. Whether the caller may act in the case
 # (handling) stays the service's check, so a page form it refuses is shown again.
 
-
-def action_of_path(action_id: RecordId, db: Db, who: Reader) -> Action:
-    """The action the path names, if ``who`` may see it."""
-    return get_action(db, action_id, who)
-
-
-def action_to_change(action_id: RecordId, db: Db, who: Writer) -> Action:
-    """The action the path names, for a change, if ``who`` may see it."""
-    return get_action(db, action_id, who)
-
-
-def activity_of_path(activity_id: RecordId, db: Db, who: Reader) -> tuple[Activity, Action]:
-    """The on-site activity the path names and its action, if ``who`` may see them."""
-    return visible_activity(db, activity_id, who)
-
-
-def activity_to_change(activity_id: RecordId, db: Db, who: Writer) -> tuple[Activity, Action]:
-    """The on-site activity the path names and its action, for a change, if ``who`` may
-    see them."""
-    return visible_activity(db, activity_id, who)
-
-
-ActionOfPath = Annotated[Action, Depends(action_of_path)]
-ActionToChange = Annotated[Action, Depends(action_to_change)]
-ActivityOfPath = Annotated[tuple[Activity, Action], Depends(activity_of_path)]
-ActivityToChange = Annotated[tuple[Activity, Action], Depends(activity_to_change)]
 
 MAX_STATEMENT_BYTES = continuity.MAX_STATEMENT_BYTES
 EXCEPTION_LABELS = {

@@ -4,8 +4,7 @@ page. Every read of a document by a person is logged (调阅留痕)."""
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request
@@ -24,6 +23,7 @@ from zhifa.core.http import (
     Db,
     RecordId,
     Tx,
+    attempt,
     notice_of,
     redirect,
     render,
@@ -36,6 +36,7 @@ from zhifa.core.validation import parse
 from zhifa.enforcement import actions
 from zhifa.enforcement.models import Action
 from zhifa.enforcement.parties import get_party
+from zhifa.enforcement.resources import ActionOfPath
 from zhifa.recording.documents import forms, numbering, service
 from zhifa.recording.documents.kinds import GROUPS, KINDS, FieldType, document_kind
 from zhifa.recording.documents.models import (
@@ -57,25 +58,18 @@ from zhifa.recording.documents.schemas import (
 
 pages = APIRouter(prefix="/app/actions/{action_id}/documents", include_in_schema=False)
 api = APIRouter(prefix="/api/v1", tags=["文书"])
-public = APIRouter(include_in_schema=False)
 party_pages = APIRouter(prefix="/app/parties/{party_id}/documents", include_in_schema=False)
 
 Reader = Annotated[Principal, Depends(require(Permission.action_read))]
 Writer = Annotated[Principal, Depends(require(Permission.document_write))]
 Issuer = Annotated[Principal, Depends(require(Permission.document_issue))]
 Admin = Annotated[Principal, Depends(require(Permission.unit_admin))]
-_T = TypeVar("_T")
 
 
 # The records a path names, seen only as `get_action` lets the caller see them (one that is
 # not theirs answers 404 like a missing one), under the route's own permission. Whether
 # the caller may act in the case (handling) stays the service's check, so a page form it
 # refuses is shown again with the message.
-
-
-def action_of_path(action_id: RecordId, db: Db, who: Reader) -> Action:
-    """The action the path names, if ``who`` may see it."""
-    return actions.get_action(db, action_id, who)
 
 
 def action_to_draft(action_id: RecordId, db: Db, who: Writer) -> Action:
@@ -109,7 +103,6 @@ def document_to_issue(action_id: RecordId, document_id: RecordId, db: Db, who: I
     return _document_of_action(db, action_id, document_id, who)
 
 
-ActionOfPath = Annotated[Action, Depends(action_of_path)]
 ActionToDraft = Annotated[Action, Depends(action_to_draft)]
 DocumentOfPath = Annotated[Document, Depends(document_of_path)]
 DocumentOfAction = Annotated[Document, Depends(document_of_action)]
@@ -136,26 +129,6 @@ SERVICE_FIELDS = (
     "note",
 )
 SERVICE_FILES = (("receipt_file", "receipt_digest"), ("consent_file", "consent_digest"))
-
-
-def _submit_or_show(
-    db: Session,
-    change: Callable[[], _T],
-    *,
-    refused: Callable[[DomainError], Response],
-    then: Callable[[_T], Response],
-) -> Response:
-    """`submit` where the page a refusal shows depends on the refusal (the form with its
-    field marked, or the document's page): ``refused`` builds it once the change is
-    undone. Belongs in core/http (a `submit` whose page may be a function of the
-    refusal); kept here until it is there."""
-    try:
-        result = change()
-        db.flush()
-    except DomainError as exc:
-        db.rollback()
-        return refused(exc)
-    return then(result)
 
 
 def _pdf_response(data: bytes, filename: str) -> Response:
@@ -337,7 +310,7 @@ async def document_edit_submit(
             return _detail_page(request, db, doc, exc)
         return _edit_page(request, db, doc, exc, values)
 
-    return _submit_or_show(
+    return attempt(
         db,
         lambda: service.save_draft(db, settings, document_id, values, who),
         refused=refused,
@@ -373,7 +346,7 @@ def document_issue_submit(
             return _edit_page(request, db, doc, exc)
         return _detail_page(request, db, doc, exc)
 
-    return _submit_or_show(
+    return attempt(
         db,
         lambda: service.issue(db, settings, open_blob_store(settings), document_id, who),
         refused=refused,
@@ -504,7 +477,7 @@ async def document_serve_submit(
             **context,
         )
 
-    return _submit_or_show(
+    return attempt(
         db,
         lambda: service.record_service(
             db, document_id, _service_input(db, settings, form, uploads, who), who
@@ -657,29 +630,6 @@ def api_preview(who: Reader, doc: DocumentOfPath, db: Tx, settings: Config) -> H
 
 
 # ---- public verification (no login; nothing personal) --------------------------------------
-
-
-@public.get("/verify/document", response_class=HTMLResponse)
-def verify_page(request: Request, db: Db, settings: Config, digest: str = "") -> Response:
-    result = None
-    error = None
-    status = 200
-    if digest.strip():
-        try:
-            result = service.verify_digest(db, settings, digest)
-            if result is None:
-                status = 404
-        except DomainError as exc:
-            error, status = exc.message, exc.status_code
-    return render(
-        request,
-        "document_verify.html",
-        status,
-        digest=digest.strip(),
-        result=result,
-        searched=bool(digest.strip()) and error is None,
-        error=error,
-    )
 
 
 @party_pages.get("/fragment", response_class=HTMLResponse)

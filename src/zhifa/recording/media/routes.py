@@ -39,13 +39,13 @@ from zhifa.core.http import (
     Db,
     RecordId,
     Tx,
-    record_id_or_none,
+    form_record_id,
     require,
 )
 from zhifa.core.permissions import Permission
 from zhifa.core.settings import Settings
-from zhifa.enforcement.actions import get_action
 from zhifa.enforcement.models import Action
+from zhifa.enforcement.resources import ActionOfPath
 from zhifa.recording.access import service as access
 from zhifa.recording.access.rules import Restriction, may_read
 from zhifa.recording.access.watermark import Mark, watermark
@@ -78,15 +78,6 @@ Purpose = Annotated[
     ),
 ]
 PurposeNote = Annotated[str | None, Query(max_length=100, description="选择“其他”时的说明")]
-
-
-def action_of_path(action_id: RecordId, db: Db, who: Reader) -> Action:
-    """The action the path names, if ``who`` may see it (404 alike for missing and not
-    theirs)."""
-    return get_action(db, action_id, who)
-
-
-ActionOfPath = Annotated[Action, Depends(action_of_path)]
 
 
 def get_media(db: Session, media_id: int, who: Principal) -> Media:
@@ -414,20 +405,11 @@ async def receive_form_upload(
     if not isinstance(upload, UploadFile):
         raise DomainError("请选择要上传的文件", "file")
     filename = clean_filename(upload.filename or "")
-    activity_id = _form_id(form.get("activity_id"), "activity_id")
+    activity_id = form_record_id(form.get("activity_id"), "activity_id", "执法活动编号")
     device = clean_device(str(form.get("device") or ""))
     return await run_in_threadpool(
         _ingest_form, request, db, who, settings, upload, filename, action_id, activity_id, device
     )
-
-
-def _form_id(value: object, field: str) -> int | None:
-    if value is None or value == "":
-        return None
-    number = record_id_or_none(value) if isinstance(value, str) else None
-    if number is None:
-        raise DomainError("执法活动编号须为正整数", field)
-    return number
 
 
 def _ingest_form(

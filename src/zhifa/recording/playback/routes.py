@@ -32,6 +32,7 @@ from zhifa.core.permissions import Permission
 from zhifa.enforcement.actions import activities_of, get_action
 from zhifa.enforcement.models import Action, ActionStatus, Activity
 from zhifa.enforcement.parties import get_party
+from zhifa.enforcement.resources import ActionOfPath
 from zhifa.enforcement.visibility import of_visible_actions
 from zhifa.recording.access import service as access
 from zhifa.recording.access.routes import purpose_url
@@ -46,7 +47,6 @@ from zhifa.recording.access.rules import (
 from zhifa.recording.av import continuity
 from zhifa.recording.media import routes as media_api
 from zhifa.recording.media.models import MEDIA_KIND_LABELS, Media, MediaKind
-from zhifa.recording.media.routes import ActionOfPath
 from zhifa.recording.playback.timeline import GapIn, Item, TimelineView, layout
 
 pages = APIRouter(prefix="/app", include_in_schema=False)
