@@ -195,13 +195,17 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
 # ---- page forms ------------------------------------------------------------------------------
 
 
-async def form_values(request: Request, keys: tuple[str, ...] | None = None) -> dict[str, str]:
-    """A posted form's text fields, trimmed: the ``keys`` asked for (missing ones empty), or
-    every text field. Files are left to the handler."""
+async def form_values(
+    request: Request, keys: tuple[str, ...] | None = None, *, trim: bool = True
+) -> dict[str, str]:
+    """A posted form's text fields: the ``keys`` asked for (missing ones empty), or every
+    text field. Trimmed, unless the service is to judge them as typed (``trim=False``).
+    Files are left to the handler."""
     form = await request.form()
     if keys is None:
-        return {k: v.strip() for k, v in form.items() if isinstance(v, str)}
-    return {k: str(form.get(k, "")).strip() for k in keys}
+        keys = tuple(k for k, v in form.items() if isinstance(v, str))
+    values = {k: str(form.get(k, "")) for k in keys}
+    return {k: v.strip() for k, v in values.items()} if trim else values
 
 
 def form_record_id(value: object, field: str, what: str = "编号") -> int | None:

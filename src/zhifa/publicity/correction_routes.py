@@ -28,6 +28,7 @@ from zhifa.core.http import (
     Db,
     RecordId,
     Tx,
+    form_values,
     notice_of,
     record_id_or_none,
     redirect,
@@ -107,12 +108,6 @@ LABELS = {
 
 
 M = TypeVar("M", bound=BaseModel)
-
-
-async def _posted(request: Request) -> dict[str, str]:
-    """The posted text fields as typed, untrimmed: the models here decide about blanks (a
-    reason of spaces is refused by the service with its own message, as before)."""
-    return {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
 
 
 def _parse(model: type[M], data: dict[str, Any]) -> M:
@@ -213,7 +208,7 @@ def _receive(
 
 @public.post("/corrections", response_class=HTMLResponse)
 async def correction_submit(request: Request, db: Tx, settings: Config) -> Response:
-    values = await _posted(request)
+    values = await form_values(request, trim=False)
     upload = await _upload(request, settings.correction_evidence_max_bytes)
     try:
         correction = _receive(request, db, settings, values, upload)
@@ -346,7 +341,7 @@ def correction_evidence(
 
 @pages.post("/corrections")
 async def staff_correction_form(request: Request, db: Tx, who: Reviewer) -> Response:
-    data = _parse(StaffCorrectionIn, await _posted(request))
+    data = _parse(StaffCorrectionIn, await form_values(request, trim=False))
     correction = corrections.open_by_staff(db, data.obligation_id, who, data.what_is_wrong)
     return redirect(f"/app/publicity/corrections/{correction.id}", "opened")
 
@@ -355,7 +350,7 @@ async def staff_correction_form(request: Request, db: Tx, who: Reviewer) -> Resp
 async def propose_form(
     request: Request, settings: Config, who: Reviewer, correction: CorrectionOfPath, db: Tx
 ) -> Response:
-    form = await _posted(request)
+    form = await form_values(request, trim=False)
     edits = _edits(form, corrections.current_version(db, correction.obligation_id))
     rebuild, summary = form.get("rebuild") == "1", form.get("summary", "")
     corrections.propose(
@@ -372,7 +367,7 @@ def approve_form(db: Tx, who: Publisher, correction_id: RecordId) -> Response:
 
 @pages.post("/corrections/{correction_id}/reject")
 async def reject_form(request: Request, db: Tx, who: Reviewer, correction_id: RecordId) -> Response:
-    data = _parse(ReasonIn, await _posted(request))
+    data = _parse(ReasonIn, await form_values(request, trim=False))
     corrections.reject(db, correction_id, who, data.reason)
     return redirect(f"/app/publicity/corrections/{correction_id}", "rejected")
 
@@ -403,7 +398,7 @@ def change_page(request: Request, db: Db, who: Reader, obligation_id: RecordId) 
 
 @pages.post("/obligations/{obligation_id}/changes")
 async def change_form(request: Request, db: Tx, who: Reviewer, obligation_id: RecordId) -> Response:
-    data = _parse(ChangeIn, await _posted(request))
+    data = _parse(ChangeIn, await form_values(request, trim=False))
     withdrawal, update = withdrawals.register(db, obligation_id, who, _change(data))
     if withdrawal is not None:
         return redirect(f"/app/publicity/withdrawals/{withdrawal.id}", "registered")

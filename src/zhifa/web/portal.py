@@ -220,7 +220,7 @@ def _date(value: str, field: str) -> date | None:
         raise DomainError("日期格式应为 年-月-日，例如 2026-03-01", field) from None
 
 
-def _form(request: Request) -> SearchForm:
+def _search_form(request: Request) -> SearchForm:
     params = request.query_params
     text = {k: " ".join(params.get(k, "").split()) for k in ("q", "unit", "party")}
     for key, value in text.items():
@@ -254,7 +254,7 @@ def home(request: Request, db: Db) -> Response:
 def search(request: Request, db: Db) -> Response:
     form, error, results = SearchForm(), None, None
     try:
-        form = _form(request)
+        form = _search_form(request)
         results = portal_decisions.search(db, form.filters(), form.page)
     except DomainError as exc:
         error = exc
@@ -273,7 +273,7 @@ def _public_id(value: str) -> int | None:
     return record_id_or_none(value)
 
 
-def _notice(entry: Any) -> dict[str, Any]:
+def _gone_notice(entry: Any) -> dict[str, Any]:
     return {
         "public_id": entry.id,
         "status": entry.status,
@@ -294,7 +294,7 @@ def detail_json(public_id: str, db: Db) -> Response:
         return JSONResponse({"detail": "未找到该公示信息"}, status_code=404)
     if entry.status != PortalStatus.current:
         # Taken down: the notice instead of the content (410 Gone).
-        return JSONResponse(_notice(entry), status_code=410)
+        return JSONResponse(_gone_notice(entry), status_code=410)
     return Response(
         entry.snapshot_json.encode("utf-8"), media_type="application/json; charset=utf-8"
     )

@@ -16,7 +16,7 @@ from zhifa.core.auth import Principal
 from zhifa.core.calendar_store import working_calendar
 from zhifa.core.clock import today
 from zhifa.core.errors import InvalidInput
-from zhifa.core.http import CSRF_FIELD, Config, Db, Tx, redirect, render, require
+from zhifa.core.http import CSRF_FIELD, Config, Db, Tx, form_values, redirect, render, require
 from zhifa.core.permissions import Permission
 from zhifa.insight.yearly import figures as yearly
 from zhifa.insight.yearly import service as yearly_service
@@ -32,20 +32,15 @@ Year = Annotated[int, Path(ge=0, le=9999)]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-async def form_fields(request: Request) -> dict[str, str]:
-    """The posted form's text fields as typed (the CSRF token left out): a part's figures
-    by their codes, or the named fields of the other forms. Untrimmed, unlike
-    `form_values`: the service checks the figures and the note's length as sent."""
-    form = await request.form()
-    return {k: v for k, v in form.items() if isinstance(v, str) and k != CSRF_FIELD}
+async def _fields_as_typed(request: Request) -> dict[str, str]:
+    """The posted figures or notes untrimmed (the service judges them as sent), without
+    the CSRF token."""
+    fields = await form_values(request, trim=False)
+    fields.pop(CSRF_FIELD, None)
+    return fields
 
 
-Fields = Annotated[dict[str, str], Depends(form_fields)]
-
-
-def _back(year: int, anchor: str) -> Response:
-    """Back to the year's sheet, at the part or section that was changed."""
-    return redirect(f"/app/insight/yearly/{year}#{anchor}")
+Fields = Annotated[dict[str, str], Depends(_fields_as_typed)]
 
 
 @pages.get("", response_class=HTMLResponse)
@@ -115,25 +110,25 @@ def year_page(request: Request, db: Db, who: Reader, year: Year, config: Config)
 def submit_part(db: Tx, who: Reader, year: Year, part: str, fields: Fields) -> Response:
     note = fields.pop("note", "")
     yearly_service.submit(db, who, year, part, fields, note)
-    return _back(year, f"part-{part}")
+    return redirect(f"/app/insight/yearly/{year}#part-{part}")
 
 
 @pages.post("/{year}/parts/{part}/approve")
 def approve_part(db: Tx, who: Reviewer, year: Year, part: str) -> Response:
     yearly_service.approve(db, who, year, part)
-    return _back(year, f"part-{part}")
+    return redirect(f"/app/insight/yearly/{year}#part-{part}")
 
 
 @pages.post("/{year}/parts/{part}/return")
 def return_part(db: Tx, who: Reviewer, year: Year, part: str, fields: Fields) -> Response:
     yearly_service.send_back(db, who, year, part, fields.get("reason", ""))
-    return _back(year, f"part-{part}")
+    return redirect(f"/app/insight/yearly/{year}#part-{part}")
 
 
 @pages.post("/{year}/publish")
 def publish(db: Tx, who: Reviewer, year: Year, config: Config) -> Response:
     yearly_service.publish(db, who, working_calendar(db), year, config.bureau_name)
-    return _back(year, "duty")
+    return redirect(f"/app/insight/yearly/{year}#duty")
 
 
 def _day(value: str) -> date:
@@ -149,4 +144,4 @@ def record_report(db: Tx, who: Reviewer, year: Year, fields: Fields) -> Response
     yearly_service.record_report(
         db, who, year, day, fields.get("method", ""), fields.get("note", "")
     )
-    return _back(year, "reports")
+    return redirect(f"/app/insight/yearly/{year}#reports")
