@@ -7,67 +7,15 @@ import io
 from typing import Any
 
 from pypdf import PdfReader
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from zhifa.core.auth import Principal
-from zhifa.core.certificates import list_officers
-from zhifa.core.clock import today
-from zhifa.core.db import make_engine, make_session_factory
-from zhifa.core.models import User
-from zhifa.core.settings import Settings
-from zhifa.enforcement import actions
-from zhifa.enforcement.models import PartyKind, PowerItem
+from zhifa.enforcement.models import PartyKind
 from zhifa.enforcement.parties import find_parties
-from zhifa.enforcement.steps import procedure
-
-
-def principal(db: Session, username: str) -> Principal:
-    user = db.scalar(select(User).where(User.username == username))
-    assert user is not None
-    return Principal(user.id, user.username, user.full_name, user.roles)
 
 
 def party_of_kind(db: Session, kind: PartyKind) -> tuple[int, str]:
     rows, _ = find_parties(db, kind=kind)
     return rows[0].party.id, rows[0].current.name
-
-
-def open_action(
-    settings: Settings,
-    procedure_code: str = "penalty.general",
-    party_kind: PartyKind = PartyKind.enterprise,
-    username: str = "zhangwei",
-    partner: str = "wanglei",
-) -> int:
-    """An action opened by ``username`` with ``partner`` as the second officer (both
-    hold valid certificates); returns its id."""
-    engine = make_engine(settings.resolved_database_url)
-    db = make_session_factory(engine, actor_key=settings.ledger_actor_key())()
-    try:
-        who = principal(db, username)
-        proc = procedure(procedure_code)
-        item = db.scalars(
-            select(PowerItem).where(PowerItem.kind == proc.kind).order_by(PowerItem.code)
-        ).first()
-        assert item is not None
-        party_id, _name = party_of_kind(db, party_kind)
-        second = principal(db, partner)
-        valid = {o.user.id for o in list_officers(db) if o.has_valid_certificate(today())}
-        assert {who.user_id, second.user_id} <= valid
-        data = actions.ActionIn(
-            procedure=procedure_code,
-            party_id=party_id,
-            power_item_id=item.id,
-            title="未如实记录安全生产教育和培训情况",
-            officer_ids=[who.user_id, second.user_id],
-        )
-        action = actions.open_action(db, data, who)
-        db.commit()
-        return action.id
-    finally:
-        db.close()
-        engine.dispose()
 
 
 PENALTY_DECISION: dict[str, Any] = {

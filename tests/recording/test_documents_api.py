@@ -15,11 +15,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tests.conftest import login
+from tests.factories import open_action
 from tests.recording.helpers import (
     FILING,
     INQUIRY,
     PENALTY_DECISION,
-    open_action,
     party_of_kind,
     pdf_pages,
     pdf_text,

@@ -11,7 +11,8 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from tests.recording.helpers import FILING, PENALTY_DECISION, open_action, principal
+from tests.factories import open_action, principal
+from tests.recording.helpers import FILING, PENALTY_DECISION
 from zhifa.core.blobstore import open_blob_store
 from zhifa.core.clock import today
 from zhifa.core.db import make_engine, make_session_factory, transaction

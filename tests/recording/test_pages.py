@@ -12,7 +12,8 @@ import sys
 from fastapi.testclient import TestClient
 
 from tests.conftest import login
-from tests.recording.helpers import PENALTY_DECISION, open_action, pdf_text
+from tests.factories import open_action
+from tests.recording.helpers import PENALTY_DECISION, pdf_text
 from zhifa.core.clock import today
 from zhifa.core.settings import Settings
 

@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from tests.recording.helpers import open_action
+from tests.factories import open_action
 from tests.recording.test_documents_api import PENALTY_DECISION, _draft, _headers, _issue
 from zhifa.core import schema
 from zhifa.core.db import make_engine

@@ -21,27 +21,20 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from tests import factories
 from tests.conftest import _free_port
+from tests.factories import principal
 from zhifa.blobs import open_store
-from zhifa.core.auth import Principal, issue_api_token
+from zhifa.core.auth import issue_api_token
 from zhifa.core.certificates import list_officers
 from zhifa.core.clock import today
 from zhifa.core.db import make_engine, make_session_factory
-from zhifa.core.models import StoredBlob, User
+from zhifa.core.models import StoredBlob
 from zhifa.core.settings import Settings
 from zhifa.enforcement import actions
-from zhifa.enforcement.models import PowerItem
-from zhifa.enforcement.parties import find_parties
-from zhifa.enforcement.steps import procedure
 from zhifa.recording.media.models import Media
 
 OWNER, PARTNER, STRANGER = "liuyang", "chenjing", "zhaomin"  # 刘洋, 陈静 (一中队), 赵敏 (二中队)
-
-
-def principal(db: Session, username: str) -> Principal:
-    user = db.scalar(select(User).where(User.username == username))
-    assert user is not None
-    return Principal(user.id, user.username, user.full_name, user.roles)
 
 
 @contextmanager
@@ -57,25 +50,15 @@ def session_for(settings: Settings, write: bool = False) -> Iterator[Session]:
 
 
 def open_action(settings: Settings, username: str = OWNER, partner: str = PARTNER) -> int:
-    """An inspection opened by ``username`` with ``partner``; returns its id."""
-    with session_for(settings, write=True) as db:
-        who = principal(db, username)
-        proc = procedure("inspection.on_site")
-        item = db.scalars(
-            select(PowerItem).where(PowerItem.kind == proc.kind).order_by(PowerItem.code)
-        ).first()
-        assert item is not None
-        parties, _ = find_parties(db)
-        data = actions.ActionIn(
-            procedure=proc.code,
-            party_id=parties[0].party.id,
-            power_item_id=item.id,
-            title="现场检查（音视频记录测试）",
-            officer_ids=[who.user_id, principal(db, partner).user_id],
-        )
-        action = actions.open_action(db, data, who)
-        db.commit()
-        return action.id
+    """An on-site inspection opened by ``username`` with ``partner``; returns its id."""
+    return factories.open_action(
+        settings,
+        "inspection.on_site",
+        party_kind=None,
+        username=username,
+        partner=partner,
+        title="现场检查（音视频记录测试）",
+    )
 
 
 def record_activity(settings: Settings, action_id: int, username: str = OWNER) -> int:
