@@ -9,27 +9,23 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
 
 from zhifa.core.calendar_schedule import parse_schedule_file
 from zhifa.core.calendar_store import store_schedule, working_calendar
+from zhifa.core.commands import DataDir, actor_key, console
+from zhifa.core.commands import factory as _factory
+from zhifa.core.commands import fail as _fail
+from zhifa.core.commands import session as _session
+from zhifa.core.commands import settings_of as _settings
 from zhifa.core.db import make_engine, make_session_factory, transaction
 from zhifa.core.errors import DomainError
-from zhifa.core.features import load_features
+from zhifa.core.features import load_features, load_router
 from zhifa.core.keys import ensure_ledger_signer, ledger_key_path, load_ledger_signer
-from zhifa.core.settings import Settings, SettingsError, load_settings
+from zhifa.core.settings import Settings, SettingsError
 
 app = typer.Typer(help="zhifa 执法全过程记录与公示平台", no_args_is_help=True)
-
-
-@app.callback()
-def _load_features() -> None:
-    """Every command runs with every feature's manifest loaded (`core.features`): a
-    certificate revised here opens its update obligation as it would in the app."""
-    load_features()
 
 
 db_app = typer.Typer(help="数据库结构", no_args_is_help=True)
@@ -38,44 +34,6 @@ user_app = typer.Typer(help="用户与 API 令牌", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(calendar_app, name="calendar")
 app.add_typer(user_app, name="user")
-
-console = Console(soft_wrap=True)  # long findings stay on one line in logs
-DataDir = Annotated[
-    Path | None,
-    typer.Option("--data-dir", envvar="ZHIFA_DATA_DIR", help="数据目录（默认 ./zhifa-data）"),
-]
-
-
-def _settings(data_dir: Path | None) -> Settings:
-    try:
-        return load_settings(data_dir)
-    except SettingsError as exc:
-        console.print(f"[red]配置错误：{exc}[/red]")
-        raise typer.Exit(2) from exc
-
-
-def _fail(message: str, code: int = 1) -> typer.Exit:
-    console.print(f"[red]{message}[/red]")
-    return typer.Exit(code)
-
-
-def _actor_key(settings: Settings) -> bytes | None:
-    """The ledger's actor key when the secret key is known. Without it a command can
-    still record `system` acts; recording a person's act then fails loudly
-    (core.audit.ActorKeyMissing) instead of writing a name."""
-    try:
-        return settings.ledger_actor_key()
-    except SettingsError:
-        return None
-
-
-def _factory(settings: Settings, *, read_only: bool = False) -> sessionmaker[Session]:
-    engine = make_engine(settings.resolved_database_url, write_transactions=not read_only)
-    return make_session_factory(engine, actor_key=_actor_key(settings))
-
-
-def _session(settings: Settings, *, read_only: bool = False) -> Session:
-    return _factory(settings, read_only=read_only)()
 
 
 def _init(settings: Settings) -> None:
@@ -97,7 +55,7 @@ def _init(settings: Settings) -> None:
     engine = make_engine(settings.resolved_database_url)
     schema.upgrade(engine)
     console.print(f"数据库结构已是最新版本（{schema.current_revision(engine)}）")
-    with transaction(make_session_factory(engine, actor_key=_actor_key(settings))) as session:
+    with transaction(make_session_factory(engine, actor_key=actor_key(settings))) as session:
         if made := ensure_default_channels(session):
             console.print(f"已建立默认公示渠道 {made} 个")
     engine.dispose()
@@ -571,162 +529,12 @@ def user_revoke_token(
     console.print(f"令牌 {token_id} 已吊销")
 
 
-# ---- body-camera dock ingest (执法记录仪采集站) ---------------------------------------------
-# The watcher is a client of the HTTP API; its logic lives in zhifa.recording.dock.
+# ---- the features' command groups (their manifests' `commands`) --------------------------
+# Loading them loads every manifest: each command runs with the same registries as the app
+# (a certificate revised here opens its update obligation as it would there).
 
-ingest_app = typer.Typer(help="音视频采集（执法记录仪采集站）", no_args_is_help=True)
-app.add_typer(ingest_app, name="ingest")
-
-
-@ingest_app.command("watch")
-def ingest_watch(
-    folder: Annotated[Path, typer.Argument(help="执法记录仪挂载（或拷贝）的目录")],
-    device: Annotated[str, typer.Option("--device", help="执法记录仪编号（随文件上报）")],
-    server: Annotated[str, typer.Option("--server", help="服务器地址，如 http://10.0.0.5:8000")],
-    token: Annotated[
-        str,
-        typer.Option("--token", envvar="ZHIFA_TOKEN", help="API 令牌（zhifa user token 签发）"),
-    ],
-    action: Annotated[int | None, typer.Option("--action", help="全部文件归入该案件")] = None,
-    activity: Annotated[
-        int | None, typer.Option("--activity", help="与 --action 同用：归入该现场执法活动")
-    ] = None,
-    map_file: Annotated[
-        Path | None, typer.Option("--map", help="映射文件（TOML，按文件路径和时间指定案件）")
-    ] = None,
-    state: Annotated[
-        Path | None, typer.Option("--state", help="状态文件（默认：目录内 .zhifa-ingest.json）")
-    ] = None,
-    once: Annotated[bool, typer.Option("--once", help="只扫描上传一轮后退出")] = False,
-    interval: Annotated[float, typer.Option(help="两次扫描的间隔（秒）")] = 10.0,
-    settle: Annotated[
-        float, typer.Option(help="文件最后修改后须静置的秒数（防止上传未写完的文件）")
-    ] = 10.0,
-    chunk_mb: Annotated[float, typer.Option("--chunk-mb", help="每次续传的数据量（MB）")] = 8.0,
-    limit_rate: Annotated[
-        int | None, typer.Option("--limit-rate", help="限速（KB/s），默认不限")
-    ] = None,
-) -> None:
-    """上传采集目录中的新文件（断点续传，每个文件只上传一次，进程重启后从断点继续）。"""
-    from zhifa.recording.dock.mapping import Target
-    from zhifa.recording.dock.progress import RichReporter
-    from zhifa.recording.dock.watcher import Fatal, Options, Summary, Watcher, folder_lock
-
-    if (action is None) == (map_file is None):
-        raise _fail("须指定 --action 或 --map 之一", 2)
-    if activity is not None and action is None:
-        raise _fail("--activity 须与 --action 同用（映射文件中可为每条规则指定 activity）", 2)
-    options = Options(
-        folder=folder,
-        server=server,
-        token=token,
-        device=device,
-        target=Target(action, activity) if action is not None else None,
-        map_file=map_file,
-        state_file=state,
-        chunk_size=max(64 * 1024, int(chunk_mb * 1024 * 1024)),
-        settle_seconds=settle,
-        limit_rate=limit_rate * 1024 if limit_rate else None,
-    )
-
-    def report(summary: Summary) -> None:
-        if summary.waiting:
-            console.print(f"{len(summary.waiting)} 个文件尚无对应案件（请在映射文件中补充规则）")
-
-    try:
-        watcher = Watcher(options, RichReporter(console))
-        with folder_lock(watcher.state_path):
-            console.print(f"采集目录 {watcher.folder}，状态文件 {watcher.state_path}")
-            if once:
-                summary = watcher.run_once()
-                report(summary)
-                console.print(
-                    f"本轮上传 {len(summary.uploaded)} 个，拒绝 {len(summary.refused)} 个，"
-                    f"待重试 {len(summary.retry)} 个"
-                )
-                if summary.refused or summary.retry:
-                    raise typer.Exit(1)
-            else:
-                watcher.run(interval, report)
-    except Fatal as exc:
-        raise _fail(str(exc), 2) from exc
-    except KeyboardInterrupt:
-        console.print("已停止；未传完的文件下次启动时从断点继续。")
-
-
-# ---- 事后公示 (publicity) ----------------------------------------------------------------
-
-publicity_app = typer.Typer(help="事后公示：公示义务与公示期", no_args_is_help=True)
-app.add_typer(publicity_app, name="publicity")
-
-
-def _publicity_refresh(data_dir: Path | None, on: str | None) -> None:
-    from zhifa.publicity.service import refresh
-
-    try:
-        day = date.fromisoformat(on) if on else None
-    except ValueError as exc:
-        raise _fail(f"日期格式应为 YYYY-MM-DD：{on}", 2) from exc
-    session = _session(_settings(data_dir))
-    try:
-        created, expired = refresh(session, day)
-    finally:
-        session.close()
-    typer.echo(f"新增公示义务 {created} 项；公示期满停止公示 {expired} 项")
-
-
-@publicity_app.command("sync")
-def publicity_sync(data_dir: DataDir = None) -> None:
-    """为已签发的处罚、强制、许可决定补建公示义务（并处理公示期满的公示）。"""
-    _publicity_refresh(data_dir, None)
-
-
-OnDay = Annotated[str | None, typer.Option("--on", help="按该日计算（YYYY-MM-DD，默认今天）")]
-
-
-@publicity_app.command("expire")
-def publicity_expire(data_dir: DataDir = None, on: OnDay = None) -> None:
-    """公示截止期已过的公示自动停止公示（记入账本）；可由定时任务每日运行。"""
-    _publicity_refresh(data_dir, on)
-
-
-@publicity_app.command("deliver")
-def publicity_deliver(
-    data_dir: DataDir = None,
-    once: Annotated[bool, typer.Option("--once", help="只投递一轮（到期的投递）后退出")] = False,
-) -> None:
-    """把公示、更正、撤下等消息投递到各渠道（失败的按退避时间重试）；默认持续运行。"""
-    import time
-
-    from zhifa.publicity.outbox import close_stale_batch, deliver_due
-
-    settings = _settings(data_dir)
-    factory = _factory(settings)
-    while True:
-        report = deliver_due(factory, settings)
-        typer.echo(f"已投递 {report.delivered}，待重试 {report.retrying}，失败 {report.failed}")
-        if once:
-            return
-        if number := close_stale_batch(factory, settings):
-            typer.echo(f"信用中国报送批次 {number} 已生成文件")
-        time.sleep(max(settings.outbox_interval_seconds, 1))
-
-
-@publicity_app.command("export")
-def publicity_export(data_dir: DataDir = None) -> None:
-    """结束当前信用中国（上海）报送批次，生成 CSV 与 XLSX 文件（写入文件存储并记入账本）。"""
-    from zhifa.core.blobstore import open_blob_store
-    from zhifa.publicity.channels.credit_export import close_batch
-
-    settings = _settings(data_dir)
-    factory = _factory(settings)
-    try:
-        with transaction(factory) as session:
-            batch = close_batch(session, open_blob_store(settings), settings.blob_max_bytes, None)
-            number, files = batch.number, sorted(batch.files)
-    except DomainError as exc:
-        raise _fail(exc.message) from exc
-    typer.echo(f"批次 {number} 已生成文件：{'、'.join(files)}")
+for _name, _group in load_features().commands:
+    app.add_typer(load_router(_group), name=_name)
 
 
 if __name__ == "__main__":

@@ -102,6 +102,7 @@ class Feature:
     navigation: tuple[NavLink, ...] = ()
     portal_routes: tuple[PortalRoutes, ...] = ()
     jobs: tuple[Job, ...] = ()
+    commands: tuple[tuple[str, str], ...] = ()  # (group name, "module:attribute" Typer app)
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,7 @@ class Registry:
     navigation: tuple[NavLink, ...] = ()
     portal_routes: tuple[PortalRoutes, ...] = ()
     jobs: Mapping[str, Job] = field(default_factory=dict)
+    commands: tuple[tuple[str, str], ...] = ()
 
     def summary(self) -> dict[str, list[str]]:
         """Each registry by name, as a process would report it (compared across processes)."""
@@ -136,6 +138,7 @@ class Registry:
             "navigation": [f"{n.chapter}/{n.label}" for n in self.navigation],
             "portal_routes": [p.router for p in self.portal_routes],
             "jobs": list(self.jobs),
+            "commands": [name for name, _ in self.commands],
         }
 
 
@@ -165,6 +168,7 @@ def merge(manifests: list[Feature]) -> Registry:
         navigation=tuple(n for f in manifests for n in f.navigation),
         portal_routes=tuple(p for f in manifests for p in f.portal_routes),
         jobs=jobs,
+        commands=tuple(c for f in manifests for c in f.commands),
     )
 
 

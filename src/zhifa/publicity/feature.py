@@ -79,6 +79,7 @@ FEATURE = Feature(
             appends=frozenset({"ledger_entry", "ledger_node"}),
         ),
     ),
+    commands=(("publicity", "zhifa.publicity.cli:publicity_app"),),
     jobs=(
         Job(
             "publicity.delivery",

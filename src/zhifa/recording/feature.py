@@ -60,6 +60,7 @@ FEATURE = Feature(
             tables=frozenset({"public_document"}),
         ),
     ),
+    commands=(("ingest", "zhifa.recording.cli:ingest_app"),),
     routers=(
         "zhifa.recording.documents.routes:pages",
         "zhifa.recording.documents.routes:api",
