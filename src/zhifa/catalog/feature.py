@@ -24,6 +24,10 @@ from zhifa.publicity.duties import DutyKind
 
 FEATURE = Feature(
     name="catalog",
+    models=(
+        "zhifa.catalog.models",
+        "zhifa.catalog.updates.models",
+    ),
     tracked=(
         Law,
         LawVersion,

@@ -22,6 +22,10 @@ from zhifa.core.permissions import Permission
 
 FEATURE = Feature(
     name="core",
+    models=(
+        "zhifa.core.models",
+        "zhifa.core.grants",
+    ),
     tracked=(
         Unit,
         User,

@@ -93,6 +93,7 @@ class Feature:
     """One feature's manifest."""
 
     name: str
+    models: tuple[str, ...] = ()  # the modules that declare its tables
     tracked: tuple[type, ...] = ()  # tables whose every change is a ledger entry
     duty_sources: tuple[DutySource, ...] = ()
     requirements: tuple[tuple[str, Callable[..., list[str]]], ...] = ()
@@ -110,6 +111,7 @@ class Registry:
     """Everything the manifests declare, merged."""
 
     features: tuple[str, ...]
+    models: tuple[str, ...] = ()
     tracked: Mapping[str, type] = field(default_factory=dict)
     duty_sources: Mapping[str, DutySource] = field(default_factory=dict)
     requirements: Mapping[str, Callable[..., list[str]]] = field(default_factory=dict)
@@ -129,6 +131,7 @@ class Registry:
 
         return {
             "features": list(self.features),
+            "models": list(self.models),
             "tracked": sorted(self.tracked),
             "duty_sources": [f"{k}:{name(s.read)}" for k, s in self.duty_sources.items()],
             "requirements": [f"{k}:{name(c)}" for k, c in self.requirements.items()],
@@ -159,6 +162,7 @@ def merge(manifests: list[Feature]) -> Registry:
             _add(jobs, job.name, job, feature)
     return Registry(
         features=tuple(f.name for f in manifests),
+        models=tuple(m for f in manifests for m in f.models),
         tracked=tracked,
         duty_sources=sources,
         requirements=requirements,

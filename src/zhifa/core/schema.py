@@ -12,27 +12,14 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, MetaData
 
 from zhifa.core.db import Base
+from zhifa.core.features import registry
 from zhifa.ledger import metadata as ledger_metadata
-
-# Modules whose import registers tables on the metadata.
-MODEL_MODULES = (
-    "zhifa.core.models",
-    "zhifa.core.grants",
-    "zhifa.enforcement.models",
-    "zhifa.recording.documents.models",
-    "zhifa.recording.media.models",
-    "zhifa.recording.av.models",
-    "zhifa.recording.access.models",
-    "zhifa.publicity.models",
-    "zhifa.catalog.models",
-    "zhifa.catalog.updates.models",
-    "zhifa.publicity.portal.models",
-    "zhifa.insight.yearly.models",
-)
 
 
 def all_metadata() -> list[MetaData]:
-    for name in MODEL_MODULES:
+    """Every table: the ledger's and those of the model modules the features' manifests
+    name (importing a model module declares its tables on the metadata)."""
+    for name in registry().models:
         import_module(name)
     return [Base.metadata, ledger_metadata]
 

@@ -21,6 +21,7 @@ from zhifa.enforcement.models import (
 
 FEATURE = Feature(
     name="enforcement",
+    models=("zhifa.enforcement.models",),
     tracked=(
         Party,
         PartyVersion,

@@ -10,6 +10,7 @@ from zhifa.publicity.duties import DutyKind
 
 FEATURE = Feature(
     name="insight",
+    models=("zhifa.insight.yearly.models",),
     tracked=(YearlyPart, YearlyReport),
     duty_sources=(DutySource(DutyKind.yearly_figures, yearly.yearly_duties),),
     navigation=(

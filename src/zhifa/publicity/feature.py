@@ -24,6 +24,10 @@ from zhifa.publicity.models import (
 
 FEATURE = Feature(
     name="publicity",
+    models=(
+        "zhifa.publicity.models",
+        "zhifa.publicity.portal.models",
+    ),
     tracked=(
         PublicationObligation,
         Publication,

@@ -27,6 +27,12 @@ from zhifa.recording.media.models import Media
 
 FEATURE = Feature(
     name="recording",
+    models=(
+        "zhifa.recording.documents.models",
+        "zhifa.recording.media.models",
+        "zhifa.recording.av.models",
+        "zhifa.recording.access.models",
+    ),
     tracked=(
         Document,
         DocumentCounter,
