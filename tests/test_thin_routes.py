@@ -8,6 +8,10 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+from tests.web.test_admin_and_officers import _api_routes
+from zhifa.core.settings import Settings
+from zhifa.web.app import create_app
+
 SOURCE = Path(__file__).parents[1] / "src" / "zhifa"
 ROUTE_MODULES = sorted(
     path
@@ -52,3 +56,27 @@ def test_no_route_module_keeps_its_own_copy_of_a_shared_form_helper() -> None:
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name in SHARED_HELPERS
     ]
     assert found == []
+
+
+PLUMBING = {"get_db", "get_tx", "get_settings", "current_principal"}
+
+
+def test_the_permission_is_checked_before_the_record_is_loaded(sqlite_settings: Settings) -> None:
+    """A caller without the permission is refused before any record the path names is
+    looked up: they never learn from a 404 whether it exists."""
+    app = create_app(sqlite_settings)
+    late, guarded = [], 0
+    for path, route in _api_routes(app.routes):
+        calls = [d.call for d in route.dependant.dependencies]
+        checks = [i for i, c in enumerate(calls) if hasattr(c, "zhifa_permission")]
+        if not checks:
+            continue
+        guarded += 1
+        loaders = [
+            getattr(c, "__name__", str(c))
+            for c in calls[: checks[0]]
+            if getattr(c, "__name__", "") not in PLUMBING and not hasattr(c, "zhifa_permission")
+        ]
+        if loaders:
+            late.append(f"{sorted(route.methods)} {path}: {loaders}")
+    assert guarded > 200 and late == []
