@@ -36,6 +36,7 @@ from typing import Any
 
 from zhifa.core import schema
 from zhifa.core.db import make_engine
+from zhifa.core.keys import ensure_ledger_signer
 from zhifa.core.settings import load_settings
 from zhifa.publicity import snapshots
 from zhifa.publicity.portal import decisions as portal_store
@@ -265,6 +266,9 @@ def _free_port() -> int:
 
 
 def start_server(data_dir: Path) -> tuple[subprocess.Popen[bytes], int]:
+    # The portal process needs the log's public key (keys/ledger.pub), as `zhifa init`
+    # writes it; a data directory built by an earlier version of this script has none.
+    ensure_ledger_signer(load_settings(data_dir, secret_key=SECRET))
     port = _free_port()
     args = [sys.executable, "-c", _SERVER, str(data_dir), str(port), SECRET]
     process = subprocess.Popen(args)
