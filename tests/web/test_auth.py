@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import time
 
 from fastapi.testclient import TestClient
@@ -50,10 +49,6 @@ def test_wrong_password_is_refused_and_logged(client: TestClient, db: Session) -
     assert event is not None
     assert (event.username, event.success, event.reason) == ("legal", False, "bad_password")
     assert "zhifa_session" not in response.cookies
-    # the form comes back with the username kept, the password not, the cursor in the latter
-    assert re.search(r'id="username"[^>]*value="legal"', response.text)
-    assert "wrong-1234" not in response.text
-    assert re.search(r'id="password"[^>]*autofocus', response.text)
 
 
 def test_login_form_without_its_csrf_token_is_refused(client: TestClient, db: Session) -> None:
