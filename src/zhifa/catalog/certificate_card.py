@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import base64
 import io
-from datetime import date
 from urllib.parse import quote
 
 import segno
@@ -15,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from zhifa.catalog.publishing import certificate_draft
 from zhifa.core.certificates import CertificateView
+from zhifa.core.clock import people_date
 from zhifa.core.http import templates
 
 
@@ -30,11 +30,6 @@ def qr_png(url: str, scale: int = 8) -> bytes:
     return out.getvalue()
 
 
-def _cn_date(value: str) -> str:
-    day = date.fromisoformat(value)
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
 def card_html(db: Session, view: CertificateView, base_url: str, bureau: str) -> str:
     public = certificate_draft(db, view).snapshot
     url = check_url(base_url, public["number"])
@@ -42,7 +37,7 @@ def card_html(db: Session, view: CertificateView, base_url: str, bureau: str) ->
     return templates.env.get_template("certificate_card.html").render(
         card=public,
         bureau=bureau,
-        valid=f"{_cn_date(public['valid_from'])}至{_cn_date(public['valid_to'])}",
+        valid=f"{people_date(public['valid_from'])}至{people_date(public['valid_to'])}",
         url=url,
         qr_data_uri=f"data:image/png;base64,{image}",
     )

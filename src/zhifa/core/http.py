@@ -25,7 +25,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader
 from sqlalchemy.orm import Session
 
 from zhifa.core.auth import Principal, principal_from_session, principal_from_token
-from zhifa.core.clock import SHANGHAI
+from zhifa.core.clock import SHANGHAI, people_date, people_datetime
 from zhifa.core.db import utcnow
 from zhifa.core.errors import DomainError, Forbidden, NotAuthenticated
 from zhifa.core.permissions import ROLE_LABELS, Permission
@@ -64,6 +64,9 @@ def _localtime(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
 
 
 templates.env.filters["localtime"] = _localtime
+# The one date format for people (2026年12月7日), on every page.
+templates.env.filters["cn_date"] = people_date
+templates.env.filters["cn_datetime"] = people_datetime
 
 
 def get_settings(request: Request) -> Settings:

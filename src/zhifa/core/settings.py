@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     secret_key: str | None = Field(default=None, min_length=32, description="会话密钥")
     bureau_name: str = "上海市普陀区应急管理局"
     bureau_uscc: str = "11310107MB2F12345X"
+    # Printed on documents (告知书) and named on the public pages as whom to ask.
+    bureau_address: str = Field(default="上海市普陀区大渡河路1668号", max_length=200)
+    bureau_phone: str = Field(default="021-52564588", max_length=60)
     log_origin: str = "zhifa.putuo.example/log"
     session_hours: int = Field(default=8, ge=1, le=72)  # not a legal limit: sign-in session
     # Sign-in throttling (core.auth): failures before delays start, per client address,

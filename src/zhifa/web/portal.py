@@ -30,9 +30,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from sqlalchemy import Engine, event
 
+from zhifa.core.clock import people_date
 from zhifa.core.errors import DomainError
 from zhifa.core.features import registry
-from zhifa.core.http import Db, record_id_or_none, render, templates
+from zhifa.core.http import Db, record_id_or_none, render
 from zhifa.publicity.channels.base import OUTBOX_EVENT_LABELS, OutboxEvent
 from zhifa.publicity.portal import decisions as portal_decisions
 from zhifa.publicity.portal.models import (
@@ -47,12 +48,6 @@ router = APIRouter(tags=["公示门户（无需登录）"])
 MAX_TEXT = 100  # characters of a search field
 
 
-def cn_date(value: date | None) -> str:
-    return f"{value.year}年{value.month}月{value.day}日" if value else ""
-
-
-templates.env.filters["cn_date"] = cn_date
-
 _DATED = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日")
 
 
@@ -64,7 +59,8 @@ def change_note(change: portal_decisions.VersionRow) -> str:
     if _DATED.match(change.note):
         return change.note  # dated by the correction itself
     verb = "更正" if change.event == OutboxEvent.correct else "更新"
-    return f"于{cn_date(change.occurred_on)}{verb}" + (f"：{change.note}" if change.note else "。")
+    said = f"：{change.note}" if change.note else "。"
+    return f"于{people_date(change.occurred_on)}{verb}{said}"
 
 
 # ---- the portal-only process: which tables its routes may touch ---------------------------
