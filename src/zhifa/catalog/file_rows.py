@@ -13,8 +13,11 @@ from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
 
 from zhifa.core.errors import DomainError
+from zhifa.core.validation import parse
 
 MAX_BYTES = 5 * 1024 * 1024
 
@@ -144,3 +147,34 @@ def read_rows(filename: str, data: bytes, spec: FileFormat) -> list[Row]:
     if not rows:
         raise DomainError("文件中没有数据行", "file")
     return rows
+
+
+@dataclass(frozen=True)
+class ImportUpload:
+    """What an import page's form sent: the file (name and bytes) and the chosen mode."""
+
+    filename: str
+    content: bytes
+    mode: str
+
+    def rows(self, spec: FileFormat) -> list[Row]:
+        if not self.filename:
+            raise DomainError("请选择要导入的文件", "file")
+        return read_rows(self.filename, self.content, spec)
+
+    def chosen_mode(self) -> ImportMode:
+        return parse(ModeIn, {"mode": self.mode}).mode
+
+
+async def import_upload(request: Request) -> ImportUpload:
+    form = await request.form()
+    upload = form.get("file")
+    if not isinstance(upload, UploadFile):
+        return ImportUpload("", b"", str(form.get("mode", "all")))
+    content = await upload.read()
+    return ImportUpload(upload.filename or "", content, str(form.get("mode", "all")))
+
+
+def report_status(errors: object, imported_anything: bool) -> int:
+    """422 when a file had errors and nothing was imported; else 200 (a partial import)."""
+    return 422 if errors and not imported_anything else 200

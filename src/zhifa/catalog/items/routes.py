@@ -9,9 +9,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from sqlalchemy import select
-from starlette.datastructures import UploadFile as StarletteUpload
 
-from zhifa.catalog.file_rows import ImportMode, ModeIn, read_rows
+from zhifa.catalog.file_rows import ImportMode, import_upload, read_rows, report_status
 from zhifa.catalog.items import imports as item_imports
 from zhifa.catalog.items import service as items
 from zhifa.catalog.items.schemas import (
@@ -22,7 +21,7 @@ from zhifa.catalog.items.schemas import (
     RandomCheckOut,
 )
 from zhifa.core.auth import Principal
-from zhifa.core.errors import DomainError, NotFound
+from zhifa.core.errors import NotFound
 from zhifa.core.http import (
     Db,
     RecordId,
@@ -147,19 +146,14 @@ def power_item_import_page(request: Request, db: Db, who: Writer) -> Response:
 
 @pages.post("/power-items/import", response_class=HTMLResponse)
 async def power_item_import_submit(request: Request, db: Tx, who: Writer) -> Response:
-    form = await request.form()
-    upload, mode = form.get("file"), str(form.get("mode", "all"))
-    content = await upload.read() if isinstance(upload, StarletteUpload) else b""
+    upload = await import_upload(request)
 
     def change() -> item_imports.ItemImportReport:
-        if not isinstance(upload, StarletteUpload) or not upload.filename:
-            raise DomainError("请选择要导入的文件", "file")
-        rows = read_rows(upload.filename, content, item_imports.ITEM_FILE)
-        chosen = parse(ModeIn, {"mode": mode}).mode
-        return item_imports.import_power_items(db, rows, chosen, who)
+        rows = upload.rows(item_imports.ITEM_FILE)
+        return item_imports.import_power_items(db, rows, upload.chosen_mode(), who)
 
     def shown(report: item_imports.ItemImportReport) -> Response:
-        status = 422 if report.errors and not report.imported_anything else 200
+        status = report_status(report.errors, report.imported_anything)
         context = _context(db, request, report=report, columns=item_imports.COLUMNS)
         return render(request, "power_item_import.html", status, **context)
 

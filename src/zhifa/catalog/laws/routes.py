@@ -8,10 +8,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, Response
-from starlette.datastructures import UploadFile as StarletteUpload
 
 from zhifa.catalog import imports, rules
-from zhifa.catalog.file_rows import ImportMode, ModeIn, read_rows
+from zhifa.catalog.file_rows import ImportMode, import_upload, read_rows, report_status
 from zhifa.catalog.impact import LawChangeIn, affected_by, law_changes, record_law_change
 from zhifa.catalog.laws import service as laws
 from zhifa.catalog.laws.schemas import (
@@ -28,7 +27,6 @@ from zhifa.catalog.updates.schemas import UpdateOut
 from zhifa.catalog.updates.service import updates_of
 from zhifa.core.auth import Principal
 from zhifa.core.clock import today
-from zhifa.core.errors import DomainError
 from zhifa.core.http import (
     Db,
     RecordId,
@@ -154,18 +152,14 @@ def law_import_page(request: Request, who: Writer) -> Response:
 
 @pages.post("/import", response_class=HTMLResponse)
 async def law_import_submit(request: Request, db: Tx, who: Writer) -> Response:
-    form = await request.form()
-    upload, mode = form.get("file"), str(form.get("mode", "all"))
-    content = await upload.read() if isinstance(upload, StarletteUpload) else b""
+    upload = await import_upload(request)
 
     def change() -> imports.ImportReport:
-        if not isinstance(upload, StarletteUpload) or not upload.filename:
-            raise DomainError("请选择要导入的文件", "file")
-        rows = read_rows(upload.filename, content, imports.LAW_FILE)
-        return imports.import_laws(db, rows, parse(ModeIn, {"mode": mode}).mode, who)
+        rows = upload.rows(imports.LAW_FILE)
+        return imports.import_laws(db, rows, upload.chosen_mode(), who)
 
     def shown(report: imports.ImportReport) -> Response:
-        status = 422 if report.errors and not report.imported_anything else 200
+        status = report_status(report.errors, report.imported_anything)
         context = _labels(report=report, columns=imports.COLUMNS)
         return render(request, "law_import.html", status, **context)
 
