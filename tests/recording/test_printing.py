@@ -27,10 +27,11 @@ from zhifa.recording.documents.render import render_html, render_pdf
 BODY_LINE = (
     "经现场核查，该单位{}号作业区域的安全警示标志设置不规范，部分标志被货物遮挡，未能起到警示作用"
 )
-# Text of the signature block, the 落款 and the page foot (anything else is body).
+# Text of the signature block, the 落款, the contact lines and the page foot (anything
+# else is body).
 SIGNATURE = re.compile(
     r"签名|印章|年\s*月\s*日|^\s*上海市普陀区应急管理局\s*$|^\s*\d{4}年\d+月\d+日\s*$"
-    r"|本文书一式|本决定书当场交付|第\s*\d+\s*页\s*共\s*\d+\s*页"
+    r"|本文书一式|本决定书当场交付|第\s*\d+\s*页\s*共\s*\d+\s*页|本局地址|联系人："
 )
 BLOCK = re.compile(r"（印章）|年\s*月\s*日")  # on the signature block's page(s), nowhere else
 
