@@ -137,7 +137,7 @@ def test_a_context_frozen_without_the_address_still_prints() -> None:
     ctx = context(ENTERPRISE)
     ctx["bureau"] = {k: v for k, v in ctx["bureau"].items() if k not in ("address", "phone")}
     text = pdf_text(_render("penalty_notice", 2, ctx))
-    assert "本局地址" not in text and ENTERPRISE["name"] in text
+    assert "本局地址" not in text and str(ENTERPRISE["name"]) in text
 
 
 def _headers(client: TestClient) -> dict[str, str]:
