@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -14,7 +15,7 @@ from sqlalchemy import select
 
 from zhifa.core.calendar_schedule import parse_schedule_file
 from zhifa.core.calendar_store import store_schedule, working_calendar
-from zhifa.core.commands import DataDir, actor_key, console
+from zhifa.core.commands import DataDir, actor_key, config_file, console, write_setting
 from zhifa.core.commands import factory as _factory
 from zhifa.core.commands import fail as _fail
 from zhifa.core.commands import session as _session
@@ -23,7 +24,7 @@ from zhifa.core.db import make_engine, make_session_factory, transaction
 from zhifa.core.errors import DomainError
 from zhifa.core.features import load_features, load_router
 from zhifa.core.keys import ensure_ledger_signer, ledger_key_path, load_ledger_signer
-from zhifa.core.settings import Settings, SettingsError
+from zhifa.core.settings import Settings, SettingsError, load_settings
 
 app = typer.Typer(help="zhifa 执法全过程记录与公示平台", no_args_is_help=True)
 
@@ -68,11 +69,22 @@ def init(
         str | None,
         typer.Option("--digest", help="新数据目录的文件摘要算法：sha256（默认）或 sm3（国密）"),
     ] = None,
+    public_url: Annotated[
+        str | None,
+        typer.Option(
+            "--public-url",
+            help="公示网站地址：公众扫执法证二维码、打开公示链接所用的地址（如 "
+            "https://zhifa.example.gov.cn）；不给时在终端中询问",
+        ),
+    ] = None,
 ) -> None:
     """新建数据目录：密钥、文件存储与数据库结构（可重复执行）。"""
-    settings = _settings(data_dir)
+    if public_url is None and sys.stdin.isatty() and _PUBLIC_URL_VARIABLE not in os.environ:
+        public_url = _ask_public_url(data_dir)
+    settings = _settings(data_dir, public_base_url=public_url)
     if digest is not None:
         settings = _choose_digest(settings, digest)
+    _keep_public_url(settings, public_url)
     _init(settings)
     console.print(f"数据目录就绪：{settings.data_dir.resolve()}")
 
@@ -92,7 +104,45 @@ def _choose_digest(settings: Settings, digest: str) -> Settings:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     config.write_text(f'blob_digest = "{digest}"\n', encoding="utf-8")
     console.print(f"文件摘要算法：{digest}（已写入 {config}）")
-    return _settings(settings.data_dir)
+    return settings.model_copy(update={"blob_digest": digest})
+
+
+# The portal's public address: certificate cards' QR codes and links given to the public
+# open it. `zhifa init` asks for it on a terminal and keeps it in the configuration file.
+_PUBLIC_URL_VARIABLE = "ZHIFA_PUBLIC_BASE_URL"
+
+
+def _ask_public_url(data_dir: Path | None) -> str:
+    """Ask until the answer is a valid address for these settings (the current one offered)."""
+    current = _settings(data_dir, environment="development").public_base_url
+    while True:
+        answer = str(
+            typer.prompt(
+                "公示网站地址（公众扫执法证二维码、打开公示链接所用的地址）", default=current
+            )
+        ).strip()
+        try:
+            load_settings(data_dir, public_base_url=answer)
+        except SettingsError as exc:
+            console.print(f"[red]{exc}[/red]")
+        else:
+            return answer
+
+
+def _keep_public_url(settings: Settings, given: str | None) -> None:
+    current = settings.public_base_url
+    if _PUBLIC_URL_VARIABLE in os.environ:
+        if given is not None and given != os.environ[_PUBLIC_URL_VARIABLE]:
+            raise _fail(
+                f"环境变量 {_PUBLIC_URL_VARIABLE} 已设置，它优先于 --public-url；请修改环境变量", 2
+            )
+        console.print(f"公示网站地址：{current}（来自环境变量 {_PUBLIC_URL_VARIABLE}）")
+    elif given is None:
+        console.print(f"公示网站地址：{current}（非交互运行未询问；可用 --public-url 指定）")
+    elif write_setting(config_file(settings), "public_base_url", given):
+        console.print(f"公示网站地址：{given}（已写入 {config_file(settings)}）")
+    else:
+        console.print(f"公示网站地址：{given}")
 
 
 @db_app.command("upgrade")

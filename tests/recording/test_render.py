@@ -48,6 +48,8 @@ def context(party: dict[str, Any]) -> dict[str, Any]:
         "bureau": {
             "name": "上海市普陀区应急管理局",
             "uscc": "11310107MB2F12345X",
+            "address": "上海市普陀区大渡河路1668号",
+            "phone": "021-52564588",
             "review_body": "上海市普陀区人民政府",
         },
         "action": {"id": 7, "title": "未如实记录安全生产教育和培训情况", "kind_label": "行政处罚"},

@@ -15,8 +15,9 @@ import tomllib
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
@@ -28,6 +29,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ZHIFA_", extra="forbid")
 
     data_dir: Path = Field(default=Path("./zhifa-data"), description="数据目录")
+    # 运行环境. In production, addresses the public is sent to must be reachable by the
+    # public (see _public_address). The demo and the test suite run as development.
+    environment: Literal["development", "production"] = "development"
     database_url: str | None = Field(default=None, description="数据库地址")
     blob_url: str | None = Field(default=None, description="文件存储地址")
     secret_key: str | None = Field(default=None, min_length=32, description="会话密钥")
@@ -92,6 +96,19 @@ class Settings(BaseSettings):
             return value
         if not value.startswith(("sqlite:", "postgresql+psycopg:", "postgresql:")):
             raise ValueError("只支持 sqlite:/// 或 postgresql+psycopg:// 地址")
+        return value
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _public_address(cls, value: str, info: ValidationInfo) -> str:
+        # QR codes on certificate cards and links given to the public open this address:
+        # in production it cannot be this machine's own loopback name.
+        if info.data.get("environment") == "production" and is_loopback_url(value):
+            raise ValueError(
+                "生产环境（ZHIFA_ENVIRONMENT=production）下，公示网站地址不能是 localhost 或 "
+                "127.0.0.1：公众扫码和打开链接到不了这里；请用 zhifa init --public-url "
+                "设置公众访问的地址"
+            )
         return value
 
     @field_validator("channel_urls")
@@ -159,6 +176,21 @@ class Settings(BaseSettings):
         the secret key: the bureau can resolve a pseudonym, the public cannot."""
         secret = self.resolved_secret_key().encode()
         return hmac.new(secret, b"zhifa ledger actor pseudonym v1", hashlib.sha256).digest()
+
+
+def is_loopback_url(url: str) -> bool:
+    """Whether ``url`` names this machine only (localhost, 127.0.0.0/8, ::1, 0.0.0.0)."""
+    try:
+        host = (urlsplit(url).hostname or "").rstrip(".").lower()
+    except ValueError:
+        return False
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_unspecified
 
 
 def _toml_values(data_dir: Path | None) -> dict[str, Any]:

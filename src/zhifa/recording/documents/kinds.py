@@ -76,6 +76,9 @@ class DocumentKind:
     variants: Mapping[str, tuple[str, str]] = field(default_factory=dict)
     service_limit: str | None = None  # time-limit code for serving it (core.time_limits)
     checks: tuple[Check, ...] = ()
+    # Fields an issued document of this kind hands on to later drafts of the same action
+    # (the context's ``issued.<code>.<field>``), e.g. the 检查记录's hazards to the 指令书.
+    carries: tuple[str, ...] = ()
 
     @property
     def numbered(self) -> bool:
@@ -240,6 +243,11 @@ _REVIEW_BODY = FieldSpec(
 )
 
 
+# The hazards (事故隐患) found in the action's issued 现场检查记录: the first problems of a
+# 现场处理措施决定书 or 责令限期整改指令书 drafted after it.
+_INSPECTED_HAZARDS = "issued.site_inspection_record.problems"
+
+
 # 《行政处罚法》第五十一条: 当场处罚 only up to these fines (and 警告).
 ON_SITE_FINE_LIMITS = {"person": Decimal(200), "enterprise": Decimal(3000)}
 
@@ -279,6 +287,7 @@ KINDS_LIST: tuple[DocumentKind, ...] = (
             ),
         ),
         checks=(_TIMES,),
+        carries=("problems",),
     ),
     DocumentKind(
         code="on_site_measure_decision",
@@ -289,7 +298,13 @@ KINDS_LIST: tuple[DocumentKind, ...] = (
         basis="《中华人民共和国安全生产法》第六十五条第一款第三项",
         fields=(
             FieldSpec("found_on", "检查日期", F.date, prefill="today"),
-            FieldSpec("problems", "发现的问题", F.textarea, help="每行一项"),
+            FieldSpec(
+                "problems",
+                "发现的问题",
+                F.textarea,
+                prefill=_INSPECTED_HAZARDS,
+                help="每行一项；起草时从本案已签发的现场检查记录带入，可修改",
+            ),
             FieldSpec(
                 "legal_basis",
                 "处理依据",
@@ -321,7 +336,13 @@ KINDS_LIST: tuple[DocumentKind, ...] = (
         basis="《中华人民共和国安全生产法》第六十五条第一款第三项",
         fields=(
             FieldSpec("found_on", "检查日期", F.date, prefill="today"),
-            FieldSpec("problems", "存在的问题", F.textarea, help="每行一项"),
+            FieldSpec(
+                "problems",
+                "存在的问题",
+                F.textarea,
+                prefill=_INSPECTED_HAZARDS,
+                help="每行一项；起草时从本案已签发的现场检查记录带入，可修改",
+            ),
             FieldSpec(
                 "legal_basis",
                 "整改依据",

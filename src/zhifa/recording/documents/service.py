@@ -262,6 +262,7 @@ def build_context(db: Session, settings: Settings, action: Action) -> dict[str, 
             "doc_number": doc.doc_number,
             "issue_date": doc.issue_date.isoformat() if doc.issue_date else None,
         }
+        entry.update({name: doc.fields.get(name) for name in document_kind(doc.kind).carries})
         issued[doc.kind] = entry
         if doc.kind != "service_receipt":
             summary.append(f"《{entry['title']}》{doc.doc_number or ''}")
@@ -270,6 +271,8 @@ def build_context(db: Session, settings: Settings, action: Action) -> dict[str, 
         "bureau": {
             "name": settings.bureau_name,
             "uscc": settings.bureau_uscc,
+            "address": settings.bureau_address,
+            "phone": settings.bureau_phone,
             "review_body": review_body(settings.bureau_name),
         },
         "action": {
