@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Page
 
 from tests.browser import ARTIFACTS, PHONE, chromium_page, sign_in
 from tests.recording.media.files import make_jpeg
@@ -97,3 +98,59 @@ def test_classic_pages_journey(live_server: str, sqlite_settings: Settings, tmp_
         assert activity_url
     record_figures("classic pages (before)", figures)
     assert figures["loads"] >= 10  # each answer of each form reloads the page
+
+
+def _screenshot(page: Page, name: str) -> None:
+    page.screenshot(path=str(ARTIFACTS / f"onsite-{name}.png"), full_page=True)
+
+
+def test_onsite_mode_journey(live_server: str, sqlite_settings: Settings, tmp_path: Path) -> None:
+    """After: one screen, every answer swapped in by htmx; within the aim of issue 13
+    (≤ 15 taps from the case list to the issued document, no page load inside the activity)."""
+    title = f"现场检查（现场执法模式）{now_tag()}"
+    action_id = open_inspection(sqlite_settings, title)
+    with chromium_page(PHONE) as page:
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        sign_in(page, live_server, OFFICER)
+        page.goto(f"{live_server}/app/actions")
+        walk = Journey(page)
+        page.on("dialog", lambda dialog: (setattr(walk, "taps", walk.taps + 1), dialog.accept()))
+        walk.start()
+        walk.tap(f"a[href='/app/actions/{action_id}']")
+        page.wait_for_url(f"**/app/actions/{action_id}")
+        walk.tap("#onsite-entry")
+        page.wait_for_url("**/onsite")
+        entry_loads = walk.loads
+        _screenshot(page, "1-certificate-phone")
+        walk.tap("#onsite-shown")
+        page.wait_for_selector("#matter-reason")
+        assert "/app/onsite/" in page.url  # the address follows the activity: a reload resumes
+        _screenshot(page, "2-matters-phone")
+        for matter in ("reason", "basis", "recusal", "cooperation"):
+            walk.tap(f"#matter-{matter}")
+            page.wait_for_selector(f"#matter-{matter}.on, #onsite-recording")
+        _screenshot(page, "3-recording-phone")
+        walk.tap("#onsite-recording")
+        page.wait_for_selector("#signature-pad")
+        told = "已告知执法事由、执法依据、申请回避权、配合执法义务"
+        assert told in page.inner_text("#onsite-statement")
+        walk.draw_signature("#signature-pad")
+        _screenshot(page, "4-signature-phone")
+        walk.tap("#onsite-sign")
+        page.wait_for_selector("#tus-files", state="attached")
+        walk.choose_file("#tus-files", _photo(tmp_path))
+        page.wait_for_selector("#tus-list li.done", timeout=30_000)
+        _screenshot(page, "5-media-phone")
+        walk.tap("#onsite-media-done")
+        page.wait_for_selector("#f_checked")
+        walk.type("#f_checked", "检查了危险化学品储存间和安全管理制度。")
+        _screenshot(page, "6-document-phone")
+        walk.tap("#onsite-issue")
+        page.wait_for_selector("#onsite-pdf", timeout=30_000)
+        _screenshot(page, "7-done-phone")
+        figures = {**walk.stop(), "loads_inside_activity": walk.loads - entry_loads}
+        assert errors == []
+    record_figures("on-site mode (after)", figures)
+    assert figures["taps"] <= 15
+    assert figures["loads_inside_activity"] == 0

@@ -310,7 +310,8 @@ def _view(db: Session, settings: Settings, action: Action, activity: Activity | 
     view.screen = first_unfinished(_progress(db, action, step, activity))
     view.told = actions.duty_facts(db, activity).told
     view.statement = _statement(db, activity, cards)
-    view.signer_name = _signer(db, activity) or activity.party_present
+    contact = party.legal_representative or party.name  # as documents name the contact
+    view.signer_name = _signer(db, activity) or activity.party_present or contact
     view.media_count = len(activity_media(db, activity.id))
     missing = _missing_kinds(db, action, step)
     if missing:
