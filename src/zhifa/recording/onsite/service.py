@@ -19,9 +19,10 @@ from zhifa.blobs import BlobStore
 from zhifa.catalog.certificate_card import check_url, qr_png
 from zhifa.core.audit import record_change
 from zhifa.core.auth import Principal, actor_name
+from zhifa.core.calendar import SHANGHAI
 from zhifa.core.certificate_rules import STATE_LABELS, CertificateState
 from zhifa.core.certificates import CertificateView, get_officer
-from zhifa.core.clock import SHANGHAI, today
+from zhifa.core.clock import today
 from zhifa.core.db import utcnow
 from zhifa.core.errors import DomainError
 from zhifa.core.models import User
@@ -176,7 +177,8 @@ def _certificate(db: Session, user_id: int, certificate_id: int | None) -> Certi
     views = get_officer(db, user_id).certificates
     chosen = [v for v in views if v.certificate.id == certificate_id]
     ranked = sorted(views, key=lambda v: v.state(today()) is not CertificateState.valid)
-    return (chosen or ranked or [None])[0]
+    found = chosen or ranked
+    return found[0] if found else None
 
 
 def _card(
@@ -208,6 +210,7 @@ def _card(
 def _officers(
     db: Session, settings: Settings, action: Action, activity: Activity | None
 ) -> list[OfficerCard]:
+    present: list[tuple[int, int | None]]
     if activity is None:
         present = [(o.officer_id, None) for o in action.officers]
         shown: frozenset[str] = frozenset()
