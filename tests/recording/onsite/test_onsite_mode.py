@@ -16,6 +16,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tests.browser import ARTIFACTS
 from tests.conftest import login
 from tests.recording.helpers import pdf_text
 from tests.recording.onsite.journey import COLLEAGUE, OFFICER, open_inspection
@@ -117,6 +118,8 @@ def test_walk_resume_refuse_and_issue(client: TestClient, settings: Settings, db
     )
     assert doc is not None and doc.fields["checked"] == "检查了储存间和消防设施。"
     pdf = client.get(f"/app/actions/{action_id}/documents/{doc.id}/pdf").content
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "onsite-issued-record.pdf").write_bytes(pdf)
     text = re.sub(r"\s+", "", pdf_text(pdf))
     assert "本人确认：执法人员张伟" in text and "赵主管（签名）" in text
     assert any(page.images for page in PdfReader(io.BytesIO(pdf)).pages)  # the signature
