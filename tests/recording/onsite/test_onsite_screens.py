@@ -57,6 +57,15 @@ def test_onsite_screens_at_desk_width_and_touch_targets(
             box = target.bounding_box()
             assert box is not None and box["height"] >= 44, target.inner_text()
         assert fits(page)
+        page.context.set_offline(True)  # the connection drops on site
+        page.click("#matter-basis")
+        page.wait_for_selector("#onsite-offline:not([hidden])")
+        page.screenshot(path=str(ARTIFACTS / "onsite-offline-phone.png"))
+        page.context.set_offline(False)
+        page.reload()  # what was saved is kept: 执法事由 told, 执法依据 not yet
+        assert page.is_visible("#matter-reason.on") and page.is_visible("#matter-basis:not(.on)")
+        page.click("#matter-basis")
+        page.wait_for_selector("#matter-basis.on")
     with chromium_page(DESK) as page:
         sign_in(page, live_server, "legal")
         page.goto(f"{live_server}/app/onsite-scripts")
