@@ -58,7 +58,11 @@ RECORD_PARAMS = {
 }
 PURPOSE = {"purpose": "案卷评查"}
 # Pages of a form that acts in the case: seeing the case is not enough (a grant only reads).
-HANDLING_PAGES = {"/app/actions/{action_id}/media/upload"}
+HANDLING_PAGES = {
+    "/app/actions/{action_id}/media/upload",
+    "/app/actions/{action_id}/onsite",  # the on-site mode records as it goes
+    "/app/onsite/{activity_id}",
+}
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from zhifa.demo.data import DEMO_PASSWORD, DemoParty, demo_dataset
 from zhifa.enforcement import parties
 from zhifa.enforcement.models import PartyKind, PartyVersion
 from zhifa.publicity.channels.registry import ensure_default_channels
+from zhifa.recording.onsite.service import seed_default_scripts
 
 
 @dataclass
@@ -28,6 +29,7 @@ class SeedReport:
     power_items: int = 0
     laws: int = 0
     channels: int = 0
+    scripts: int = 0
 
 
 def _unit_ids(db: Session, report: SeedReport) -> dict[str, int]:
@@ -140,5 +142,6 @@ def seed_demo(db: Session) -> SeedReport:
             report.parties += 1
     report.laws, report.power_items = seed_demo_catalog(db)  # the 事前公示 catalogue
     report.channels = ensure_default_channels(db)
+    report.scripts = seed_default_scripts(db)  # 规范执法用语 of the on-site screens
     db.commit()
     return report

@@ -3,7 +3,6 @@ activities and 事中 duties."""
 
 from __future__ import annotations
 
-import base64
 import io
 from collections.abc import Callable
 from datetime import datetime
@@ -91,7 +90,6 @@ NOTICES = {
 }
 NEW_ACTION_FIELDS = ("procedure", "party_id", "power_item_id", "title", "lead_officer_id")
 ACK_FIELDS = ("method", "signer_name", "signature", "note", "at")
-PNG_DATA_URL = "data:image/png;base64,"  # how the page's signature pad sends its drawing
 
 
 # ---- the records a path names ------------------------------------------------------------
@@ -184,18 +182,6 @@ def _form_time(value: str) -> datetime:
         raise DomainError("时间无效，应为 YYYY-MM-DD HH:MM", "at") from None
 
 
-def _signature_png(data_url: str) -> io.BytesIO:
-    if not data_url.startswith(PNG_DATA_URL):
-        raise DomainError("签名图像无效，请重新签名", "signature")
-    try:
-        raw = base64.b64decode(data_url[len(PNG_DATA_URL) :], validate=True)
-    except ValueError:  # binascii.Error, or a character outside ASCII
-        raise DomainError("签名图像无效，请重新签名", "signature") from None
-    if not raw.startswith(b"\x89PNG\r\n\x1a\n"):
-        raise DomainError("签名图像无效，请重新签名", "signature")
-    return io.BytesIO(raw)
-
-
 async def _photo_of(upload: object) -> bytes | None:
     """The chosen photo's bytes, up to one past the limit (the service refuses a larger
     one); None when no file was chosen."""
@@ -215,7 +201,7 @@ def _evidence(
     method: AcknowledgementMethod, signature: str, photo: bytes | None
 ) -> io.BytesIO | None:
     if method is AcknowledgementMethod.signature:
-        return _signature_png(signature)
+        return actions.signature_png(signature)
     if method is AcknowledgementMethod.photo:
         if photo is None:
             raise DomainError("请拍摄或选择签字文书照片", "photo")
@@ -503,8 +489,8 @@ def api_matters(who: Writer, activity_id: RecordId, data: actions.MattersIn, db:
 def api_ack(
     who: Writer, activity_id: RecordId, data: AckIn, db: Tx, settings: Config
 ) -> AcknowledgementOut:
-    signature = data.signature_png_base64
-    evidence = None if signature is None else _signature_png(PNG_DATA_URL + signature)
+    drawn = data.signature_png_base64
+    evidence = None if drawn is None else actions.signature_png(actions.PNG_DATA_URL + drawn)
     row = actions.record_acknowledgement(
         db,
         open_blob_store(settings),

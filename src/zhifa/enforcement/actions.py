@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import base64
+import io
 from datetime import date, datetime
 from typing import Annotated, BinaryIO
 
@@ -52,6 +54,7 @@ from zhifa.enforcement.visibility import handles, visible_actions
 PAGE_SIZE = 20
 MAX_SIGNATURE_BYTES = 2 * 1024 * 1024
 MAX_PHOTO_BYTES = 20 * 1024 * 1024
+PNG_DATA_URL = "data:image/png;base64,"  # how the pages' signature pad sends its drawing
 
 
 class ActionIn(BaseModel):
@@ -392,6 +395,19 @@ def record_matters_told(
     return row
 
 
+def signature_png(data_url: str) -> io.BytesIO:
+    """The PNG a signature pad drew, from its data URL (refused when it is not one)."""
+    if not data_url.startswith(PNG_DATA_URL):
+        raise DomainError("签名图像无效，请重新签名", "signature")
+    try:
+        raw = base64.b64decode(data_url[len(PNG_DATA_URL) :], validate=True)
+    except ValueError:  # binascii.Error, or a character outside ASCII
+        raise DomainError("签名图像无效，请重新签名", "signature") from None
+    if not raw.startswith(b"\x89PNG\r\n\x1a\n"):
+        raise DomainError("签名图像无效，请重新签名", "signature")
+    return io.BytesIO(raw)
+
+
 def record_acknowledgement(
     db: Session,
     store: BlobStore,
@@ -403,6 +419,7 @@ def record_acknowledgement(
     note: str,
     at: datetime,
     who: Principal,
+    statement: str = "",
 ) -> Acknowledgement:
     activity, _action = writable_activity(db, activity_id, who)
     if not signer_name.strip():
@@ -424,6 +441,7 @@ def record_acknowledgement(
         signer_name=signer_name.strip()[:100],
         blob_digest=digest,
         note=note.strip()[:500],
+        statement=statement[:1000],
         at=beijing(at),
         recorded_by=who.user_id,
     )

@@ -224,6 +224,8 @@ class Acknowledgement(Base):
     signer_name: Mapped[str] = mapped_column(String(100))
     blob_digest: Mapped[str | None] = mapped_column(ForeignKey("stored_blob.digest"))
     note: Mapped[str] = mapped_column(String(500), default="")
+    # What the party read and acknowledged by signing (the on-site screen's statement).
+    statement: Mapped[str] = mapped_column(String(1000), default="", server_default="")
     at: Mapped[datetime]
     recorded_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -24,6 +24,7 @@ from zhifa.recording.documents.models import (
 )
 from zhifa.recording.documents.requirement import missing_documents, missing_service
 from zhifa.recording.media.models import Media
+from zhifa.recording.onsite.models import OnsiteStep, Script
 
 FEATURE = Feature(
     name="recording",
@@ -32,6 +33,7 @@ FEATURE = Feature(
         "zhifa.recording.media.models",
         "zhifa.recording.av.models",
         "zhifa.recording.access.models",
+        "zhifa.recording.onsite.models",
     ),
     tracked=(
         Document,
@@ -48,6 +50,8 @@ FEATURE = Feature(
         RecordingException,
         ExceptionDecision,
         MediaMark,
+        Script,
+        OnsiteStep,
     ),
     requirements=(
         ("recording", missing_recording),
@@ -58,6 +62,7 @@ FEATURE = Feature(
         NavLink("全过程记录", "音视频记录", "/app/media", Permission.action_read),
         NavLink("全过程记录", "记录问题", "/app/recording/problems", Permission.action_all),
         NavLink("全过程记录", "例外审批", "/app/recording/exceptions", Permission.action_all),
+        NavLink("全过程记录", "规范执法用语", "/app/onsite-scripts", Permission.catalog_write),
     ),
     # /verify/document on the public portal process too: it reads public_document only.
     portal_routes=(
@@ -79,5 +84,6 @@ FEATURE = Feature(
         "zhifa.recording.playback.routes:pages",
         "zhifa.recording.av.routes:pages",
         "zhifa.recording.av.routes:api",
+        "zhifa.recording.onsite.routes:pages",
     ),
 )

@@ -109,9 +109,11 @@ def render_html(
     context: Mapping[str, Any],
     document: Mapping[str, Any],
     draft: bool,
+    images: Mapping[str, str] | None = None,
 ) -> str:
     """The document as HTML. ``fields`` are typed values (forms.typed_values);
-    ``document`` holds id, number, issue_date, issued_at and the correction, if any."""
+    ``document`` holds id, number, issue_date, issued_at and the correction, if any;
+    ``images`` the data: URIs of the blobs it shows (the party's drawn signature)."""
     page = _environment().get_template(template)
     return page.render(
         kind=kind,
@@ -121,6 +123,7 @@ def render_html(
         doc=document,
         you="你单位" if context.get("party", {}).get("kind") == "enterprise" else "你",
         draft=draft,
+        images=images or {},
         css=Markup(_css()),  # noqa: S704 - our own stylesheet file, not user input
     )
 

@@ -327,7 +327,7 @@ def document_preview_page(
     request: Request, who: Reader, doc: DocumentOfAction, db: Tx, settings: Config
 ) -> Response:
     log_access(db, who, "document", doc.id, "预览文书")
-    html = service.preview_html(db, settings, doc)
+    html = service.preview_html(db, settings, doc, open_blob_store(settings))
     context = {"doc": doc, "action_id": doc.action_id, "html": html, **_labels()}
     return render(request, "document_preview.html", **context)
 
@@ -626,7 +626,7 @@ def api_print(who: Reader, doc: DocumentOfPath, db: Tx, settings: Config) -> Res
 @api.get("/documents/{document_id}/preview", response_class=HTMLResponse, summary="文书预览")
 def api_preview(who: Reader, doc: DocumentOfPath, db: Tx, settings: Config) -> HTMLResponse:
     log_access(db, who, "document", doc.id, "预览文书", via="api")
-    return HTMLResponse(service.preview_html(db, settings, doc))
+    return HTMLResponse(service.preview_html(db, settings, doc, open_blob_store(settings)))
 
 
 # ---- public verification (no login; nothing personal) --------------------------------------

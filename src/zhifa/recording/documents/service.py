@@ -9,6 +9,7 @@ IMMEDIATE transaction already serialises writers.
 
 from __future__ import annotations
 
+import base64
 import io
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -36,7 +37,14 @@ from zhifa.core.settings import Settings
 from zhifa.core.time_limits import due as limit_due
 from zhifa.core.validation import BodyRecordId
 from zhifa.enforcement import actions
-from zhifa.enforcement.models import PARTY_KIND_LABELS, Action, ActionOfficer
+from zhifa.enforcement.models import (
+    PARTY_KIND_LABELS,
+    Acknowledgement,
+    AcknowledgementMethod,
+    Action,
+    ActionOfficer,
+    Activity,
+)
 from zhifa.enforcement.parties import get_party
 from zhifa.enforcement.steps import ACTION_KIND_LABELS
 from zhifa.enforcement.visibility import of_visible_actions
@@ -44,6 +52,7 @@ from zhifa.recording.documents import forms, numbering
 from zhifa.recording.documents.kinds import (
     KINDS,
     DocumentKind,
+    cn_datetime,
     document_kind,
     format_number,
     on_site_fine_problem,
@@ -302,7 +311,40 @@ def build_context(db: Session, settings: Settings, action: Action) -> dict[str, 
         },
         "issued": issued,
         "issued_summary": "\n".join(summary),
+        "acknowledgement": _acknowledgement(db, action),
     }
+
+
+def _acknowledgement(db: Session, action: Action) -> dict[str, Any] | None:
+    """What the party last acknowledged at an on-site activity of the current step, and
+    the digest of their drawn signature (a step's on-site document carries it)."""
+    query = (
+        select(Acknowledgement)
+        .join(Activity, Activity.id == Acknowledgement.activity_id)
+        .where(Activity.action_id == action.id, Activity.step == action.current_step)
+        .order_by(Acknowledgement.id.desc())
+    )
+    row = db.scalar(query)
+    if row is None:
+        return None
+    drawn = row.method is AcknowledgementMethod.signature
+    return {
+        "signer_name": row.signer_name,
+        "statement": row.statement,
+        "at": cn_datetime(row.at.astimezone(SHANGHAI).replace(tzinfo=None)),
+        "signature": row.blob_digest if drawn else None,
+    }
+
+
+def signature_images(store: BlobStore | None, context: dict[str, Any]) -> dict[str, str]:
+    """The drawn signature a document's context names, as a data: URI for the print."""
+    ack = context.get("acknowledgement") or {}
+    digest = ack.get("signature")
+    if store is None or not digest:
+        return {}
+    with store.open(digest) as handle:
+        data = handle.read()
+    return {digest: "data:image/png;base64," + base64.b64encode(data).decode("ascii")}
 
 
 # ---- drafts -------------------------------------------------------------------------------
@@ -455,7 +497,9 @@ def _document_facts(doc: Document, original: Document | None, number: str | None
     }
 
 
-def preview_html(db: Session, settings: Settings, doc: Document) -> str:
+def preview_html(
+    db: Session, settings: Settings, doc: Document, store: BlobStore | None = None
+) -> str:
     """The draft as it would print now (without 文号), marked as a draft; an issued
     document is shown as it was frozen."""
     kind = document_kind(doc.kind)
@@ -476,6 +520,7 @@ def preview_html(db: Session, settings: Settings, doc: Document) -> str:
         context=context,
         document=_document_facts(doc, original, number),
         draft=doc.status is not DocumentStatus.issued,
+        images=signature_images(store, context),
     )
 
 
@@ -517,6 +562,7 @@ def issue(
         context=context,
         document=_document_facts(doc, original, number),
         draft=False,
+        images=signature_images(store, context),
     )
     pdf = render_pdf(html)
     blob = store_blob(db, store, io.BytesIO(pdf), who, settings.blob_max_bytes)

@@ -6,9 +6,10 @@
 
   function start() {
     var box = document.getElementById("tus-upload");
-    if (!box || !window.tus || !window.tus.isSupported) {
+    if (!box || box.dataset.ready || !window.tus || !window.tus.isSupported) {
       return; // the plain form below still works
     }
+    box.dataset.ready = "true";
     box.hidden = false;
     var input = document.getElementById("tus-files");
     var list = document.getElementById("tus-list");
@@ -169,6 +170,10 @@
         next();
       }
     });
+    if (box.dataset.autostart) {
+      // The on-site screen: a file chosen (or a photo taken) starts uploading at once.
+      input.addEventListener("change", function () { startButton.click(); });
+    }
     pauseButton.addEventListener("click", function () {
       if (current !== null) {
         current.paused = true;
@@ -191,4 +196,5 @@
   } else {
     start();
   }
+  document.addEventListener("htmx:load", start); // the on-site screen swaps it in
 })();
