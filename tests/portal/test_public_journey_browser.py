@@ -56,9 +56,11 @@ def test_public_journey(portal: tuple[str, int], screen: str) -> None:
         # (a refused form answers 4xx, which Chromium logs as a failed load: not a problem)
         page.on(
             "console",
-            lambda m: problems.append(m.text)
-            if m.type == "error" and not m.text.startswith("Failed to load resource")
-            else None,
+            lambda m: (
+                problems.append(m.text)
+                if m.type == "error" and not m.text.startswith("Failed to load resource")
+                else None
+            ),
         )
         page.context.grant_permissions(["clipboard-read", "clipboard-write"])
         shot = lambda name: page.screenshot(  # noqa: E731

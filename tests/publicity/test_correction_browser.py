@@ -88,8 +88,8 @@ def test_correction_request_journey_in_chromium(
         page.wait_for_url(re.compile(r".*/corrections/GZ-\d{4}-[0-9A-Z]{8}\?new=1$"))
         receipt = page.locator("#receipt").inner_text()
         assert page.locator("#correction-status").inner_text() == "已受理"
-        assert "139****5678" in page.content() and "13912345678" not in page.content()
-        assert "<b>请核实</b>" in page.locator("dd.pre").inner_text()  # shown as text
+        for typed in ("139****5678", "13912345678", "王五", "请核实"):  # status words only
+            assert typed not in page.content(), typed
         page.screenshot(path=str(ARTIFACTS / "correction-receipt.png"), full_page=True)
 
         legal = _signed_in(browser, live_server, "legal")

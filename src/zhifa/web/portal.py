@@ -137,7 +137,7 @@ def headline(kind: str, items: list[dict[str, str]], public_until: date | None) 
     who = v.get("authority", "") or "本局"
     party = v.get("party_name", "") or "当事人"
     sentence = f"{who}{'于' + decided if decided else ''}对{party}{_VERBS.get(kind, '作出决定')}"
-    sentence += f"（{v['doc_number']}）。" if v.get("doc_number") else "。"
+    sentence += f"，文号{v['doc_number']}。" if v.get("doc_number") else "。"
     facts = [
         *_facts(kind, v),
         ("决定日期", decided),
