@@ -27,6 +27,7 @@ def portal_server(sqlite_settings: Settings) -> Iterator[str]:
 def test_catalogue_on_a_phone(portal_server: str) -> None:
     with chromium_page(PHONE) as page:
         page.goto(f"{portal_server}/")
+        page.click("details.portal-menu > summary")  # the menu is folded on a phone
         page.click("nav.portal-nav >> text=事前公示目录")
         page.wait_for_url(f"{portal_server}/catalog")
         assert fits(page)
@@ -49,12 +50,14 @@ def test_catalogue_on_a_phone(portal_server: str) -> None:
         assert fits(page)
         page.screenshot(path=str(ARTIFACTS / "portal-catalog-item-phone.png"), full_page=True)
 
+        page.click("details.portal-menu > summary")  # the menu is folded on a phone
         page.click("nav.portal-nav >> text=执法人员")
         page.wait_for_url(f"{portal_server}/officers")
         number = page.locator("ol.officers dl.officer a").first.inner_text()
         assert fits(page)
         page.screenshot(path=str(ARTIFACTS / "portal-officers-phone.png"), full_page=True)
 
+        page.click("details.portal-menu > summary")  # the menu is folded on a phone
         page.click("nav.portal-nav >> text=执法证核验")
         page.wait_for_url(f"{portal_server}/c")
         page.fill("#number", number)

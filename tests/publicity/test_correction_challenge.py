@@ -3,8 +3,9 @@ SQLite and PostgreSQL: one question admits one submission (a resubmitted form an
 second try after a wrong answer are refused, in Chinese, and store nothing; two
 concurrent answers of one question: one wins); nothing the page hides gives the answer
 away (the token is a random id, the issue time and two keyed MACs, and checks only with
-the server's key); a wrong answer keeps what the requester typed; a client may store only
-so many evidence bytes in 24 hours (429 before anything is stored)."""
+the server's key); a wrong answer keeps what the requester typed and asks the same sum
+again under a new token; a client may store only so many evidence bytes in 24 hours (429
+before anything is stored)."""
 
 from __future__ import annotations
 
@@ -38,6 +39,12 @@ TYPED = {
     "website": "",
 }
 _NUMBERS = {chinese_number(n): n for n in range(100)}
+
+
+def question_of(html: str) -> str:
+    match = re.search(r"验证问题：(.+?等于几)", html)
+    assert match
+    return match.group(1)
 
 
 def _received(db: Session) -> int:
@@ -77,7 +84,12 @@ def test_a_wrong_answer_spends_the_question_and_keeps_the_input(
     assert wrong.status_code == 400 and "验证问题回答不正确" in wrong.text
     for value in ("李四", "021-62541234", "处罚决定日期有误，应为三月二日。"):
         assert value in wrong.text  # what was typed is still in the form
-    assert form_fields(wrong.text)["challenge"] != fields["challenge"]  # a new question
+    again = form_fields(wrong.text)
+    assert again["challenge"] != fields["challenge"]  # a new token ...
+    assert again["answer"] == right and question_of(wrong.text) == question_of(
+        page.text
+    )  # same sum
+    assert 'id="answer-error"' in wrong.text and 'aria-invalid="true"' in wrong.text
     # The right answer to the spent question no longer counts: no answer-by-answer trying.
     client.cookies.clear()
     client.cookies.set(public_form.CSRF_COOKIE, fields["csrf_token"])

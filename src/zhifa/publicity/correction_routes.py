@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, Request
@@ -52,6 +53,7 @@ from zhifa.publicity.models import (
     Withdrawal,
 )
 from zhifa.publicity.portal import decisions as portal_store
+from zhifa.publicity.portal import subjects as portal_subjects
 from zhifa.publicity.schemas import (
     ChangeIn,
     ChangeOut,
@@ -110,20 +112,44 @@ LABELS = {
 M = TypeVar("M", bound=BaseModel)
 
 
+def _message(error: InvalidInput) -> str:
+    """A refusal's message with this feature's name for its field."""
+    field = error.field or ""
+    shared = FIELD_LABELS.get(field, field)
+    label = LABELS.get(field)
+    return error.message.replace(shared, label, 1) if label and shared else error.message
+
+
 def _parse(model: type[M], data: dict[str, Any]) -> M:
     """Validate at the edge with this feature's field names in the message."""
     try:
         return model.model_validate(data)
     except ValidationError as exc:
         error = describe(exc)
-        field = error.field or ""
-        shared = FIELD_LABELS.get(field, field)
-        label = LABELS.get(field)
-        message = error.message.replace(shared, label, 1) if label and shared else error.message
-        raise InvalidInput(message, error.field) from exc
+        raise InvalidInput(_message(error), error.field) from exc
+
+
+def _field_errors(model: type[BaseModel], data: dict[str, Any]) -> dict[str, str]:
+    """Every field `model` refuses in `data`, each with its message (the first per field)."""
+    try:
+        model.model_validate(data)
+    except ValidationError as exc:
+        found: dict[str, str] = {}
+        for one in exc.errors():
+            error = describe([one])
+            found.setdefault(error.field or "", _message(error))
+        return found
+    return {}
 
 
 # ---- the public form ---------------------------------------------------------------------------
+
+# The fields a requester sees; a refusal of any other (the hidden public id, the form's
+# guards, the rate limit) is said above the form.
+FORM_FIELDS = ("name", "contact", "what_is_wrong", "evidence", "answer")
+RECEIPT_FORMAT = "受理编号的格式为 GZ-年份-8位字母或数字，例如 GZ-2026-7K3M9QXA，请核对后重新输入"
+# Refusals of the question's token itself: the next page asks a new question.
+_TOKEN_REFUSALS = (public_form.INVALID, public_form.EXPIRED, public_form.SPENT)
 
 
 def _form_page(
@@ -131,20 +157,31 @@ def _form_page(
     db: Session,
     settings: Settings,
     values: dict[str, str],
-    error: str | None = None,
-    status: int = 200,
+    refusal: DomainError | None = None,
 ) -> Response:
+    """The form, filled with what was typed; a refusal's messages beside their fields. The
+    question stays the same after any refusal but one of its token (the answer too, which
+    is no secret)."""
     public_id = record_id_or_none(values.get("p", "")) or 0
     entry = portal_store.entry(db, public_id) if public_id > 0 else None
+    errors = getattr(refusal, "fields", None) or (
+        {refusal.field or "": refusal.message} if refusal else {}
+    )
+    keep = refusal is not None and refusal.message not in _TOKEN_REFUSALS
+    secret = settings.resolved_secret_key()
     token = public_form.new_csrf()
     response = render(
         request,
         "correction_new.html",
-        status,
+        refusal.status_code if refusal else 200,
         entry=entry,
         values=values,
-        error=error,
-        challenge=public_form.new_challenge(settings.resolved_secret_key()),
+        errors={k: v for k, v in errors.items() if k in FORM_FIELDS},
+        error=next((v for k, v in errors.items() if k not in FORM_FIELDS), None),
+        answer=values.get("answer", "") if keep else "",
+        challenge=public_form.new_challenge(
+            secret, again=values.get("challenge", "") if keep else ""
+        ),
         form_csrf=token,
         max_mb=settings.correction_evidence_max_bytes / 1024**2,
         evidence_types="、".join(corrections.EVIDENCE_TYPES.values()),
@@ -165,7 +202,7 @@ def correction_form(request: Request, db: Db, settings: Config, p: str = "") -> 
     values = {"p": p}
     if not corrections.publicly_shown(db, record_id_or_none(p) or 0):
         message = "要求更正的公示信息不存在或已不在公示中，请从公示详情页的“申请更正”进入"
-        return _form_page(request, db, settings, values, message, 404)
+        return _form_page(request, db, settings, values, NotFound(message))
     return _form_page(request, db, settings, values)
 
 
@@ -183,7 +220,7 @@ def _receive(
     """The guards of the form without login, then the intake. A genuine question is spent by
     its answer even when the request is refused after it: the intake runs in a savepoint,
     so a refusal undoes only the intake and the spent question is committed with the
-    answer."""
+    answer. The typed fields and the answer are judged together: every refusal at once."""
     cookie = request.cookies.get(public_form.CSRF_COOKIE, "")
     if not public_form.csrf_ok(cookie, values.get("csrf_token", "")):
         raise Forbidden("表单已失效（CSRF 校验失败），请刷新页面后重新填写")
@@ -193,6 +230,9 @@ def _receive(
     problem = public_form.answer_challenge(
         db, secret, values.get("challenge", ""), values.get("answer", "")
     )
+    refused = _field_errors(RequestIn, values)
+    if refused:
+        raise public_form.FormRefused({**refused, **({"answer": problem} if problem else {})})
     if problem:
         raise DomainError(problem, "answer")
     with db.begin_nested():
@@ -213,24 +253,65 @@ async def correction_submit(request: Request, db: Tx, settings: Config) -> Respo
     try:
         correction = _receive(request, db, settings, values, upload)
     except DomainError as exc:
-        return _form_page(request, db, settings, values, exc.message, exc.status_code)
+        return _form_page(request, db, settings, values, exc)
     return redirect(f"/corrections/{correction.receipt_number}?new=1")
 
 
-@public.get("/corrections/{receipt}", response_class=HTMLResponse)
-def correction_status(request: Request, db: Db, receipt: str, new: str = "") -> Response:
-    correction = corrections.by_receipt(db, receipt.strip().upper())
+def _status_page(
+    request: Request, db: Session, settings: Settings, receipt: str, is_new: bool = False
+) -> Response:
+    """A request's state by its receipt number: status words, dates and the bureau's answer;
+    nothing the requester typed, no personal data. Each lookup counts in the public
+    lookups' window (`portal_subjects.take_lookup`, shared with the certificate lookup)."""
+    client = client_key(settings.resolved_secret_key(), "lookup-client")
+    if not portal_subjects.take_lookup(db, client, settings.certificate_lookups_per_window):
+        return render(
+            request, "error.html", 429, heading="查询过于频繁", message="请十分钟后再试。"
+        )
+    try:
+        correction = corrections.by_receipt(db, receipt.strip().upper())
+    except NotFound as exc:
+        return _lookup_page(request, receipt, exc)
     return render(
         request,
         "correction_status.html",
         correction=correction,
         entry=portal_store.entry(db, correction.obligation_id),
-        is_new=new == "1",
-        name=corrections.masked_name(correction.requester_name),
-        contact=corrections.masked_contact(correction.contact),
+        is_new=is_new,
         labels=CORRECTION_STATUS_LABELS,
-        evidence_labels=corrections.EVIDENCE_TYPES,
     )
+
+
+_LOOKS_LIKE_RECEIPT = re.compile(r"GZ-[0-9A-Z-]{0,17}")
+
+
+def _lookup_page(request: Request, typed: str, refusal: DomainError | None = None) -> Response:
+    """The lookup form; after a refusal it shows what was typed only when that looks like
+    a receipt number (a phone number or password typed by mistake is not shown back)."""
+    number = typed.strip().upper()
+    return render(
+        request,
+        "correction_lookup.html",
+        refusal.status_code if refusal else 200,
+        number=number if _LOOKS_LIKE_RECEIPT.fullmatch(number) else "",
+        error=refusal.message if refusal else "",
+    )
+
+
+@public.get("/corrections", response_class=HTMLResponse, summary="更正申请处理情况查询")
+def correction_lookup(request: Request, db: Tx, settings: Config, receipt: str = "") -> Response:
+    if not receipt.strip():
+        return _lookup_page(request, "")
+    if not corrections.RECEIPT_RE.fullmatch(receipt.strip().upper()):
+        return _lookup_page(request, receipt, InvalidInput(RECEIPT_FORMAT, "receipt"))
+    return _status_page(request, db, settings, receipt)
+
+
+@public.get("/corrections/{receipt}", response_class=HTMLResponse)
+def correction_status(
+    request: Request, db: Tx, settings: Config, receipt: str, new: str = ""
+) -> Response:
+    return _status_page(request, db, settings, receipt, is_new=new == "1")
 
 
 # ---- staff: correction requests ----------------------------------------------------------------

@@ -37,7 +37,6 @@ from zhifa.core.errors import Conflict, DomainError, Forbidden, NotFound, TooMan
 from zhifa.core.models import StoredBlob
 from zhifa.core.settings import Settings
 from zhifa.core.time_limits import due
-from zhifa.enforcement.masking import mask_person_name, mask_phone
 from zhifa.publicity import outbox, service, snapshots
 from zhifa.publicity.channels.base import OutboxEvent
 from zhifa.publicity.models import (
@@ -217,18 +216,6 @@ def by_receipt(db: Session, receipt: str) -> CorrectionRequest:
     if row is None:
         raise NotFound("未找到该受理编号，请核对后重试")
     return row
-
-
-def masked_contact(contact: str) -> str:
-    """The contact as the status page shows it, by the one desensitiser."""
-    if "@" in contact:
-        local, _, domain = contact.partition("@")
-        return f"{mask_phone(local)}@{domain}"
-    return mask_phone(contact)
-
-
-def masked_name(name: str) -> str:
-    return mask_person_name(name, "surname") if name else ""
 
 
 # ---- the staff side ----------------------------------------------------------------------------

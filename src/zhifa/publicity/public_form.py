@@ -8,6 +8,13 @@ answer, which only the server can check. A token is spent by its first answer, r
 wrong (`SpentChallenge`, in the database, so every portal process agrees): one question
 admits one submission and cannot be tried answer by answer.
 
+A wrong answer keeps the question: the page asks the same sum again under a new token
+(a new id, so the old token stays spent). The question follows from the first half of the
+token's id and the server's key (`_operands`), so a token names its question without
+carrying it. A robot gains nothing it did not have: the question is on the page in plain
+words, and each answer still costs a fresh token; the hourly limit of accepted requests
+bounds what any robot gets through.
+
 The form's CSRF token is a random value in a SameSite=Strict cookie that the form
 repeats, as the sign-in form does.
 """
@@ -26,6 +33,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from zhifa.core.errors import InvalidInput
 from zhifa.publicity.models import SpentChallenge
 
 CHALLENGE_MAX_AGE_SECONDS = 30 * 60  # an anti-spam window, not a legal time limit
@@ -35,7 +43,8 @@ _DIGITS = "零一二三四五六七八九"
 INVALID = "验证问题已失效，请回答新的问题"
 EXPIRED = "验证问题已超时（30分钟），请回答新的问题"
 SPENT = "该验证问题已经回答过，每个问题只能提交一次，请回答新的问题"
-WRONG = "验证问题回答不正确，请回答新的问题"
+WRONG = "验证问题回答不正确，请重新计算后填写"
+_SEED_CHARS = 11  # the first half of a token's id: 8 random bytes, URL-safe base64
 
 
 def chinese_number(n: int) -> str:
@@ -58,13 +67,34 @@ def _mac(secret: str, *parts: str) -> str:
     return hmac.new(secret.encode(), text.encode(), hashlib.sha256).hexdigest()[:32]
 
 
-def new_challenge(secret: str, now: float | None = None) -> Challenge:
-    a, b = secrets.randbelow(9) + 1, secrets.randbelow(9) + 1
-    plus = secrets.randbelow(2) == 0
+def _operands(secret: str, seed: str) -> tuple[int, int, bool]:
+    """The question a token's seed names: two numbers from 1 to 9 and plus or minus (a
+    difference never below zero)."""
+    pick = hmac.new(secret.encode(), f"correction-question|{seed}".encode(), "sha256").digest()
+    a, b, plus = pick[0] % 9 + 1, pick[1] % 9 + 1, pick[2] % 2 == 0
     if not plus and a < b:
         a, b = b, a
+    return a, b, plus
+
+
+def _genuine_seed(secret: str, token: str) -> str | None:
+    """The seed of a token this server issued (its tag checks), else None."""
+    parts = token.split(".")
+    if len(parts) != 4 or len(parts[0]) != 2 * _SEED_CHARS:
+        return None
+    nonce, issued, tag, _ = parts
+    if not hmac.compare_digest(tag, _mac(secret, "token", nonce, issued)):
+        return None
+    return nonce[:_SEED_CHARS]
+
+
+def new_challenge(secret: str, now: float | None = None, again: str = "") -> Challenge:
+    """A new question; or, `again` being a token this server issued, the same question
+    under a new token."""
+    seed = _genuine_seed(secret, again) or secrets.token_urlsafe(8)
+    a, b, plus = _operands(secret, seed)
     answer = a + b if plus else a - b
-    nonce = secrets.token_urlsafe(16)
+    nonce = seed + secrets.token_urlsafe(8)
     issued = str(int(time.time() if now is None else now))
     token = ".".join(
         (
@@ -136,3 +166,13 @@ def new_csrf() -> str:
 
 def csrf_ok(cookie: str, sent: str) -> bool:
     return bool(cookie) and secrets.compare_digest(cookie, sent)
+
+
+class FormRefused(InvalidInput):
+    """Several fields of the form refused at once: each field's message (the first is the
+    exception's own message)."""
+
+    def __init__(self, fields: dict[str, str]) -> None:
+        field, message = next(iter(fields.items()))
+        super().__init__(message, field)
+        self.fields = fields

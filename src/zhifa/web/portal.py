@@ -22,6 +22,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal, InvalidOperation
 from enum import IntEnum
 from typing import Any
 from urllib.parse import urlencode
@@ -61,6 +62,94 @@ def change_note(change: portal_decisions.VersionRow) -> str:
     verb = "更正" if change.event == OutboxEvent.correct else "更新"
     said = f"：{change.note}" if change.note else "。"
     return f"于{people_date(change.occurred_on)}{verb}{said}"
+
+
+# ---- the decision page: what happened first, then the items, then the proof -----------------
+
+_DATE_KEYS = frozenset({"decided_on", "valid_from", "valid_until", "public_until"})
+_WAN_KEYS = frozenset({"fine_wan", "confiscation_wan"})
+_VERBS = {
+    "penalty": "作出行政处罚决定",
+    "compulsion": "采取行政强制措施",
+    "license": "准予行政许可",
+}
+
+
+def yuan(wan: str) -> str:
+    """An amount the standard gives in 万元, in 元 with thousands separators: "2.5" →
+    "25,000 元"; "" for no amount (empty, zero or not a number)."""
+    try:
+        value = Decimal(wan.strip()) * 10000
+    except InvalidOperation:
+        return ""
+    if not value.is_finite() or value <= 0:
+        return ""
+    if value == value.to_integral_value():
+        return f"{int(value):,} 元"
+    return f"{value.quantize(Decimal('0.01')):,} 元"
+
+
+def _shown(key: str, value: str) -> str:
+    """An item's value as people read it: dates as 2026年3月2日, 万元 also in 元."""
+    if key in _DATE_KEYS:
+        return people_date(value)
+    if key in _WAN_KEYS and yuan(value):
+        return f"{value}（即 {yuan(value)}）"
+    return value
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The top of a decision's page: one sentence and the facts people look for."""
+
+    sentence: str
+    facts: list[tuple[str, str]]
+
+
+def _facts(kind: str, v: Mapping[str, str]) -> list[tuple[str, str]]:
+    if kind == "penalty":
+        return [
+            ("违法行为", v.get("violation_type", "")),
+            ("处罚内容", v.get("content", "")),
+            ("罚款金额", yuan(v.get("fine_wan", ""))),
+            ("没收金额", yuan(v.get("confiscation_wan", ""))),
+            ("暂扣或吊销证照", v.get("license_revoked", "")),
+        ]
+    if kind == "compulsion":
+        return [
+            ("强制措施", v.get("measure", "")),
+            ("查封扣押的场所、设施或者财物", v.get("objects", "")),
+            ("强制期限", v.get("period", "")),
+        ]
+    valid = " 至 ".join(people_date(v.get(k, "")) for k in ("valid_from", "valid_until"))
+    return [
+        ("许可证书", v.get("certificate_name", "")),
+        ("许可内容", v.get("content", "")),
+        ("有效期", valid if v.get("valid_from") and v.get("valid_until") else ""),
+    ]
+
+
+def headline(kind: str, items: list[dict[str, str]], public_until: date | None) -> Headline:
+    """Who decided what about whom and when, the penalty or measure, and until when the
+    page is public (from the current version's items)."""
+    v = {i["key"]: i["value"] for i in items}
+    decided = people_date(v.get("decided_on", ""))
+    who = v.get("authority", "") or "本局"
+    party = v.get("party_name", "") or "当事人"
+    sentence = f"{who}{'于' + decided if decided else ''}对{party}{_VERBS.get(kind, '作出决定')}"
+    sentence += f"，文号{v['doc_number']}。" if v.get("doc_number") else "。"
+    facts = [
+        *_facts(kind, v),
+        ("决定日期", decided),
+        ("决定机关", v.get("authority", "")),
+        ("公示至", people_date(public_until) if public_until else "长期公示"),
+    ]
+    return Headline(sentence, [(label, value) for label, value in facts if value])
+
+
+def shown_items(items: list[dict[str, str]]) -> list[dict[str, str]]:
+    """The 双公示 items in the standard's order, values as people read them."""
+    return [{**i, "value": _shown(i["key"], i["value"])} for i in items]
 
 
 # ---- the portal-only process: which tables its routes may touch ---------------------------
@@ -311,12 +400,14 @@ def detail(request: Request, public_id: str, db: Db) -> Response:
     entry = found.entry
     status = 410 if entry.status == PortalStatus.expired else 200
     changes = [v for v in found.history if v.event in (OutboxEvent.update, OutboxEvent.correct)]
+    items = found.items()
     return render(
         request,
         "portal_detail.html",
         status,
         entry=entry,
-        items=found.items(),
+        headline=headline(entry.kind, items, entry.public_until) if items else None,
+        items=shown_items(items),
         history=found.history,
         event_labels=EVENT_LABELS,
         change=change_note(changes[-1]) if entry.status == PortalStatus.current and changes else "",
