@@ -18,6 +18,8 @@ How lateness is counted (the one definition, also shown on the page):
   still open the count runs to the report day (today).
 - A duty done on a rest day right after its due day (e.g. during a holiday) is late and
   listed, with 0 working days.
+- A duty due before the platform's start (`duties.platform_started_on`) is 历史遗留: listed
+  apart, in no unit's or person's total.
 - Days come from the working calendar only (statutory holidays, make-up working days);
   a count that touches a year without an official schedule is marked provisional.
 """
@@ -96,6 +98,7 @@ class Report:
     rows: list[Late]
     by_unit: list[Total]
     by_person: list[Total]
+    legacy: list[Late]  # 历史遗留: due before the platform's start, charged to no one
 
 
 def lateness(calendar: WorkingCalendar, duty: Duty, on: date) -> Late | None:
@@ -127,19 +130,22 @@ def _totals(rows: list[Late], name: Callable[[Duty], str]) -> list[Total]:
 def build_report(
     calendar: WorkingCalendar, duties: Iterable[Duty], on: date, filters: Filters
 ) -> Report:
-    """The late duties among `duties` that `filters` admit, worst first, with totals."""
-    rows = [
-        late
+    """The late duties among `duties` that `filters` admit, worst first, with totals; the
+    历史遗留 ones apart and in no total."""
+    late = [
+        row
         for duty in duties
-        if filters.admits(duty) and (late := lateness(calendar, duty, on)) is not None
+        if filters.admits(duty) and (row := lateness(calendar, duty, on)) is not None
     ]
-    rows.sort(key=lambda r: (-r.working_days, r.duty.due_on, r.duty.kind, r.duty.record_id))
+    late.sort(key=lambda r: (-r.working_days, r.duty.due_on, r.duty.kind, r.duty.record_id))
+    rows = [r for r in late if not r.duty.legacy]
     return Report(
         on=on,
         filters=filters,
         rows=rows,
         by_unit=_totals(rows, lambda d: d.unit or "（未指定单位）"),
         by_person=_totals(rows, lambda d: d.person or "（未指定责任人）"),
+        legacy=[r for r in late if r.duty.legacy],
     )
 
 

@@ -23,6 +23,7 @@ from zhifa.core.permissions import Permission
 from zhifa.insight.accountability import DUTY_LABELS, DutyKind, Filters, Report, overdue_report
 from zhifa.insight.xlsx import overdue_workbook
 from zhifa.publicity import service as publicity
+from zhifa.publicity.duties import platform_started_on
 
 pages = APIRouter(prefix="/app/insight", include_in_schema=False)
 
@@ -132,6 +133,7 @@ def overdue_page(request: Request, db: Tx, who: Reader, q: Asked) -> Response:
         people=people,
         kinds=DUTY_LABELS,
         export=export,
+        started_on=platform_started_on(db),
     )
 
 

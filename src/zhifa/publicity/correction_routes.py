@@ -35,6 +35,7 @@ from zhifa.core.http import (
     redirect,
     render,
     require,
+    submit,
 )
 from zhifa.core.models import User
 from zhifa.core.permissions import Permission
@@ -58,6 +59,8 @@ from zhifa.publicity.schemas import (
     ChangeIn,
     ChangeOut,
     CorrectionOut,
+    HolderIn,
+    HoldingOut,
     ProposalIn,
     PublicationUpdateOut,
     ReasonIn,
@@ -325,6 +328,9 @@ NOTICES = {
     "withdrawn": "已撤下。",
     "update_proposed": "已按变更后的决定生成新版本，待另一名有发布权限的人员批准发布。",
     "updated": "已发布变更后的决定。",
+    "claimed": "已认领，该更正申请由您承办。",
+    "assigned": "已指派承办人。",
+    "default_set": "已设置新更正申请的默认承办人。",
 }
 
 
@@ -360,21 +366,100 @@ def _edits(form: dict[str, str], current: Publication | None) -> dict[str, str]:
     }
 
 
+def _holder(value: str | None) -> corrections.Holder | None:
+    if not value:
+        return None
+    try:
+        return corrections.Holder(value)
+    except ValueError:
+        raise DomainError("承办筛选取值无效（我的/未认领）", "holder") from None
+
+
+def _desk(
+    db: Session, who: Principal, status: str | None = None, holder: str | None = None
+) -> dict[str, Any]:
+    """The list page's context: new requests handed out first, then the list, filtered."""
+    wanted, held = _status(status), _holder(holder)
+    corrections.hand_out(db)
+    # The list names the requesters: a read of their personal data.
+    words = "、".join(
+        w
+        for w in (
+            CORRECTION_STATUS_LABELS.get(wanted) if wanted else "",
+            corrections.HOLDER_LABELS.get(held) if held else "",
+        )
+        if w
+    )
+    log_access(db, who, "correction_request", None, f"更正申请列表（{words or '全部'}）")
+    return {
+        "corrections": corrections.list_corrections(db, wanted, held, who),
+        "labels": CORRECTION_STATUS_LABELS,
+        "status": wanted.value if wanted else "",
+        "holder": held.value if held else "",
+        "holders": corrections.HOLDER_LABELS,
+        "users": _users(db),
+        "section": corrections.legal_section(db),
+        "default_holder": corrections.default_holder(db),
+        "me": who.user_id,
+    }
+
+
 @pages.get("/corrections", response_class=HTMLResponse)
 def corrections_page(
-    request: Request, db: Tx, who: Reviewer, status: str | None = None
+    request: Request, db: Tx, who: Reviewer, status: str | None = None, holder: str | None = None
 ) -> Response:
-    wanted = _status(status)
-    # The list names the requesters: a read of their personal data.
-    log_access(db, who, "correction_request", None, f"更正申请列表 status={status}")
-    return render(
+    context = _desk(db, who, status, holder)
+    return render(request, "correction_list.html", notice=notice_of(request, NOTICES), **context)
+
+
+def _back_to_list(
+    request: Request, db: Session, who: Principal, change: Any, done: str
+) -> Response:
+    return submit(
         request,
-        "correction_list.html",
-        corrections=corrections.list_corrections(db, wanted),
-        labels=CORRECTION_STATUS_LABELS,
-        status=wanted.value if wanted else "",
-        users=_users(db),
+        db,
+        change,
+        page="correction_list.html",
+        context=lambda: _desk(db, who),
+        then=lambda _: redirect("/app/publicity/corrections", done),
     )
+
+
+@pages.post("/corrections/{correction_id}/claim")
+def claim_form(request: Request, db: Tx, who: Reviewer, correction_id: RecordId) -> Response:
+    return _back_to_list(
+        request, db, who, lambda: corrections.claim(db, correction_id, who), "claimed"
+    )
+
+
+@pages.post("/corrections/{correction_id}/assign")
+async def assign_form(request: Request, db: Tx, who: Reviewer, correction_id: RecordId) -> Response:
+    data = _parse(HolderIn, _holder_form(await form_values(request, ("user_id",))))
+    return _back_to_list(
+        request,
+        db,
+        who,
+        lambda: corrections.assign(db, correction_id, who, data.user_id),
+        "assigned",
+    )
+
+
+@pages.post("/corrections/default-holder")
+async def default_holder_form(request: Request, db: Tx, who: Reviewer) -> Response:
+    data = _parse(HolderIn, _holder_form(await form_values(request, ("user_id",))))
+    return _back_to_list(
+        request,
+        db,
+        who,
+        lambda: corrections.set_default_holder(db, who, data.user_id),
+        "default_set",
+    )
+
+
+def _holder_form(form: dict[str, str]) -> dict[str, Any]:
+    if not form["user_id"]:
+        raise InvalidInput("请选择法制宣传科的承办人", "user_id")
+    return form
 
 
 @pages.get("/corrections/{correction_id}", response_class=HTMLResponse)
@@ -546,10 +631,27 @@ def update_approve_form(db: Tx, who: Publisher, update_id: RecordId) -> Response
 
 
 @api.get("/corrections")
-def api_corrections(db: Tx, who: Reviewer, status: str | None = None) -> list[CorrectionOut]:
-    found = corrections.list_corrections(db, _status(status))
-    log_access(db, who, "correction_request", None, f"更正申请列表 status={status}", via="api")
+def api_corrections(
+    db: Tx, who: Reviewer, status: str | None = None, holder: str | None = None
+) -> list[CorrectionOut]:
+    found = _desk(db, who, status, holder)["corrections"]
     return [CorrectionOut.model_validate(c) for c in found]
+
+
+@api.post("/corrections/{correction_id}/claim")
+def api_claim(db: Tx, who: Reviewer, correction_id: RecordId) -> HoldingOut:
+    return HoldingOut.model_validate(corrections.claim(db, correction_id, who))
+
+
+@api.post("/corrections/{correction_id}/assign")
+def api_assign(db: Tx, who: Reviewer, correction_id: RecordId, data: HolderIn) -> HoldingOut:
+    return HoldingOut.model_validate(corrections.assign(db, correction_id, who, data.user_id))
+
+
+@api.put("/corrections/default-holder")
+def api_default_holder(db: Tx, who: Reviewer, data: HolderIn) -> dict[str, int | None]:
+    desk = corrections.set_default_holder(db, who, data.user_id)
+    return {"default_holder_id": desk.default_holder_id}
 
 
 @api.get("/corrections/{correction_id}")

@@ -21,6 +21,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import func, select
@@ -34,12 +35,14 @@ from zhifa.core.calendar_store import working_calendar
 from zhifa.core.clock import today
 from zhifa.core.db import utcnow
 from zhifa.core.errors import Conflict, DomainError, Forbidden, NotFound, TooManyRequests
-from zhifa.core.models import StoredBlob
+from zhifa.core.models import StoredBlob, User, UserRole
+from zhifa.core.permissions import Role
 from zhifa.core.settings import Settings
 from zhifa.core.time_limits import due
 from zhifa.publicity import outbox, service, snapshots
 from zhifa.publicity.channels.base import OutboxEvent
 from zhifa.publicity.models import (
+    CorrectionDesk,
     CorrectionRequest,
     CorrectionStatus,
     Publication,
@@ -229,12 +232,131 @@ def get_correction(db: Session, correction_id: int) -> CorrectionRequest:
 
 
 def list_corrections(
-    db: Session, status: CorrectionStatus | None = None
+    db: Session,
+    status: CorrectionStatus | None = None,
+    holder: Holder | None = None,
+    who: Principal | None = None,
 ) -> list[CorrectionRequest]:
-    query = select(CorrectionRequest).order_by(CorrectionRequest.due_on, CorrectionRequest.id)
+    """The requests, soonest due first; `holder` narrows to those `who` holds (我的) or
+    those nobody has claimed yet (未认领, answered ones left out)."""
+    row = CorrectionRequest
+    query = select(row).order_by(row.due_on, row.id)
     if status is not None:
-        query = query.where(CorrectionRequest.status == status)
+        query = query.where(row.status == status)
+    if holder is Holder.mine and who is not None:
+        query = query.where(row.handler_id == who.user_id)
+    if holder is Holder.unclaimed:
+        query = query.where(row.claimed_at.is_(None), row.status.in_(_UNANSWERED))
     return list(db.scalars(query))
+
+
+# ---- the desk: who holds a request (认领, 指派, the default holder) -----------------------------
+
+
+class Holder(StrEnum):
+    mine = "mine"  # 我的
+    unclaimed = "unclaimed"  # 未认领
+
+
+HOLDER_LABELS = {Holder.mine: "我的", Holder.unclaimed: "未认领"}
+_UNANSWERED = (CorrectionStatus.open, CorrectionStatus.proposed)
+
+
+def legal_section(db: Session) -> list[User]:
+    """The people who may hold a correction request: active users of the legal section."""
+    query = (
+        select(User)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role == Role.legal.value, User.is_active.is_(True))
+        .order_by(User.id)
+    )
+    return list(db.scalars(query))
+
+
+def _legal_user(db: Session, user_id: int, field: str) -> User:
+    user = db.get(User, user_id)
+    if user is None or not user.is_active or Role.legal not in user.roles:
+        raise DomainError("更正申请只能由法制宣传科的在岗人员承办", field)
+    return user
+
+
+def desk(db: Session) -> CorrectionDesk | None:
+    return db.get(CorrectionDesk, 1)
+
+
+def default_holder(db: Session) -> int | None:
+    """Who holds a new request: the person the legal section set, else its first person
+    (so a request is never left with no one)."""
+    row = desk(db)
+    if row is not None and row.default_holder_id is not None:
+        return row.default_holder_id
+    section = legal_section(db)
+    return section[0].id if section else None
+
+
+def set_default_holder(db: Session, who: Principal, user_id: int) -> CorrectionDesk:
+    """Who holds new requests until someone claims them (ledgered)."""
+    _legal_user(db, user_id, "holder")
+    row = desk(db)
+    if row is None:
+        row = CorrectionDesk(id=1)
+        db.add(row)
+    row.default_holder_id = user_id
+    row.set_by = who.user_id
+    row.set_at = utcnow()
+    db.flush()
+    record_change(db, actor_name(who), "correction.default_holder", row)
+    return row
+
+
+def hand_out(db: Session) -> int:
+    """Give every unanswered request nobody holds to the default holder (a duty source's
+    catch-up work: the portal's intake cannot read the desk); how many were given."""
+    holder = default_holder(db)
+    if holder is None:
+        return 0
+    waiting = db.scalars(
+        select(CorrectionRequest).where(
+            CorrectionRequest.handler_id.is_(None),
+            CorrectionRequest.status.in_(_UNANSWERED),
+        )
+    )
+    given = 0
+    for request in waiting:
+        request.handler_id = holder
+        record_change(db, None, "correction.assign", request)
+        given += 1
+    return given
+
+
+def _unanswered(db: Session, correction_id: int) -> CorrectionRequest:
+    correction = get_correction(db, correction_id)
+    _require_open(correction)
+    return correction
+
+
+def claim(db: Session, correction_id: int, who: Principal) -> CorrectionRequest:
+    """认领: a person of the legal section takes a request nobody has claimed."""
+    correction = _unanswered(db, correction_id)
+    _legal_user(db, who.user_id, "holder")
+    if correction.claimed_at is not None:
+        if correction.handler_id == who.user_id:
+            return correction
+        raise Conflict("该更正申请已由他人认领；如需转交，请使用“指派”")
+    correction.handler_id = who.user_id
+    correction.claimed_at = utcnow()
+    record_change(db, actor_name(who), "correction.claim", correction)
+    return correction
+
+
+def assign(db: Session, correction_id: int, who: Principal, user_id: int) -> CorrectionRequest:
+    """指派: hand a request to a person of the legal section."""
+    correction = _unanswered(db, correction_id)
+    _legal_user(db, user_id, "holder")
+    correction.handler_id = user_id
+    correction.claimed_at = utcnow()
+    record_change(db, actor_name(who), "correction.assign", correction)
+    return correction
 
 
 def open_by_staff(
@@ -257,6 +379,7 @@ def open_by_staff(
         contact="",
         what_is_wrong=text[:5000],
         handler_id=who.user_id,
+        claimed_at=utcnow(),  # the finder holds it
     )
     record_change(db, actor_name(who), "correction.open", row)
     return row

@@ -21,14 +21,15 @@ in the app, the command line and the worker.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
-from typing import Any
+from typing import Any, Generic, Protocol, TypeVar
 
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
+from zhifa.core.clock import today
 from zhifa.core.features import registry
 from zhifa.core.models import Unit, User
 from zhifa.core.time_limits import limit
@@ -38,11 +39,13 @@ from zhifa.publicity.models import (
     CorrectionRequest,
     CorrectionStatus,
     ObligationStatus,
+    PlatformStart,
     PublicationObligation,
     PublicationUpdate,
     TaskStatus,
     Withdrawal,
 )
+from zhifa.publicity.rules import BoardState
 from zhifa.recording.documents.models import Document
 
 
@@ -89,6 +92,8 @@ class Duty:
     detail: str = ""  # a short note: the receipt number, the cause, what to review
     decision_kind: str = ""  # penalty / compulsion / license, for duties about a decision
     obligation_id: int | None = None  # the decision's publication obligation
+    waived: bool = False  # lifted: publication exempted (经批准不予公开)
+    legacy: bool = False  # 历史遗留: due before the platform's start, charged to no one
 
 
 @dataclass(frozen=True)
@@ -145,12 +150,40 @@ def refresh_all(db: Session) -> int:
 
 
 def duties(db: Session, scope: Scope | None = None, kind: DutyKind | None = None) -> list[Duty]:
-    """Every registered duty in `scope` (all of them by default), of `kind` if given."""
+    """Every registered duty in `scope` (all of them by default), of `kind` if given; those
+    due before the platform's start are marked `legacy`."""
     wanted = scope or Scope()
     names = Names(db)
     sources = registry().duty_sources
     kinds = [kind] if kind else [k for k in DutyKind if k in sources]
-    return [d for k in kinds if k in sources for d in sources[k].read(db, wanted, names)]
+    start = platform_started_on(db)
+    return [
+        replace(d, legacy=True) if d.due_on < start else d
+        for k in kinds
+        if k in sources
+        for d in sources[k].read(db, wanted, names)
+    ]
+
+
+# ---- the platform's start and 逾期完成: one definition for the board, the report, the figures --
+
+
+def platform_started_on(db: Session) -> date:
+    """The day the bureau began to keep its duties here (migration 0022 records it: the day
+    of the first ledger entry, or of the migration on a new installation). It is not a
+    setting: moving it would excuse late duties, so it changes only in the database."""
+    day = db.scalar(select(PlatformStart.started_on).where(PlatformStart.id == 1))
+    return day if day is not None else today()
+
+
+def done_late(duty: Duty) -> bool:
+    """逾期完成: done after its due day (which runs to 24:00), neither lifted nor 历史遗留."""
+    return (
+        not duty.waived
+        and not duty.legacy
+        and duty.done_on is not None
+        and duty.done_on > duty.due_on
+    )
 
 
 # ---- publicity's own sources -----------------------------------------------------------------
@@ -211,6 +244,7 @@ def _duty(
     unit_id: int | None = None,
     reference: str = "",
     detail: str = "",
+    waived: bool = False,
 ) -> Duty:
     """A duty about `decision`; unit and reference default to the decision's."""
     unit_id = unit_id or decision.unit_id
@@ -233,6 +267,7 @@ def _duty(
         detail=detail,
         decision_kind=decision.kind,
         obligation_id=decision.obligation_id,
+        waived=waived,
     )
 
 
@@ -254,6 +289,7 @@ def publication_duties(db: Session, scope: Scope, names: Names) -> Iterator[Duty
             done_on=done,
             person_id=ob.responsible_id,
             started_on=ob.decided_on,
+            waived=ob.status is ObligationStatus.exempted,
         )
 
 
@@ -308,3 +344,59 @@ def _tasks(model: type[Withdrawal] | type[PublicationUpdate], kind: DutyKind) ->
 
 withdrawal_duties = _tasks(Withdrawal, DutyKind.withdrawal)
 update_duties = _tasks(PublicationUpdate, DutyKind.update)
+
+
+# ---- the deadline board's view: what is open first, finished ones behind a filter ------------
+
+
+class BoardLine(Protocol):
+    """A board row as `publicity.service.board` makes it."""
+
+    @property
+    def duty(self) -> Duty: ...
+    @property
+    def state(self) -> BoardState: ...
+    @property
+    def days_left(self) -> int: ...
+
+
+Line = TypeVar("Line", bound=BoardLine)
+ALL_STATES = "全部"  # the board's state filter: also the finished ones
+_FIRST = {BoardState.OVERDUE: 0, BoardState.DUE_SOON: 1, BoardState.OPEN: 2, BoardState.DONE: 3}
+
+
+@dataclass(frozen=True)
+class BoardView(Generic[Line]):
+    """The board's rows, 已逾期 (longest late first) then 临期 then 未到期, finished ones only
+    when asked; 历史遗留 apart; the counts at its top (over every row, whatever is shown)."""
+
+    rows: list[Line]
+    legacy: list[Line]
+    counts: dict[str, int]
+
+
+def board_view(
+    lines: Iterable[Line], state: BoardState | None, everything: bool
+) -> BoardView[Line]:
+    """`state` shows only that state; without one, the unfinished (or `everything`)."""
+    current = [line for line in lines if not line.duty.legacy]
+    legacy = [line for line in lines if line.duty.legacy]
+    counts = {s.value: sum(1 for line in current if line.state is s) for s in BoardState}
+    counts["逾期完成"] = sum(1 for line in current if done_late(line.duty))
+    counts["历史遗留"] = len(legacy)
+
+    def shown(line: Line) -> bool:
+        if state is not None:
+            return line.state is state
+        return everything or line.state is not BoardState.DONE
+
+    rows = sorted(
+        (line for line in current if shown(line)),
+        key=lambda line: (
+            _FIRST[line.state],
+            line.days_left if line.state is not BoardState.DONE else 0,
+            line.duty.due_on,
+            line.duty.record_id,
+        ),
+    )
+    return BoardView(rows, legacy, counts)

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from zhifa.core.features import DutySource, Feature, Job, NavLink, PortalRoutes
 from zhifa.core.permissions import Permission
-from zhifa.publicity import duties, outbox, service
+from zhifa.publicity import corrections, duties, outbox, service
 from zhifa.publicity.models import (
     Channel,
+    CorrectionDesk,
     CorrectionRequest,
     CreditExportBatch,
     CreditExportRow,
@@ -33,6 +34,7 @@ FEATURE = Feature(
         Publication,
         PublicationExemption,
         CorrectionRequest,
+        CorrectionDesk,
         Withdrawal,
         PublicationUpdate,
         Channel,
@@ -44,7 +46,9 @@ FEATURE = Feature(
     ),
     duty_sources=(
         DutySource(duties.DutyKind.publication, duties.publication_duties),
-        DutySource(duties.DutyKind.correction, duties.correction_duties),
+        # New requests from the portal go to the desk's default holder (the portal's
+        # intake cannot read the desk).
+        DutySource(duties.DutyKind.correction, duties.correction_duties, corrections.hand_out),
         DutySource(duties.DutyKind.withdrawal, duties.withdrawal_duties),
         DutySource(duties.DutyKind.update, duties.update_duties),
     ),

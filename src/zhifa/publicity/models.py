@@ -238,6 +238,31 @@ class CorrectionRequest(Base):
     decided_on: Mapped[date | None]  # Beijing day of the answer (for the overdue report)
     decision_reason: Mapped[str] = mapped_column(String(1000), default="")
     new_publication_id: Mapped[int | None] = mapped_column(ForeignKey("publication.id"))
+    # When a person of the legal section took it (认领) or was given it (指派); None while
+    # it is held by the desk's default person (or no one): 未认领.
+    claimed_at: Mapped[datetime | None]
+
+
+class CorrectionDesk(Base):
+    """The legal section's desk for correction requests (one row): who holds a new request
+    until someone claims it. Set by the legal section, each change ledgered."""
+
+    __tablename__ = "correction_desk"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    default_holder_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    set_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    set_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PlatformStart(Base):
+    """The day the bureau began keeping its duties on the platform (one row, written by
+    migration 0022): duties due before it are 历史遗留 and charged to no one."""
+
+    __tablename__ = "platform_start"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    started_on: Mapped[date]
 
 
 class SpentChallenge(Base):

@@ -26,7 +26,7 @@ from zhifa.core.http import (
 from zhifa.core.models import Unit, User
 from zhifa.core.permissions import Permission
 from zhifa.core.time_limits import limit
-from zhifa.publicity import rules, service
+from zhifa.publicity import duties, rules, service
 from zhifa.publicity.duties import DUTY_LABELS, DutyKind
 from zhifa.publicity.models import (
     EXEMPTION_STATUS_LABELS,
@@ -204,6 +204,13 @@ NOTICES = {
 }
 
 
+def _shown(value: str | None) -> tuple[rules.BoardState | None, bool]:
+    """The board's state filter: one state, every state (全部), or by default the unfinished."""
+    if value == duties.ALL_STATES:
+        return None, True
+    return _state(value), False
+
+
 @pages.get("", response_class=HTMLResponse)
 def board_page(
     request: Request,
@@ -215,18 +222,12 @@ def board_page(
     state: str | None = None,
     task: str | None = None,
 ) -> Response:
-    wanted_state, wanted_kind = _state(state), _kind(kind)
+    (wanted_state, everything), wanted_kind = _shown(state), _kind(kind)
     unit_id, person_id = _int(unit), _int(person)
     wanted_task = _task(task)
     service.refresh(db)
     rows = service.board(
-        db,
-        unit_id=unit_id,
-        kind=wanted_kind,
-        person_id=person_id,
-        state=wanted_state,
-        task=wanted_task,
-        who=who,
+        db, unit_id=unit_id, kind=wanted_kind, person_id=person_id, task=wanted_task, who=who
     )
     units = list(db.scalars(select(Unit).order_by(Unit.id)))
     people_ids = service.board_people(db)
@@ -234,15 +235,17 @@ def board_page(
     return render(
         request,
         "publicity_board.html",
-        rows=rows,
+        view=duties.board_view(rows, wanted_state, everything),
+        done_late=duties.done_late,
+        started_on=duties.platform_started_on(db),
         units=units,
         people=people,
         kinds=rules.KIND_LABELS,
-        states=list(rules.BoardState),
+        states=[*rules.BoardState, duties.ALL_STATES],
         unit=unit_id,
         kind=wanted_kind or "",
         person=person_id,
-        state=wanted_state.value if wanted_state else "",
+        state=state if state == duties.ALL_STATES else (wanted_state or ""),
         tasks=DUTY_LABELS,
         task=wanted_task.value if wanted_task else "",
         soon=rules.DUE_SOON_WORKING_DAYS,

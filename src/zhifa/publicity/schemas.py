@@ -287,3 +287,22 @@ class DeliveryOut(BaseModel):
             delivered_at=delivery.delivered_at,
             idempotency_key=delivery.idempotency_key,
         )
+
+
+# ---- the legal section's desk (who holds a correction request) -------------------------------
+
+
+class HolderIn(BaseModel):
+    """指派 / the default holder: a person of the legal section."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    user_id: BodyRecordId
+
+
+class HoldingOut(_FromRow):
+    id: int
+    receipt_number: str
+    status: CorrectionStatus
+    handler_id: int | None
+    claimed_at: datetime | None

@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 from zhifa.core.calendar import SHANGHAI, WorkingCalendar, deadline_start
 from zhifa.enforcement.models import Action, Activity
 from zhifa.enforcement.steps import ActionKind
-from zhifa.publicity.models import ObligationStatus, PublicationObligation
+from zhifa.publicity import duties
 from zhifa.recording.documents.models import Document, DocumentStatus
 from zhifa.recording.media.models import Media
 
@@ -154,6 +154,9 @@ FIGURES: tuple[Figure, ...] = (
        "经批准不予公开的除外。"),
     _F("publicity.on_time", "公示与记录", "按时公示", "件", 0,
        "上述义务中在期限届满日当日或之前完成公示的件数。"),
+    _F("publicity.late", "公示与记录", "逾期完成公示", "件", 0,
+       "上述义务中在期限届满日之后才完成公示的件数（期限届满日在本平台启用之前的历史遗留事项"
+       "除外），与事后公示期限看板的“逾期完成”同一口径。"),
     _F("publicity.on_time_rate", "公示与记录", "按时公示率", "%", 1,
        "按时公示件数 ÷ 应公示事项件数 × 100%，保留一位小数；无应公示事项的不计算。"),
     _F("recording.activities", "公示与记录", "现场执法活动", "次", 0,
@@ -239,6 +242,7 @@ class DocRow:
 class DutyRow:
     due_on: date
     done_on: date | None  # None while not published
+    late: bool  # 逾期完成, by `publicity.duties.done_late` (the board's one definition)
 
 
 @dataclass(frozen=True)
@@ -379,11 +383,13 @@ def _handling(data: YearData, calendar: WorkingCalendar) -> dict[str, Number]:
 def _publicity_and_recording(data: YearData) -> dict[str, Number]:
     due = len(data.duties)
     on_time = sum(1 for d in data.duties if d.done_on is not None and d.done_on <= d.due_on)
+    late = sum(1 for d in data.duties if d.late)
     activities = len(data.activities)
     covered = sum(1 for a in data.activities if a.recorded)
     return {
         "publicity.due": _count(due),
         "publicity.on_time": _count(on_time),
+        "publicity.late": _count(late),
         "publicity.on_time_rate": _rate(on_time, due),
         "recording.activities": _count(activities),
         "recording.covered": _count(covered),
@@ -530,17 +536,13 @@ def _documents(db: Session, year: int) -> tuple[DocRow, ...]:
 
 
 def _duties(db: Session, year: int, as_of: date) -> tuple[DutyRow, ...]:
-    ob = PublicationObligation
-    published = ob.status == ObligationStatus.published
-    query = select(ob.due_on, ob.status, ob.completed_on).where(
-        ob.due_on >= date(year, 1, 1),
-        ob.due_on <= date(year, 12, 31),
-        or_(ob.due_on <= as_of, published),
-        ob.status != ObligationStatus.exempted,
-    )
+    """The publication duties due in `year` (read as the board reads them), up to `as_of`
+    or already done; those exempted (经批准不予公开) are left out."""
+    scope = duties.Scope(start=date(year, 1, 1), end=date(year, 12, 31))
     return tuple(
-        DutyRow(due_on, completed if status is ObligationStatus.published else None)
-        for due_on, status, completed in db.execute(query)
+        DutyRow(d.due_on, d.done_on, duties.done_late(d))
+        for d in duties.duties(db, scope, duties.DutyKind.publication)
+        if not d.waived and (d.due_on <= as_of or d.done_on is not None)
     )
 
 

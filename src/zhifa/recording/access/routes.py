@@ -35,7 +35,7 @@ from zhifa.core.permissions import Permission
 from zhifa.enforcement.actions import get_action
 from zhifa.enforcement.models import Action
 from zhifa.enforcement.parties import get_party
-from zhifa.recording.access import service
+from zhifa.recording.access import naming, service
 from zhifa.recording.access.rules import (
     PURPOSE_LABELS,
     PURPOSE_MEMORY,
@@ -51,23 +51,6 @@ Reader = Annotated[Principal, Depends(require(Permission.action_read))]
 # Further checked by role in the service (no permission of their own yet).
 Overseer = Annotated[Principal, Depends(require(Permission.action_all))]
 
-RECORD_LABELS = {
-    "action_media": "案件音视频记录列表",
-    "party_media": "行政相对人音视频记录",
-    "media_list": "本人上传的记录",
-    "media_info": "音视频记录信息",
-    "media": "播放 / 查看原件",
-    "media_thumbnail": "缩略图",
-    "media_download": "下载原件（导出）",
-    "media_export": "导出照片（带水印）",
-    "media_thumbnail_export": "导出封面（带水印）",
-    "access_log": "调阅日志",
-    "party": "行政相对人",
-    "action": "执法案件",
-    "activity": "现场执法活动",
-    "document": "文书",
-    "officer": "执法人员",
-}
 _LOCAL_PATH = re.compile(r"/app/[A-Za-z0-9/_\-]*(\?[A-Za-z0-9=&_%\-.]*)?")
 
 
@@ -264,7 +247,7 @@ def _log_context(
         "query_string": urlencode(query),
         "users": list(db.scalars(select(User).order_by(User.username))),
         "names": _names(db, rows),
-        "record_labels": RECORD_LABELS,
+        "what": naming.read_names(db, [r.log for r in rows]),
         "f": f,
         "start": q.start,
         "end": q.end,
@@ -285,7 +268,8 @@ def api_access_log(db: Tx, who: Overseer, q: LogQueryOf) -> AccessPage:
     service.check_log_reader(who)
     f = q.log_filter()
     rows, total = service.search_log(db, who, f, q.page)
-    items = [AccessOut.of(r) for r in rows]
+    what = naming.read_names(db, [r.log for r in rows])
+    items = [AccessOut.of(r, what[r.log.id]) for r in rows]
     log_access(
         db, who, "access_log", None, _describe(f), via="api", action_id=q.action, party_id=q.party
     )

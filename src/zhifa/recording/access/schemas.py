@@ -19,6 +19,7 @@ class AccessOut(BaseModel):
     full_name: str
     record_type: str
     record_id: str | None
+    what: str  # what was read, in words (处罚决定书 沪普应急罚〔2026〕3号)
     purpose: str
     via: str
     client: str
@@ -26,7 +27,7 @@ class AccessOut(BaseModel):
     party_id: int | None
 
     @classmethod
-    def of(cls, r: LogRow) -> AccessOut:
+    def of(cls, r: LogRow, what: str) -> AccessOut:
         return cls(
             id=r.log.id,
             at=r.log.at,
@@ -35,6 +36,7 @@ class AccessOut(BaseModel):
             full_name=r.user.full_name,
             record_type=r.log.record_type,
             record_id=r.log.record_id,
+            what=what,
             purpose=r.log.purpose,
             via=r.log.via,
             client=r.context.client if r.context else "",
