@@ -2,7 +2,7 @@
 an activity with the script versions shown; the statement a party signed
 
 Revision ID: 0023
-Revises: 0021
+Revises: 0022
 Create Date: 2026-12-07 12:00:00
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 import zhifa.core.db
 
 revision: str = "0023"
-down_revision: str | None = "0021"
+down_revision: str | None = "0022"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
