@@ -21,6 +21,7 @@ from zhifa.enforcement.models import Action
 from zhifa.publicity import service, validation
 from zhifa.publicity.models import Publication, PublicationObligation
 
+
 @pytest.fixture(scope="module")
 def demo(
     seeded_sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory
