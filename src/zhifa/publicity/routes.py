@@ -34,6 +34,7 @@ from zhifa.publicity.models import (
     OBLIGATION_STATUS_LABELS,
     PUBLICATION_STATUS_LABELS,
     Publication,
+    PublicationExemption,
     PublicationObligation,
 )
 from zhifa.publicity.schemas import (
@@ -65,7 +66,13 @@ def publication_of_path(publication_id: RecordId, db: Db, who: Reader) -> Public
     return service.publication_for(db, publication_id, who)
 
 
+def exemption_of_path(exemption_id: RecordId, db: Db, who: Reader) -> PublicationExemption:
+    """The exemption request the path names, if the caller may read it (else 404)."""
+    return service.exemption_for(db, exemption_id, who)
+
+
 ObligationOfPath = Annotated[PublicationObligation, Depends(obligation_of_path)]
+ExemptionOfPath = Annotated[PublicationExemption, Depends(exemption_of_path)]
 PublicationOfPath = Annotated[Publication, Depends(publication_of_path)]
 
 
@@ -369,11 +376,18 @@ async def exemption_form(request: Request, db: Tx, who: Reviewer, ob: Obligation
     )
 
 
-@pages.post("/exemptions/{exemption_id}/decision")
+@pages.post("/exemptions/{exemption_id}/decision", response_class=HTMLResponse)
 async def exemption_decision_form(
-    request: Request, db: Tx, who: Publisher, exemption_id: RecordId
+    request: Request, db: Tx, who: Publisher, row: ExemptionOfPath
 ) -> Response:
     form = await form_values(request, ("approve", "note"))
     approve = form["approve"] == "1"
-    row = service.decide_exemption(db, exemption_id, who, approve=approve, note=form["note"])
-    return redirect(f"/app/publicity/obligations/{row.obligation_id}", "decided")
+    ob = service.get_obligation(db, row.obligation_id)
+    return submit(
+        request,
+        db,
+        lambda: service.decide_exemption(db, row.id, who, approve=approve, note=form["note"]),
+        page="publicity_obligation.html",
+        context=lambda: obligation_view(db, ob, decision=form, refused=f"decision-{row.id}"),
+        then=lambda done: redirect(f"/app/publicity/obligations/{done.obligation_id}", "decided"),
+    )

@@ -10,7 +10,6 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, field_validator
 
-from zhifa.core.clock import people_date, today
 from zhifa.core.spreadsheet import FORMULA_STARTS
 from zhifa.core.validation import BodyRecordId
 from zhifa.publicity import rules, service, validation
@@ -199,14 +198,6 @@ class ChangeIn(BaseModel):
     occurred_on: date
     reason: str = Field(min_length=1, max_length=1000)
     decision_ref: str = Field(min_length=1, max_length=200)
-
-    @field_validator("occurred_on")
-    @classmethod
-    def _not_ahead(cls, value: date) -> date:
-        # not before the decision: checked by the service, which knows the decision's day
-        if value > today():
-            raise ValueError(f"不能晚于今天（{people_date(today())}）")
-        return value
 
 
 class CorrectionOut(_FromRow):

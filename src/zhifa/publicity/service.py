@@ -555,6 +555,15 @@ def request_exemption(
     return row
 
 
+def exemption_for(db: Session, exemption_id: int, who: Principal) -> PublicationExemption:
+    """The exemption request, if ``who`` may read its obligation; otherwise missing."""
+    row = db.get(PublicationExemption, exemption_id)
+    if row is None:
+        raise NotFound("不予公开申请不存在")
+    obligation_for(db, row.obligation_id, who, "不予公开申请不存在")
+    return row
+
+
 def decide_exemption(
     db: Session, exemption_id: int, who: Principal, *, approve: bool, note: str = ""
 ) -> PublicationExemption:

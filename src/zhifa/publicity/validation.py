@@ -188,12 +188,11 @@ def problems(snapshot: Mapping[str, Any], today: date) -> list[Problem]:
     return found
 
 
-def change_problem(occurred_on: date, decided_on: date, today: date) -> str | None:
+def change_problem(occurred_on: date, decided_on: date) -> str | None:
     """Why a change of a decision (撤销、变更、确认违法 …) cannot take effect on
-    `occurred_on`: not before the decision itself, and not in the future."""
-    said = people_date(occurred_on)
+    `occurred_on`: not before the decision itself. (A day ahead is allowed: a judgment or
+    a reconsideration decision may state when it takes effect.)"""
     if occurred_on < decided_on:
-        return f"生效日期（{said}）不能早于原决定的日期（{people_date(decided_on)}）"
-    if occurred_on > today:
-        return f"生效日期（{said}）不能晚于今天（{people_date(today)}）"
+        said, decided = people_date(occurred_on), people_date(decided_on)
+        return f"生效日期（{said}）不能早于原决定的日期（{decided}）"
     return None

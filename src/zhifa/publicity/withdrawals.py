@@ -75,7 +75,7 @@ def register(
         raise DomainError("请填写向公众说明的撤下理由", "reason")
     if not change.decision_ref.strip():
         raise DomainError("请填写作出变更、撤销等决定的文书文号", "decision_ref")
-    problem = validation.change_problem(change.occurred_on, obligation.decided_on, today())
+    problem = validation.change_problem(change.occurred_on, obligation.decided_on)
     if problem:
         raise DomainError(problem, "occurred_on")
     if corrections.current_version(db, obligation_id) is None:
