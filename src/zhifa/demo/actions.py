@@ -30,7 +30,7 @@ from zhifa.enforcement.rules import Matter, matters_required
 from zhifa.enforcement.steps import procedure
 from zhifa.recording.av import requirement as recording
 from zhifa.recording.documents import service as documents
-from zhifa.recording.documents.models import ServiceMethod
+from zhifa.recording.documents.models import Document, ServiceMethod
 from zhifa.recording.documents.requirement import DECISION_KINDS
 from zhifa.recording.media.ingest import Received, ingest
 from zhifa.recording.media.models import UploadChannel
@@ -351,7 +351,7 @@ def _issue(
     kind: str,
     fields: dict[str, Any],
     who: Principal,
-) -> None:
+) -> Document:
     values = dict(fields)
     if kind in ("site_inspection_record", "inquiry_record"):
         # not a legal limit: a demo inspection lasted the hour before it is recorded
