@@ -36,7 +36,7 @@ class Settings(BaseSettings):
     blob_url: str | None = Field(default=None, description="文件存储地址")
     secret_key: str | None = Field(default=None, min_length=32, description="会话密钥")
     bureau_name: str = "上海市普陀区应急管理局"
-    bureau_uscc: str = "11310107MB2F12345X"
+    bureau_uscc: str = "11310107MB2F12345H"  # GB 32100 check character: H
     # Printed on documents (告知书) and named on the public pages as whom to ask.
     bureau_address: str = Field(default="上海市普陀区大渡河路1668号", max_length=200)
     bureau_phone: str = Field(default="021-52564588", max_length=60)

@@ -71,6 +71,14 @@ FIELD_LABELS: dict[str, str] = {
     "method": "抽查方式",
     "frequency": "抽查比例与频次",
     "mode": "导入方式",
+    # 事后公示 (publicity/)
+    "severity": "严重程度",
+    "months": "公示期（月）",
+    "edits": "更正内容",
+    "summary": "更正说明",
+    "cause": "情形",
+    "occurred_on": "生效日期",
+    "decision_ref": "决定文书文号",
 }
 
 

@@ -30,7 +30,7 @@ from zhifa.enforcement.rules import Matter, matters_required
 from zhifa.enforcement.steps import procedure
 from zhifa.recording.av import requirement as recording
 from zhifa.recording.documents import service as documents
-from zhifa.recording.documents.models import ServiceMethod
+from zhifa.recording.documents.models import Document, ServiceMethod
 from zhifa.recording.documents.requirement import DECISION_KINDS
 from zhifa.recording.media.ingest import Received, ingest
 from zhifa.recording.media.models import UploadChannel
@@ -64,7 +64,14 @@ def _summary_fine(
         party,
         ("execution", "closing"),
         {"on_site_penalty_decision": fields},
+        item_code,
     )
+
+
+def _day(offset: int) -> str:
+    """A date the demo officer types, counted from the day the demo is seeded (not a legal
+    limit: the demo's own dates, so that every case is dated in order whenever it runs)."""
+    return (today() + timedelta(days=offset)).isoformat()
 
 
 _HAZARD = "储存间内危险化学品未按规定分类、分区存放，部分包装破损，未设置明显安全警示标志"
@@ -96,10 +103,12 @@ CASES: tuple[DemoCase, ...] = (
             "on_site_penalty_decision": {
                 "facts": "经营场所有较大危险因素的部位未设置明显的安全警示标志。",
                 "violated": "《中华人民共和国安全生产法》第三十五条",
-                "penalty_content": "警告",
+                "penalty_content": "罚款",
+                "fine_amount": "1000",
+                "payment": "到指定银行或者通过电子支付系统缴纳",
             }
         },
-        "CF-004",
+        "CF-006",
     ),
     DemoCase(
         "查封不符合安全标准的液化气钢瓶",
@@ -121,10 +130,11 @@ CASES: tuple[DemoCase, ...] = (
         ("handling", "closing"),
         {
             "evidence_preservation_notice": {
-                "items": "2026年度安全生产教育和培训记录3册",
+                "items": f"{today().year}年度安全生产教育和培训记录3册",
                 "storage_method": "就地保存",
             }
         },
+        "QZ-002",
     ),
     DemoCase(
         "未按规定对重大危险源登记建档",
@@ -163,10 +173,10 @@ CASES: tuple[DemoCase, ...] = (
         ("review", "decision", "service", "closing"),
         {
             "license_decision": {
-                "applied_on": "2026-11-02",
-                "license_number": "沪普危化经字〔2026〕000123",
+                "applied_on": _day(-35),
+                "license_number": f"沪普危化经字〔{today().year}〕000123",
                 "scope": "经营方式：不带储存设施经营；许可品种：汽油、柴油（闭杯闪点≤60℃）。",
-                "valid_to": "2029-11-26",
+                "valid_to": _day(3 * 365),
             },
             "service_receipt": {
                 "served_documents": "准予行政许可决定书、危险化学品经营许可证",
@@ -190,7 +200,7 @@ CASES: tuple[DemoCase, ...] = (
         "油漆调配间（有较大危险因素的场所）未设置明显的安全警示标志。",
         "《中华人民共和国安全生产法》第三十五条",
         "3000",
-        "CF-004",
+        "CF-006",
     ),
     _summary_fine(
         "个体工商户经营场所未设置安全警示标志（简易程序）",
@@ -198,7 +208,7 @@ CASES: tuple[DemoCase, ...] = (
         "店内液化石油气钢瓶存放处未设置明显的安全警示标志，联系电话13912345678。",
         "《中华人民共和国安全生产法》第三十五条",
         "200",
-        "CF-004",
+        "CF-006",
     ),
     _summary_fine(
         "个体工商户占用疏散通道堆放易燃物品（简易程序）",
@@ -206,7 +216,7 @@ CASES: tuple[DemoCase, ...] = (
         "店铺后门疏散通道内堆放纸箱等易燃物品，影响人员疏散。",
         "《中华人民共和国安全生产法》第四十二条第二款",
         "100",
-        "CF-004",
+        "CF-007",
     ),
     DemoCase(
         "扣押无安全技术说明书的危险化学品",
@@ -228,10 +238,10 @@ CASES: tuple[DemoCase, ...] = (
         ("review", "decision", "service", "closing"),
         {
             "license_decision": {
-                "applied_on": "2026-10-19",
-                "license_number": "（沪普）YH零〔2026〕000045",
+                "applied_on": _day(-49),
+                "license_number": f"（沪普）YH零〔{today().year}〕000045",
                 "scope": "经营方式：零售；许可范围：C级、D级烟花爆竹产品；储存限量：不超过1吨。",
-                "valid_to": "2027-11-26",
+                "valid_to": _day(365),
             },
             "service_receipt": {
                 "served_documents": "准予行政许可决定书、烟花爆竹经营（零售）许可证",
@@ -341,11 +351,13 @@ def _issue(
     kind: str,
     fields: dict[str, Any],
     who: Principal,
-) -> None:
+) -> Document:
     values = dict(fields)
     if kind in ("site_inspection_record", "inquiry_record"):
-        # not a legal limit: a demo inspection lasts an hour
-        values.setdefault("ended_at", (documents.local_now() + timedelta(hours=1)).isoformat())
+        # not a legal limit: a demo inspection lasted the hour before it is recorded
+        now = documents.local_now()
+        values.setdefault("started_at", (now - timedelta(hours=1)).isoformat())
+        values.setdefault("ended_at", now.isoformat())
     if kind == "rectification_order":
         # not a legal limit: the 整改期限 the demo officer sets
         values.setdefault("deadline", (today() + timedelta(days=15)).isoformat())

@@ -40,6 +40,7 @@ from zhifa.core.http import (
 from zhifa.core.models import User
 from zhifa.core.permissions import Permission
 from zhifa.core.settings import Settings
+from zhifa.core.time_limits import limit
 from zhifa.core.validation import FIELD_LABELS, describe
 from zhifa.publicity import corrections, public_form, rules, service, withdrawals
 from zhifa.publicity.models import (
@@ -50,11 +51,13 @@ from zhifa.publicity.models import (
     CorrectionRequest,
     CorrectionStatus,
     Publication,
+    PublicationObligation,
     PublicationUpdate,
     Withdrawal,
 )
 from zhifa.publicity.portal import decisions as portal_store
 from zhifa.publicity.portal import subjects as portal_subjects
+from zhifa.publicity.routes import ObligationOfPath, obligation_view
 from zhifa.publicity.schemas import (
     ChangeIn,
     ChangeOut,
@@ -462,28 +465,33 @@ def _holder_form(form: dict[str, str]) -> dict[str, Any]:
     return form
 
 
+def _correction_view(db: Session, correction: CorrectionRequest, **extra: Any) -> dict[str, Any]:
+    new_pub = correction.new_publication_id
+    draft = service.get_publication(db, new_pub) if new_pub else None
+    return {
+        "correction": correction,
+        "ob": service.get_obligation(db, correction.obligation_id),
+        "current": corrections.current_version(db, correction.obligation_id),
+        "draft": draft,
+        "diff": _diff(db, draft),
+        "fixed": corrections.FIXED_ITEMS,
+        "labels": CORRECTION_STATUS_LABELS,
+        "pub_labels": PUBLICATION_STATUS_LABELS,
+        "kinds": rules.KIND_LABELS,
+        "users": _users(db),
+        "limit_title": limit(correction.limit_code).title,
+        "values": {},
+        **extra,
+    }
+
+
 @pages.get("/corrections/{correction_id}", response_class=HTMLResponse)
 def correction_page(
     request: Request, who: Reviewer, correction: CorrectionOfPath, db: Tx
 ) -> Response:
     log_access(db, who, "correction_request", correction.id, "核实处理更正要求")
-    new_pub = correction.new_publication_id
-    draft = service.get_publication(db, new_pub) if new_pub else None
-    return render(
-        request,
-        "correction_request.html",
-        correction=correction,
-        ob=service.get_obligation(db, correction.obligation_id),
-        current=corrections.current_version(db, correction.obligation_id),
-        draft=draft,
-        diff=_diff(db, draft),
-        fixed=corrections.FIXED_ITEMS,
-        labels=CORRECTION_STATUS_LABELS,
-        pub_labels=PUBLICATION_STATUS_LABELS,
-        kinds=rules.KIND_LABELS,
-        users=_users(db),
-        notice=notice_of(request, NOTICES),
-    )
+    view = _correction_view(db, correction, notice=notice_of(request, NOTICES))
+    return render(request, "correction_request.html", **view)
 
 
 @pages.get("/corrections/{correction_id}/evidence")
@@ -501,41 +509,78 @@ def correction_evidence(
     )
 
 
-# A refusal of these forms is the error page (the app's DomainError handler), as before:
-# none of them is shown again with the message beside a field.
+# A refused form is shown again (`submit`) with the message beside its field and what was
+# typed kept.
 
 
-@pages.post("/corrections")
+@pages.post("/corrections", response_class=HTMLResponse)
 async def staff_correction_form(request: Request, db: Tx, who: Reviewer) -> Response:
-    data = _parse(StaffCorrectionIn, await form_values(request, trim=False))
-    correction = corrections.open_by_staff(db, data.obligation_id, who, data.what_is_wrong)
-    return redirect(f"/app/publicity/corrections/{correction.id}", "opened")
+    form = await form_values(request, ("obligation_id", "what_is_wrong"), trim=False)
+
+    def change() -> CorrectionRequest:
+        data = _parse(StaffCorrectionIn, form)
+        return corrections.open_by_staff(db, data.obligation_id, who, data.what_is_wrong)
+
+    def context() -> dict[str, Any]:
+        ob = service.obligation_for(db, record_id_or_none(form["obligation_id"]) or 0, who)
+        return obligation_view(db, ob, staff=form, refused="staff")
+
+    return submit(
+        request,
+        db,
+        change,
+        page="publicity_obligation.html",
+        context=context,
+        then=lambda row: redirect(f"/app/publicity/corrections/{row.id}", "opened"),
+    )
 
 
-@pages.post("/corrections/{correction_id}/propose")
+@pages.post("/corrections/{correction_id}/propose", response_class=HTMLResponse)
 async def propose_form(
     request: Request, settings: Config, who: Reviewer, correction: CorrectionOfPath, db: Tx
 ) -> Response:
     form = await form_values(request, trim=False)
     edits = _edits(form, corrections.current_version(db, correction.obligation_id))
     rebuild, summary = form.get("rebuild") == "1", form.get("summary", "")
-    corrections.propose(
-        db, settings, correction.id, who, edits=edits, rebuild=rebuild, summary=summary
+    return submit(
+        request,
+        db,
+        lambda: corrections.propose(
+            db, settings, correction.id, who, edits=edits, rebuild=rebuild, summary=summary
+        ),
+        page="correction_request.html",
+        context=lambda: _correction_view(db, correction, values=form, refused="propose"),
+        then=lambda _: redirect(f"/app/publicity/corrections/{correction.id}", "proposed"),
     )
-    return redirect(f"/app/publicity/corrections/{correction.id}", "proposed")
 
 
-@pages.post("/corrections/{correction_id}/approve")
-def approve_form(db: Tx, who: Publisher, correction_id: RecordId) -> Response:
-    corrections.approve(db, correction_id, who)
-    return redirect(f"/app/publicity/corrections/{correction_id}", "corrected")
+@pages.post("/corrections/{correction_id}/approve", response_class=HTMLResponse)
+def approve_form(
+    request: Request, db: Tx, who: Publisher, correction: CorrectionOfPath
+) -> Response:
+    return submit(
+        request,
+        db,
+        lambda: corrections.approve(db, correction.id, who),
+        page="correction_request.html",
+        context=lambda: _correction_view(db, correction, refused="approve"),
+        then=lambda _: redirect(f"/app/publicity/corrections/{correction.id}", "corrected"),
+    )
 
 
-@pages.post("/corrections/{correction_id}/reject")
-async def reject_form(request: Request, db: Tx, who: Reviewer, correction_id: RecordId) -> Response:
-    data = _parse(ReasonIn, await form_values(request, trim=False))
-    corrections.reject(db, correction_id, who, data.reason)
-    return redirect(f"/app/publicity/corrections/{correction_id}", "rejected")
+@pages.post("/corrections/{correction_id}/reject", response_class=HTMLResponse)
+async def reject_form(
+    request: Request, db: Tx, who: Reviewer, correction: CorrectionOfPath
+) -> Response:
+    form = await form_values(request, ("reason",), trim=False)
+    return submit(
+        request,
+        db,
+        lambda: corrections.reject(db, correction.id, who, _parse(ReasonIn, form).reason),
+        page="correction_request.html",
+        context=lambda: _correction_view(db, correction, values=form, refused="reject"),
+        then=lambda _: redirect(f"/app/publicity/corrections/{correction.id}", "rejected"),
+    )
 
 
 # ---- staff: withdrawals and updates ------------------------------------------------------------
@@ -545,86 +590,116 @@ def _change(data: ChangeIn) -> withdrawals.Change:
     return withdrawals.Change(data.cause, data.occurred_on, data.reason, data.decision_ref)
 
 
-@pages.get("/obligations/{obligation_id}/changes", response_class=HTMLResponse)
-def change_page(request: Request, db: Db, who: Reader, obligation_id: RecordId) -> Response:
-    ob = service.obligation_for(db, obligation_id, who)
+def _change_view(db: Session, ob: PublicationObligation, **extra: Any) -> dict[str, Any]:
     found_withdrawals, found_updates = withdrawals.of_obligation(db, ob.id)
-    return render(
-        request,
-        "withdrawal_new.html",
-        ob=ob,
-        kinds=rules.KIND_LABELS,
-        causes=WITHDRAWAL_CAUSE_LABELS,
-        withdrawals=found_withdrawals,
-        updates=found_updates,
-        task_labels=TASK_STATUS_LABELS,
-        current=corrections.current_version(db, ob.id),
-    )
+    return {
+        "ob": ob,
+        "kinds": rules.KIND_LABELS,
+        "causes": WITHDRAWAL_CAUSE_LABELS,
+        "withdrawals": found_withdrawals,
+        "updates": found_updates,
+        "task_labels": TASK_STATUS_LABELS,
+        "current": corrections.current_version(db, ob.id),
+        "values": {},
+        **extra,
+    }
 
 
-@pages.post("/obligations/{obligation_id}/changes")
-async def change_form(request: Request, db: Tx, who: Reviewer, obligation_id: RecordId) -> Response:
-    data = _parse(ChangeIn, await form_values(request, trim=False))
-    withdrawal, update = withdrawals.register(db, obligation_id, who, _change(data))
+@pages.get("/obligations/{obligation_id}/changes", response_class=HTMLResponse)
+def change_page(request: Request, who: Reader, ob: ObligationOfPath, db: Db) -> Response:
+    return render(request, "withdrawal_new.html", **_change_view(db, ob))
+
+
+def _registered(pair: tuple[Withdrawal | None, PublicationUpdate | None]) -> Response:
+    withdrawal, update = pair
     if withdrawal is not None:
         return redirect(f"/app/publicity/withdrawals/{withdrawal.id}", "registered")
     assert update is not None
     return redirect(f"/app/publicity/updates/{update.id}", "registered")
 
 
-def _task_page(
-    request: Request,
-    db: Session,
-    who: Principal,
-    row: Withdrawal | PublicationUpdate,
-    template: str,
-) -> Response:
+@pages.post("/obligations/{obligation_id}/changes", response_class=HTMLResponse)
+async def change_form(request: Request, db: Tx, who: Reviewer, ob: ObligationOfPath) -> Response:
+    form = await form_values(request, trim=False)
+    return submit(
+        request,
+        db,
+        lambda: withdrawals.register(db, ob.id, who, _change(_parse(ChangeIn, form))),
+        page="withdrawal_new.html",
+        context=lambda: _change_view(db, ob, values=form),
+        then=_registered,
+    )
+
+
+def _task_view(
+    db: Session, who: Principal, row: Withdrawal | PublicationUpdate, **extra: Any
+) -> dict[str, Any]:
     ob = service.obligation_for(db, row.obligation_id, who)
     new_pub = getattr(row, "new_publication_id", None)
     draft = service.get_publication(db, new_pub) if new_pub else None
-    return render(
-        request,
-        template,
-        row=row,
-        ob=ob,
-        kinds=rules.KIND_LABELS,
-        causes=WITHDRAWAL_CAUSE_LABELS,
-        task_labels=TASK_STATUS_LABELS,
-        pub_labels=PUBLICATION_STATUS_LABELS,
-        current=corrections.current_version(db, ob.id),
-        draft=draft,
-        diff=_diff(db, draft),
-        users=_users(db),
-        notice=notice_of(request, NOTICES),
-    )
+    return {
+        "row": row,
+        "ob": ob,
+        "kinds": rules.KIND_LABELS,
+        "causes": WITHDRAWAL_CAUSE_LABELS,
+        "task_labels": TASK_STATUS_LABELS,
+        "pub_labels": PUBLICATION_STATUS_LABELS,
+        "current": corrections.current_version(db, ob.id),
+        "draft": draft,
+        "diff": _diff(db, draft),
+        "users": _users(db),
+        **extra,
+    }
 
 
 @pages.get("/withdrawals/{withdrawal_id}", response_class=HTMLResponse)
 def withdrawal_page(request: Request, who: Reader, row: WithdrawalOfPath, db: Db) -> Response:
-    return _task_page(request, db, who, row, "withdrawal_page.html")
+    view = _task_view(db, who, row, notice=notice_of(request, NOTICES))
+    return render(request, "withdrawal_page.html", **view)
 
 
-@pages.post("/withdrawals/{withdrawal_id}/perform")
-def perform_form(db: Tx, who: Publisher, withdrawal_id: RecordId) -> Response:
-    withdrawals.perform(db, withdrawal_id, who)
-    return redirect(f"/app/publicity/withdrawals/{withdrawal_id}", "withdrawn")
+@pages.post("/withdrawals/{withdrawal_id}/perform", response_class=HTMLResponse)
+def perform_form(request: Request, db: Tx, who: Publisher, row: WithdrawalOfPath) -> Response:
+    return submit(
+        request,
+        db,
+        lambda: withdrawals.perform(db, row.id, who),
+        page="withdrawal_page.html",
+        context=lambda: _task_view(db, who, row),
+        then=lambda done: redirect(f"/app/publicity/withdrawals/{done.id}", "withdrawn"),
+    )
 
 
 @pages.get("/updates/{update_id}", response_class=HTMLResponse)
 def update_page(request: Request, who: Reader, row: UpdateOfPath, db: Db) -> Response:
-    return _task_page(request, db, who, row, "withdrawal_update.html")
+    view = _task_view(db, who, row, notice=notice_of(request, NOTICES))
+    return render(request, "withdrawal_update.html", **view)
 
 
-@pages.post("/updates/{update_id}/propose")
-def update_propose_form(db: Tx, settings: Config, who: Reviewer, update_id: RecordId) -> Response:
-    withdrawals.propose_update(db, settings, update_id, who)
-    return redirect(f"/app/publicity/updates/{update_id}", "update_proposed")
+@pages.post("/updates/{update_id}/propose", response_class=HTMLResponse)
+def update_propose_form(
+    request: Request, db: Tx, settings: Config, who: Reviewer, row: UpdateOfPath
+) -> Response:
+    return submit(
+        request,
+        db,
+        lambda: withdrawals.propose_update(db, settings, row.id, who),
+        page="withdrawal_update.html",
+        context=lambda: _task_view(db, who, row),
+        then=lambda _: redirect(f"/app/publicity/updates/{row.id}", "update_proposed"),
+    )
 
 
-@pages.post("/updates/{update_id}/approve")
-def update_approve_form(db: Tx, who: Publisher, update_id: RecordId) -> Response:
-    withdrawals.approve_update(db, update_id, who)
-    return redirect(f"/app/publicity/updates/{update_id}", "updated")
+@pages.post("/updates/{update_id}/approve", response_class=HTMLResponse)
+def update_approve_form(request: Request, db: Tx, who: Publisher, row: UpdateOfPath) -> Response:
+    return submit(
+        request,
+        db,
+        lambda: withdrawals.approve_update(db, row.id, who),
+        page="withdrawal_update.html",
+        context=lambda: _task_view(db, who, row),
+        then=lambda _: redirect(f"/app/publicity/updates/{row.id}", "updated"),
+    )
 
 
 # ---- JSON API ----------------------------------------------------------------------------------

@@ -470,6 +470,7 @@ def draft_version(
     found = service._leaks(snapshot)
     if found:
         raise DomainError("更正后的内容含有未脱敏的证件号或手机号，请改为脱敏后的写法")
+    service.refuse_wrong(snapshot)
     text = snapshots.canonical(snapshot)
     pub = _pending_draft(db, base.obligation_id)
     if pub is not None and pub.id != own:
@@ -511,6 +512,7 @@ def publish_version(
         raise Conflict("被取代的版本已不在公示中，不能发布新版本")
     if snapshots.digest(pub.snapshot_json) != pub.digest:
         raise Conflict("新版本内容与摘要不一致，不能发布")
+    service.refuse_wrong(service.snapshot_as_of(pub))
     actor = actor_name(who)
     now = utcnow()
     pub.status = PublicationStatus.published

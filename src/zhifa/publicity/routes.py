@@ -3,7 +3,7 @@ board, drafts and their preview, review, publishing, exemptions, expiry."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
@@ -22,6 +22,7 @@ from zhifa.core.http import (
     redirect,
     render,
     require,
+    submit,
 )
 from zhifa.core.models import Unit, User
 from zhifa.core.permissions import Permission
@@ -33,6 +34,7 @@ from zhifa.publicity.models import (
     OBLIGATION_STATUS_LABELS,
     PUBLICATION_STATUS_LABELS,
     Publication,
+    PublicationExemption,
     PublicationObligation,
 )
 from zhifa.publicity.schemas import (
@@ -64,7 +66,13 @@ def publication_of_path(publication_id: RecordId, db: Db, who: Reader) -> Public
     return service.publication_for(db, publication_id, who)
 
 
+def exemption_of_path(exemption_id: RecordId, db: Db, who: Reader) -> PublicationExemption:
+    """The exemption request the path names, if the caller may read it (else 404)."""
+    return service.exemption_for(db, exemption_id, who)
+
+
 ObligationOfPath = Annotated[PublicationObligation, Depends(obligation_of_path)]
+ExemptionOfPath = Annotated[PublicationExemption, Depends(exemption_of_path)]
 PublicationOfPath = Annotated[Publication, Depends(publication_of_path)]
 
 
@@ -258,86 +266,131 @@ def _user_names(db: Db) -> dict[int, str]:
     return {u.id: u.full_name for u in db.scalars(select(User))}
 
 
-@pages.get("/obligations/{obligation_id}", response_class=HTMLResponse)
-def obligation_page(request: Request, who: Reader, ob: ObligationOfPath, db: Db) -> Response:
+def obligation_view(db: Db, ob: PublicationObligation, **extra: Any) -> dict[str, Any]:
+    """What the obligation page shows: its versions, exemptions and the draft form (with
+    the kind's default severity chosen, or what was sent when a form is shown again)."""
     pubs = db.scalars(
         select(Publication).where(Publication.obligation_id == ob.id).order_by(Publication.version)
     )
-    return render(
-        request,
-        "publicity_obligation.html",
-        ob=ob,
-        limit_row=limit(ob.limit_code),
-        publications=list(pubs),
-        exemptions=service.exemptions_of(db, ob.id),
-        users=_user_names(db),
-        kinds=rules.KIND_LABELS,
-        ob_labels=OBLIGATION_STATUS_LABELS,
-        pub_labels=PUBLICATION_STATUS_LABELS,
-        ex_labels=EXEMPTION_STATUS_LABELS,
-        severities=[r for r in rules.PERIOD_RULES if r.kind == ob.kind],
-        severity_labels=rules.SEVERITY_LABELS,
-        notice=notice_of(request, NOTICES),
-    )
+    return {
+        "ob": ob,
+        "limit_row": limit(ob.limit_code),
+        "publications": list(pubs),
+        "exemptions": service.exemptions_of(db, ob.id),
+        "users": _user_names(db),
+        "kinds": rules.KIND_LABELS,
+        "ob_labels": OBLIGATION_STATUS_LABELS,
+        "pub_labels": PUBLICATION_STATUS_LABELS,
+        "ex_labels": EXEMPTION_STATUS_LABELS,
+        "severities": [r for r in rules.PERIOD_RULES if r.kind == ob.kind],
+        "severity_labels": rules.SEVERITY_LABELS,
+        "values": {"severity": rules.default_severity(ob.kind).value},
+        **extra,
+    }
+
+
+def _publication_view(db: Db, pub: Publication, **extra: Any) -> dict[str, Any]:
+    return {
+        "pub": pub,
+        "snapshot": service.snapshot_as_of(pub),
+        "users": _user_names(db),
+        "pub_labels": PUBLICATION_STATUS_LABELS,
+        "severity_labels": {s.value: label for s, label in rules.SEVERITY_LABELS.items()},
+        **extra,
+    }
+
+
+@pages.get("/obligations/{obligation_id}", response_class=HTMLResponse)
+def obligation_page(request: Request, who: Reader, ob: ObligationOfPath, db: Db) -> Response:
+    view = obligation_view(db, ob, notice=notice_of(request, NOTICES))
+    return render(request, "publicity_obligation.html", **view)
 
 
 @pages.get("/publications/{publication_id}", response_class=HTMLResponse)
 def publication_page(request: Request, who: Reader, pub: PublicationOfPath, db: Db) -> Response:
-    return render(
+    view = _publication_view(db, pub, notice=notice_of(request, NOTICES))
+    return render(request, "publicity_preview.html", **view)
+
+
+# A refused form is shown again (`submit`) with the message beside its field and what was
+# typed kept; a refusal about a published item names that item's row in the preview.
+
+
+def _months(text: str) -> int | None:
+    if not text:
+        return None
+    if not text.isascii() or not text.isdigit() or len(text) > 3:
+        raise DomainError("公示期须为整数月数（留空用默认）", "months")
+    return int(text)
+
+
+@pages.post("/obligations/{obligation_id}/draft", response_class=HTMLResponse)
+async def draft_form(
+    request: Request, db: Tx, settings: Config, who: Reviewer, ob: ObligationOfPath
+) -> Response:
+    form = await form_values(request, ("severity", "months"))
+    return submit(
         request,
-        "publicity_preview.html",
-        pub=pub,
-        snapshot=service.snapshot_as_of(pub),
-        users=_user_names(db),
-        pub_labels=PUBLICATION_STATUS_LABELS,
-        severity_labels={s.value: label for s, label in rules.SEVERITY_LABELS.items()},
-        notice=notice_of(request, NOTICES),
+        db,
+        lambda: service.prepare_draft(
+            db, settings, ob.id, who, severity=form["severity"], months=_months(form["months"])
+        ),
+        page="publicity_obligation.html",
+        context=lambda: obligation_view(db, ob, values=form, refused="draft"),
+        then=lambda pub: redirect(f"/app/publicity/publications/{pub.id}", "drafted"),
     )
 
 
-# A refusal of these forms is the error page (the app's DomainError handler), as before:
-# none of them is shown again with the message beside a field.
-
-
-@pages.post("/obligations/{obligation_id}/draft")
-async def draft_form(
-    request: Request, db: Tx, settings: Config, who: Reviewer, obligation_id: RecordId
-) -> Response:
-    form = await form_values(request, ("severity", "months"))
-    severity, months = form["severity"] or None, _int(form["months"])
-    pub = service.prepare_draft(db, settings, obligation_id, who, severity=severity, months=months)
-    return redirect(f"/app/publicity/publications/{pub.id}", "drafted")
-
-
-@pages.post("/publications/{publication_id}/review")
-async def review_form(
-    request: Request, db: Tx, who: Reviewer, publication_id: RecordId
-) -> Response:
+@pages.post("/publications/{publication_id}/review", response_class=HTMLResponse)
+async def review_form(request: Request, db: Tx, who: Reviewer, pub: PublicationOfPath) -> Response:
     form = await form_values(request, ("note",))
-    service.review(db, publication_id, who, form["note"])
-    return redirect(f"/app/publicity/publications/{publication_id}", "reviewed")
+    return submit(
+        request,
+        db,
+        lambda: service.review(db, pub.id, who, form["note"]),
+        page="publicity_preview.html",
+        context=lambda: _publication_view(db, pub, values=form),
+        then=lambda row: redirect(f"/app/publicity/publications/{row.id}", "reviewed"),
+    )
 
 
-@pages.post("/publications/{publication_id}/publish")
-def publish_form(db: Tx, who: Publisher, publication_id: RecordId) -> Response:
-    service.publish(db, publication_id, who)
-    return redirect(f"/app/publicity/publications/{publication_id}", "published")
+@pages.post("/publications/{publication_id}/publish", response_class=HTMLResponse)
+def publish_form(request: Request, db: Tx, who: Publisher, pub: PublicationOfPath) -> Response:
+    return submit(
+        request,
+        db,
+        lambda: service.publish(db, pub.id, who),
+        page="publicity_preview.html",
+        context=lambda: _publication_view(db, pub),
+        then=lambda row: redirect(f"/app/publicity/publications/{row.id}", "published"),
+    )
 
 
-@pages.post("/obligations/{obligation_id}/exemptions")
-async def exemption_form(
-    request: Request, db: Tx, who: Reviewer, obligation_id: RecordId
-) -> Response:
+@pages.post("/obligations/{obligation_id}/exemptions", response_class=HTMLResponse)
+async def exemption_form(request: Request, db: Tx, who: Reviewer, ob: ObligationOfPath) -> Response:
     form = await form_values(request, ("reason", "basis"))
-    service.request_exemption(db, obligation_id, who, form["reason"], form["basis"])
-    return redirect(f"/app/publicity/obligations/{obligation_id}", "requested")
+    return submit(
+        request,
+        db,
+        lambda: service.request_exemption(db, ob.id, who, form["reason"], form["basis"]),
+        page="publicity_obligation.html",
+        context=lambda: obligation_view(db, ob, exemption=form, refused="exemption"),
+        then=lambda row: redirect(f"/app/publicity/obligations/{row.obligation_id}", "requested"),
+    )
 
 
-@pages.post("/exemptions/{exemption_id}/decision")
+@pages.post("/exemptions/{exemption_id}/decision", response_class=HTMLResponse)
 async def exemption_decision_form(
-    request: Request, db: Tx, who: Publisher, exemption_id: RecordId
+    request: Request, db: Tx, who: Publisher, row: ExemptionOfPath
 ) -> Response:
     form = await form_values(request, ("approve", "note"))
     approve = form["approve"] == "1"
-    row = service.decide_exemption(db, exemption_id, who, approve=approve, note=form["note"])
-    return redirect(f"/app/publicity/obligations/{row.obligation_id}", "decided")
+    ob = service.get_obligation(db, row.obligation_id)
+    return submit(
+        request,
+        db,
+        lambda: service.decide_exemption(db, row.id, who, approve=approve, note=form["note"]),
+        page="publicity_obligation.html",
+        context=lambda: obligation_view(db, ob, decision=form, refused=f"decision-{row.id}"),
+        then=lambda done: redirect(f"/app/publicity/obligations/{done.obligation_id}", "decided"),
+    )

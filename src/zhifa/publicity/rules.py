@@ -228,6 +228,18 @@ def period_rule(kind: str, severity: Severity) -> PeriodRule:
     raise ValueError(f"{KIND_LABELS.get(kind, kind)}信息的严重程度只能是：{allowed}")
 
 
+def severity_of(kind: str, text: str | None) -> Severity:
+    """The severity a form or request names (its code), the kind's default when none;
+    ValueError (Chinese, listing the choices in words) for any other text."""
+    if not text:
+        return default_severity(kind)
+    try:
+        return Severity(text)
+    except ValueError:
+        allowed = "、".join(SEVERITY_LABELS[r.severity] for r in PERIOD_RULES if r.kind == kind)
+        raise ValueError(f"严重程度取值无效，可选：{allowed}") from None
+
+
 def default_severity(kind: str) -> Severity:
     return Severity.general if kind == "penalty" else Severity.not_credit
 
@@ -338,7 +350,7 @@ PARTY_CATEGORIES: Final[dict[str, str]] = {
 }
 
 # 行政处罚法 第九条: the kinds of administrative penalty, with words that name them.
-_PENALTY_CATEGORIES: Final[tuple[tuple[str, tuple[str, ...]], ...]] = (
+PENALTY_CATEGORY_WORDS: Final[tuple[tuple[str, tuple[str, ...]], ...]] = (
     ("警告", ("警告",)),
     ("通报批评", ("通报批评",)),
     ("罚款", ("罚款",)),
@@ -356,7 +368,7 @@ _PENALTY_CATEGORIES: Final[tuple[tuple[str, tuple[str, ...]], ...]] = (
 
 def penalty_categories(content: str, fine_yuan: str | None) -> str:
     """处罚类别 named in the decision's 处罚内容 (行政处罚法 第九条), joined by ；."""
-    found = [name for name, words in _PENALTY_CATEGORIES if any(w in content for w in words)]
+    found = [name for name, words in PENALTY_CATEGORY_WORDS if any(w in content for w in words)]
     if fine_yuan and "罚款" not in found and _decimal(fine_yuan) not in (None, Decimal(0)):
         found.append("罚款")
     return "；".join(found) or "其他"

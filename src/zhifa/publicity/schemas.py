@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, field_valida
 
 from zhifa.core.spreadsheet import FORMULA_STARTS
 from zhifa.core.validation import BodyRecordId
-from zhifa.publicity import rules, service
+from zhifa.publicity import rules, service, validation
 from zhifa.publicity.models import (
     Channel,
     CorrectionStatus,
@@ -41,6 +41,14 @@ class DraftIn(BaseModel):
     severity: str | None = Field(default=None, max_length=20)
     # not a legal limit: a sanity bound; rules.period_problem checks the rule's range
     months: int | None = Field(default=None, ge=1, le=120)
+
+    @field_validator("severity")
+    @classmethod
+    def _severity(cls, value: str | None) -> str | None:
+        if value and value not in {s.value for s in rules.Severity}:
+            labels = "、".join(rules.SEVERITY_LABELS.values())
+            raise ValueError(f"取值无效，可选：{labels}")
+        return value or None
 
 
 class ReviewIn(BaseModel):
@@ -166,6 +174,19 @@ class ProposalIn(BaseModel):
     edits: dict[str, str] = Field(default_factory=dict)
     rebuild: bool = False
     summary: str = Field(min_length=1, max_length=1000)
+
+    @field_validator("edits")
+    @classmethod
+    def _edits(cls, value: dict[str, str]) -> dict[str, str]:
+        """Each edited item's format, by the checks every public item passes. Which kind
+        the publication is, the service knows (it checks the whole snapshot): here an
+        item passes when it would for some kind holding it."""
+        for key, text in value.items():
+            kinds = [kind for kind, items in rules.ITEMS.items() if key in dict(items)]
+            found = [validation.item_problem(kind, key, text) for kind in kinds]
+            if found and all(found):
+                raise ValueError(found[0])
+        return value
 
 
 class ReasonIn(BaseModel):

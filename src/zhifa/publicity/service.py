@@ -35,7 +35,7 @@ from zhifa.core.settings import Settings
 from zhifa.core.time_limits import stricter_due
 from zhifa.enforcement.models import Action, ActionOfficer
 from zhifa.enforcement.visibility import of_visible_actions
-from zhifa.publicity import duties, outbox, rules, snapshots
+from zhifa.publicity import duties, outbox, rules, snapshots, validation
 from zhifa.publicity.channels.base import OutboxEvent
 from zhifa.publicity.duties import Duty, DutyKind
 from zhifa.publicity.models import (
@@ -349,7 +349,7 @@ def _public_until(
     db: Session, rule: rules.PeriodRule, months: int | None, decided_on: date, fields: dict
 ) -> tuple[date | None, int | None]:
     if rule.kind == "license":
-        until = fields.get("valid_until")
+        until = fields.get("valid_to")  # the licence decision's 有效期至
         return (date.fromisoformat(str(until)) if until else None), None
     # The period is a row of the rule table, counted from the decision day (自认定之日起).
     due, chosen = rules.public_until(working_calendar(db), rule, decided_on, months)
@@ -362,6 +362,14 @@ _CODE_KEYS = frozenset({"uscc", "authority_uscc", "source_uscc", "doc_number"})
 def _leaks(snapshot: dict[str, Any]) -> list[str]:
     text = " ".join(str(i["value"]) for i in snapshot["items"] if i["key"] not in _CODE_KEYS)
     return snapshots.leaks(text)
+
+
+def refuse_wrong(snapshot: dict[str, Any]) -> None:
+    """Refuse a snapshot that states something its record could not (`validation`): the
+    first problem, naming the item, with the item's key as the field."""
+    found = validation.problems(snapshot, today())
+    if found:
+        raise DomainError(found[0].message, found[0].field)
 
 
 def prepare_draft(
@@ -377,7 +385,7 @@ def prepare_draft(
     obligation = get_obligation(db, obligation_id)
     _require_open(obligation)
     try:
-        level = rules.Severity(severity) if severity else rules.default_severity(obligation.kind)
+        level = rules.severity_of(obligation.kind, severity)
         rule = rules.period_rule(obligation.kind, level)
     except ValueError as exc:
         raise DomainError(str(exc), "severity") from None
@@ -405,6 +413,7 @@ def prepare_draft(
     found = _leaks(snap)
     if found:  # pragma: no cover - the desensitiser masks these; a broken invariant
         raise DomainError("公示内容中仍有未脱敏的证件号或手机号，已拒绝生成")
+    refuse_wrong(snap)
     text = snapshots.canonical(snap)
     pub = latest_publication(db, obligation.id)
     if pub is not None and pub.status not in (PublicationStatus.draft, PublicationStatus.reviewed):
@@ -505,6 +514,7 @@ def publish(db: Session, publication_id: int, who: Principal) -> Publication:
     _require_open(obligation)
     if pub.reviewed_digest != pub.digest or snapshots.digest(pub.snapshot_json) != pub.digest:
         raise Conflict("公示内容与审核时不一致，请重新审核")
+    refuse_wrong(snapshot_as_of(pub))
     pub.status = PublicationStatus.published
     pub.published_by = who.user_id
     pub.published_at = utcnow()
@@ -542,6 +552,15 @@ def request_exemption(
     )
     db.add(row)
     record_change(db, actor_name(who), "publication.exemption_request", row)
+    return row
+
+
+def exemption_for(db: Session, exemption_id: int, who: Principal) -> PublicationExemption:
+    """The exemption request, if ``who`` may read its obligation; otherwise missing."""
+    row = db.get(PublicationExemption, exemption_id)
+    if row is None:
+        raise NotFound("不予公开申请不存在")
+    obligation_for(db, row.obligation_id, who, "不予公开申请不存在")
     return row
 
 

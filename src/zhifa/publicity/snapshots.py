@@ -152,11 +152,12 @@ def _license_values(d: Decision, mask: Desensitiser) -> dict[str, str]:
         "doc_title": mask.text(f.get("doc_title") or "准予行政许可决定书"),
         "doc_number": d.doc_number,
         "category": mask.text(f.get("category") or "普通"),
-        "certificate_name": mask.text(f.get("certificate_name")),
+        # the licence decision's own fields (recording/documents/kinds: license_decision)
+        "certificate_name": mask.text(f.get("license_name")),
         "license_number": mask.text(f.get("license_number")),
-        "content": mask.text(f.get("content")),
+        "content": mask.text(f.get("scope")),
         "valid_from": str(f.get("valid_from") or ""),
-        "valid_until": str(f.get("valid_until") or ""),
+        "valid_until": str(f.get("valid_to") or ""),
         "status": "有效",
     }
 

@@ -31,7 +31,7 @@ from zhifa.core.db import utcnow
 from zhifa.core.errors import Conflict, DomainError, Forbidden, NotFound
 from zhifa.core.settings import Settings
 from zhifa.core.time_limits import due, withdrawal_due
-from zhifa.publicity import corrections, outbox, service
+from zhifa.publicity import corrections, outbox, service, validation
 from zhifa.publicity.channels.base import OutboxEvent
 from zhifa.publicity.models import (
     Publication,
@@ -75,6 +75,9 @@ def register(
         raise DomainError("请填写向公众说明的撤下理由", "reason")
     if not change.decision_ref.strip():
         raise DomainError("请填写作出变更、撤销等决定的文书文号", "decision_ref")
+    problem = validation.change_problem(change.occurred_on, obligation.decided_on)
+    if problem:
+        raise DomainError(problem, "occurred_on")
     if corrections.current_version(db, obligation_id) is None:
         raise Conflict("该决定的公示当前不在公示中，无需撤下或更新")
     if _open_task(db, Withdrawal, obligation_id) or _open_task(

@@ -71,8 +71,11 @@ from zhifa.recording.documents.render import (
     verification_lines,
 )
 from zhifa.recording.documents.rules import (
+    EarlierDocument,
     ServiceFacts,
     ServiceState,
+    date_problem,
+    event_day,
     service_problem,
     service_state,
 )
@@ -479,6 +482,26 @@ def _issue_checks(
         raise DomainError("整改期限不能早于签发日期", "deadline")
 
 
+def _earlier_documents(db: Session, doc: Document) -> list[EarlierDocument]:
+    """The action's issued documents in force, other than ``doc`` and the one it corrects."""
+    found = []
+    for other in documents_of(db, doc.action_id):
+        if other.id in (doc.id, doc.supersedes_id) or other.status is not DocumentStatus.issued:
+            continue
+        if other.issue_date is None or superseded_by(db, other) is not None:
+            continue
+        typed = forms.typed_values(document_kind(other.kind), other.fields)
+        happened = event_day(other.kind, typed, other.issue_date)
+        found.append(EarlierDocument(other.kind, title_of(other), other.doc_number, happened))
+    return found
+
+
+def _date_checks(db: Session, doc: Document, kind: DocumentKind, typed: dict[str, Any]) -> None:
+    problem = date_problem(kind, typed, local_now(), _earlier_documents(db, doc))
+    if problem:
+        raise DomainError(problem[1], problem[0])
+
+
 def _document_facts(doc: Document, original: Document | None, number: str | None) -> dict[str, Any]:
     correction = None
     if original is not None:
@@ -540,6 +563,7 @@ def issue(
     typed = forms.typed_values(kind, stored)
     on = today()
     _issue_checks(kind, typed, context, on)
+    _date_checks(db, doc, kind, typed)
     original = None
     if doc.supersedes_id is not None:
         original = _lock(db, doc.supersedes_id)
