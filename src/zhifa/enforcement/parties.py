@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pydantic import BaseModel, Field, field_validator
-from sqlalchemy import Select, String, and_, cast, func, or_, select
+from sqlalchemy import ColumnElement, Select, String, and_, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from zhifa.core.audit import record_change
@@ -16,9 +16,10 @@ from zhifa.core.versioning import add_version
 from zhifa.enforcement.identifiers import validate_id_number, validate_phone, validate_uscc
 from zhifa.enforcement.masking import mask_address, mask_id_number, mask_phone
 from zhifa.enforcement.models import RISK_FLAGS, Party, PartyKind, PartyVersion
-from zhifa.enforcement.visibility import sees_party
+from zhifa.enforcement.visibility import sees_party, visible_party_ids
 
 PAGE_SIZE = 20
+PICK_SIZE = 10  # parties the opening form's picker lists at once
 
 
 class PartyDetails(BaseModel):
@@ -259,3 +260,52 @@ def find_parties(
 
 def count_parties(db: Session) -> int:
     return int(db.scalar(select(func.count()).select_from(Party)) or 0)
+
+
+@dataclass(frozen=True)
+class PartyPick:
+    id: int
+    kind: PartyKind
+    shown: PartyShown
+
+
+def _matches(text: str, who: Principal) -> ColumnElement[bool]:
+    """A party whose name or 统一社会信用代码 holds ``text``; its personal data (the full
+    ID number, an address) is searched only where ``who`` may see it, so that a search
+    tells nobody whose address or ID number it is."""
+    like = f"%{text}%"
+    return or_(
+        PartyVersion.name.like(like),
+        PartyVersion.uscc.like(f"%{text.upper()}%"),
+        and_(
+            Party.id.in_(visible_party_ids(who)),
+            or_(PartyVersion.id_number == text.upper(), PartyVersion.address.like(like)),
+        ),
+    )
+
+
+def pick_parties(
+    db: Session, who: Principal, text: str, chosen: int | None = None
+) -> tuple[list[PartyPick], int]:
+    """The parties the opening form offers for ``text`` (name, code, or a fragment of
+    either), the ``chosen`` one first, each as ``who`` may see it; with how many match."""
+    text = text.strip()[:100]
+    rows: list[PartyView] = []
+    if chosen is not None:
+        found = db.execute(_current_join().where(Party.id == chosen)).first()
+        rows += [PartyView(*found)] if found else []
+    total = 0
+    if text:
+        query = _current_join().where(_matches(text, who), Party.id != (chosen or 0))
+        total = int(db.scalar(select(func.count()).select_from(query.subquery())) or 0)
+        page = db.execute(query.order_by(PartyVersion.name, Party.id).limit(PICK_SIZE))
+        rows += [PartyView(p, v) for p, v in page]
+    seen = set(
+        db.scalars(
+            select(Party.id).where(
+                Party.id.in_([r.party.id for r in rows]), Party.id.in_(visible_party_ids(who))
+            )
+        )
+    )
+    picks = [PartyPick(r.party.id, r.party.kind, shown(r, full=r.party.id in seen)) for r in rows]
+    return picks, total
