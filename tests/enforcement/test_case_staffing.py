@@ -7,6 +7,7 @@ form, the message beside the field and what was typed kept."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
@@ -26,7 +27,9 @@ def _entries(db: Session) -> int:
     return int(db.scalar(select(func.count()).select_from(ledger_entry)) or 0)
 
 
-def _open_alone(client: TestClient, db: Session, officer: int, kind: str = "other") -> dict:
+def _open_alone(
+    client: TestClient, db: Session, officer: int, kind: str = "other"
+) -> dict[str, Any]:
     procedure = {"other": "other.general", "inspection": "inspection.on_site"}[kind]
     response = client.post(
         "/api/v1/actions",
@@ -39,7 +42,8 @@ def _open_alone(client: TestClient, db: Session, officer: int, kind: str = "othe
         },
     )
     assert response.status_code == 201, response.text
-    return response.json()
+    opened: dict[str, Any] = response.json()
+    return opened
 
 
 def _username(db: Session, user_id: int) -> str:
@@ -181,15 +185,16 @@ def test_the_form_lists_the_items_of_the_chosen_procedure(client: TestClient, db
     assert 'hx-get="/app/actions/new/power-items"' in form.text
 
 
-def _person(db: Session) -> PartyVersion:
+def _person(db: Session) -> tuple[PartyVersion, str]:
+    """A person party's current version, and their ID number."""
     row = db.scalar(
         select(PartyVersion)
         .join(Party, Party.id == PartyVersion.party_id)
         .where(Party.kind == PartyKind.person, PartyVersion.version == Party.current_version)
         .order_by(Party.id)
     )
-    assert row is not None and row.id_number
-    return row
+    assert row is not None and row.id_number is not None
+    return row, row.id_number
 
 
 def test_the_party_picker_searches_and_keeps_personal_data_need_to_know(
@@ -198,34 +203,34 @@ def test_the_party_picker_searches_and_keeps_personal_data_need_to_know(
     login(client, "chenjing")  # no case of this person: their data is masked for her
     form = client.get("/app/actions/new")
     assert 'name="party_id"' not in form.text  # no list of the 20 latest any more
-    person = _person(db)
+    person, id_number = _person(db)
     fragment = person.name[1:]
     found = client.get("/app/actions/new/parties", params={"party_q": fragment})
     assert found.status_code == 200 and person.name in found.text
-    assert person.id_number not in found.text and person.id_number[-4:] in found.text
+    assert id_number not in found.text and id_number[-4:] in found.text
     # A person's address or full ID number finds nobody for one who may not see them.
     street = person.address[-8:]
     assert (
         person.name not in client.get("/app/actions/new/parties", params={"party_q": street}).text
     )
-    by_id = client.get("/app/actions/new/parties", params={"party_q": person.id_number})
+    by_id = client.get("/app/actions/new/parties", params={"party_q": id_number})
     assert person.name not in by_id.text and "没有找到" in by_id.text
     # An enterprise by a fragment of its code.
     enterprise = db.scalar(
         select(PartyVersion).where(PartyVersion.uscc.is_not(None)).order_by(PartyVersion.id)
     )
-    assert enterprise is not None and enterprise.uscc
+    assert enterprise is not None and enterprise.uscc is not None
     by_code = client.get("/app/actions/new/parties", params={"party_q": enterprise.uscc[4:14]})
     assert enterprise.name in by_code.text
     api = client.get("/api/v1/party-picks", params={"q": fragment}).json()
     assert person.name in [p["name"] for p in api]
-    assert person.id_number not in str(api)
+    assert id_number not in str(api)
 
 
 def test_search_without_javascript_keeps_what_was_typed(client: TestClient, db: Session) -> None:
     login(client, "zhangwei")
     csrf = csrf_of(client.get("/app/actions/new").text)
-    person = _person(db)
+    person, _ = _person(db)
     searched = client.post(
         "/app/actions/new",
         data={
@@ -294,6 +299,8 @@ def test_the_case_page_warns_and_adds_a_colleague(client: TestClient, db: Sessio
     assert added.status_code == 303
     after = client.get(added.headers["location"])
     assert "已添加承办人员" in after.text and 'id="staffing-warning"' not in after.text
+    # Both take part in the on-site activity unless unticked.
+    assert len(re.findall(r'name="officer_ids" value="\d+" checked', after.text)) == 2
     recorded = client.post(
         f"{path}/activities",
         data={

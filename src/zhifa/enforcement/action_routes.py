@@ -144,7 +144,7 @@ def _new_context(db: Session, who: Principal, values: dict[str, Any]) -> dict[st
     was typed into the picker (the chosen one first), the officers."""
     chosen = record_id_or_none(str(values.get("party_id") or ""))
     picks, found = parties.pick_parties(db, who, str(values.get("party_q") or ""), chosen)
-    code = values.get("procedure")
+    code = str(values.get("procedure") or "")
     officers, day = list_officers(db), today()
     named = {record_id_or_none(str(i)) for i in values.get("officer_ids") or []}
     return {

@@ -292,8 +292,7 @@ def pick_parties(
     text = text.strip()[:100]
     rows: list[PartyView] = []
     if chosen is not None:
-        found = db.execute(_current_join().where(Party.id == chosen)).first()
-        rows += [PartyView(*found)] if found else []
+        rows += [PartyView(p, v) for p, v in db.execute(_current_join().where(Party.id == chosen))]
     total = 0
     if text:
         query = _current_join().where(_matches(text, who), Party.id != (chosen or 0))
