@@ -343,3 +343,19 @@ def test_a_refused_acknowledgement_keeps_what_was_typed(client: TestClient, db: 
     assert refused.status_code == 400
     assert 'id="note-error"' in refused.text and 'value="拒签"' in refused.text
     assert 'value="refused" checked' in refused.text and 'value="王经理"' in refused.text
+
+
+def test_the_party_list_finds_a_person_by_address_only_for_those_who_may_see_it(
+    client: TestClient, db: Session
+) -> None:
+    person, id_number = _person(db)
+    _as(client, "chenjing")
+    street = person.address[-8:]
+    names = [p["name"] for p in client.get("/api/v1/parties", params={"q": street}).json()["items"]]
+    assert person.name not in names
+    by_id = client.get("/api/v1/parties", params={"q": id_number}).json()["items"]
+    assert person.name not in [p["name"] for p in by_id]
+    page = client.get("/app/parties", params={"q": street})
+    assert page.status_code == 200 and person.name not in page.text
+    by_name = client.get("/api/v1/parties", params={"q": person.name}).json()["items"]
+    assert person.name in [p["name"] for p in by_name]

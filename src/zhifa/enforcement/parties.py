@@ -234,19 +234,13 @@ def find_parties(
     kind: PartyKind | None = None,
     risk_flag: str | None = None,
     page: int = 1,
+    who: Principal | None = None,
 ) -> tuple[list[PartyView], int]:
-    """Current versions matching the filters, newest first; returns (page, total)."""
+    """Current versions matching the filters, newest first; returns (page, total). The
+    text is looked for in personal data only where ``who`` may see it (`_matches`)."""
     query = _current_join()
     if text.strip():
-        like = f"%{text.strip()}%"
-        query = query.where(
-            or_(
-                PartyVersion.name.like(like),
-                PartyVersion.uscc == text.strip().upper(),
-                PartyVersion.address.like(like),
-                PartyVersion.industry.like(like),
-            )
-        )
+        query = query.where(_matches(text.strip(), who))
     if kind is not None:
         query = query.where(Party.kind == kind)
     if risk_flag:
@@ -269,18 +263,24 @@ class PartyPick:
     shown: PartyShown
 
 
-def _matches(text: str, who: Principal) -> ColumnElement[bool]:
-    """A party whose name or 统一社会信用代码 holds ``text``; its personal data (the full
-    ID number, an address) is searched only where ``who`` may see it, so that a search
-    tells nobody whose address or ID number it is."""
+def _matches(text: str, who: Principal | None) -> ColumnElement[bool]:
+    """A party whose name, 统一社会信用代码 or industry holds ``text``, or whose address
+    does, or whose ID number it is. A person's address and ID number are looked in only
+    where ``who`` may see them (None: the system, everywhere): a search must not tell
+    anybody whose address or ID number it is."""
     like = f"%{text}%"
+    address = PartyVersion.address.like(like)
+    id_number = PartyVersion.id_number == text.upper()
+    if who is not None:
+        theirs = Party.id.in_(visible_party_ids(who))
+        address = and_(address, or_(Party.kind == PartyKind.enterprise, theirs))
+        id_number = and_(id_number, theirs)
     return or_(
         PartyVersion.name.like(like),
         PartyVersion.uscc.like(f"%{text.upper()}%"),
-        and_(
-            Party.id.in_(visible_party_ids(who)),
-            or_(PartyVersion.id_number == text.upper(), PartyVersion.address.like(like)),
-        ),
+        PartyVersion.industry.like(like),
+        address,
+        id_number,
     )
 
 
