@@ -268,6 +268,18 @@ def test_a_refused_opening_keeps_the_form(client: TestClient, db: Session) -> No
         and 'aria-describedby="party_id-error"' in refused.text
     )
     assert 'value="节前检查"' in refused.text and 'value="化工"' in refused.text
+    # The chosen party stays chosen, and counts among what the search found.
+    person, _ = _person(db)
+    chosen = client.post(
+        "/app/actions/new",
+        data={
+            "csrf_token": csrf,
+            "party_q": person.name,
+            "party_id": str(person.party_id),
+            "find_party": "1",
+        },
+    )
+    assert f'value="{person.party_id}" required checked' in chosen.text and "找到 1 个" in chosen.text
     # One officer named: the form says so before anything is opened.
     assert 'id="officer-warning"' in refused.text
     assert not re.search(r'id="officer-warning"[^>]*hidden', refused.text)
@@ -295,6 +307,11 @@ def test_the_case_page_warns_and_adds_a_colleague(client: TestClient, db: Sessio
     refused = client.post(f"{path}/officers", data={"csrf_token": csrf, "officer_id": str(expired)})
     assert refused.status_code == 400 and 'id="officer_id-error"' in refused.text
     assert "已过期" in refused.text.split('id="officer_id-error"')[1][:200]
+    early = client.post(
+        f"{path}/transitions", data={"csrf_token": csrf, "to_step": "closing", "reason": "办完"}
+    )
+    assert early.status_code == 400 and 'id="to_step-error"' in early.text
+    assert 'value="办完"' in early.text
     added = client.post(f"{path}/officers", data={"csrf_token": csrf, "officer_id": str(colleague)})
     assert added.status_code == 303
     after = client.get(added.headers["location"])

@@ -60,6 +60,17 @@ def _walk(page: Page, base: str, width: str, party: str, inspection_items: set[s
     assert fits(page)
     page.screenshot(path=str(ARTIFACTS / f"deadends-open-{width}.png"), full_page=True)
 
+    # Refused (the lead must be one of the officers): the form again, as typed, with the
+    # message beside the field.
+    page.select_option("#lead_officer_id", label="陈静")
+    page.click("button[name=open]")
+    expect(page.locator("#lead_officer_id-error")).to_contain_text("主办人员须是承办人员之一")
+    expect(page.locator("#title")).to_have_value("节前安全生产检查")
+    expect(page.locator("#party-choices input[name=party_id]:checked")).to_have_count(1)
+    expect(page.locator("#procedure")).to_have_value("inspection.on_site")
+    assert fits(page)
+    page.screenshot(path=str(ARTIFACTS / f"deadends-refused-{width}.png"), full_page=True)
+    page.select_option("#lead_officer_id", value="")
     page.click("button[name=open]")
     page.wait_for_url(re.compile(r".*/app/actions/\d+\?done=opened"))
     staffing = page.locator("#staffing-warning")

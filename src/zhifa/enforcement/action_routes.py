@@ -364,7 +364,7 @@ async def action_advance_submit(
         db,
         lambda: actions.advance(db, action_id, parse(actions.TransitionIn, values), who),
         page="action_detail.html",
-        context=_on_action_page(db, who, action_id),
+        context=_on_action_page(db, who, action_id, transition_values=values),
         then=lambda _: redirect(f"/app/actions/{action_id}", "moved"),
     )
 

@@ -295,10 +295,10 @@ def pick_parties(
         rows += [PartyView(p, v) for p, v in db.execute(_current_join().where(Party.id == chosen))]
     total = 0
     if text:
-        query = _current_join().where(_matches(text, who), Party.id != (chosen or 0))
+        query = _current_join().where(_matches(text, who))
         total = int(db.scalar(select(func.count()).select_from(query.subquery())) or 0)
         page = db.execute(query.order_by(PartyVersion.name, Party.id).limit(PICK_SIZE))
-        rows += [PartyView(p, v) for p, v in page]
+        rows += [PartyView(p, v) for p, v in page if p.id != chosen]
     seen = set(
         db.scalars(
             select(Party.id).where(
