@@ -40,7 +40,7 @@ from zhifa.core.http import (
 from zhifa.core.models import User
 from zhifa.core.permissions import Permission
 from zhifa.core.validation import BodyRecordId, parse
-from zhifa.enforcement import actions
+from zhifa.enforcement import actions, parties
 from zhifa.enforcement.models import (
     Acknowledgement,
     AcknowledgementMethod,
@@ -49,19 +49,25 @@ from zhifa.enforcement.models import (
     Activity,
     PowerItem,
 )
-from zhifa.enforcement.parties import find_parties, get_party
+from zhifa.enforcement.parties import get_party
 from zhifa.enforcement.resources import (
     ActionOfPath,
     ActionToChange,
     ActivityOfPath,
     ActivityToChange,
 )
-from zhifa.enforcement.rules import MATTER_LABELS, Matter, matters_required
+from zhifa.enforcement.rules import (
+    MATTER_LABELS,
+    MIN_OFFICERS_ON_SITE,
+    Matter,
+    matters_required,
+)
 from zhifa.enforcement.schemas import (
     AcknowledgementOut,
     ActionOut,
     ActionPage,
     ActivityOut,
+    PartyPickOut,
     PowerItemOut,
     RecordedOut,
     TransitionOut,
@@ -87,9 +93,19 @@ NOTICES = {
     "shown": "已记录亮证。",
     "told": "已记录告知事项。",
     "ack": "已记录当事人确认。",
+    "officer_added": "已添加承办人员。",
 }
-NEW_ACTION_FIELDS = ("procedure", "party_id", "power_item_id", "title", "lead_officer_id")
+NEW_ACTION_FIELDS = (
+    "procedure",
+    "party_id",
+    "power_item_id",
+    "title",
+    "lead_officer_id",
+    "party_q",
+    "find_party",
+)
 ACK_FIELDS = ("method", "signer_name", "signature", "note", "at")
+FIRST_PROCEDURE = next(iter(PROCEDURES))
 
 
 # ---- the records a path names ------------------------------------------------------------
@@ -121,15 +137,25 @@ def _name(db: Session, user_id: int | None) -> str:
     return user.full_name if user else "系统"
 
 
-def _new_context(db: Session, **extra: Any) -> dict[str, Any]:
-    parties, _ = find_parties(db, text=str(extra.get("values", {}).get("party_q", "")), page=1)
+def _new_context(db: Session, who: Principal, values: dict[str, Any]) -> dict[str, Any]:
+    """The opening form: the 执法事项 of the chosen procedure, the parties found for what
+    was typed into the picker (the chosen one first), the officers."""
+    chosen = record_id_or_none(str(values.get("party_id") or ""))
+    picks, found = parties.pick_parties(db, who, str(values.get("party_q") or ""), chosen)
+    code = str(values.get("procedure") or "")
+    officers, day = list_officers(db), today()
+    named = {record_id_or_none(str(i)) for i in values.get("officer_ids") or []}
     return {
-        "power_items": db.scalars(select(PowerItem).order_by(PowerItem.kind, PowerItem.code)).all(),
-        "officers": list_officers(db),
-        "parties": parties,
+        "values": values,
+        "power_items": actions.power_items_for(db, code if code in PROCEDURES else FIRST_PROCEDURE),
+        "officers": officers,
+        "able_named": sum(o.user.id in named and o.has_valid_certificate(day) for o in officers),
+        "picks": picks,
+        "found": found,
+        "pick_size": parties.PICK_SIZE,
+        "min_officers": MIN_OFFICERS_ON_SITE,
         "today": today(),
         **_labels(),
-        **extra,
     }
 
 
@@ -150,13 +176,19 @@ def _detail_context(db: Session, action: Action, **extra: Any) -> dict[str, Any]
         "transitions": actions.transitions_of(db, action.id),
         "activities": [(a, actions.duty_facts(db, a)) for a in activities],
         "officer_names": {o.officer_id: _name(db, o.officer_id) for o in action.officers},
+        "warnings": actions.staffing_warnings(db, action),
+        "to_add": actions.officers_to_add(db, action) if is_open else [],
         **_labels(),
         **extra,
     }
 
 
 def _activity_context(
-    request: Request, db: Session, activity: Activity, action: Action
+    request: Request,
+    db: Session,
+    activity: Activity,
+    action: Action,
+    values: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     step = actions.procedure_of(action).step(activity.step)
     return {
@@ -168,6 +200,7 @@ def _activity_context(
         "officers": [(o.officer_id, _name(db, o.officer_id)) for o in activity.officers],
         "now_local": _now_local(),
         "notice": notice_of(request, NOTICES),
+        "values": values or {},
         **_labels(),
     }
 
@@ -238,30 +271,57 @@ def action_list_page(
     )
 
 
-@pages.get("/actions/new", response_class=HTMLResponse)
-def action_new_page(
-    request: Request, db: Db, who: Writer, party_id: RecordIdQuery = None
-) -> Response:
-    values = {"officer_ids": [who.user_id], "party_id": party_id}
-    return render(request, "action_form.html", **_new_context(db, values=values))
-
-
-@pages.post("/actions/new", response_class=HTMLResponse)
-async def action_new_submit(request: Request, db: Tx, who: Writer) -> Response:
+async def _new_values(request: Request) -> dict[str, Any]:
     text = await form_values(request, NEW_ACTION_FIELDS)
-    values = {
+    return {
         **text,
         "party_id": text["party_id"] or None,
         "power_item_id": text["power_item_id"] or None,
         "lead_officer_id": text["lead_officer_id"] or None,
         "officer_ids": (await request.form()).getlist("officer_ids"),
     }
+
+
+def _new_form(request: Request, db: Session, who: Principal, values: dict[str, Any]) -> Response:
+    log_access(db, who, "party", None, f"开启案件查找当事人 q={str(values.get('party_q'))[:50]}")
+    return render(request, "action_form.html", **_new_context(db, who, values))
+
+
+@pages.get("/actions/new", response_class=HTMLResponse)
+def action_new_page(
+    request: Request, db: Tx, who: Writer, party_id: RecordIdQuery = None
+) -> Response:
+    return _new_form(request, db, who, {"officer_ids": [who.user_id], "party_id": party_id})
+
+
+@pages.get("/actions/new/parties", response_class=HTMLResponse)
+def action_new_parties(
+    request: Request, db: Tx, who: Writer, party_q: str = "", party_id: RecordIdQuery = None
+) -> Response:
+    """The picker's matches as the officer types (htmx)."""
+    values = {"party_q": party_q, "party_id": party_id}
+    log_access(db, who, "party", None, f"开启案件查找当事人 q={party_q[:50]}")
+    return render(request, "action_party_choices.html", **_new_context(db, who, values))
+
+
+@pages.get("/actions/new/power-items", response_class=HTMLResponse)
+def action_new_power_items(request: Request, db: Db, who: Writer, procedure: str = "") -> Response:
+    """The 执法事项 of the procedure just chosen (htmx)."""
+    items = actions.power_items_for(db, procedure)
+    return render(request, "action_power_items.html", power_items=items, values={}, **_labels())
+
+
+@pages.post("/actions/new", response_class=HTMLResponse)
+async def action_new_submit(request: Request, db: Tx, who: Writer) -> Response:
+    values = await _new_values(request)
+    if values["find_party"]:  # the picker's 查找 (without JavaScript): the form as typed
+        return _new_form(request, db, who, values)
     return submit(
         request,
         db,
         lambda: actions.open_action(db, parse(actions.ActionIn, values), who),
         page="action_form.html",
-        context=lambda: _new_context(db, values=values),
+        context=lambda: _new_context(db, who, values),
         then=lambda action: redirect(f"/app/actions/{action.id}", "opened"),
     )
 
@@ -290,8 +350,23 @@ async def action_advance_submit(
         db,
         lambda: actions.advance(db, action_id, parse(actions.TransitionIn, values), who),
         page="action_detail.html",
-        context=_on_action_page(db, who, action_id),
+        context=_on_action_page(db, who, action_id, transition_values=values),
         then=lambda _: redirect(f"/app/actions/{action_id}", "moved"),
+    )
+
+
+@pages.post("/actions/{action_id}/officers", response_class=HTMLResponse)
+async def officer_add_submit(
+    request: Request, who: Writer, action: ActionToChange, db: Tx
+) -> Response:
+    action_id, values = action.id, await form_values(request, ("officer_id",))
+    return submit(
+        request,
+        db,
+        lambda: actions.add_officer(db, action_id, parse(actions.OfficerAdd, values), who),
+        page="action_detail.html",
+        context=_on_action_page(db, who, action_id, officer_values=values),
+        then=lambda _: redirect(f"/app/actions/{action_id}", "officer_added"),
     )
 
 
@@ -326,15 +401,18 @@ def _submit_duty(
     activity_id: int,
     done: str,
     change: Callable[[], object],
+    values: dict[str, Any],
 ) -> Response:
-    """A duty recorded at an activity: refused, the activity's page is shown again."""
+    """A duty recorded at an activity: refused, the activity's page is shown again with
+    what was typed into the form (``done`` names it)."""
+    typed = {**values, "form": done}
     return submit(
         request,
         db,
         change,
         page="activity.html",
         context=lambda: _activity_context(
-            request, db, *actions.visible_activity(db, activity_id, who)
+            request, db, *actions.visible_activity(db, activity_id, who), typed
         ),
         then=lambda _: redirect(f"/app/activities/{activity_id}", done),
     )
@@ -353,6 +431,7 @@ async def shown_submit(request: Request, who: Writer, found: ActivityToChange, d
         lambda: actions.record_certificate_shown(
             db, activity_id, officer_id, _form_time(values["at"]), who
         ),
+        values,
     )
 
 
@@ -369,6 +448,7 @@ async def matters_submit(
         activity_id,
         "told",
         lambda: actions.record_matters_told(db, activity_id, parse(actions.MattersIn, values), who),
+        values,
     )
 
 
@@ -393,7 +473,7 @@ async def ack_submit(
             who=who,
         )
 
-    return _submit_duty(request, db, who, activity_id, "ack", change)
+    return _submit_duty(request, db, who, activity_id, "ack", change, values)
 
 
 # ---- JSON API -----------------------------------------------------------------------------
@@ -412,9 +492,17 @@ class AckIn(BaseModel):
     at: actions.BeijingTime
 
 
-@api.get("/power-items", summary="执法事项")
-def api_power_items(db: Db, who: Reader) -> list[PowerItemOut]:
+@api.get("/power-items", summary="执法事项（可按办案程序筛选）")
+def api_power_items(db: Db, who: Reader, procedure: str = "") -> list[PowerItemOut]:
+    if procedure:
+        return [PowerItemOut.of(r) for r in actions.power_items_for(db, procedure)]
     return [PowerItemOut.of(r) for r in db.scalars(select(PowerItem).order_by(PowerItem.code))]
+
+
+@api.get("/party-picks", summary="开启案件时查找行政相对人（名称、统一社会信用代码或其片段）")
+def api_party_picks(db: Tx, who: Writer, q: str = "") -> list[PartyPickOut]:
+    log_access(db, who, "party", None, f"开启案件查找当事人 q={q[:50]}", via="api")
+    return [PartyPickOut.of(p) for p in parties.pick_parties(db, who, q)[0]]
 
 
 @api.get("/actions", summary="案件列表（本人承办或有权查看的）")
@@ -438,6 +526,14 @@ def api_action_open(data: actions.ActionIn, db: Tx, who: Writer) -> ActionOut:
 @api.get("/actions/{action_id}", summary="案件详情：当前步骤、可进入的步骤、尚缺事项")
 def api_action(who: Reader, action: ActionOfPath, db: Tx) -> ActionOut:
     log_access(db, who, "action", action.id, "查看案件", via="api")
+    return ActionOut.of(db, action)
+
+
+@api.post("/actions/{action_id}/officers", status_code=201, summary="添加承办人员")
+def api_officer_add(
+    who: Writer, action: ActionToChange, data: actions.OfficerAdd, db: Tx
+) -> ActionOut:
+    actions.add_officer(db, action.id, data, who)
     return ActionOut.of(db, action)
 
 

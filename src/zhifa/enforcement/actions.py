@@ -18,7 +18,7 @@ from zhifa.core.auth import Principal, actor_name
 from zhifa.core.blobstore import store_blob
 from zhifa.core.calendar_store import working_calendar
 from zhifa.core.certificate_rules import CertificateState
-from zhifa.core.certificates import get_officer
+from zhifa.core.certificates import OfficerView, get_officer, list_officers
 from zhifa.core.clock import SHANGHAI, today
 from zhifa.core.db import utcnow
 from zhifa.core.errors import DomainError, Forbidden, NotFound
@@ -45,9 +45,11 @@ from zhifa.enforcement.rules import (
     DutyFacts,
     Matter,
     OfficerOnSite,
+    certificate_problem,
     duty_problems,
     officer_problems,
 )
+from zhifa.enforcement.rules import staffing_warnings as _staffing_warnings
 from zhifa.enforcement.steps import PROCEDURES, Procedure, Step, procedure
 from zhifa.enforcement.visibility import handles, visible_actions
 
@@ -91,6 +93,12 @@ class ActivityIn(BaseModel):
 class MattersIn(BaseModel):
     matters: list[Matter] = Field(min_length=1)
     told_at: BeijingTime
+
+
+class OfficerAdd(BaseModel):
+    """A colleague added to a case (添加承办人员)."""
+
+    officer_id: BodyRecordId
 
 
 class TransitionIn(BaseModel):
@@ -300,13 +308,74 @@ def missing_now(db: Session, action: Action) -> list[str]:
 # ---- on-site activities and 事中 duties ---------------------------------------------------
 
 
-def _officer_on_site(db: Session, user: User, on: date) -> tuple[OfficerOnSite, int | None]:
-    view = get_officer(db, user.id)
+def _on_site(view: OfficerView, on: date) -> tuple[OfficerOnSite, int | None]:
+    """The officer as the on-site rules judge them on ``on``: by their best certificate."""
     ranked = sorted(view.certificates, key=lambda c: c.state(on) is not CertificateState.valid)
     if not ranked:
-        return OfficerOnSite(user.full_name, CertificateState.revoked, ""), None
+        return OfficerOnSite(view.user.full_name, CertificateState.revoked, ""), None
     best = ranked[0]
-    return OfficerOnSite(user.full_name, best.state(on), best.current.scope), best.certificate.id
+    return OfficerOnSite(
+        view.user.full_name, best.state(on), best.current.scope
+    ), best.certificate.id
+
+
+def _officer_on_site(db: Session, user: User, on: date) -> tuple[OfficerOnSite, int | None]:
+    return _on_site(get_officer(db, user.id), on)
+
+
+def staffing_warnings(db: Session, action: Action) -> list[str]:
+    """Why the case's officers could not hold its on-site activity today (empty when they
+    could, and when no on-site step is ahead): a case opened with one officer is told at
+    once, and fixed by adding a colleague (`add_officer`)."""
+    if action.status is ActionStatus.closed:
+        return []
+    if not procedure_of(action).on_site_ahead(action.current_step):
+        return []
+    assigned = {o.officer_id for o in action.officers}
+    day = today()
+    officers = [_on_site(v, day)[0] for v in list_officers(db) if v.user.id in assigned]
+    return _staffing_warnings(officers, action.power_item.field, day)
+
+
+def officers_to_add(db: Session, action: Action) -> list[tuple[OfficerView, str | None]]:
+    """The officers who are not yet on the case, each with why their certificate would
+    not let them act in it today (None when it would)."""
+    assigned = {o.officer_id for o in action.officers}
+    day = today()
+    return [
+        (view, certificate_problem(_on_site(view, day)[0], action.power_item.field, day))
+        for view in list_officers(db)
+        if view.user.id not in assigned and view.user.is_active
+    ]
+
+
+def add_officer(db: Session, action_id: int, data: OfficerAdd, who: Principal) -> ActionOfficer:
+    """添加承办人员: a colleague joins an open case, with the checks of an on-site officer
+    (on duty, a certificate valid today that covers the case's 执法领域)."""
+    action = get_action(db, action_id, who, handling=True)
+    if action.status is ActionStatus.closed:
+        raise DomainError("案件已办结，不能再添加承办人员", "officer_id")
+    if any(o.officer_id == data.officer_id for o in action.officers):
+        raise DomainError("该人员已是本案承办人员", "officer_id")
+    (user,) = _check_officers(db, [data.officer_id], "officer_id")
+    day = today()
+    problem = certificate_problem(_officer_on_site(db, user, day)[0], action.power_item.field, day)
+    if problem:
+        raise DomainError(problem, "officer_id")
+    row = ActionOfficer(officer_id=user.id, lead=False)
+    action.officers.append(row)
+    record_change(db, who.username, "action.add_officer", row)
+    return row
+
+
+def power_items_for(db: Session, procedure_code: str) -> list[PowerItem]:
+    """The 执法事项 a case of this procedure may be opened for (of its kind)."""
+    try:
+        kind = procedure(procedure_code).kind
+    except KeyError:
+        raise DomainError("未知的办案程序", "procedure") from None
+    query = select(PowerItem).where(PowerItem.kind == kind).order_by(PowerItem.code)
+    return list(db.scalars(query))
 
 
 def record_activity(db: Session, action_id: int, data: ActivityIn, who: Principal) -> Activity:

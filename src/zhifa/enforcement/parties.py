@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pydantic import BaseModel, Field, field_validator
-from sqlalchemy import Select, String, and_, cast, func, or_, select
+from sqlalchemy import ColumnElement, Select, String, and_, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from zhifa.core.audit import record_change
@@ -16,9 +16,10 @@ from zhifa.core.versioning import add_version
 from zhifa.enforcement.identifiers import validate_id_number, validate_phone, validate_uscc
 from zhifa.enforcement.masking import mask_address, mask_id_number, mask_phone
 from zhifa.enforcement.models import RISK_FLAGS, Party, PartyKind, PartyVersion
-from zhifa.enforcement.visibility import sees_party
+from zhifa.enforcement.visibility import sees_party, visible_party_ids
 
 PAGE_SIZE = 20
+PICK_SIZE = 10  # parties the opening form's picker lists at once
 
 
 class PartyDetails(BaseModel):
@@ -233,19 +234,13 @@ def find_parties(
     kind: PartyKind | None = None,
     risk_flag: str | None = None,
     page: int = 1,
+    who: Principal | None = None,
 ) -> tuple[list[PartyView], int]:
-    """Current versions matching the filters, newest first; returns (page, total)."""
+    """Current versions matching the filters, newest first; returns (page, total). The
+    text is looked for in personal data only where ``who`` may see it (`_matches`)."""
     query = _current_join()
     if text.strip():
-        like = f"%{text.strip()}%"
-        query = query.where(
-            or_(
-                PartyVersion.name.like(like),
-                PartyVersion.uscc == text.strip().upper(),
-                PartyVersion.address.like(like),
-                PartyVersion.industry.like(like),
-            )
-        )
+        query = query.where(_matches(text.strip(), who))
     if kind is not None:
         query = query.where(Party.kind == kind)
     if risk_flag:
@@ -259,3 +254,57 @@ def find_parties(
 
 def count_parties(db: Session) -> int:
     return int(db.scalar(select(func.count()).select_from(Party)) or 0)
+
+
+@dataclass(frozen=True)
+class PartyPick:
+    id: int
+    kind: PartyKind
+    shown: PartyShown
+
+
+def _matches(text: str, who: Principal | None) -> ColumnElement[bool]:
+    """A party whose name, 统一社会信用代码 or industry holds ``text``, or whose address
+    does, or whose ID number it is. A person's address and ID number are looked in only
+    where ``who`` may see them (None: the system, everywhere): a search must not tell
+    anybody whose address or ID number it is."""
+    like = f"%{text}%"
+    address = PartyVersion.address.like(like)
+    id_number = PartyVersion.id_number == text.upper()
+    if who is not None:
+        theirs = Party.id.in_(visible_party_ids(who))
+        address = and_(address, or_(Party.kind == PartyKind.enterprise, theirs))
+        id_number = and_(id_number, theirs)
+    return or_(
+        PartyVersion.name.like(like),
+        PartyVersion.uscc.like(f"%{text.upper()}%"),
+        PartyVersion.industry.like(like),
+        address,
+        id_number,
+    )
+
+
+def pick_parties(
+    db: Session, who: Principal, text: str, chosen: int | None = None
+) -> tuple[list[PartyPick], int]:
+    """The parties the opening form offers for ``text`` (name, code, or a fragment of
+    either), the ``chosen`` one first, each as ``who`` may see it; with how many match."""
+    text = text.strip()[:100]
+    rows: list[PartyView] = []
+    if chosen is not None:
+        rows += [PartyView(p, v) for p, v in db.execute(_current_join().where(Party.id == chosen))]
+    total = 0
+    if text:
+        query = _current_join().where(_matches(text, who))
+        total = int(db.scalar(select(func.count()).select_from(query.subquery())) or 0)
+        page = db.execute(query.order_by(PartyVersion.name, Party.id).limit(PICK_SIZE))
+        rows += [PartyView(p, v) for p, v in page if p.id != chosen]
+    seen = set(
+        db.scalars(
+            select(Party.id).where(
+                Party.id.in_([r.party.id for r in rows]), Party.id.in_(visible_party_ids(who))
+            )
+        )
+    )
+    picks = [PartyPick(r.party.id, r.party.kind, shown(r, full=r.party.id in seen)) for r in rows]
+    return picks, total

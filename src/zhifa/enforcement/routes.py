@@ -104,7 +104,9 @@ def party_list_page(
     page: PageNumber = 1,
 ) -> Response:
     kind_value, risk_value = _filters(kind, risk)
-    rows, total = parties.find_parties(db, text=q, kind=kind_value, risk_flag=risk_value, page=page)
+    rows, total = parties.find_parties(
+        db, text=q, kind=kind_value, risk_flag=risk_value, page=page, who=who
+    )
     log_access(db, who, "party", None, f"列表查询 q={q[:50]} kind={kind} risk={risk}")
     return render(
         request,
@@ -200,7 +202,9 @@ def api_party_list(
     page: PageNumber = 1,
 ) -> PartyPage:
     kind_value, risk_value = _filters(kind, risk)
-    rows, total = parties.find_parties(db, text=q, kind=kind_value, risk_flag=risk_value, page=page)
+    rows, total = parties.find_parties(
+        db, text=q, kind=kind_value, risk_flag=risk_value, page=page, who=who
+    )
     log_access(db, who, "party", None, f"列表查询 q={q[:50]}", via="api")
     return PartyPage(total=total, page=page, items=[PartyOut.of(r, full=False) for r in rows])
 

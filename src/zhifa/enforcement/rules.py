@@ -57,22 +57,40 @@ class OfficerOnSite:
     certificate_scope: str  # 执法领域, e.g. "安全生产、应急管理"
 
 
+def certificate_problem(officer: OfficerOnSite, field: str, on: date) -> str | None:
+    """Why this officer's certificate does not let them act in ``field`` on ``on``."""
+    if officer.certificate_state is not CertificateState.valid:
+        state = STATE_LABELS[officer.certificate_state]
+        return f"{officer.name} 的执法证在 {on.isoformat()} {state}，不得从事执法活动"
+    if field and field not in officer.certificate_scope:
+        return f"{officer.name} 的执法证执法领域（{officer.certificate_scope}）不含“{field}”"
+    return None
+
+
+def _too_few(count: int) -> str:
+    return f"现场执法须有至少 {MIN_OFFICERS_ON_SITE} 名执法人员，当前 {count} 名"
+
+
 def officer_problems(officers: Sequence[OfficerOnSite], field: str, on: date) -> list[str]:
     """Why these officers may not hold the activity (empty when they may)."""
-    problems = []
-    if len(officers) < MIN_OFFICERS_ON_SITE:
-        problems.append(
-            f"现场执法须有至少 {MIN_OFFICERS_ON_SITE} 名执法人员，当前 {len(officers)} 名"
-        )
-    for officer in officers:
-        if officer.certificate_state is not CertificateState.valid:
-            state = STATE_LABELS[officer.certificate_state]
-            problems.append(f"{officer.name} 的执法证在 {on.isoformat()} {state}，不得从事执法活动")
-        elif field and field not in officer.certificate_scope:
-            problems.append(
-                f"{officer.name} 的执法证执法领域（{officer.certificate_scope}）不含“{field}”"
-            )
-    return problems
+    problems = [_too_few(len(officers))] if len(officers) < MIN_OFFICERS_ON_SITE else []
+    found = (certificate_problem(officer, field, on) for officer in officers)
+    return problems + [problem for problem in found if problem]
+
+
+def staffing_warnings(officers: Sequence[OfficerOnSite], field: str, on: date) -> list[str]:
+    """What keeps a case's officers from the on-site activity still ahead of it: too few
+    of them hold a certificate valid on ``on`` for ``field`` (and whose are not). Empty
+    when at least two may act."""
+    problems = [p for p in (certificate_problem(o, field, on) for o in officers) if p]
+    able = len(officers) - len(problems)
+    if able >= MIN_OFFICERS_ON_SITE:
+        return []
+    return [
+        f"现场执法须有至少 {MIN_OFFICERS_ON_SITE} 名持有效执法证的执法人员，"
+        f"本案现有 {able} 名，请添加承办人员",
+        *problems,
+    ]
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,23 @@ class PartyOut(BaseModel):
         )
 
 
+class PartyPickOut(BaseModel):
+    """A party found by the picker of the opening form, as the caller may see it."""
+
+    id: int
+    kind: PartyKind
+    name: str
+    uscc: str | None
+    id_number: str | None
+
+    @classmethod
+    def of(cls, pick: parties.PartyPick) -> PartyPickOut:
+        shown = pick.shown
+        return cls(
+            id=pick.id, kind=pick.kind, name=shown.name, uscc=shown.uscc, id_number=shown.id_number
+        )
+
+
 class PartyPage(BaseModel):
     total: int
     page: int
@@ -84,6 +101,9 @@ class ActionOut(BaseModel):
     next_steps: list[StepOut]
     missing: list[str]
     officer_ids: list[int]
+    # What keeps the case from its on-site activity (too few officers able to act):
+    # fixed with POST /actions/{id}/officers (添加承办人员).
+    warnings: list[str]
 
     @classmethod
     def of(cls, db: Session, action: Action) -> ActionOut:
@@ -102,6 +122,7 @@ class ActionOut(BaseModel):
             next_steps=[StepOut.of(s) for s in proc.next_steps(step.code)] if is_open else [],
             missing=actions.missing_now(db, action) if is_open else [],
             officer_ids=[o.officer_id for o in action.officers],
+            warnings=actions.staffing_warnings(db, action),
         )
 
 

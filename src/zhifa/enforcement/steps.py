@@ -64,6 +64,17 @@ class Procedure:
     def allows(self, current: str, target: str) -> bool:
         return target in self.transitions.get(current, ())
 
+    def on_site_ahead(self, code: str) -> bool:
+        """Is there an on-site step at ``code`` or anywhere after it?"""
+        seen, todo = set(), [code]
+        while todo:
+            step = self.step(todo.pop())
+            if step.on_site:
+                return True
+            seen.add(step.code)
+            todo += [c for c in self.transitions.get(step.code, ()) if c not in seen]
+        return False
+
 
 _FILING = Step(
     "filing",
