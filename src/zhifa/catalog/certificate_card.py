@@ -6,28 +6,14 @@ public sees the certificate's state on the day they scan it. One card per page, 
 from __future__ import annotations
 
 import base64
-import io
-from urllib.parse import quote
 
-import segno
 from sqlalchemy.orm import Session
 
 from zhifa.catalog.publishing import certificate_draft
+from zhifa.core.certificate_check import check_url, qr_png
 from zhifa.core.certificates import CertificateView
 from zhifa.core.clock import people_date
 from zhifa.core.http import templates
-
-
-def check_url(base_url: str, number: str) -> str:
-    """The public check page of a certificate number."""
-    return f"{base_url.rstrip('/')}/c/{quote(number, safe='')}"
-
-
-def qr_png(url: str, scale: int = 8) -> bytes:
-    """The QR code of `url` as a PNG (error correction M, quiet zone of 4 modules)."""
-    out = io.BytesIO()
-    segno.make_qr(url, error="m").save(out, kind="png", scale=scale, border=4)
-    return out.getvalue()
 
 
 def card_html(db: Session, view: CertificateView, base_url: str, bureau: str) -> str:

@@ -16,10 +16,10 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from zhifa.blobs import BlobStore
-from zhifa.catalog.certificate_card import check_url, qr_png
 from zhifa.core.audit import record_change
 from zhifa.core.auth import Principal, actor_name
 from zhifa.core.calendar import SHANGHAI
+from zhifa.core.certificate_check import check_url, qr_png
 from zhifa.core.certificate_rules import STATE_LABELS, CertificateState
 from zhifa.core.certificates import CertificateView, get_officer
 from zhifa.core.clock import today
