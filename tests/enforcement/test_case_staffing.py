@@ -279,7 +279,9 @@ def test_a_refused_opening_keeps_the_form(client: TestClient, db: Session) -> No
             "find_party": "1",
         },
     )
-    assert f'value="{person.party_id}" required checked' in chosen.text and "找到 1 个" in chosen.text
+    assert (
+        f'value="{person.party_id}" required checked' in chosen.text and "找到 1 个" in chosen.text
+    )
     # One officer named: the form says so before anything is opened.
     assert 'id="officer-warning"' in refused.text
     assert not re.search(r'id="officer-warning"[^>]*hidden', refused.text)
