@@ -59,8 +59,14 @@ templates.env.globals["now_utc"] = utcnow
 
 
 def _localtime(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    # Everything is stored in UTC; people read Beijing time.
-    return value.astimezone(SHANGHAI).strftime(fmt) if value else ""
+    # Everything is stored in UTC; people read Beijing time, and a date in the one format
+    # people read (2026年12月7日 14:05), whatever ISO-style format a template still asks.
+    if not value:
+        return ""
+    local = value.astimezone(SHANGHAI)
+    if fmt.startswith("%Y-%m-%d"):
+        return people_date(local) + local.strftime(fmt[len("%Y-%m-%d") :])
+    return local.strftime(fmt)
 
 
 templates.env.filters["localtime"] = _localtime
