@@ -87,7 +87,8 @@ def test_issue_and_publish_are_confirmed_in_chromium(
         assert "草稿" in page.locator("h1").inner_text()
         _dialog_opens(page, "签发", "签发")
         dialog = page.locator("#confirm-dialog")
-        assert "冻结" in dialog.inner_text() and "现场检查发现储罐区未登记建档" in dialog.inner_text()
+        asked = dialog.inner_text()
+        assert "冻结" in asked and "现场检查发现储罐区未登记建档" in asked
         assert fits(page)
         page.screenshot(path=str(ARTIFACTS / "confirm-issue-phone.png"))
         page.get_by_role("button", name="取消").click()

@@ -275,7 +275,13 @@ def submit(
 
     def refused(exc: DomainError) -> Response:
         return render(
-            request, page, exc.status_code, error=exc.message, error_field=exc.field, **context()
+            request,
+            page,
+            exc.status_code,
+            error=exc.message,
+            error_field=exc.field,
+            errors=exc.errors,
+            **context(),
         )
 
     return attempt(db, change, refused=refused, then=then)
