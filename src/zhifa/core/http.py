@@ -30,6 +30,7 @@ from zhifa.core.db import utcnow
 from zhifa.core.errors import DomainError, Forbidden, NotAuthenticated
 from zhifa.core.permissions import ROLE_LABELS, Permission
 from zhifa.core.settings import Settings
+from zhifa.core.time_limits import verification_badge
 from zhifa.core.validation import MAX_RECORD_ID
 from zhifa.core.validation import BodyRecordId as BodyRecordId  # re-exported for route modules
 
@@ -73,6 +74,8 @@ templates.env.filters["localtime"] = _localtime
 # The one date format for people (2026年12月7日), on every page.
 templates.env.filters["cn_date"] = people_date
 templates.env.filters["cn_datetime"] = people_datetime
+# A rule's verification status as a short badge, the full status behind it.
+templates.env.globals["verification_badge"] = verification_badge
 
 
 def get_settings(request: Request) -> Settings:

@@ -72,6 +72,20 @@ class Verification(StrEnum):
     UNVERIFIED = "未能核实原文"
 
 
+_BADGES = {
+    Verification.VERIFIED: ("已核实", "ok"),
+    Verification.SECONDARY: ("二手核实", "warn"),
+    Verification.UNVERIFIED: ("未核实", "bad"),
+}
+
+
+def verification_badge(status: str) -> tuple[str, str]:
+    """A rule's verification status as a short badge (words, tone); the full status is
+    the detail behind it. Anything not known to be checked reads 未核实."""
+    known = {v.value: v for v in Verification}
+    return _BADGES[known.get(status, Verification.UNVERIFIED)]
+
+
 class Area(StrEnum):
     PENALTY = "行政处罚"
     COMPULSION = "行政强制"
