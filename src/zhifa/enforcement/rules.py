@@ -9,6 +9,7 @@ from datetime import date
 from enum import StrEnum
 
 from zhifa.core.certificate_rules import STATE_LABELS, CertificateState
+from zhifa.core.clock import people_date
 from zhifa.enforcement.steps import ActionKind, Step
 
 MIN_OFFICERS_ON_SITE = 2  # 《行政处罚法》第四十二条、第五十五条；《行政强制法》第十八条
@@ -67,7 +68,8 @@ def officer_problems(officers: Sequence[OfficerOnSite], field: str, on: date) ->
     for officer in officers:
         if officer.certificate_state is not CertificateState.valid:
             state = STATE_LABELS[officer.certificate_state]
-            problems.append(f"{officer.name} 的执法证在 {on.isoformat()} {state}，不得从事执法活动")
+            when = people_date(on)
+            problems.append(f"{officer.name} 的执法证在 {when} {state}，不得从事执法活动")
         elif field and field not in officer.certificate_scope:
             problems.append(
                 f"{officer.name} 的执法证执法领域（{officer.certificate_scope}）不含“{field}”"
