@@ -76,7 +76,7 @@ def test_revoked_penalty_withdrawn_within_3_working_days(client: TestClient, db:
     assert "第四十八条第二款" in withdrawal["basis"]
     assert client.post(url, json=change("revoked")).status_code == 409  # one at a time
     page = client.get(f"/app/publicity/withdrawals/{withdrawal['id']}")
-    assert page.status_code == 200 and "2027-02-17" in page.text
+    assert page.status_code == 200 and "2027年2月17日" in page.text
     board = client.get("/app/publicity?task=withdrawal")
     assert board.status_code == 200 and "2027-02-17" in board.text and "被依法撤销" in board.text
     db.rollback()
