@@ -115,8 +115,14 @@ def test_issue_and_publish_are_confirmed_in_chromium(
         page.screenshot(path=str(ARTIFACTS / "confirm-publish-desk.png"))
         assert "公示至" in dialog.inner_text() and "行政相对人名称" in dialog.inner_text()
         page.get_by_role("button", name="取消").click()
+        page.set_viewport_size(PHONE)  # the same on a phone: a sheet at the bottom, scrolling
+        _dialog_opens(page, "发布", "向社会公开")
+        assert fits(page)
+        page.screenshot(path=str(ARTIFACTS / "confirm-publish-phone.png"))
+        page.keyboard.press("Escape")
+        page.set_viewport_size(DESK)
         page.reload()
-        assert "已审核" in page.inner_text("main")  # 取消 changed nothing
+        assert "已审核" in page.inner_text("main")  # 取消 and Esc changed nothing
         _dialog_opens(page, "发布", "向社会公开")
         with page.expect_navigation():
             page.get_by_role("button", name="确定发布").click()

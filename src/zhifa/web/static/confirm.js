@@ -42,7 +42,8 @@
     fill(asks.dataset);
     dialog.returnValue = "";
     dialog.showModal();
-    cancel.focus(); // the safe answer first: Enter or Esc changes nothing
+    body.scrollTop = 0;
+    cancel.focus({ preventScroll: true }); // the safe answer first: Enter or Esc change nothing
   }, true);
 
   dialog.addEventListener("close", () => {
