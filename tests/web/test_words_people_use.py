@@ -74,7 +74,7 @@ def _enum_values() -> set[str]:
 class _Page(HTMLParser):
     """The text a person sees (no scripts, styles, templates or attributes) and the links."""
 
-    SKIP = frozenset({"script", "style", "template", "head"})
+    SKIP = frozenset({"script", "style", "template", "head", "textarea"})  # a box: typed
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
