@@ -277,7 +277,7 @@ def apply(db: Session, message: OutgoingMessage) -> str:
     elif message.version >= entry.version:  # an older version never replaces a newer one
         _show(db, entry, message, day)
     event = OUTBOX_EVENT_LABELS[message.event]
-    receipt = f"门户网站第 {entry.id} 号公示，第 {message.version} 版{event}，{people_date(day)}"
+    receipt = f"门户网站公开编号 {entry.id}，第 {message.version} 版{event}，{people_date(day)}"
     db.add(
         PortalVersion(
             entry_id=entry.id,
