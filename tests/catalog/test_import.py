@@ -154,7 +154,7 @@ def test_json_rows_reported_by_law_and_article(client: TestClient, db: Session) 
     assert answer.status_code == 422
     assert answer.json()["errors"] == [
         "第 1 部法规第 2 个条文：第一条在同一法规中重复",
-        "第 3 部法规：公布日期日期无效，应为 YYYY-MM-DD 格式的真实日期",
+        "第 3 部法规：公布日期无效，应为 YYYY-MM-DD 格式的真实日期",
     ]
     assert _counts(db) == before
     answer = _upload(client, headers, "laws.json", data, "good")

@@ -98,7 +98,7 @@ def test_power_item_form_edit_makes_a_version(client: TestClient, db: Session) -
         "reason": "",
     }
     refused = client.post(f"/app/catalog/power-items/{item_id}/edit", data=data)
-    assert refused.status_code == 422 and "变更原因不能为空" in refused.text
+    assert refused.status_code == 422 and "理由不能为空" in refused.text
     bad = client.post(
         f"/app/catalog/power-items/{item_id}/edit",
         data=data | {"reason": "测试", "basis": "《安全生产法》第八百条"},

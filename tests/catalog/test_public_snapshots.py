@@ -113,7 +113,7 @@ def test_channels_receive_snapshot_messages(session: Session) -> None:
     deliveries = session.scalars(select(Delivery).where(Delivery.message_id == message.id)).all()
     receipts = {d.receipt for d in deliveries if d.status.value == "delivered"}
     assert any("不属双公示报送范围" in r for r in receipts)  # the 信用中国 export ignores it
-    assert any(r.startswith(f"门户 {KIND}/T-010") for r in receipts)
+    assert any(r.startswith("门户网站公示目录 T-010 第") for r in receipts)  # words, no codes
     # A webhook carries it in its own format, identified by kind and subject.
     body = payload(outgoing_message(session, message, "key-1"))
     assert body["format"] == "zhifa-public-snapshot/1"

@@ -66,7 +66,7 @@ def test_repealed_law_opens_one_obligation_per_citing_entry(
     # the law page shows what was created, with the due days
     assert detail.status_code == 200
     assert f"最近一次变更的事前公示更新义务（{len(rows)} 项）" in detail.text
-    assert detail.text.count("2026-10-29") >= len(rows)
+    assert detail.text.count("2026年10月29日") >= len(rows)
     kind = ledger_entry.c.kind == "catalogue_update.open"
     assert len(db.execute(select(ledger_entry.c.index).where(kind)).all()) == len(rows)
     assert list(check_rows(db)) == []
@@ -161,7 +161,7 @@ def test_organisation_change_opens_obligations_for_the_units_entries(
 
     page = client.get(f"/app/catalog/organisation-changes/{made.json()['id']}")
     assert page.status_code == 200 and "普编〔2026〕12号" in page.text
-    assert page.text.count("2026-11-30") == len(expected)
+    assert page.text.count("2026年11月30日") == len(expected)
     form = client.get("/app/catalog/organisation-changes/new")
     assert form.status_code == 200
     refused = client.post(

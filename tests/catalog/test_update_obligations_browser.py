@@ -25,7 +25,7 @@ def test_obligations_after_a_repeal_and_one_checked_on_a_phone(live_server: str)
         table = page.locator("table.updates")
         assert page.locator("#updates").inner_text().endswith("（4 项）")
         # Thu 24 Sep 2026 + 20 working days over 中秋 and 国庆 (counted in the API test)
-        assert table.locator("td.due", has_text="2026-10-29").count() == 4
+        assert table.locator("td.due", has_text="2026年10月29日").count() == 4
         assert fits(page)
         page.screenshot(
             path=str(ARTIFACTS / "catalog-update-obligations-phone.png"), full_page=True
@@ -35,6 +35,7 @@ def test_obligations_after_a_repeal_and_one_checked_on_a_phone(live_server: str)
         page.wait_for_url("**/app/catalog/updates/*")
         page.fill("#reason", "已核对：该事项的其他依据仍然有效，内容无需修改")
         page.click("main form button[type=submit]")
+        page.get_by_role("button", name="确定记录").click()  # it is final: confirmed first
         page.wait_for_url("**/app/catalog/updates/*?done=unchanged")
         assert page.locator("[role=status]").inner_text() == "已记录：已核对，无需修改。"
         assert fits(page)

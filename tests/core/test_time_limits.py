@@ -304,7 +304,7 @@ def test_penalty_withdrawal_prefers_the_law_over_the_local_seven_days() -> None:
     row, result = withdrawal_due(CAL, "penalty", date(2026, 11, 26))
     assert row.code == "publicity.withdrawal_penalty"
     assert result.date == date(2026, 12, 1)
-    assert "publicity.withdrawal（2026-12-07）" in result.basis
+    assert "另比较了：“撤下被撤销等的行政执法决定信息”（2026年12月7日）" in result.basis
     row, result = withdrawal_due(CAL, "license", date(2026, 11, 26))
     assert row.code == "publicity.withdrawal" and result.date == date(2026, 12, 7)
     assert "publicity.withdrawal" in limit("publicity.withdrawal_penalty").prevails_over

@@ -244,7 +244,7 @@ def test_officer_rules_on_site(client: TestClient, db: Session) -> None:
         json={**body, "officer_ids": [officers[0], expired]},
     )
     assert with_expired.status_code == 400
-    assert "的执法证在 2026-11-26 已过期，不得从事执法活动" in with_expired.json()["detail"]
+    assert "的执法证在 2026年11月26日 已过期，不得从事执法活动" in with_expired.json()["detail"]
     stranger = _valid_officers(db, 3)[2]
     outsider = client.post(
         f"/api/v1/actions/{action['id']}/activities",

@@ -1,5 +1,5 @@
 """Chromium against a real server process: the legal section finds the deliveries through
-the navigation, opens a publication's WeChat article and copies its HTML with the button
+the navigation, opens a publication and its WeChat article and copies its HTML with the button
 (the clipboard then holds exactly the article's source)."""
 
 from __future__ import annotations
@@ -53,7 +53,10 @@ def test_copy_the_wechat_article(live_server: str, sqlite_settings: Settings) ->
         page.wait_for_url(f"{live_server}/app/publicity/deliveries")
         assert page.locator("h1").inner_text() == "渠道投递记录"
         assert page.locator("tbody tr").count() >= 2  # portal and 信用中国, delivered inline
-        page.click(f"a[href='/app/publicity/publications/{pub_id}/wechat'] >> nth=0")
+        # the publication, from its delivery (named in words), then its WeChat article
+        page.click(f"a[href='/app/publicity/publications/{pub_id}'] >> nth=0")
+        page.wait_for_url(f"{live_server}/app/publicity/publications/{pub_id}")
+        page.click(f"a[href='/app/publicity/publications/{pub_id}/wechat']")
         page.wait_for_url(f"{live_server}/app/publicity/publications/{pub_id}/wechat")
         source = page.locator("#wechat-html").input_value()
         assert source.startswith("<section") and "行政处罚决定书文号" in source

@@ -105,6 +105,7 @@ def test_correction_request_journey_in_chromium(
         admin = _signed_in(browser, live_server, "admin")
         admin.goto(correction_url)
         admin.click("text=批准并发布更正")
+        admin.get_by_role("button", name="确定发布更正").click()  # final: confirmed first
         admin.wait_for_selector("text=已发布更正后的新版本")
 
         page.goto(f"{live_server}/corrections/{receipt}")

@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 
 from zhifa.core.calendar import default_calendar
+from zhifa.core.time_limits import limit
 from zhifa.publicity import rules, snapshots
 from zhifa.publicity.service import obligation_due
 
@@ -45,7 +46,9 @@ def test_due_days_across_holidays_and_makeup_days(
 def test_license_compares_national_and_local_rule() -> None:
     assert rules.limit_codes("license") == ("publicity.license", "publicity.license_local")
     _, _, _, basis = obligation_due(CAL, "license", date(2026, 9, 28))
-    assert "publicity.license_local" in basis  # the compared, displaced rule is named
+    # the compared, displaced rule is named, in words
+    assert f"另比较了：“{limit('publicity.license_local').title}”" in basis
+    assert "publicity." not in basis
 
 
 def test_board_states() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 from fastapi.testclient import TestClient
@@ -49,6 +50,24 @@ def test_wrong_password_is_refused_and_logged(client: TestClient, db: Session) -
     assert event is not None
     assert (event.username, event.success, event.reason) == ("legal", False, "bad_password")
     assert "zhifa_session" not in response.cookies
+    # the form comes back with the username kept, the password not, the cursor in the latter
+    assert re.search(r'id="username"[^>]*value="legal"', response.text)
+    assert "wrong-1234" not in response.text
+    assert re.search(r'id="password"[^>]*autofocus', response.text)
+
+
+def test_what_is_not_a_username_is_never_shown_back(client: TestClient) -> None:
+    """A password typed into the username box (it has no username's format) is not kept:
+    the box comes back empty, with the cursor in it."""
+    for typed in ("Hunter2-Qz7!secret", "13987654321", "王 legal", "legal<script>"):
+        form = client.get("/app/login")
+        response = client.post(
+            "/app/login",
+            data={"username": typed, "password": "wrong-1234", "csrf_token": csrf_of(form.text)},
+        )
+        assert response.status_code in (401, 429)
+        assert re.search(r'id="username"[^>]*value=""[^>]*autofocus', response.text), typed
+        assert typed not in response.text and "Hunter2" not in response.text
 
 
 def test_login_form_without_its_csrf_token_is_refused(client: TestClient, db: Session) -> None:

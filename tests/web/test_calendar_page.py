@@ -14,7 +14,7 @@ def test_due_date_page_and_api(client: TestClient) -> None:
     page = client.get("/app/calendar", params={"start": "2026-09-28", "n": 7})
     assert page.status_code == 200
     # Sep 29, 30, then Oct 1–7 off, Oct 8, 9, 10 (make-up Saturday), 12, 13.
-    assert "<strong>2026-10-13</strong>" in page.text and "依据官方安排" in page.text
+    assert "<strong>2026年10月13日</strong>" in page.text and "依据官方安排" in page.text
     api = client.get("/api/v1/calendar/due", params={"start": "2026-09-28", "n": 7}).json()
     assert api["date"] == "2026-10-13" and api["provisional"] is False
     assert api["ends_at"] == "2026-10-14T00:00:00+08:00"

@@ -78,6 +78,7 @@ def test_leader_grants_and_revokes_a_case(live_server: str, sqlite_settings: Set
         phone.screenshot(path=str(ARTIFACTS / "grants-case-phone.png"), full_page=True)
 
         desk.click("tbody tr >> nth=0 >> text=撤销")
+        desk.get_by_role("button", name="确定撤销").click()  # final: confirmed first
         desk.wait_for_url(f"{base}/app/grants?done=revoked")
         assert "已撤销" in desk.locator("tbody tr").first.inner_text()
         again = phone.goto(f"{base}/app/actions/{action_id}")

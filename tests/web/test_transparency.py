@@ -84,7 +84,8 @@ def test_bad_parameters_are_400_with_a_message(sqlite_client: TestClient) -> Non
     malformed = client.get("/log/proof/inclusion", params={"index": "x", "size": 3})
     assert malformed.status_code == 400 and malformed.json()["field"] == "index"
     missing = client.get("/log/entries", params={"start": 0})
-    assert missing.status_code == 400 and missing.json()["detail"] == "end为必填项"
+    assert missing.status_code == 400 and missing.json()["detail"] == "截止为必填项"
+    assert missing.json()["field"] == "end"
 
 
 def test_remote_audit(live_server: str, sqlite_settings: Settings, tmp_path: Path) -> None:

@@ -356,8 +356,7 @@ def _library_year(year: int) -> _Year:
         return MappingProxyType({d: _library_name(v) for d, v in table.items() if d.year == year})
 
     notice = KNOWN_NOTICES.get(year, f"国务院办公厅关于{year}年部分节假日安排的通知")
-    version = getattr(chinese_calendar, "__version__", "?")
-    source = f"{notice}，据 chinesecalendar {version} 收录"
+    source = f"{notice}（系统内置的节假日安排）"
     return _Year(pick(chinese_calendar.holidays), pick(chinese_calendar.workdays), source, False)
 
 

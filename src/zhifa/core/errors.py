@@ -8,10 +8,15 @@ class DomainError(Exception):
 
     status_code = 400
 
-    def __init__(self, message: str, field: str | None = None) -> None:
+    def __init__(
+        self, message: str, field: str | None = None, errors: dict[str, str] | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
+        # Every refused field and its message, shown beside each field at once (the
+        # first one is `field`); one field's refusal by default.
+        self.errors = errors if errors is not None else ({field: message} if field else {})
 
 
 class NotFound(DomainError):

@@ -30,6 +30,7 @@ from zhifa.core.db import utcnow
 from zhifa.core.errors import DomainError, Forbidden, NotAuthenticated
 from zhifa.core.permissions import ROLE_LABELS, Permission
 from zhifa.core.settings import Settings
+from zhifa.core.time_limits import verification_badge
 from zhifa.core.validation import MAX_RECORD_ID
 from zhifa.core.validation import BodyRecordId as BodyRecordId  # re-exported for route modules
 
@@ -59,14 +60,22 @@ templates.env.globals["now_utc"] = utcnow
 
 
 def _localtime(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    # Everything is stored in UTC; people read Beijing time.
-    return value.astimezone(SHANGHAI).strftime(fmt) if value else ""
+    # Everything is stored in UTC; people read Beijing time, and a date in the one format
+    # people read (2026年12月7日 14:05), whatever ISO-style format a template still asks.
+    if not value:
+        return ""
+    local = value.astimezone(SHANGHAI)
+    if fmt.startswith("%Y-%m-%d"):
+        return people_date(local) + local.strftime(fmt[len("%Y-%m-%d") :])
+    return local.strftime(fmt)
 
 
 templates.env.filters["localtime"] = _localtime
 # The one date format for people (2026年12月7日), on every page.
 templates.env.filters["cn_date"] = people_date
 templates.env.filters["cn_datetime"] = people_datetime
+# A rule's verification status as a short badge, the full status behind it.
+templates.env.globals["verification_badge"] = verification_badge
 
 
 def get_settings(request: Request) -> Settings:
@@ -269,7 +278,13 @@ def submit(
 
     def refused(exc: DomainError) -> Response:
         return render(
-            request, page, exc.status_code, error=exc.message, error_field=exc.field, **context()
+            request,
+            page,
+            exc.status_code,
+            error=exc.message,
+            error_field=exc.field,
+            errors=exc.errors,
+            **context(),
         )
 
     return attempt(db, change, refused=refused, then=then)

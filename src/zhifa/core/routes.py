@@ -3,6 +3,7 @@ API tokens and the sign-in log."""
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Sequence
 from typing import Annotated, Any
@@ -106,10 +107,22 @@ def _safe_next(target: str | None) -> str:
     return "/app"
 
 
-def _login_page(request: Request, error: str | None, status: int, next_url: str) -> Response:
+def _login_page(
+    request: Request, error: str | None, status: int, next_url: str, username: str = ""
+) -> Response:
+    """The sign-in form; after a refusal it keeps the username typed and puts the cursor in
+    the password field — only when what was typed has the username format: a password
+    typed into the username box is never shown back (nor anything else)."""
     token = secrets.token_urlsafe(24)
+    kept = username.strip() if re.fullmatch(accounts.USERNAME_PATTERN, username.strip()) else ""
     response = render(
-        request, "login.html", status, error=error, login_csrf=token, next_url=next_url
+        request,
+        "login.html",
+        status,
+        error=error,
+        login_csrf=token,
+        next_url=next_url,
+        username=kept,
     )
     response.set_cookie(
         LOGIN_CSRF_COOKIE,
@@ -167,19 +180,19 @@ def login_submit(
     if not expected or not secrets.compare_digest(expected, csrf_token):
         return _login_page(request, "登录表单已失效，请重新输入。", 403, _safe_next(next_url))
     if not username.strip() or not password:
-        return _login_page(request, "请输入用户名和密码。", 422, _safe_next(next_url))
+        return _login_page(request, "请输入用户名和密码。", 422, _safe_next(next_url), username)
     # The client address as core.access.ClientAddress settled it (trusted proxies only).
     client = request.client.host if request.client else ""
     devices = request.cookies.get(DEVICE_COOKIE)
     try:
         signed = sign_in(db, settings, username, password, client, devices)
     except SignInRefused as exc:
-        refused = _login_page(request, exc.message, exc.status_code, _safe_next(next_url))
+        refused = _login_page(request, exc.message, exc.status_code, _safe_next(next_url), username)
         if exc.wait:
             refused.headers["Retry-After"] = str(exc.wait)
         return refused
     except DomainError as exc:
-        return _login_page(request, exc.message, exc.status_code, _safe_next(next_url))
+        return _login_page(request, exc.message, exc.status_code, _safe_next(next_url), username)
     return _signed_in(signed, settings, next_url)
 
 

@@ -29,6 +29,7 @@ from types import MappingProxyType
 from typing import Final
 
 from zhifa.core.calendar import Due, WorkingCalendar, fixed_date_in_year
+from zhifa.core.clock import people_date
 
 __all__ = [
     "LIMITS",
@@ -70,6 +71,20 @@ class Verification(StrEnum):
     VERIFIED = "原文已核实"
     SECONDARY = "仅经二手资料核实"
     UNVERIFIED = "未能核实原文"
+
+
+_BADGES = {
+    Verification.VERIFIED: ("已核实", "ok"),
+    Verification.SECONDARY: ("二手核实", "warn"),
+    Verification.UNVERIFIED: ("未核实", "bad"),
+}
+
+
+def verification_badge(status: str) -> tuple[str, str]:
+    """A rule's verification status as a short badge (words, tone); the full status is
+    the detail behind it. Anything not known to be checked reads 未核实."""
+    known = {v.value: v for v in Verification}
+    return _BADGES[known.get(status, Verification.UNVERIFIED)]
 
 
 class Area(StrEnum):
@@ -887,7 +902,7 @@ def earliest_event(calendar: WorkingCalendar, code: str, act_day: date) -> Due:
     after = calendar.add_calendar_days(window.date, 1, extend_if_rest_day=False)
     basis = (
         f"{_legal(row)}。计算：{window.basis}；事件日不得早于其次日"
-        f"{after.date.isoformat()}（从严口径：{row.n}个工作日须在事件日前完整经过）"
+        f"{people_date(after.date)}（从严口径：{row.n}个工作日须在事件日前完整经过）"
     )
     return Due(after.date, window.provisional, basis, window.provisional_years)
 
@@ -904,10 +919,10 @@ def stricter_due(
     if not results:
         raise ValueError("至少需要一个时限代码")
     best_row, best_due = min(results, key=lambda item: item[1].date)
-    others = [f"{r.code}（{d.date.isoformat()}）" for r, d in results if r is not best_row]
+    others = [f"“{r.title}”（{people_date(d.date)}）" for r, d in results if r is not best_row]
     basis = best_due.basis
     if others:
-        basis += f"；适用较严格的时限 {best_row.code}，另比较了：{'、'.join(others)}"
+        basis += f"；适用较严格的时限“{best_row.title}”，另比较了：{'、'.join(others)}"
     return best_row, Due(best_due.date, best_due.provisional, basis, best_due.provisional_years)
 
 
@@ -1002,7 +1017,7 @@ def _latest_before(calendar: WorkingCalendar, row: TimeLimit, event: date) -> Du
     fits, late = window(day), window(nxt)
     years = tuple(sorted(set(fits.provisional_years) | set(late.provisional_years)))
     basis = (
-        f"事件日{event.isoformat()}；最迟于{day.isoformat()}完成："
+        f"事件日{people_date(event)}；最迟于{people_date(day)}完成："
         f"{fits.basis}，早于事件日（从严口径：{row.n}个工作日须在事件日前完整经过）"
     )
     return Due(day, bool(years), basis, years)

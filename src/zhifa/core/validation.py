@@ -38,7 +38,7 @@ FIELD_LABELS: dict[str, str] = {
     "valid_from": "有效期起",
     "valid_to": "有效期至",
     "status": "状态",
-    "reason": "变更原因",
+    "reason": "理由",
     "label": "用途说明",
     # the 事前公示 catalogue (catalog/)
     "title": "标题",
@@ -71,21 +71,118 @@ FIELD_LABELS: dict[str, str] = {
     "method": "抽查方式",
     "frequency": "抽查比例与频次",
     "mode": "导入方式",
-    # 事后公示 (publicity/)
+    # enforcement: actions, activities and their duties (enforcement/)
+    "party_id": "行政相对人",
+    "power_item_id": "执法事项",
+    "officer_ids": "执法人员",
+    "lead_officer_id": "主办人员",
+    "officer_id": "执法人员",
+    "to_step": "下一步骤",
+    "started_at": "开始时间",
+    "party_present": "当事人或在场人员",
+    "shown_at": "亮证时间",
+    "matters": "告知事项",
+    "told_at": "告知时间",
+    "at": "时间",
+    "signer_name": "签名人",
+    "signature_png_base64": "签名",
+    "grantee_id": "被授权人",
+    "record_type": "记录类别",
+    "record_id": "记录编号",
+    "valid_until": "有效期至",
+    "is_active": "账号状态",
+    "user_id": "用户",
+    # documents, media and full-process recording (recording/)
+    "fields": "文书内容",
+    "pattern": "文号格式",
+    "media_id": "音视频记录",
+    "activity_id": "现场执法活动",
+    "service_id": "送达记录",
+    "approved": "审批结果",
+    "restricted": "限制查看",
+    "marked": "标记",
+    "value": "取值",
+    "detail": "中断说明",
+    "before_media_id": "中断前的记录",
+    "after_media_id": "中断后的记录",
+    "stated_in": "说明方式",
+    "stated_media_id": "说明所在的记录",
+    "stated_offset_seconds": "说明所在的时间点",
+    "statement_image_base64": "书面说明照片",
+    "gap_tolerance_seconds": "允许的中断时长",
+    "situations": "情形",
+    "kinds": "执法行为类别",
+    "procedures": "执法程序",
+    "steps": "步骤",
+    "purpose": "调阅事由",
+    "purpose_note": "调阅说明",
+    "download": "下载方式",
+    # publicity (publicity/)
+    "obligation_id": "公示义务",
     "severity": "严重程度",
     "months": "公示期（月）",
+    "note": "意见",
+    "approve": "审批结果",
+    "what_is_wrong": "需要更正的内容",
     "edits": "更正内容",
     "summary": "更正说明",
+    "rebuild": "重新生成",
     "cause": "情形",
+    "decision_ref": "决定文号",
     "occurred_on": "生效日期",
-    "decision_ref": "决定文书文号",
+    "channel": "公示渠道",
+    "publication": "公示",
+    "person_id": "责任人",
+    # catalog updates (catalog/updates)
+    "articles": "条文",
+    "approval_number": "批准文号",
+    "approved_on": "批准日期",
+    "description": "说明",
+    "unit_ids": "涉及单位",
+    "law_change_id": "法规变更",
+    "organisation_change_id": "机构变更",
+    "file": "文件",
+    # query and path parameters
+    "q": "搜索词",
+    "risk": "风险标识",
+    "page": "页码",
+    "state": "状态",
+    "current": "仅看有效",
+    "user": "用户",
+    "party": "行政相对人",
+    "action": "案件",
+    "from": "起始",
+    "to": "截止",
+    "start": "起始",
+    "end": "截止",
+    "n": "期间",
+    "index": "序号",
+    "size": "账本规模",
+    "year": "年度",
+    "subject": "编码",
+    "public_id": "公开编号",
+    "action_id": "案件",
+    "document_id": "文书",
+    "upload_id": "上传",
+    "token_id": "令牌",
+    "grant_id": "授权",
+    "exception_id": "例外申请",
+    "certificate_id": "执法证",
+    "law_id": "法规",
+    "item_id": "事项",
+    "update_id": "更新事项",
+    "publication_id": "公示",
+    "exemption_id": "不予公开申请",
+    "correction_id": "更正申请",
+    "withdrawal_id": "撤下事项",
+    "delivery_id": "投递记录",
 }
 
 
 def _text(error: Mapping[str, Any]) -> str:
     kind = error["type"]
     ctx = error.get("ctx") or {}
-    if kind == "missing":
+    if kind == "missing" or (error.get("input") == "" and not kind.startswith("string")):
         return "为必填项"
     if kind in {"string_too_short", "too_short"}:
         return "不能为空" if ctx.get("min_length") == 1 else f"至少 {ctx.get('min_length')} 个字符"
@@ -94,7 +191,7 @@ def _text(error: Mapping[str, Any]) -> str:
     if kind == "string_pattern_mismatch":
         return "格式不正确"
     if kind in {"enum", "literal_error"}:
-        return f"取值无效，可选值：{ctx.get('expected', '')}"
+        return "取值无效，请从列表中选择"
     if kind.startswith("date") or kind.startswith("datetime"):
         return "日期无效，应为 YYYY-MM-DD 格式的真实日期"
     if kind.startswith("int") or kind.startswith("float"):
@@ -108,18 +205,32 @@ def _text(error: Mapping[str, Any]) -> str:
     return "取值无效"
 
 
+def _located(error: Mapping[str, Any]) -> tuple[str | None, str]:
+    """The field an error names (the innermost name in its location) and the label people
+    read for it (the innermost name that has one; never a raw name)."""
+    loc = [str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path")]
+    names = [part for part in reversed(loc) if not part.isdigit()]
+    label = next((FIELD_LABELS[name] for name in names if name in FIELD_LABELS), "所填内容")
+    return (names[0] if names else None), label
+
+
 def describe(exc: ValidationError | Sequence[Mapping[str, Any]]) -> InvalidInput:
-    errors = exc.errors() if isinstance(exc, ValidationError) else exc
-    first = errors[0]
-    loc = [str(part) for part in first.get("loc", ()) if part not in ("body", "query", "path")]
-    field = next((part for part in reversed(loc) if not part.isdigit()), None)
-    text = _text(first)
-    if field is None:
-        return InvalidInput(text, None)
-    label = FIELD_LABELS.get(field, field)
-    if first["type"] == "value_error":
-        return InvalidInput(f"{label}：{text}", field)
-    return InvalidInput(f"{label}{text}", field)
+    """All of a request's refused fields at once: one message listing them (the first
+    field is the error's `field`) and each field's own message in `errors`."""
+    found: dict[str, str] = {}
+    loose: list[str] = []  # errors of the whole body, not of one field
+    for error in exc.errors() if isinstance(exc, ValidationError) else exc:
+        field, label = _located(error)
+        text = _text(error)
+        if label.endswith("日期") and text.startswith("日期"):
+            text = text[len("日期") :]  # 公布日期无效, not 公布日期日期无效
+        message = f"{label}：{text}" if error["type"] == "value_error" else f"{label}{text}"
+        if field is None:
+            loose.append(text)
+        else:
+            found.setdefault(field, message)
+    message = "；".join([*loose, *found.values()])
+    return InvalidInput(message, next(iter(found), None), found)
 
 
 M = TypeVar("M", bound=BaseModel)

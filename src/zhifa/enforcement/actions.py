@@ -19,7 +19,7 @@ from zhifa.core.blobstore import store_blob
 from zhifa.core.calendar_store import working_calendar
 from zhifa.core.certificate_rules import CertificateState
 from zhifa.core.certificates import OfficerView, get_officer, list_officers
-from zhifa.core.clock import SHANGHAI, today
+from zhifa.core.clock import SHANGHAI, people_date, today
 from zhifa.core.db import utcnow
 from zhifa.core.errors import DomainError, Forbidden, NotFound
 from zhifa.core.models import User
@@ -277,7 +277,7 @@ def _waiting_period(db: Session, action: Action, current: Step, target: str) -> 
     due = entered[-1].due_date if entered else None
     if due is not None and today() <= due:
         return [
-            f"当事人陈述、申辩和要求听证的期限至 {due.isoformat()} 届满，届满前不得进入下一步骤"
+            f"当事人陈述、申辩和要求听证的期限至 {people_date(due)} 届满，届满前不得进入下一步骤"
         ]
     return []
 

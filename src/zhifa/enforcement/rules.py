@@ -9,6 +9,7 @@ from datetime import date
 from enum import StrEnum
 
 from zhifa.core.certificate_rules import STATE_LABELS, CertificateState
+from zhifa.core.clock import people_date
 from zhifa.enforcement.steps import ActionKind, Step
 
 MIN_OFFICERS_ON_SITE = 2  # 《行政处罚法》第四十二条、第五十五条；《行政强制法》第十八条
@@ -61,7 +62,7 @@ def certificate_problem(officer: OfficerOnSite, field: str, on: date) -> str | N
     """Why this officer's certificate does not let them act in ``field`` on ``on``."""
     if officer.certificate_state is not CertificateState.valid:
         state = STATE_LABELS[officer.certificate_state]
-        return f"{officer.name} 的执法证在 {on.isoformat()} {state}，不得从事执法活动"
+        return f"{officer.name} 的执法证在 {people_date(on)} {state}，不得从事执法活动"
     if field and field not in officer.certificate_scope:
         return f"{officer.name} 的执法证执法领域（{officer.certificate_scope}）不含“{field}”"
     return None

@@ -35,8 +35,8 @@ from sqlalchemy import Select, cast, func, select, text
 from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.orm import Session, defer
 
-from zhifa.core.clock import SHANGHAI
-from zhifa.publicity.channels.base import OutboxEvent, OutgoingMessage
+from zhifa.core.clock import SHANGHAI, people_date
+from zhifa.publicity.channels.base import OUTBOX_EVENT_LABELS, OutboxEvent, OutgoingMessage
 from zhifa.publicity.portal.models import (
     PortalEntry,
     PortalReceipt,
@@ -276,7 +276,8 @@ def apply(db: Session, message: OutgoingMessage) -> str:
         _take_down(db, entry, message, day)
     elif message.version >= entry.version:  # an older version never replaces a newer one
         _show(db, entry, message, day)
-    receipt = f"portal:/p/{entry.id} v{message.version} {message.event.value} {day.isoformat()}"
+    event = OUTBOX_EVENT_LABELS[message.event]
+    receipt = f"门户网站公开编号 {entry.id}，第 {message.version} 版{event}，{people_date(day)}"
     db.add(
         PortalVersion(
             entry_id=entry.id,

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from zhifa.core.clock import SHANGHAI
 from zhifa.core.db import utcnow
 from zhifa.publicity.channels.base import OutboxEvent, OutgoingMessage
-from zhifa.publicity.models import SnapshotStatus
+from zhifa.publicity.models import SNAPSHOT_KIND_LABELS, SnapshotStatus
 from zhifa.publicity.portal.models import PortalLookup, PortalSnapshot, PortalSnapshotVersion
 
 MAX_TERMS = 8
@@ -56,7 +56,8 @@ def _day(message: OutgoingMessage) -> date:
 
 def apply(db: Session, message: OutgoingMessage) -> str:
     """Apply one message (idempotent by its key); the receipt names the subject and version."""
-    receipt = f"门户 {message.kind}/{message.subject} 第 {message.version} 版"
+    kind = SNAPSHOT_KIND_LABELS.get(message.kind, "公示目录")
+    receipt = f"门户网站{kind} {message.subject} 第 {message.version} 版"
     seen = db.scalar(
         select(PortalSnapshotVersion.id).where(
             PortalSnapshotVersion.idempotency_key == message.idempotency_key
