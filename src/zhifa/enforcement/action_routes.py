@@ -256,7 +256,8 @@ def action_list_page(
     except ValueError:
         raise DomainError("状态取值无效", "status") from None
     rows, total = actions.list_actions(db, who, status=status_value, page=page)
-    log_access(db, who, "action", None, f"案件列表 status={status}")
+    shown = STATUS_LABELS[status_value] if status_value else "全部"
+    log_access(db, who, "action", None, f"案件列表（{shown}）")
     return render(
         request,
         "action_list.html",

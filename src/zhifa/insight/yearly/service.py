@@ -19,7 +19,7 @@ from zhifa.core.audit import record_change
 from zhifa.core.auth import Principal, actor_name
 from zhifa.core.calendar import SHANGHAI, WorkingCalendar
 from zhifa.core.calendar_store import working_calendar
-from zhifa.core.clock import today
+from zhifa.core.clock import people_date, today
 from zhifa.core.db import utcnow
 from zhifa.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from zhifa.core.models import User
@@ -88,7 +88,7 @@ class Sheet:
 
     @property
     def period(self) -> str:
-        return f"{self.year}-01-01 至 {self.as_of.isoformat()}"
+        return f"{people_date(date(self.year, 1, 1))}至{people_date(self.as_of)}"
 
 
 def as_of(year: int, on: date) -> date:

@@ -92,11 +92,13 @@ def _parties(db: Session, ids: set[int]) -> dict[int, str]:
         )
         .where(Party.id.in_(ids))
     )
-    return dict(rows.tuples())
+    return {party_id: name for party_id, name in rows}
 
 
 def _people(db: Session, ids: set[int]) -> dict[int, str]:
-    return dict(db.execute(select(User.id, User.full_name).where(User.id.in_(ids))).tuples())
+    # (a Result has .keys(): dict() would take it for a mapping)
+    rows = db.execute(select(User.id, User.full_name).where(User.id.in_(ids)))
+    return {user_id: name for user_id, name in rows}
 
 
 def _media(db: Session, ids: set[int]) -> dict[int, str]:
