@@ -42,3 +42,9 @@ def sign_in(page: Page, base: str, username: str) -> None:
 def fits(page: Page) -> bool:
     """Nothing wider than the screen (no sideways scrolling)."""
     return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"))
+
+
+def open_menu(page: Page) -> None:
+    """On a phone the internal menu is folded behind 菜单: open it (a no-op on a desk)."""
+    if page.is_visible(".menu-toggle"):
+        page.click(".menu-toggle")

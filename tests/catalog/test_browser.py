@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser import ARTIFACTS, PHONE, chromium_page, fits, sign_in
+from tests.browser import ARTIFACTS, PHONE, chromium_page, fits, open_menu, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -14,6 +14,7 @@ pytestmark = pytest.mark.browser
 def test_marking_a_law_repealed_on_a_phone(live_server: str) -> None:
     with chromium_page(PHONE) as page:
         sign_in(page, live_server, "legal")
+        open_menu(page)
         page.click("text=法律法规")
         page.wait_for_url(f"{live_server}/app/catalog/laws")
         assert fits(page)

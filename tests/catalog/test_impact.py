@@ -99,7 +99,7 @@ def test_replacement_needs_the_new_law(client: TestClient, db: Session) -> None:
     headers = as_user(client, "legal")
     law_id = _law(db, "中华人民共和国安全生产法")
     expected = _citing(db, law_id)
-    assert len(expected) == 9  # 5 power items and 4 random-check items of the demo
+    assert len(expected) == 11  # 7 power items and 4 random-check items of the demo
     change = {"kind": "replaced", "effective_on": "2030-01-01", "reason": "新法施行"}
     answer = client.post(f"/api/v1/laws/{law_id}/changes", json=change, headers=headers)
     assert answer.status_code == 400

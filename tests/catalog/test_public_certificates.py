@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from tests.enforcement.test_actions import _as
 from tests.portal.test_catalog_pages import publish_demo
 from zhifa.catalog.updates.models import CatalogueUpdate, UpdateStatus
-from zhifa.core.clock import today
+from zhifa.core.clock import people_date, today
 from zhifa.core.models import User
 from zhifa.core.settings import Settings
 from zhifa.publicity.portal.models import PortalSnapshot
@@ -128,7 +128,8 @@ def test_lookup_is_rate_limited_and_shows_public_fields_only(
         found = client.get("/c", params={"number": cert["number"]})
         assert found.status_code == 200
         text = found.text
-        for public in ("王磊", cert["number"], cert["scope"], "执法大队", cert["valid_to"]):
+        valid_to = people_date(cert["valid_to"])  # 2028年5月9日, as people read it
+        for public in ("王磊", cert["number"], cert["scope"], "执法大队", valid_to):
             assert public in text
         for private in (
             officer.phone,

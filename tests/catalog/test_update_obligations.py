@@ -75,7 +75,7 @@ def test_repealed_law_opens_one_obligation_per_citing_entry(
     board = client.get("/app/publicity?task=catalogue_update")
     assert board.status_code == 200
     assert board.text.count('data-kind="catalogue_update"') == len(rows)
-    assert "事前公示更新" in board.text and "2026-10-29" in board.text
+    assert "事前公示更新" in board.text and "2026年10月29日" in board.text
     assert 'data-kind="catalogue_update"' not in client.get("/app/publicity?task=publication").text
     every = client.get("/app/publicity").text
     assert every.count('data-kind="catalogue_update"') == len(rows)

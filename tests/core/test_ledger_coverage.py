@@ -19,6 +19,11 @@ EXEMPT: dict[str, str] = {
     "ledger_node": "the ledger's Merkle tree, recomputed from ledger_entry by `zhifa verify`",
     "ledger_head": "the ledger's current size and root, recomputed from ledger_entry",
     "ledger_checkpoint": "the ledger's signed checkpoints: they sign the entries, not rows",
+    "platform_start": (
+        "one date written by migration 0022 from the first ledger entry's own timestamp "
+        "(or the install day), moved earlier only by the demo's seed for its story; no "
+        "route, service or job writes it"
+    ),
     "user_role": (
         "part of a user: the roles are in user_account's snapshot, so a changed role row "
         "is a user_account mismatch in `zhifa verify`"

@@ -133,8 +133,8 @@ def test_enter_review_publish_export_report(
     years = client.get("/app/insight/yearly").text  # last year's figures: never published
     assert re.search(rf'data-year="{year - 1}">.*?已逾期', years, re.S)
     page = client.get(base)
-    assert page.status_code == 200 and "publicity.yearly_figures" in page.text
-    assert f"{year + 1}-01-31" in page.text and "未发布" in page.text
+    assert page.status_code == 200 and "publicity.yearly_figures" not in page.text  # words
+    assert f"{year + 1}年1月31日" in page.text and "未发布" in page.text
     shown = _page_values(page.text)
     assert len(shown) == len(yearly.FIGURES)
     assert shown["safety.trained_people"][1] == "862"

@@ -149,6 +149,7 @@ FIELD_LABELS: dict[str, str] = {
     "state": "状态",
     "current": "仅看有效",
     "user": "用户",
+    "holder": "承办人",
     "party": "行政相对人",
     "action": "案件",
     "from": "起始",

@@ -4,6 +4,7 @@ certificate number, USCC / ID number)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,6 +18,7 @@ from zhifa.demo.data import DEMO_PASSWORD, DemoParty, demo_dataset
 from zhifa.enforcement import parties
 from zhifa.enforcement.models import PartyKind, PartyVersion
 from zhifa.publicity.channels.registry import ensure_default_channels
+from zhifa.publicity.models import PlatformStart
 from zhifa.recording.onsite.service import seed_default_scripts
 
 
@@ -143,5 +145,18 @@ def seed_demo(db: Session) -> SeedReport:
     report.laws, report.power_items = seed_demo_catalog(db)  # the 事前公示 catalogue
     report.channels = ensure_default_channels(db)
     report.scripts = seed_default_scripts(db)  # 规范执法用语 of the on-site screens
+    _demo_platform_start(db)
     db.commit()
     return report
+
+
+# The demo's story: the bureau began keeping its duties here on 1 February 2026, so the
+# demo's history (catalogue changes, decisions) is charged to people, while the 2025
+# yearly figures (due 31 January 2026) are 历史遗留.
+DEMO_PLATFORM_START = date(2026, 2, 1)
+
+
+def _demo_platform_start(db: Session) -> None:
+    start = db.get(PlatformStart, 1)
+    if start is not None and start.started_on > DEMO_PLATFORM_START:
+        start.started_on = DEMO_PLATFORM_START
