@@ -30,7 +30,7 @@ def publish_demo(settings: Settings) -> None:
     """What `zhifa seed-demo` does after the seed: the catalogue and officers go public."""
     engine = make_engine(settings.resolved_database_url)
     with make_session_factory(engine, actor_key=settings.ledger_actor_key())() as session:
-        assert publish_demo_catalogue(session) == 34  # 20 catalogue entries (7 power items), 14 certificates
+        assert publish_demo_catalogue(session) == 34  # 20 catalogue entries, 14 certificates
         assert publish_demo_catalogue(session) == 0  # again: nothing new
     engine.dispose()
 
