@@ -161,7 +161,7 @@ def test_public_request_receipt_status_and_correction(
     client.headers.pop("X-CSRF-Token", None)
     status = client.get(f"/corrections/{receipt}")
     assert "已更正" in status.text and "更正处罚内容的表述" in status.text
-    board = _as(client, "legal").get("/app/publicity?task=correction")
+    board = _as(client, "legal").get("/app/publicity?task=correction&state=已完成")
     assert board.status_code == 200 and receipt in board.text and "已完成" in board.text
 
 

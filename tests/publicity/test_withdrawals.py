@@ -78,11 +78,11 @@ def test_revoked_penalty_withdrawn_within_3_working_days(client: TestClient, db:
     page = client.get(f"/app/publicity/withdrawals/{withdrawal['id']}")
     assert page.status_code == 200 and "2027年2月17日" in page.text  # cn_date
     board = client.get("/app/publicity?task=withdrawal")
-    assert board.status_code == 200 and "2027-02-17" in board.text and "被依法撤销" in board.text
+    assert board.status_code == 200 and "2027年2月17日" in board.text and "被依法撤销" in board.text
     db.rollback()
     legal_id = db.scalar(select(User.id).where(User.username == "legal"))
     mine = client.get(f"/app/publicity?person={legal_id}&task=withdrawal")
-    assert "2027-02-17" in mine.text and f'<option value="{legal_id}" selected' in mine.text
+    assert "2027年2月17日" in mine.text and f'<option value="{legal_id}" selected' in mine.text
 
     perform = f"/api/v1/publicity/withdrawals/{withdrawal['id']}/perform"
     _as(client, "zhangwei")
@@ -228,7 +228,7 @@ def test_compulsion_withdrawal_7_and_update_20_working_days(
     assert changed.json()["withdrawal"] is None
     assert changed.json()["update"]["due_on"] == "2027-03-11"
     board = client.get("/app/publicity?task=update&kind=compulsion")
-    assert board.status_code == 200 and "2027-03-11" in board.text
+    assert board.status_code == 200 and "2027年3月11日" in board.text
 
 
 def test_correction_request_due_in_5_working_days_across_spring_festival(
@@ -251,4 +251,4 @@ def test_correction_request_due_in_5_working_days_across_spring_festival(
     # Wed 3 Feb: Thu 4 Feb (1), 5-14 Feb rest days, 15-18 Feb (5)
     assert correction.due_on == date(2027, 2, 18) and correction.due_provisional is False
     status = client.get(f"/corrections/{correction.receipt_number}")
-    assert "2027-02-18" in status.text and "021-****1234" in status.text
+    assert "2027年2月18日" in status.text and "021-****1234" not in status.text  # no contact
