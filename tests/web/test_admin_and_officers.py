@@ -34,6 +34,7 @@ PUBLIC_ROUTES = {
     ("GET", "/verify/document"),
     ("GET", "/corrections/new"),
     ("POST", "/corrections"),
+    ("GET", "/corrections"),  # the public looks a receipt up
     ("GET", "/corrections/{receipt}"),
     ("GET", "/catalog"),
     ("GET", "/catalog/{kind}/{subject}"),
