@@ -69,9 +69,9 @@ def _summary_fine(
 
 
 def _day(offset: int) -> str:
-    """A date the demo officer types, counted from the day the demo is seeded (not a legal
-    limit: the demo's own dates, so that every case is dated in order whenever it runs)."""
-    return (today() + timedelta(days=offset)).isoformat()
+    """A date the demo officer types, counted from the day the demo is seeded, so that every
+    case is dated in order whenever it runs."""
+    return (today() + timedelta(days=offset)).isoformat()  # not a legal limit: demo dates
 
 
 _HAZARD = "储存间内危险化学品未按规定分类、分区存放，部分包装破损，未设置明显安全警示标志"
@@ -354,9 +354,10 @@ def _issue(
 ) -> Document:
     values = dict(fields)
     if kind in ("site_inspection_record", "inquiry_record"):
-        # not a legal limit: a demo inspection lasted the hour before it is recorded
+        # a demo inspection lasted the hour before it is recorded
         now = documents.local_now()
-        values.setdefault("started_at", (now - timedelta(hours=1)).isoformat())
+        hour_ago = now - timedelta(hours=1)  # not a legal limit: the demo inspection's length
+        values.setdefault("started_at", hour_ago.isoformat())
         values.setdefault("ended_at", now.isoformat())
     if kind == "rectification_order":
         # not a legal limit: the 整改期限 the demo officer sets
