@@ -40,7 +40,7 @@ def test_obligations_after_a_repeal_and_one_checked_on_a_phone(live_server: str)
         assert page.locator("[role=status]").inner_text() == "已记录：已核对，无需修改。"
         assert fits(page)
 
-        page.goto(f"{live_server}/app/publicity?task=catalogue_update")
+        page.goto(f"{live_server}/app/publicity?task=catalogue_update&state=全部")
         rows = page.locator('tr[data-kind="catalogue_update"]')
         assert rows.count() == 4
         assert rows.locator(".badge", has_text="已完成").count() == 1
