@@ -35,6 +35,7 @@ __all__ = [
     "LIMITS",
     "Area",
     "Direction",
+    "Lean",
     "TimeLimit",
     "Unit",
     "Verification",
@@ -65,6 +66,16 @@ class Direction(StrEnum):
     # BEFORE: `start` is a later event (e.g. the hearing); the due day is the LATEST day
     # the act (e.g. the notice) may be done so that the period fits before the event.
     BEFORE = "before"
+
+
+class Lean(StrEnum):
+    """Which side a provisional year (no official holiday schedule yet) leans to: the
+    safe side of whoever bears the risk (design invariant 3). A bureau duty is due on
+    the earliest plausible day; a party's period (and a minimum the bureau must keep)
+    ends on the latest plausible day."""
+
+    EARLIEST = "本局义务：暂定年份取最早可能日"
+    LATEST = "当事人期限：暂定年份取最晚可能日"
 
 
 class Verification(StrEnum):
@@ -119,6 +130,7 @@ class TimeLimit:
     sources: str
     prevails_over: tuple[str, ...] = ()
     direction: Direction = Direction.AFTER
+    lean: Lean = Lean.EARLIEST
     fixed_month: int = 0
     fixed_day: int = 0
     year_offset: int = 0
@@ -232,6 +244,7 @@ def _rows() -> tuple[TimeLimit, ...]:
                 "当事人的期限：期满前不得以当事人未要求听证为由作出决定。“五日”依第八十五条"
                 "为工作日。"
             ),
+            lean=Lean.LATEST,
             verification=ok,
             sources=_SRC_CHUFA,
         ),
@@ -293,6 +306,7 @@ def _rows() -> tuple[TimeLimit, ...]:
                 "所列，为自然日，期满遇休息日顺延。决定书载明其他履行期限的，以决定书为准"
                 "（第六十六条）。"
             ),
+            lean=Lean.LATEST,
             verification=ok,
             sources=_SRC_CHUFA,
         ),
@@ -784,6 +798,7 @@ def _rows() -> tuple[TimeLimit, ...]:
                 "按处置程序处置。仅适用于不作为案件证据或者未与行政相对人发生争议的记录；"
                 "本办法未明确起算日，取记录形成之日。"
             ),
+            lean=Lean.LATEST,
             verification=ok,
             sources=_SEED,
         ),
