@@ -119,7 +119,6 @@ def test_onsite_mode_journey(live_server: str, sqlite_settings: Settings, tmp_pa
         sign_in(page, live_server, OFFICER)
         page.goto(f"{live_server}/app/actions")
         walk = Journey(page)
-        page.on("dialog", lambda dialog: (setattr(walk, "taps", walk.taps + 1), dialog.accept()))
         walk.start()
         walk.tap(f"a[href='/app/actions/{action_id}']")
         page.wait_for_url(f"**/app/actions/{action_id}")
@@ -151,6 +150,10 @@ def test_onsite_mode_journey(live_server: str, sqlite_settings: Settings, tmp_pa
         walk.type("#f_checked", "检查了危险化学品储存间和安全管理制度。")
         _screenshot(page, "6-document-phone")
         walk.tap("#onsite-issue")
+        page.wait_for_selector("#confirm-dialog[open]")
+        assert "冻结" in page.inner_text("#confirm-dialog")
+        _screenshot(page, "6b-confirm-phone")
+        walk.tap("#confirm-dialog button[value=ok]")
         page.wait_for_selector("#onsite-pdf", timeout=30_000)
         _screenshot(page, "7-done-phone")
         figures = {**walk.stop(), "loads_inside_activity": walk.loads - entry_loads}

@@ -3,6 +3,7 @@
 // public is shown from data-confirm-body (plain text) and/or the <template> named by
 // data-confirm-summary (an element id). data-confirm-ok names the act on the OK button.
 // A submit button may carry these attributes itself (a form with two different acts).
+// An htmx request (hx-post on a button) carrying data-confirm is held the same way.
 // Works under the CSP (script-src 'self'): no inline handlers, no window.confirm.
 (() => {
   const dialog = document.getElementById("confirm-dialog");
@@ -11,7 +12,7 @@
   const body = dialog.querySelector("[data-confirm-body]");
   const ok = dialog.querySelector("button[value=ok]");
   const cancel = dialog.querySelector("button[value=cancel]");
-  let pending = null; // { form, submitter } waiting for the answer
+  let pending = null; // { form, submitter } or { issue } waiting for the answer
 
   const fill = (asks) => {
     title.textContent = asks.confirm;
@@ -38,19 +39,32 @@
     }
     event.preventDefault();
     event.stopImmediatePropagation();
-    pending = { form, submitter: event.submitter };
+    ask(asks, { form, submitter: event.submitter });
+  }, true);
+
+  const ask = (asks, answer) => {
+    pending = answer;
     fill(asks.dataset);
     dialog.returnValue = "";
     dialog.showModal();
     body.scrollTop = 0;
     cancel.focus({ preventScroll: true }); // the safe answer first: Enter or Esc change nothing
-  }, true);
+  };
+
+  document.addEventListener("htmx:confirm", (event) => {
+    const asks = event.detail.elt;
+    if (!(asks instanceof HTMLElement) || !asks.dataset.confirm) return;
+    event.preventDefault();
+    ask(asks, { issue: event.detail.issueRequest, submitter: asks });
+  });
 
   dialog.addEventListener("close", () => {
     const answer = pending;
     pending = null;
     if (!answer) return;
-    if (dialog.returnValue === "ok") {
+    if (dialog.returnValue === "ok" && answer.issue) {
+      answer.issue(true);
+    } else if (dialog.returnValue === "ok") {
       answer.form.dataset.confirmed = "yes";
       answer.form.requestSubmit(answer.submitter || undefined);
     } else if (answer.submitter) {
