@@ -198,6 +198,15 @@ def test_deciding_a_case_yields_to_the_ministrys_unread_order() -> None:
     assert order.where in row.sources and order.where in limit("inspection.reinspection").sources
 
 
+def test_licence_decision_names_the_regulations_that_set_their_own_period() -> None:
+    from zhifa.core.time_limits import SOURCES, Reading
+
+    row = limit("license.decision")
+    assert set(row.yields_to) == {"yanhua", "weihua"}
+    assert all(SOURCES[key].reading is Reading.TEXT for key in row.yields_to)
+    assert "第十九条第二款" in row.note and "第三十五条第一款" in row.note
+
+
 def test_publication_of_penalties_rests_on_texts_that_were_read() -> None:
     from zhifa.core.time_limits import Reading, relied_on
 
