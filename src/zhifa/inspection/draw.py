@@ -43,6 +43,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 from itertools import pairwise
 
 from zhifa.core.errors import DomainError
@@ -105,7 +106,11 @@ def hkdf_expand(prk: bytes, info: bytes, length: int) -> bytes:
 
 
 class _Expander:
-    """HKDF-Expand(PRK, info, 32) = HMAC(PRK, info ‖ 0x01), with the pads hashed once."""
+    """HKDF-Expand(PRK, info, 32) = HMAC(PRK, info ‖ 0x01), with the pads hashed once.
+
+    `keys(prefix, tails)` gives the keys of every `prefix ‖ tail` (each tail already
+    ending in the counter byte 0x01) with the prefix hashed once: the draw's hot loop.
+    """
 
     def __init__(self, prk: bytes) -> None:
         key = prk.ljust(64, b"\x00")  # a PRK is 32 bytes: never longer than the block
@@ -113,11 +118,20 @@ class _Expander:
         self._outer = hashlib.sha256(bytes(b ^ 0x5C for b in key))
 
     def key(self, info: bytes) -> bytes:
+        return self.keys(info, [b"\x01"])[0]
+
+    def keys(self, prefix: bytes, tails: Iterable[bytes]) -> list[bytes]:
         inner = self._inner.copy()
-        inner.update(info + b"\x01")
-        outer = self._outer.copy()
-        outer.update(inner.digest())
-        return outer.digest()
+        inner.update(prefix)
+        inner_copy, outer_copy = inner.copy, self._outer.copy
+        out = []
+        for tail in tails:
+            i = inner_copy()
+            i.update(tail)
+            o = outer_copy()
+            o.update(i.digest())
+            out.append(o.digest())
+        return out
 
 
 # ---- quotas
@@ -205,8 +219,12 @@ class Stratum:
             "name": self.name,
             "quota": self.quota.to_json(),
             "candidates": list(self.candidates),
-            "merkle_root": merkle_root(self.candidates),
+            "merkle_root": self.root,
         }
+
+    @cached_property
+    def root(self) -> str:
+        return merkle_root(self.candidates)
 
 
 @dataclass(frozen=True)
@@ -255,7 +273,22 @@ class Announcement:
         }
 
     def canonical_bytes(self) -> bytes:
+        return self._canonical
+
+    @cached_property
+    def _canonical(self) -> bytes:
         return canonical_json(self.to_json())
+
+    def avoided_for(self, target: str) -> frozenset[str]:
+        """The inspectors in a 回避 pair with the target."""
+        return self._avoided_by_target.get(target, frozenset())
+
+    @cached_property
+    def _avoided_by_target(self) -> dict[str, frozenset[str]]:
+        by_target: dict[str, set[str]] = {}
+        for inspector, target in self.avoidance:
+            by_target.setdefault(target, set()).add(inspector)
+        return {t: frozenset(i) for t, i in by_target.items()}
 
     @classmethod
     def from_json(cls, data: Mapping[str, object]) -> Announcement:
@@ -266,7 +299,7 @@ class Announcement:
             strata = []
             for s in _list(data["strata"]):
                 stratum = Stratum(s["name"], tuple(s["candidates"]), Quota.from_json(s["quota"]))
-                if s["merkle_root"] != merkle_root(stratum.candidates):
+                if s["merkle_root"] != stratum.root:
                     raise DrawError(f"“{stratum.name}”名录的默克尔根与名录不符")
                 strata.append(stratum)
             inspectors = data["inspectors"]
@@ -419,27 +452,29 @@ class DrawResult:
 class _Keys:
     """The rank keys of one draw, all derived from one PRK."""
 
-    def __init__(self, announcement_bytes: bytes, ikm: bytes) -> None:
-        prk = hkdf_extract(hashlib.sha256(announcement_bytes).digest(), ikm)
+    def __init__(self, ann: Announcement, ikm: bytes) -> None:
+        prk = hkdf_extract(hashlib.sha256(ann.canonical_bytes()).digest(), ikm)
         self._expand = _Expander(prk)
+        self._inspectors = ann.inspectors
+        self._tails = [i.encode() + b"\x01" for i in ann.inspectors]
 
     def ranked_stratum(self, stratum: Stratum) -> list[str]:
         prefix = TARGET_INFO + SEP + stratum.name.encode() + SEP
-        key = self._expand.key
-        return [c for _, c in sorted((key(prefix + c.encode()), c) for c in stratum.candidates)]
+        keys = self._expand.keys(prefix, (c.encode() + b"\x01" for c in stratum.candidates))
+        return [c for _, c in sorted(zip(keys, stratum.candidates, strict=True))]
 
-    def ranked_inspectors(self, target: str, inspectors: Sequence[str]) -> list[str]:
-        prefix = INSPECTOR_INFO + SEP + target.encode() + SEP
-        key = self._expand.key
-        return [i for _, i in sorted((key(prefix + i.encode()), i) for i in inspectors)]
+    def ranked_inspectors(self, target: str) -> list[str]:
+        keys = self._expand.keys(INSPECTOR_INFO + SEP + target.encode() + SEP, self._tails)
+        return [i for _, i in sorted(zip(keys, self._inspectors, strict=True))]
 
 
 def _staff(keys: _Keys, ann: Announcement, target: str, load: Mapping[str, int]) -> tuple[str, ...]:
     field_name = ann.target_fields.get(target)
     qualified = set(ann.field_inspectors[field_name]) if field_name is not None else None
+    avoided = ann.avoided_for(target)
     team: list[str] = []
-    for inspector in keys.ranked_inspectors(target, ann.inspectors):
-        if (inspector, target) in ann.avoidance or load.get(inspector, 0) >= ann.cap:
+    for inspector in keys.ranked_inspectors(target):
+        if inspector in avoided or load.get(inspector, 0) >= ann.cap:
             continue
         if qualified is not None and inspector not in qualified:
             continue
@@ -457,7 +492,7 @@ def compute(ann: Announcement, ikm: bytes) -> DrawResult:
     """Draw the targets of every stratum, then staff each drawn target."""
     if not ikm:
         raise DrawError("随机值为空，不能抽取", field="randomness")
-    keys = _Keys(ann.canonical_bytes(), ikm)
+    keys = _Keys(ann, ikm)
     strata = []
     for stratum in ann.strata:
         n = stratum.quota.size(len(stratum.candidates))
@@ -488,7 +523,7 @@ def substitute(
     if replaced is None:
         raise DrawError(f"{target} 不是本次抽中的检查对象", field="target")
     stratum = next(s for s in ann.strata if s.name == replaced.stratum)
-    keys = _Keys(ann.canonical_bytes(), ikm)
+    keys = _Keys(ann, ikm)
     ranked = keys.ranked_stratum(stratum)
     used = {t.target for t in result.teams} | {s.substitute for s in result.substitutions}
     rank = next((i for i, c in enumerate(ranked) if c not in used), None)

@@ -87,9 +87,10 @@ def _verify(doc: Mapping[str, object]) -> list[str]:
     assert isinstance(raw, dict)
     ann = Announcement.from_json(raw)
     problems = []
-    if canonical_json(raw) != ann.canonical_bytes():
+    raw_bytes = canonical_json(raw)
+    if raw_bytes != ann.canonical_bytes():
         problems.append("公告含有多余或不规范的内容")
-    if doc["announcement_sha256"] != hashlib.sha256(canonical_json(raw)).hexdigest():
+    if doc["announcement_sha256"] != hashlib.sha256(raw_bytes).hexdigest():
         problems.append("公告的 SHA-256 与公告内容不符")
     checkpoint = datetime.fromisoformat(str(doc["checkpoint_time"]))
     if checkpoint < datetime.fromisoformat(ann.announced_at):
