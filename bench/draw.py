@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import hashlib
+import os
 import random
 import time
 from collections.abc import Callable
@@ -99,7 +100,9 @@ def main() -> None:
     targets = len(result.teams)
     print(
         f"{options.candidates:,} candidates, {options.inspectors} inspectors: "
-        f"{targets:,} targets drawn, {targets * 2:,} places, cap {ann.cap}"
+        f"{targets:,} targets drawn, {targets * 2:,} places, cap {ann.cap}; "
+        f"{targets * options.inspectors + options.candidates:,} HKDF-Expand calls; "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
     )
     print(f"baseline (SHA-256 and sort of {len(labels):,} labels): {baseline * 1000:8.0f} ms")
     print(
