@@ -353,6 +353,16 @@ def test_bad_announcements_are_refused():
         )
     with pytest.raises(DrawError, match="随机源"):
         announcement(randomness=())
+    with pytest.raises(DrawError, match="名录为空"):
+        announcement(strata=(Stratum("重点", (), Quota("all")),))
+    with pytest.raises(DrawError, match="大于名录"):
+        announcement(strata=(Stratum("重点", KEY_UNITS, Quota("count", count=4)),))
+    with pytest.raises(DrawError, match="小数"):
+        announcement(
+            strata=(
+                Stratum("重点", KEY_UNITS, Quota("ratio", ratio="abc", rounding=Rounding.FLOOR)),
+            )
+        )
 
 
 def test_an_announcement_reads_back_and_its_roots_are_checked():

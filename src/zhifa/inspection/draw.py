@@ -38,6 +38,7 @@ the same rule, the replaced target's team released, every other team unchanged.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import hmac
 import json
 from collections.abc import Iterable, Mapping, Sequence
@@ -354,7 +355,10 @@ def _check(ann: Announcement) -> None:
         raise DrawError("层级须至少一个且名称不得重复", field="strata")
     seen: set[str] = set()
     for stratum in ann.strata:
+        if not stratum.candidates:
+            raise DrawError(f"“{stratum.name}”名录为空", field="strata")
         _sorted_unique(stratum.candidates, f"“{stratum.name}”名录")
+        Quota.from_json(stratum.quota.to_json()).size(len(stratum.candidates))
         if seen & set(stratum.candidates):
             raise DrawError(f"“{stratum.name}”中有对象同时属于其他层级", field="strata")
         seen |= set(stratum.candidates)
@@ -455,37 +459,37 @@ class _Keys:
     def __init__(self, ann: Announcement, ikm: bytes) -> None:
         prk = hkdf_extract(hashlib.sha256(ann.canonical_bytes()).digest(), ikm)
         self._expand = _Expander(prk)
-        self._inspectors = ann.inspectors
-        self._tails = [i.encode() + b"\x01" for i in ann.inspectors]
+        self._tails = {i: i.encode() + b"\x01" for i in ann.inspectors}
 
     def ranked_stratum(self, stratum: Stratum) -> list[str]:
         prefix = TARGET_INFO + SEP + stratum.name.encode() + SEP
         keys = self._expand.keys(prefix, (c.encode() + b"\x01" for c in stratum.candidates))
         return [c for _, c in sorted(zip(keys, stratum.candidates, strict=True))]
 
-    def ranked_inspectors(self, target: str) -> list[str]:
-        keys = self._expand.keys(INSPECTOR_INFO + SEP + target.encode() + SEP, self._tails)
-        return [i for _, i in sorted(zip(keys, self._inspectors, strict=True))]
+    def first_inspectors(self, target: str, eligible: Sequence[str], k: int) -> list[str]:
+        """The first k of the eligible inspectors in the target's rank order (the same as
+        ranking everyone and passing over the ineligible, without their keys)."""
+        prefix = INSPECTOR_INFO + SEP + target.encode() + SEP
+        keys = self._expand.keys(prefix, [self._tails[i] for i in eligible])
+        return [i for _, i in heapq.nsmallest(k, zip(keys, eligible, strict=True))]
 
 
 def _staff(keys: _Keys, ann: Announcement, target: str, load: Mapping[str, int]) -> tuple[str, ...]:
     field_name = ann.target_fields.get(target)
     qualified = set(ann.field_inspectors[field_name]) if field_name is not None else None
-    avoided = ann.avoided_for(target)
-    team: list[str] = []
-    for inspector in keys.ranked_inspectors(target):
-        if inspector in avoided or load.get(inspector, 0) >= ann.cap:
-            continue
-        if qualified is not None and inspector not in qualified:
-            continue
-        team.append(inspector)
-        if len(team) == ann.team_size:
-            return tuple(team)
-    raise DrawError(
-        f"无法为检查对象 {target} 配齐 {ann.team_size} 名检查人员"
-        f"（经回避、资格和每人 {ann.cap} 次上限筛选后只剩 {len(team)} 名），本次抽取失败",
-        field="inspectors",
-    )
+    avoided, cap = ann.avoided_for(target), ann.cap
+    eligible = [
+        i
+        for i in ann.inspectors
+        if i not in avoided and load.get(i, 0) < cap and (qualified is None or i in qualified)
+    ]
+    if len(eligible) < ann.team_size:
+        raise DrawError(
+            f"无法为检查对象 {target} 配齐 {ann.team_size} 名检查人员"
+            f"（经回避、资格和每人 {cap} 次上限筛选后只剩 {len(eligible)} 名），本次抽取失败",
+            field="inspectors",
+        )
+    return tuple(keys.first_inspectors(target, eligible, ann.team_size))
 
 
 def compute(ann: Announcement, ikm: bytes) -> DrawResult:
