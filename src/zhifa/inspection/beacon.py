@@ -42,6 +42,7 @@ QUICKNET_GENESIS = 1692803367  # Unix seconds of round 1
 QUICKNET_PERIOD = 3  # seconds between rounds
 # The randomness must come from a round at least this long after the signed checkpoint
 # that covers the announcement: nobody can know it when the lists are frozen.
+# not a legal limit: the draw protocol's margin of unpredictability (issue 15 point 3)
 MIN_LEAD = timedelta(hours=24)
 
 DRAND = "drand-quicknet"
