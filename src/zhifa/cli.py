@@ -25,6 +25,7 @@ from zhifa.core.errors import DomainError
 from zhifa.core.features import load_features, load_router
 from zhifa.core.keys import ensure_ledger_signer, ledger_key_path, load_ledger_signer
 from zhifa.core.settings import Settings, SettingsError, load_settings
+from zhifa.inspection.cli import draw_app
 
 app = typer.Typer(help="zhifa 执法全过程记录与公示平台", no_args_is_help=True)
 
@@ -35,6 +36,7 @@ user_app = typer.Typer(help="用户与 API 令牌", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(calendar_app, name="calendar")
 app.add_typer(user_app, name="user")
+app.add_typer(draw_app, name="draw")
 
 
 def _init(settings: Settings) -> None:
