@@ -21,7 +21,7 @@ from zhifa.core.models import DueRecompute, User
 from zhifa.core.time_limits import due
 from zhifa.enforcement.models import ActionTransition
 from zhifa.ledger.models import ledger_entry
-from zhifa.publicity.models import PublicationObligation
+from zhifa.publicity.models import CorrectionRequest, CorrectionStatus, PublicationObligation
 from zhifa.publicity.service import obligation_due
 
 DECIDED = date(2027, 2, 3)  # a Wednesday before 春节 2027
@@ -60,7 +60,22 @@ def _stored_provisional(client: TestClient, db: Session) -> tuple[int, int, int]
         assert step.limit_code == "penalty.decision_after_filing"
         filed = due(calendar, step.limit_code, FILED_AT.date())
         step.at, step.due_date, step.due_provisional = FILED_AT, filed.date, filed.provisional
-        record_change(session, None, "test.decided_earlier", ob, step)
+        asked = due(calendar, "publicity.correction_request", DECIDED)
+        request = CorrectionRequest(
+            receipt_number="GZ-TEST-2027-1",
+            obligation_id=ob.id,
+            source="staff",
+            requester_name="测试",
+            contact="",
+            what_is_wrong="日期有误",
+            received_on=DECIDED,
+            limit_code="publicity.correction_request",
+            due_on=asked.date,
+            due_provisional=asked.provisional,
+            status=CorrectionStatus.open,
+        )
+        session.add(request)
+        record_change(session, None, "test.decided_earlier", ob, step, request)
         ids = (action["id"], ob.id, step.id)
     return ids
 
@@ -87,6 +102,10 @@ def test_loading_2027_recomputes_stored_provisional_days(client: TestClient, db:
     by_table = {n.record_table: n for n in notes}
     assert by_table["publication_obligation"].old_date == date(2027, 2, 18)
     assert by_table["action_transition"].old_date == date(2027, 2, 11)
+    # a correction request (5 working days, a bureau duty): 2/16 -> 2/18 under the notice
+    request = db.scalars(select(CorrectionRequest)).one()
+    assert (request.due_on, request.due_provisional) == (date(2027, 2, 18), False)
+    assert by_table["correction_request"].old_date == date(2027, 2, 16)
     kinds = db.scalars(select(ledger_entry.c.kind).order_by(ledger_entry.c.index)).all()
     assert kinds.count("calendar.recompute") >= 2
     assert kinds.index("calendar.load") < kinds.index("calendar.recompute")
@@ -94,5 +113,6 @@ def test_loading_2027_recomputes_stored_provisional_days(client: TestClient, db:
     _as(client, "legal")
     board = client.get("/app/publicity?state=全部&kind=penalty").text
     assert "按2027年正式安排重算：原定2027年2月18日，现为2027年2月20日" in board
+    assert "按2027年正式安排重算：原定2027年2月16日，现为2027年2月18日" in board
     case = client.get(f"/app/actions/{action_id}").text
     assert "按2027年正式安排重算：原定2027年2月11日，现为2027年2月15日" in case

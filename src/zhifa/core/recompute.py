@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -22,6 +23,7 @@ from zhifa.core.clock import people_date
 from zhifa.core.db import Base
 from zhifa.core.features import registry
 from zhifa.core.models import DueRecompute
+from zhifa.core.time_limits import due
 
 
 def recompute_provisional(
@@ -30,6 +32,43 @@ def recompute_provisional(
     """Run every registered recompute hook for the newly loaded `year`; how many stored
     due days changed (in date or in being provisional)."""
     return sum(hook(db, calendar, year, actor) for hook in registry().recompute_hooks)
+
+
+def recompute_rows(
+    db: Session,
+    calendar: WorkingCalendar,
+    year: int,
+    actor: str | None,
+    model: Any,
+    start: str,
+) -> int:
+    """The common case: rows of `model` with `limit_code`, `due_on`, `due_provisional` (and
+    perhaps `basis`) whose one limit counts from their column `start`."""
+    official = year in calendar.official_years()
+    rows = db.scalars(select(model).where(model.due_provisional).order_by(model.id))
+    changed = 0
+    for row in list(rows):
+        changed += apply_recompute(
+            db, actor, row, due(calendar, row.limit_code, getattr(row, start)), year, official
+        )
+    return changed
+
+
+def apply_recompute(
+    db: Session, actor: str | None, row: Any, new: Due, year: int, official: bool
+) -> int:
+    """Set `row`'s due day (`due_on`) to `new` and keep the change; 0 when nothing changed
+    (the same day, still provisional), else 1."""
+    if new.date == row.due_on and new.provisional:
+        return 0
+    old = row.due_on
+    row.due_on, row.due_provisional = new.date, new.provisional
+    if hasattr(row, "basis"):
+        row.basis = new.basis[:1000]
+    note_recompute(
+        db, actor, row, limit_code=row.limit_code, year=year, official=official, old=old, due=new
+    )
+    return 1
 
 
 def note_recompute(
