@@ -1,6 +1,6 @@
 """The deadline board and the case page in Chromium after the 2027 schedule was loaded
 (issue 14 point 4): the recomputed due day shows the day it had before, at desk and phone
-width. Screenshots: test-artifacts/recompute-*.png."""
+width; the calendar page's calculator leans to the side asked for. Screenshots: test-artifacts/recompute-*.png."""
 
 from __future__ import annotations
 
@@ -46,5 +46,13 @@ def test_the_recomputed_day_on_the_board_and_case_page(sqlite_settings: Settings
                 assert case.count() == 1
                 case.first.scroll_into_view_if_needed()
                 page.screenshot(path=str(ARTIFACTS / f"recompute-case-{name}.png"), full_page=True)
+                if name == "390":
+                    assert fits(page)
+                # the calculator leans as asked and says so (2027 is official now: 2028)
+                page.goto(f"{base}/app/calendar?start=2028-01-26&n=5&lean=latest")
+                assert "最晚可能日" in page.inner_text("main")
+                page.screenshot(
+                    path=str(ARTIFACTS / f"recompute-calendar-{name}.png"), full_page=True
+                )
                 if name == "390":
                     assert fits(page)

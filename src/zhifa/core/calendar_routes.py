@@ -56,8 +56,8 @@ class LeanChoice(StrEnum):
 
 
 LEAN_LABELS = {
-    LeanChoice.earliest: "本局义务（暂定年份取最早可能日）",
-    LeanChoice.latest: "当事人期限（暂定年份取最晚可能日）",
+    LeanChoice.earliest: "本局义务（取最早可能日）",
+    LeanChoice.latest: "当事人期限（取最晚可能日）",
 }
 
 
