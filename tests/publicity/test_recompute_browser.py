@@ -1,6 +1,7 @@
 """The deadline board and the case page in Chromium after the 2027 schedule was loaded
 (issue 14 point 4): the recomputed due day shows the day it had before, at desk and phone
-width; the calendar page's calculator leans to the side asked for. Screenshots: test-artifacts/recompute-*.png."""
+width; the calendar page's calculator leans to the side asked for.
+Screenshots: test-artifacts/recompute-*.png."""
 
 from __future__ import annotations
 
