@@ -579,6 +579,7 @@ TABLE_AND_CALENDAR = {
     "core/time_limits.py": "the rule table",
     "core/calendar.py": "the working-day calendar",
     "core/calendar_rules.py": "the calendar's holiday rules (春节 from the lunar new year)",
+    "core/calendar_custom.py": "the calendar's customary breaks (provisional years, latest side)",
 }
 # A duration that is not a legal limit (a session, an upload's expiry, a rate window, a
 # retry, a cache) is allowed where a comment on its line, or on the line above, says so:

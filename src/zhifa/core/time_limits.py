@@ -28,7 +28,7 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Final
 
-from zhifa.core.calendar import Due, WorkingCalendar, fixed_date_in_year
+from zhifa.core.calendar import Due, RestDays, WorkingCalendar, fixed_date_in_year
 from zhifa.core.clock import people_date
 
 __all__ = [
@@ -45,11 +45,13 @@ __all__ = [
     "due",
     "due_within",
     "earliest_event",
+    "lean_note",
     "limit",
     "limits_by_area",
     "limits_table_markdown",
     "publicity_limit",
     "relied_on",
+    "rest_days_for",
     "stricter_due",
     "withdrawal_due",
     "withdrawal_limit",
@@ -1084,7 +1086,27 @@ def due_within(calendar: WorkingCalendar, code: str, start: date, n: int) -> Due
     return _due_of(calendar, chosen, start, f"{_legal(row)}，选定{chosen.describe()}")
 
 
+def rest_days_for(row: TimeLimit) -> RestDays:
+    """The rest days a provisional year gets so that `row` leans to its safe side: a
+    forward period ends earliest with the law's rest days only and latest with the
+    customary breaks; a BEFORE limit (act before an event) is the other way round."""
+    early = (row.lean is Lean.EARLIEST) == (row.direction is Direction.AFTER)
+    return RestDays.LAW if early else RestDays.CUSTOMARY
+
+
+def lean_note(row: TimeLimit, years: tuple[int, ...]) -> str:
+    """Why a provisional result is on the side it is (empty when nothing is provisional)."""
+    if not years:
+        return ""
+    if row.lean is Lean.EARLIEST:
+        why = "本局义务按最早可能日计算，宁早勿迟"
+    else:
+        why = "当事人期限按最晚可能日计算，不缩短当事人的期限"
+    return f"。暂定日期的取向：{why}（{rest_days_for(row).value}）"
+
+
 def _due_of(calendar: WorkingCalendar, row: TimeLimit, start: date, legal: str) -> Due:
+    calendar = calendar.with_rest_days(rest_days_for(row))
     if row.direction is Direction.BEFORE:
         computed = _latest_before(calendar, row, start)
     elif row.unit is Unit.WORKING_DAYS:
@@ -1103,7 +1125,7 @@ def _due_of(calendar: WorkingCalendar, row: TimeLimit, start: date, legal: str) 
     return Due(
         computed.date,
         computed.provisional,
-        f"{legal}。计算：{computed.basis}",
+        f"{legal}。计算：{computed.basis}{lean_note(row, computed.provisional_years)}",
         computed.provisional_years,
     )
 
@@ -1114,11 +1136,15 @@ def earliest_event(calendar: WorkingCalendar, code: str, act_day: date) -> Due:
     row = limit(code)
     if row.direction is not Direction.BEFORE:
         raise ValueError(f"时限 {row.code} 不是“事件日前”类时限")
+    # the safe side of an event after an act is the later one: as many rest days as the
+    # act-before-event computation of the same row uses
+    calendar = calendar.with_rest_days(rest_days_for(row))
     window = calendar.add_working_days(act_day, row.n)
     after = calendar.add_calendar_days(window.date, 1, extend_if_rest_day=False)
     basis = (
         f"{_legal(row)}。计算：{window.basis}；事件日不得早于其次日"
         f"{people_date(after.date)}（从严口径：{row.n}个工作日须在事件日前完整经过）"
+        f"{lean_note(row, window.provisional_years)}"
     )
     return Due(after.date, window.provisional, basis, window.provisional_years)
 
