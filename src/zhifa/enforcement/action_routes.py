@@ -50,6 +50,7 @@ from zhifa.enforcement.models import (
     PowerItem,
 )
 from zhifa.enforcement.parties import get_party
+from zhifa.enforcement.periods import case_deadlines
 from zhifa.enforcement.resources import (
     ActionOfPath,
     ActionToChange,
@@ -173,6 +174,7 @@ def _detail_context(db: Session, action: Action, **extra: Any) -> dict[str, Any]
         "next_steps": proc.next_steps(current.code) if is_open else (),
         "missing": actions.missing_now(db, action) if is_open else [],
         "waiting": actions.waiting_before_decision(db, action),
+        "deadlines": case_deadlines(db, action),
         "transitions": actions.transitions_of(db, action.id),
         "activities": [(a, actions.duty_facts(db, a)) for a in activities],
         "officer_names": {o.officer_id: _name(db, o.officer_id) for o in action.officers},

@@ -18,6 +18,13 @@ from zhifa.enforcement.models import (
     PartyVersion,
     PowerItem,
 )
+from zhifa.enforcement.periods import (
+    application_received,
+    hearing_held,
+    hearing_requested,
+    measure_on_site,
+    power_cut,
+)
 
 FEATURE = Feature(
     name="enforcement",
@@ -36,6 +43,13 @@ FEATURE = Feature(
         Acknowledgement,
     ),
     requirements=(("duties", duties_requirement),),
+    period_starts=(
+        ("hearing_held", hearing_held),
+        ("measure_on_site", measure_on_site),
+        ("power_cut", power_cut),
+        ("application_received", application_received),
+        ("hearing_requested", hearing_requested),
+    ),
     navigation=(
         NavLink("执法办案", "行政相对人", "/app/parties", Permission.party_read),
         NavLink("执法办案", "执法案件", "/app/actions", Permission.action_read),
