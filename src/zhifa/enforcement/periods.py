@@ -17,14 +17,16 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from zhifa.core.calendar import DeadlineState, Due, DueInstant, deadline_status
+from zhifa.core.auth import Principal
+from zhifa.core.calendar import SHANGHAI, DeadlineState, Due, DueInstant, deadline_status
 from zhifa.core.calendar_store import working_calendar
-from zhifa.core.clock import SHANGHAI, people_date, people_datetime, today
+from zhifa.core.clock import people_date, people_datetime, today
 from zhifa.core.features import registry
 from zhifa.core.time_limits import Direction, Lean, TimeLimit, Unit, due, due_at, limit
 from zhifa.enforcement.clocks import END, Clock, clocks_of
-from zhifa.enforcement.models import Action, ActionTransition, Activity
+from zhifa.enforcement.models import Action, ActionStatus, ActionTransition, Activity
 from zhifa.enforcement.steps import procedure
+from zhifa.enforcement.visibility import visible_actions
 
 
 @dataclass(frozen=True)
@@ -93,11 +95,16 @@ class CaseDeadline:
             return "已过最迟日"
         return "已届满" if self.row.lean is Lean.LATEST else "已逾期"
 
+    @property
+    def end_day(self) -> date:
+        """The day the limit ends (its instant's day for a limit in hours)."""
+        if self.due_at is not None:
+            return self.due_at.at.date()
+        return self.due.date if self.due is not None else date.max
+
     def ended(self, on: date) -> bool:
         """Has the period ended by the day `on` (its last day is before `on`)?"""
-        if self.due_at is not None:
-            return self.due_at.at.date() < on
-        return self.due is not None and self.due.date < on
+        return self.end_day < on
 
 
 def _day(at: date | datetime) -> date:
@@ -148,6 +155,18 @@ def _deadlines_of(db: Session, action: Action, clock: Clock) -> list[CaseDeadlin
 def case_deadlines(db: Session, action: Action) -> list[CaseDeadline]:
     """Every limit running in the case, each from its start event (not yet started ones too)."""
     return [d for c in clocks_of(action.procedure) for d in _deadlines_of(db, action, c)]
+
+
+def running_deadlines(db: Session, who: Principal) -> list[tuple[Action, CaseDeadline]]:
+    """The started, not yet done limits of the open cases `who` may see, soonest end first."""
+    query = visible_actions(who).where(Action.status == ActionStatus.open).order_by(Action.id)
+    found = [
+        (action, d)
+        for action in db.scalars(query)
+        for d in case_deadlines(db, action)
+        if d.start is not None and not d.done and (d.due or d.due_at)
+    ]
+    return sorted(found, key=lambda pair: pair[1].end_day)
 
 
 def period_problems(db: Session, action: Action, target: str) -> list[str]:

@@ -95,8 +95,7 @@ _NOTICE = Step(
     "告知（陈述申辩、听证）",
     "《行政处罚法》第四十四条、第六十三条、第六十四条",
     documents=("penalty_notice",),
-    limit="penalty.hearing_request",
-)
+)  # the party's period runs from the SERVICE of the notice, not from this step (clocks.py)
 # The right to a hearing is told in the 行政处罚告知书; the hearing itself is an on-site
 # activity with its duties (its 听证通知书 and 听证笔录 are recorded as activity records).
 _HEARING = Step("hearing", "听证", "《行政处罚法》第六十四条、第六十五条", on_site=True)

@@ -26,15 +26,12 @@ def _served(db: Session, action: Action, kinds: tuple[str, ...]) -> list[StartEv
         for doc in effective(db, action.id, kind):
             served = services_of(db, doc.id)
             if served:
-                first = served[0]
-                how = SERVICE_METHOD_LABELS[first.method]
-                out.append(
-                    StartEvent(first.served_on, f"{_name(doc)}{people_date(first.served_on)}{how}")
-                )
+                on, how = served[0].served_on, SERVICE_METHOD_LABELS[served[0].method]
+                out.append(StartEvent(on, f"{_name(doc)}于{people_date(on)}{how}"))
             elif kind == "on_site_penalty_decision" and doc.issue_date is not None:
                 # 《行政处罚法》第五十二条: handed to the party on the spot when made
                 on = doc.issue_date
-                out.append(StartEvent(on, f"{_name(doc)}{people_date(on)}当场交付"))
+                out.append(StartEvent(on, f"{_name(doc)}于{people_date(on)}当场交付"))
             else:
                 out.append(NotYet(f"{_name(doc)}已签发但尚未记录送达"))
     return out
@@ -61,7 +58,7 @@ def _field_day(
     if not value:
         return [NotYet(f"{_name(doc)}未填写{what}")]
     day = date.fromisoformat(str(value))
-    return [StartEvent(day, f"{_name(doc)}{what}{people_date(day)}")]
+    return [StartEvent(day, f"{_name(doc)}所定{what}{people_date(day)}")]
 
 
 def seizure_start(db: Session, action: Action) -> list[StartEvent | NotYet]:
