@@ -54,7 +54,7 @@ def test_case_page_lists_the_party_period(
                 _serve(client, action_id, _notice_id(db, action_id))
                 end = due(working_calendar(db), "penalty.hearing_request", today()).date
                 page.reload()
-                expect(deadlines).to_contain_text(f"{people_date(end)} 届满")
+                expect(deadlines).to_contain_text(f"届满：{people_date(end)}")
                 expect(deadlines).to_contain_text("直接送达")
                 expect(page.locator(".notice.warn", has_text="届满前不得进入")).to_have_count(1)
                 _shot(page, "served", width)
