@@ -28,7 +28,15 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Final
 
-from zhifa.core.calendar import Due, RestDays, WorkingCalendar, fixed_date_in_year
+from zhifa.core.calendar import (
+    Due,
+    DueInstant,
+    RestDays,
+    WorkingCalendar,
+    add_hours,
+    fixed_date_in_year,
+    hours_before,
+)
 from zhifa.core.clock import people_date
 
 __all__ = [
@@ -43,6 +51,7 @@ __all__ = [
     "Unit",
     "Verification",
     "due",
+    "due_at",
     "due_within",
     "earliest_event",
     "lean_note",
@@ -61,7 +70,7 @@ __all__ = [
 class Unit(StrEnum):
     WORKING_DAYS = "working_days"
     CALENDAR_DAYS = "calendar_days"
-    HOURS = "hours"  # reserved: no row uses it (no hours limit is computed from dates)
+    HOURS = "hours"  # from an instant (a datetime): due_at(), never due()
     MONTHS = "months"
     FIXED_DATE = "fixed_date"
 
@@ -191,6 +200,8 @@ class TimeLimit:
             return "按工作日计算"
         if self.unit is Unit.FIXED_DATE:
             return "固定日期，不顺延"
+        if self.unit is Unit.HOURS:
+            return "按小时自时刻起算，不顺延"
         if self.extend_if_rest_day:
             return "期满日遇休息日顺延（民法典第二百零三条）"
         return "不顺延"
@@ -222,6 +233,17 @@ _SRC_YANHUA = (
 _SRC_WEIHUA = (
     "《危险化学品安全管理条例》2013年修订文本（GitHub LawRefBook/Laws "
     "行政法规/危险化学品安全管理条例(2013-12-07).md，第三十五条）"
+)
+_SRC_XUKE_LRB = (
+    "《行政许可法》2019年修正文本（GitHub LawRefBook/Laws 行政法/行政许可法(2019-04-23).md）"
+)
+_SRC_SUSONG = (
+    "《行政诉讼法》2017年修正文本（GitHub LawRefBook/Laws "
+    "诉讼与非诉讼程序法/行政诉讼法(2017-06-27).md）"
+)
+_SRC_FUYI = (
+    "《行政复议法》2023年修订文本（GitHub LawRefBook/Laws "
+    "诉讼与非诉讼程序法/行政复议法(2023-09-01).md）"
 )
 _SRC_GUOBAN = (
     "国办发〔2018〕118号原文未能取得（北京市政府网站的转载只取得开头部分）；其“行政许可、行政处罚"
@@ -314,6 +336,20 @@ _SOURCE_LIST = (
         Reading.TEXT,
         _SRC_WEIHUA,
     ),
+    Source(
+        "susong",
+        "《中华人民共和国行政诉讼法》",
+        ("《中华人民共和国行政诉讼法》", "《行政诉讼法》"),
+        Reading.TEXT,
+        _SRC_SUSONG,
+    ),
+    Source(
+        "fuyi",
+        "《中华人民共和国行政复议法》",
+        ("《中华人民共和国行政复议法》", "《行政复议法》"),
+        Reading.TEXT,
+        _SRC_FUYI,
+    ),
     Source("gongshi", _GONGSHI, (_GONGSHI,), Reading.TEXT, _SEED),
     Source("jilu", _JILU, (_JILU,), Reading.TEXT, _SEED),
     Source("guoban118", _GUOBAN, ("国办发〔2018〕118号",), Reading.SECONDARY, _SRC_GUOBAN),
@@ -371,7 +407,7 @@ def _rows() -> tuple[TimeLimit, ...]:
             n=5,
             unit=wd,
             basis=f"《中华人民共和国行政处罚法》第六十四条第一项；{_ART85}",
-            counted_from="自行政机关告知听证权利之日起",
+            counted_from="自告知听证权利的告知书送达当事人之日起",
             extend_if_rest_day=False,
             note=(
                 "当事人的期限：期满前不得以当事人未要求听证为由作出决定。“五日”依第八十五条"
@@ -443,6 +479,27 @@ def _rows() -> tuple[TimeLimit, ...]:
             verification=ok,
             sources=_SRC_CHUFA,
         ),
+        TimeLimit(
+            code="penalty.litigation_period",
+            area=Area.PENALTY,
+            title="当事人提起行政诉讼（当事人期限）",
+            n=6,
+            unit=Unit.MONTHS,
+            basis=(
+                "《中华人民共和国行政诉讼法》第四十六条第一款；"
+                "《中华人民共和国行政复议法》第二十条第一款"
+            ),
+            counted_from="自当事人收到行政处罚决定书之日起（知道作出行政行为之日）",
+            extend_if_rest_day=True,
+            note=(
+                "当事人的期限：行政诉讼六个月，长于申请行政复议的六十日，两者均届满后方可"
+                "依《行政强制法》第五十三条申请人民法院强制执行（compulsion.court_application"
+                "自本期限届满之日起算）。当事人已申请复议或起诉的，不适用。"
+            ),
+            lean=Lean.LATEST,
+            verification=ok,
+            sources=f"{_SRC_SUSONG}；{_SRC_FUYI}",
+        ),
         # ---- 行政强制 ------------------------------------------------------------------
         TimeLimit(
             code="compulsion.seizure_period",
@@ -461,6 +518,41 @@ def _rows() -> tuple[TimeLimit, ...]:
             ),
             verification=ok,
             sources=f"{_SRC_QIANGZHI}；{_SRC_AQSC}",
+        ),
+        TimeLimit(
+            code="compulsion.on_site_report",
+            area=Area.COMPULSION,
+            title="当场实施行政强制措施后向负责人报告并补办批准手续",
+            n=24,
+            unit=Unit.HOURS,
+            basis="《中华人民共和国行政强制法》第十九条",
+            counted_from="自当场实施行政强制措施之时起",
+            extend_if_rest_day=False,
+            note=(
+                "情况紧急、需要当场实施的，执法人员应当在二十四小时内向行政机关负责人报告，"
+                "并补办批准手续；负责人认为不应当采取的，应当立即解除。按小时自实施时刻起算，"
+                "跨越午夜、节假日均不顺延。"
+            ),
+            verification=ok,
+            sources=_SRC_QIANGZHI,
+        ),
+        TimeLimit(
+            code="compulsion.power_cut_notice",
+            area=Area.COMPULSION,
+            title="停止供电前通知生产经营单位（提前二十四小时）",
+            n=24,
+            unit=Unit.HOURS,
+            basis="《中华人民共和国安全生产法》第七十条第二款",
+            counted_from="以停止供电之时为准",
+            extend_if_rest_day=False,
+            direction=Direction.BEFORE,
+            note=(
+                "方向相反：起算时刻为停止供电之时，结果为书面通知生产经营单位的最迟时刻。"
+                "有危及生产安全的紧急情形的除外。停止供电须经本部门主要负责人批准（第七十条"
+                "第一款）。"
+            ),
+            verification=ok,
+            sources=_SRC_AQSC,
         ),
         TimeLimit(
             code="compulsion.seizure_extension",
@@ -534,6 +626,23 @@ def _rows() -> tuple[TimeLimit, ...]:
             sources=f"{_SRC_AQSC}（第六十五条）；{_BUREAU_18}",
         ),
         # ---- 行政许可 ------------------------------------------------------------------
+        TimeLimit(
+            code="license.supplement_notice",
+            area=Area.LICENSE,
+            title="一次告知申请人需要补正的全部内容",
+            n=5,
+            unit=wd,
+            basis="《中华人民共和国行政许可法》第三十二条第一款第四项、第八十二条",
+            counted_from="自收到申请材料之日起",
+            extend_if_rest_day=False,
+            note=(
+                "申请材料不齐全或者不符合法定形式的，应当当场或者在五日内一次告知申请人需要"
+                "补正的全部内容；逾期不告知的，自收到申请材料之日起即为受理。以工作日计算"
+                "（第八十二条）。"
+            ),
+            verification=ok,
+            sources=f"{_SRC_XUKE}；{_SRC_XUKE_LRB}",
+        ),
         TimeLimit(
             code="license.decision",
             area=Area.LICENSE,
@@ -994,8 +1103,8 @@ def _check(rows: Iterable[TimeLimit]) -> Mapping[str, TimeLimit]:
             raise ValueError(f"{row.code}: n must be positive")
         if row.extend_if_rest_day and row.unit not in (Unit.CALENDAR_DAYS, Unit.MONTHS):
             raise ValueError(f"{row.code}: only calendar days and months can be extended")
-        if row.direction is Direction.BEFORE and row.unit is not Unit.WORKING_DAYS:
-            raise ValueError(f"{row.code}: BEFORE limits are supported in working days only")
+        if row.direction is Direction.BEFORE and row.unit not in (Unit.WORKING_DAYS, Unit.HOURS):
+            raise ValueError(f"{row.code}: BEFORE limits are supported in working days and hours")
         if row.verification is Verification.UNVERIFIED and "未能核实" not in row.note:
             raise ValueError(f"{row.code}: an unverified limit must say so in its note")
         _check_reading(row)
@@ -1069,6 +1178,22 @@ def due(calendar: WorkingCalendar, code: str, start: date) -> Due:
     """
     row = limit(code)
     return _due_of(calendar, row, start, _legal(row))
+
+
+def due_at(code: str, start: datetime) -> DueInstant:
+    """The instant limit `code` (counted in hours) ends, from the instant `start`
+    (timezone-aware): AFTER, `start` is the triggering act and the result the last
+    instant; BEFORE, `start` is the event and the result the latest instant of the act."""
+    row = limit(code)
+    if row.unit is not Unit.HOURS:
+        raise ValueError(f"时限 {row.code} 按日计算，请用 due()")
+    if not isinstance(start, datetime):
+        raise TypeError(f"start must be a datetime (not {type(start).__name__})")
+    if row.direction is Direction.BEFORE:
+        computed = hours_before(start, row.n)
+    else:
+        computed = add_hours(start, row.n)
+    return DueInstant(computed.at, f"{_legal(row)}。计算：{computed.basis}")
 
 
 def due_within(calendar: WorkingCalendar, code: str, start: date, n: int) -> Due:
