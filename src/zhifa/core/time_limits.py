@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 from types import MappingProxyType
@@ -52,7 +52,6 @@ __all__ = [
     "Verification",
     "due",
     "due_at",
-    "due_within",
     "earliest_event",
     "lean_note",
     "limit",
@@ -269,8 +268,10 @@ _BUREAU_18 = (
 
 _GONGSHI = "《上海市普陀区应急管理行政执法公示办法》"
 _SRC_XYXF = (
-    "《信用修复管理办法》：令的公布文及第一条至第四条据 toubiaole.com 转载的令文核实；"
-    "公示期限的规定据财联社2025年11月26日对国家发展改革委发布的新闻摘要核实，条号未能核实；"
+    "《信用修复管理办法》（国家发展改革委令第36号）：令的公布文及第一条至第四条据 toubiaole.com、"
+    "law-lib.com（m.law-lib.com/law/law_view.asp?id=786242）转载的令文核实；公示期限、信用修复"
+    "申请条件的规定据财联社、证券之星2025年11月26日对国家发展改革委发布的新闻摘要核实，"
+    "条号未能核实（可检索的资料中未见这些条文的原文）；"
     f"{_SEED}（第七条第一款）"
 )
 _JILU = "《上海市普陀区应急管理行政执法全过程记录办法》"
@@ -284,7 +285,10 @@ _XYXF_BASIS = (
     f"{_XYXF}（条号未能核实）；{_GONGSHI}第七条第一款（公示期限按照国家和本市有关规定执行）"
 )
 _XYXF_FROM = "自认定之日起（以行政处罚决定作出之日为准）"
-_XYXF_CHECKED = "条号未能核实；内容据发改委发布的新闻摘要核实（仅经二手资料核实）。"
+_XYXF_CHECKED = (
+    "条号未能核实：只读到令文第一条至第四条（第三条：终止公示即信用中国等信用信息系统不再公开"
+    "已修复的失信信息），公示期限的规定据国家发展改革委发布的新闻摘要核实（仅经二手资料核实）。"
+)
 
 _SOURCE_LIST = (
     Source(
@@ -978,8 +982,12 @@ def _rows() -> tuple[TimeLimit, ...]:
             counted_from=_XYXF_FROM,
             extend_if_rest_day=False,
             note=(
-                "轻微失信信息原则上不予公示；行业主管部门认为确有必要公示的，公示期最长不超过"
-                "3个月。本系统对轻微失信信息办理不予公示，本行仅供追溯。" + _XYXF_CHECKED
+                "信用公示：轻微失信信息原则上不予公示（不报送信用中国）；审核人记录确有必要的理由"
+                "后报送，公示期最长不超过3个月，法定责任履行完毕即可申请信用修复（没有最短公示期，"
+                "自决定之日起可记录修复）。门户网站等渠道的公示不受此限：生产经营单位的处罚信息"
+                "一律公示（《安全生产法》第七十八条第二款，publicity.penalty），本局取本行为其公示"
+                "截止期（公示办法第七条第一款：公示期限按国家规定执行）。届满日不顺延。"
+                + _XYXF_CHECKED
             ),
             verification=sec,
             sources=_SRC_XYXF,
@@ -987,16 +995,19 @@ def _rows() -> tuple[TimeLimit, ...]:
         TimeLimit(
             code="publicity.period_general_min",
             area=Area.PUBLICITY,
-            title="一般失信信息的最短公示期",
+            title="一般失信信息的最短公示期（届满次日起可申请信用修复）",
             n=3,
             unit=Unit.MONTHS,
             basis=_XYXF_BASIS,
             counted_from=_XYXF_FROM,
             extend_if_rest_day=False,
             note=(
-                "一般失信信息最短公示期3个月，最长1年（publicity.period_general_max）；审核人可在"
-                "此范围内选定公示月数。最短期限，不顺延。" + _XYXF_CHECKED
+                "最短公示期届满后，信用主体方可申请信用修复：到期日为最短期的最后一日，次日起可"
+                "记录信用修复决定（此前记录的予以拒绝）。公示期不由审核人选定：信用公示至最长"
+                "公示期（publicity.period_general_max）届满，其间办理信用修复的提前终止。最短期限，"
+                "不顺延。" + _XYXF_CHECKED
             ),
+            lean=Lean.LATEST,
             verification=sec,
             sources=_SRC_XYXF,
         ),
@@ -1010,8 +1021,9 @@ def _rows() -> tuple[TimeLimit, ...]:
             counted_from=_XYXF_FROM,
             extend_if_rest_day=False,
             note=(
-                "最长公示期届满后自动停止公示；审核人未选定公示月数的，公示截止期按最长公示期"
-                "计算。届满日遇休息日不顺延：公示不得超过最长期限。" + _XYXF_CHECKED
+                "最长公示期届满后自动停止公示：公示截止期即本期限的最后一日（门户网站等渠道同日"
+                "停止）；记录信用修复的，信用中国的信用公示提前终止。届满日遇休息日不顺延：公示"
+                "不得超过最长期限。" + _XYXF_CHECKED
             ),
             verification=sec,
             sources=_SRC_XYXF,
@@ -1019,16 +1031,19 @@ def _rows() -> tuple[TimeLimit, ...]:
         TimeLimit(
             code="publicity.period_serious_min",
             area=Area.PUBLICITY,
-            title="严重失信信息的最短公示期",
+            title="严重失信信息的最短公示期（届满次日起可申请信用修复）",
             n=12,
             unit=Unit.MONTHS,
             basis=_XYXF_BASIS,
             counted_from=_XYXF_FROM,
             extend_if_rest_day=False,
             note=(
-                "严重失信信息最短公示期1年，最长3年（publicity.period_serious_max）；审核人可在"
-                "此范围内选定公示月数。最短期限，不顺延。" + _XYXF_CHECKED
+                "最短公示期届满后，信用主体方可申请信用修复：到期日为最短期的最后一日，次日起可"
+                "记录信用修复决定（此前记录的予以拒绝）。公示期不由审核人选定：信用公示至最长"
+                "公示期（publicity.period_serious_max）届满，其间办理信用修复的提前终止。最短期限，"
+                "不顺延。" + _XYXF_CHECKED
             ),
+            lean=Lean.LATEST,
             verification=sec,
             sources=_SRC_XYXF,
         ),
@@ -1042,8 +1057,9 @@ def _rows() -> tuple[TimeLimit, ...]:
             counted_from=_XYXF_FROM,
             extend_if_rest_day=False,
             note=(
-                "最长公示期届满后自动停止公示；审核人未选定公示月数的，公示截止期按最长公示期"
-                "计算。届满日遇休息日不顺延：公示不得超过最长期限。" + _XYXF_CHECKED
+                "最长公示期届满后自动停止公示：公示截止期即本期限的最后一日（门户网站等渠道同日"
+                "停止）；记录信用修复的，信用中国的信用公示提前终止。届满日遇休息日不顺延：公示"
+                "不得超过最长期限。" + _XYXF_CHECKED
             ),
             verification=sec,
             sources=_SRC_XYXF,
@@ -1062,8 +1078,8 @@ def _rows() -> tuple[TimeLimit, ...]:
             extend_if_rest_day=False,
             note=(
                 "未能核实（无可核实的规定）：未找到规定行政强制决定信息公示期限的法律、法规或"
-                "国家、本市文件（公示办法第七条第二款未规定期限）；本局默认1年，审核人可选定"
-                "较短的整月数，由法制宣传科确认。届满日不顺延。"
+                "国家、本市文件（公示办法第七条第二款未规定期限）；本局口径公示1年（不由审核人"
+                "另选），由法制宣传科确认。不属失信信息，不报送信用中国。届满日不顺延。"
             ),
             verification=unv,
             sources=f"{_SEED}（第七条第二款）；未找到规定公示期限的原文",
@@ -1194,21 +1210,6 @@ def due_at(code: str, start: datetime) -> DueInstant:
     else:
         computed = add_hours(start, row.n)
     return DueInstant(computed.at, f"{_legal(row)}。计算：{computed.basis}")
-
-
-def due_within(calendar: WorkingCalendar, code: str, start: date, n: int) -> Due:
-    """The due day of a period of `n` units chosen within limit `code` (1 ≤ n ≤ the row's
-    length), counted from `start` the way the row counts: e.g. a publication period a
-    reviewer set shorter than the longest one the rule allows (公示截止期)."""
-    row = limit(code)
-    if row.unit is Unit.FIXED_DATE or row.direction is Direction.BEFORE:
-        raise ValueError(f"时限 {row.code} 不能选定较短的期间")
-    if not 1 <= n <= row.n:
-        raise ValueError(f"时限 {row.code} 的期间须为1至{row.n}（{row.describe()}）")
-    if n == row.n:
-        return due(calendar, code, start)
-    chosen = replace(row, n=n)
-    return _due_of(calendar, chosen, start, f"{_legal(row)}，选定{chosen.describe()}")
 
 
 def rest_days_for(row: TimeLimit) -> RestDays:
