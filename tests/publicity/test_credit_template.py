@@ -85,6 +85,8 @@ OPERATION = "操作类型"  # zhifa's one added column, last
 
 ID_NUMBER = "31010719850615402" + id_check_char("31010719850615402")
 SOLE_TRADER_USCC = "92310107MA1G5K2R8" + uscc_check_char("92310107MA1G5K2R8")  # 个体工商户
+FIRM_USCC = "91310107MA1G5K2R8" + uscc_check_char("91310107MA1G5K2R8")
+TRADER_ID_NUMBER = "31010719700101301" + id_check_char("31010719700101301")
 
 
 def _register(client: TestClient, body: dict) -> int:
@@ -118,7 +120,7 @@ def _licence_decision(client: TestClient, db: Session, action_id: int) -> int:
         json={
             "started_at": "2026-11-26T09:00:00",
             "place": "上海市普陀区真北路100号",
-            "party_present": "李店主",
+            "party_present": "李建华",
             "officer_ids": _valid_officers(db, 2),
         },
     ).json()
@@ -172,13 +174,13 @@ def _exported(instance_of, db: Session) -> Exported:
         client,
         {"kind": "person", "name": "赵建国", "id_number": ID_NUMBER, "address": "上海市某路1号"},
     )
-    trader = _register(
+    trader = _register(  # a natural person with a registered business (民法典 第五十四条)
         client,
         {
-            "kind": "enterprise",
-            "name": "普陀区李记五金店",
+            "kind": "person",
+            "name": "李记五金店（李建华）",
+            "id_number": TRADER_ID_NUMBER,
             "uscc": SOLE_TRADER_USCC,
-            "legal_representative": "李店主",
             "address": "上海市普陀区真北路100号",
         },
     )
@@ -234,12 +236,33 @@ def test_licence_has_no_public_until_column(instance_of, db: Session) -> None:
 def test_sole_trader_is_its_own_category(instance_of, db: Session) -> None:
     out = _exported(instance_of, db)
     (shop,) = _rows(out.licences, out.licences[0])
-    assert shop["行政相对人名称"] == "普陀区李记五金店"
+    assert shop["行政相对人名称"] == "李记五金店（李某某）"  # the 经营者's name masked
     assert shop["行政相对人类别"] == "个体工商户"
     assert shop["行政相对人代码_1（统一社会信用代码）"] == SOLE_TRADER_USCC
-    assert shop["法定代表人"] == "李店主"
+    assert (shop["证件类型"], shop["证件号码"]) == ("身份证", TRADER_ID_NUMBER)
     public = TestClient(out.client.app, follow_redirects=False)
-    assert "个体工商户" in public.get(f"/p/{out.licensed}").text
+    page = public.get(f"/p/{out.licensed}").text
+    assert "个体工商户" in page and SOLE_TRADER_USCC in page
+    assert TRADER_ID_NUMBER not in page and "李建华" not in page
+
+
+def test_sole_trader_is_a_person_with_its_code(client: TestClient, db: Session) -> None:
+    """The party form takes a 个体工商户 as a person with its 92… code, and no other way."""
+    officer = db.get(User, _valid_officers(db, 1)[0])
+    assert officer is not None
+    _as(client, officer.username)
+    shop = {"name": "某某小吃店（王小二）", "address": "上海市普陀区某路2号"}
+    refused = (
+        {**shop, "kind": "enterprise", "uscc": SOLE_TRADER_USCC},
+        {**shop, "kind": "person", "id_number": TRADER_ID_NUMBER, "uscc": FIRM_USCC},
+    )
+    for body in refused:
+        answer = client.post("/api/v1/parties", json=body)
+        assert answer.status_code == 400 and answer.json()["field"] == "uscc", answer.text
+    body = {**shop, "kind": "person", "id_number": TRADER_ID_NUMBER, "uscc": SOLE_TRADER_USCC}
+    _register(client, body)
+    again = client.post("/api/v1/parties", json={**body, "id_number": ID_NUMBER})
+    assert again.status_code == 409 and "统一社会信用代码" in again.json()["detail"]
 
 
 def test_person_id_number_is_reported_never_public(instance_of, db: Session) -> None:

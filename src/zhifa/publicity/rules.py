@@ -32,7 +32,7 @@ from typing import Final
 
 from zhifa.core.calendar import Due, WorkingCalendar
 from zhifa.core.time_limits import TimeLimit, due_within, limit, publicity_limit
-from zhifa.enforcement.identifiers import USCC_CATEGORIES
+from zhifa.enforcement.identifiers import is_sole_trader_uscc
 
 # ---- which decisions oblige publication ------------------------------------------------
 
@@ -283,6 +283,9 @@ def period_problem(rule: PeriodRule, months: int | None) -> str | None:
 #   统一社会信用代码 (GB 32100: 登记管理部门码 9 工商, 机构类别码 2 个体工商户).
 # Where the sources differ (older exports: 法定代表人身份证号 instead of 法定代表人证件类型
 # + 法定代表人证件号码, 处罚金额 for 罚款金额) the newer form with 行政相对人类别 is followed.
+# Not read anywhere: which identity columns the template wants filled for a 个体工商户;
+# zhifa reports its 经营者's 身份证 in 证件类型/证件号码, as for a 自然人 (法制宣传科 to
+# confirm against the template).
 
 # The public items of each kind: (key, label) in the templates' order, without the
 # columns that are reported only (`REPORTED_ONLY`). Keys are stable names for code and
@@ -420,17 +423,13 @@ PARTY_CATEGORIES: Final[dict[str, str]] = {
 ID_CARD: Final = "身份证"  # 证件类型 of a 身份证号 (the only document a party form takes)
 
 
-def is_sole_trader_code(uscc: str | None) -> bool:
-    """A 统一社会信用代码 given to a 个体工商户 (92…)."""
-    code = (uscc or "").strip().upper()
-    return USCC_CATEGORIES.get(code[:1], {}).get(code[1:2]) == "个体工商户"
-
-
 def party_category(kind: str, uscc: str | None) -> str:
-    """行政相对人类别 of a party of `kind` (enterprise/person) with its code: a 个体工商户
-    is registered with its 92… code and is its own category, not 法人及非法人组织."""
-    if kind == "enterprise":
-        return PARTY_CATEGORIES["sole_trader" if is_sole_trader_code(uscc) else "enterprise"]
+    """行政相对人类别 of a party of `kind` (enterprise/person) with its code. A 个体工商户
+    is its own category, told by its 92… code: a natural person who registered a business
+    (民法典 第五十四条; the party form takes it as a person with that code), neither a
+    自然人 with an empty code nor a 法人及非法人组织."""
+    if is_sole_trader_uscc(uscc):
+        return PARTY_CATEGORIES["sole_trader"]
     return PARTY_CATEGORIES.get(kind, "其他")
 
 
