@@ -12,6 +12,7 @@ import csv
 import io
 from dataclasses import dataclass
 
+import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from sqlalchemy import select
@@ -22,8 +23,10 @@ from tests.enforcement.test_actions import _as, _complete_duties, _item, _valid_
 from tests.enforcement.test_penalty_flow import FACTS, _issue
 from tests.publicity import test_outbox
 from tests.publicity.test_flow import _obligation
+from tests.publicity.test_validation import DAY, penalty
 from zhifa.core.models import User
 from zhifa.enforcement.identifiers import id_check_char, uscc_check_char
+from zhifa.publicity import validation
 from zhifa.publicity.models import CreditExportBatch
 
 instance_of = test_outbox.instance_of
@@ -279,3 +282,19 @@ def test_person_id_number_is_reported_never_public(instance_of, db: Session) -> 
             answer = public.get(url)
             assert answer.status_code == 200, url
             assert ID_NUMBER not in answer.text and "证件号码" not in answer.text, url
+
+
+@pytest.mark.parametrize(
+    ("values", "field", "words"),
+    [
+        ({"party_category": "个体工商户", "uscc": ""}, "uscc", "行政相对人为个体工商户的"),
+        ({"party_category": "个体工商户"}, "party_category", "应为法人及非法人组织"),
+        ({"uscc": SOLE_TRADER_USCC}, "party_category", "应为个体工商户"),
+    ],
+)
+def test_category_and_code_agree(values: dict[str, str], field: str, words: str) -> None:
+    """A publication's 行政相对人类别 is the one its code says (92…: 个体工商户)."""
+    shop = penalty(party_category="个体工商户", uscc=SOLE_TRADER_USCC)
+    assert validation.problems(shop, DAY) == []
+    found = validation.problems(penalty(**values), DAY)
+    assert found and found[0].field == field and words in found[0].message, found
