@@ -10,7 +10,9 @@ blob store and ledgered:
 - ``credit-<batch>.xlsx``: one workbook, sheets 行政处罚 and 行政许可.
 
 Both through `core.spreadsheet`: every value is a text cell, and one that a spreadsheet
-program could read as a formula starts with a single quote.
+program could read as a formula starts with a single quote. A CSV carries no cell types:
+Excel opened on it shows an all-digit 证件号码 or code in scientific notation, so the
+workbook (text cells) is the file to import or to read.
 
 Columns: the 信用中国 upload template of the kind, every column in its order
 (`rules.TEMPLATES`: 行政相对人名称, 行政相对人类别, 行政相对人代码_1 (统一社会信用代码) …
