@@ -114,7 +114,12 @@ def test_fifty_parties_with_valid_identifiers() -> None:
             assert party.legal_representative and party.industry
             assert party.name.startswith("上海") and "公司" in party.name
         else:
-            assert party.id_number is not None and party.uscc is None
+            assert party.id_number is not None
+            if party.person_type == "individual_business":  # with its 92… code
+                assert party.uscc is not None and party.uscc.startswith("92310107")
+                assert validate_uscc(party.uscc) == party.uscc
+            else:
+                assert party.uscc is None
             assert validate_id_number(party.id_number, today=START_OF_2026) == party.id_number
             assert party.id_number.startswith("310107")
             assert 1950 <= birth_date_of(party.id_number).year <= 2005

@@ -186,11 +186,13 @@ def test_the_form_lists_the_items_of_the_chosen_procedure(client: TestClient, db
 
 
 def _person(db: Session) -> tuple[PartyVersion, str]:
-    """A person party's current version, and their ID number."""
+    """A 自然人 party's current version (a person without a 个体工商户's code, whom the
+    picker shows by the masked ID number), and their ID number."""
     row = db.scalar(
         select(PartyVersion)
         .join(Party, Party.id == PartyVersion.party_id)
         .where(Party.kind == PartyKind.person, PartyVersion.version == Party.current_version)
+        .where(PartyVersion.uscc.is_(None))
         .order_by(Party.id)
     )
     assert row is not None and row.id_number is not None

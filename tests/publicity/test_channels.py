@@ -35,7 +35,7 @@ from zhifa.core.models import AccessLog, StoredBlob
 from zhifa.core.settings import SettingsError, load_settings
 from zhifa.publicity.channels.base import OutboxEvent
 from zhifa.publicity.models import Channel, CreditExportBatch, DeliveryStatus, Publication
-from zhifa.publicity.rules import LICENSE_ITEMS, PENALTY_ITEMS
+from zhifa.publicity.rules import TEMPLATES
 
 # the outbox tests' fixtures, used here too
 instance_of = test_outbox.instance_of
@@ -95,7 +95,7 @@ def test_credit_export_batches_csv_and_xlsx(instance_of, db: Session) -> None:
     book = load_workbook(io.BytesIO(xlsx.content))
     assert book.sheetnames == ["行政处罚", "行政许可"]
     sheet = [list(r) for r in book["行政处罚"].iter_rows(values_only=True)]
-    header = [label for _, label in PENALTY_ITEMS] + ["操作类型"]
+    header = [label for _, label in TEMPLATES["penalty"]] + ["操作类型"]
     assert sheet[0] == header
     assert [r[-1] for r in sheet[1:]] == ["新增", "修改", "删除"]
     fine = header.index("罚款金额（万元）")
@@ -106,7 +106,7 @@ def test_credit_export_batches_csv_and_xlsx(instance_of, db: Session) -> None:
     assert "罚款金额笔误，已更正" in sheet[2][remark]
     assert "撤下原因：行政复议决定撤销原处罚决定" in sheet[3][remark]
     licence = [list(r) for r in book["行政许可"].iter_rows(values_only=True)]
-    assert licence == [[label for _, label in LICENSE_ITEMS] + ["操作类型"]]
+    assert licence == [[label for _, label in TEMPLATES["license"]] + ["操作类型"]]
 
     raw = inst.client.get(f"{base}/credit-{number}-penalty.csv").content
     assert raw.startswith(b"\xef\xbb\xbf")  # Excel opens it as UTF-8

@@ -23,7 +23,7 @@ from zhifa.core.db import transaction
 from zhifa.enforcement import parties
 from zhifa.enforcement.models import Party, PartyVersion
 from zhifa.publicity.models import CreditExportBatch
-from zhifa.publicity.rules import PENALTY_ITEMS
+from zhifa.publicity.rules import TEMPLATES
 
 instance_of = test_outbox.instance_of
 
@@ -56,7 +56,7 @@ def test_formula_party_name_reaches_credit_files_as_text(instance_of, db: Sessio
         assert batch is not None
         batch_id, number = batch.id, batch.number
     base = f"/app/publicity/credit-exports/{batch_id}/files"
-    header = [label for _, label in PENALTY_ITEMS] + ["操作类型"]
+    header = [label for _, label in TEMPLATES["penalty"]] + ["操作类型"]
     name_at = header.index("行政相对人名称")
 
     xlsx = inst.client.get(f"{base}/credit-{number}.xlsx").content

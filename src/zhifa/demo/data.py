@@ -126,7 +126,7 @@ class DemoAccount:
 class DemoParty:
     kind: str  # enterprise | person
     name: str  # enterprise name, or the person's name
-    uscc: str | None  # enterprises
+    uscc: str | None  # enterprises and 个体工商户
     id_number: str | None  # persons
     person_type: str | None  # individual_business | natural_person (persons)
     business_name: str | None  # 个体工商户 字号
@@ -401,7 +401,7 @@ def _person(rng: random.Random, index: int, trade_name: str) -> DemoParty:
     return DemoParty(
         kind="person",
         name=name,
-        uscc=None,
+        uscc=_uscc(rng, "2") if shop else None,  # a 个体工商户's 92… code
         id_number=_id_number(rng, male),
         person_type="individual_business" if shop else "natural_person",
         business_name=shop[0].format(n=trade_name) if shop else None,
@@ -422,7 +422,7 @@ def _unique(parties: list[DemoParty]) -> bool:
 
 def demo_parties(seed: int = DEMO_SEED) -> tuple[DemoParty, ...]:
     """50 parties in 普陀区: 40 enterprises (91-prefixed USCC) then 10 persons
-    (6 个体工商户, 4 自然人). Names and identifiers are unique."""
+    (6 个体工商户 with their 92-prefixed USCC, 4 自然人). Names and identifiers are unique."""
     rng = random.Random(f"parties-{seed}")  # noqa: S311
     industries = [industry for industry, count in _ENTERPRISE_MIX for _ in range(count)]
     rng.shuffle(industries)

@@ -33,6 +33,7 @@ __all__ = [
     "InvalidIdentifier",
     "birth_date_of",
     "id_check_char",
+    "is_sole_trader_uscc",
     "is_valid_id_number",
     "is_valid_uscc",
     "org_code_check_char",
@@ -158,6 +159,12 @@ def is_valid_uscc(code: str) -> bool:
     except InvalidIdentifier:
         return False
     return True
+
+
+def is_sole_trader_uscc(code: str | None) -> bool:
+    """A code given to a 个体工商户 (登记管理部门码 9, 机构类别码 2: 92…)."""
+    text = (code or "").strip().upper()
+    return USCC_CATEGORIES.get(text[:1], {}).get(text[1:2]) == "个体工商户"
 
 
 _ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)

@@ -13,7 +13,12 @@ from zhifa.core.auth import Principal, actor_name
 from zhifa.core.errors import Conflict, DomainError, Forbidden, NotFound
 from zhifa.core.spreadsheet import FORMULA_STARTS
 from zhifa.core.versioning import add_version
-from zhifa.enforcement.identifiers import validate_id_number, validate_phone, validate_uscc
+from zhifa.enforcement.identifiers import (
+    is_sole_trader_uscc,
+    validate_id_number,
+    validate_phone,
+    validate_uscc,
+)
 from zhifa.enforcement.masking import mask_address, mask_id_number, mask_phone
 from zhifa.enforcement.models import RISK_FLAGS, Party, PartyKind, PartyVersion
 from zhifa.enforcement.visibility import sees_party, visible_party_ids
@@ -145,37 +150,47 @@ def _current_join() -> Select[tuple[Party, PartyVersion]]:
     )
 
 
-def _check_unique(
-    db: Session, kind: PartyKind, details: PartyDetails, party_id: int | None
-) -> None:
-    column, value, field = (
-        (PartyVersion.uscc, details.uscc, "uscc")
-        if kind is PartyKind.enterprise
-        else (PartyVersion.id_number, details.id_number, "id_number")
+def _check_unique(db: Session, details: PartyDetails, party_id: int | None) -> None:
+    checks = (
+        (PartyVersion.uscc, details.uscc, "uscc", "统一社会信用代码"),
+        (PartyVersion.id_number, details.id_number, "id_number", "身份证号"),
     )
-    clash = db.execute(_current_join().where(column == value, Party.id != (party_id or -1))).first()
-    if clash is not None:
-        label = "统一社会信用代码" if field == "uscc" else "身份证号"
-        raise Conflict(f"该{label}已登记为“{clash[1].name}”", field)
+    for column, value, field, label in checks:
+        if value is None:
+            continue
+        clash = db.execute(
+            _current_join().where(column == value, Party.id != (party_id or -1))
+        ).first()
+        if clash is not None:
+            raise Conflict(f"该{label}已登记为“{clash[1].name}”", field)
 
 
 def _fit_kind(kind: PartyKind, details: PartyDetails) -> None:
-    """An enterprise is known by its USCC, a person by the ID number, never the other."""
+    """An enterprise is known by its USCC, a person by the ID number. A 个体工商户 is a
+    natural person who registered a business (民法典 第五十四条): a person, with the 92…
+    统一社会信用代码 of the business besides the ID number; no other person has a code."""
+    sole_trader = is_sole_trader_uscc(details.uscc)
     if kind is PartyKind.enterprise:
         if not details.uscc:
             raise DomainError("单位须填写统一社会信用代码", "uscc")
         if details.id_number:
             raise DomainError("单位不填写身份证号", "id_number")
+        if sole_trader:
+            raise DomainError(
+                "个体工商户（代码以92开头）请按个人登记，并填写经营者身份证号", "uscc"
+            )
     else:
         if not details.id_number:
             raise DomainError("个人须填写身份证号", "id_number")
-        if details.uscc:
-            raise DomainError("个人不填写统一社会信用代码", "uscc")
+        if details.uscc and not sole_trader:
+            raise DomainError(
+                "个人只有登记为个体工商户的，才填写其统一社会信用代码（92开头）", "uscc"
+            )
 
 
 def register_party(db: Session, data: PartyIn, who: Principal | None) -> PartyView:
     _fit_kind(data.kind, data)
-    _check_unique(db, data.kind, data, None)
+    _check_unique(db, data, None)
     actor_id = who.user_id if who else None
     party = Party(kind=data.kind, current_version=1, created_by=actor_id)
     db.add(party)
@@ -205,7 +220,7 @@ def revise_party(
 ) -> PartyView:
     view = check_may_revise(db, party_id, who)
     _fit_kind(view.party.kind, data)
-    _check_unique(db, view.party.kind, data, party_id)
+    _check_unique(db, data, party_id)
     version = add_version(
         db,
         entity=view.party,

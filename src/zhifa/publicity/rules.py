@@ -18,11 +18,9 @@ Verification of the sources used here (also shown on the board's rule page):
   信用修复, 最长公示期届满后自动停止公示 — were read only in news summaries of the NDRC
   release (财联社、证券之星 2025-11-26). The ARTICLE NUMBERS of these rules could not be
   verified: the table's rows cite the order with "条号未能核实".
-- 信用中国 "双公示" data items: the item names and order below follow the 行政处罚 /
-  行政许可 信息数据标准 as recalled from the national credit platform's published
-  templates; the standard's text itself could not be retrieved here. Items naming
-  identity-document numbers (法定代表人证件号码, 证件号码) are never published (the
-  desensitiser's rule: 身份证号 never leaves); they are listed in `EXCLUDED_ITEMS`.
+- 信用中国 "双公示" data items: see the 双公示 section below (`TEMPLATES`) for what was
+  read. The standard's own text (《行政许可和行政处罚等信用信息数据标准》) and the
+  信用中国 upload templates themselves could not be retrieved here.
 """
 
 from __future__ import annotations
@@ -37,6 +35,7 @@ from typing import Final
 from zhifa.core.calendar import Due, WorkingCalendar
 from zhifa.core.clock import people_date
 from zhifa.core.time_limits import TimeLimit, due, limit, publicity_limit
+from zhifa.enforcement.identifiers import is_sole_trader_uscc
 
 # ---- which decisions oblige publication ------------------------------------------------
 
@@ -318,8 +317,38 @@ def necessity_problem(rule: PeriodRule, necessity: str) -> str | None:
 
 
 # ---- the 双公示 data items ------------------------------------------------------------------
+#
+# What was read (SECONDARY: the standard's text and the 信用中国 templates themselves were
+# not found in any source searchable here; public projects that implement the templates
+# were read instead, and they agree with each other on the columns and their order):
+#
+# - 行政处罚: the column comments of a credit-data sync table (`tr_t_gajhgx_xzcfxxzb_new`,
+#   package com.troy.sync, TableStructureToInsertSQL.java): 行政相对人名称, 行政相对人类别,
+#   行政相对人代码_1(统一社会信用代码), _2(工商注册号), _3(组织机构代码), _4(税务登记号),
+#   _5(事业单位证书号), 法定代表人, 法定代表人证件类型, 法定代表人证件号码, 证件类型,
+#   证件号码, 行政处罚决定书文号 … 备注; the 信用中国 export header of
+#   wujiawei1207537021/wu-framework-parent (…/ws/domian/PersonPunish.java) and of
+#   com.centit.jtt2xyb (ExportXzcf) with _6(社会组织登记证号) after _5 and the penalty items
+#   from 行政处罚决定书文号 to 备注 in the order below (公示截止期 after 处罚有效期).
+# - 行政许可: dragdream/cc (src/com/beidasoft/zfjd/permission/bean/PermissionList.java):
+#   the same party columns _1…_6, 法定代表人, 证件类型, 证件号码, then 行政许可决定文书名称,
+#   行政许可决定文书号, 许可类别, 许可证书名称, 许可编号, 许可内容, 许可决定日期, 有效期自,
+#   有效期至, 许可机关, 许可机关统一社会信用代码, 当前状态 — no 公示截止期; a 信用中国
+#   row of a city platform (huweidongls/FuseApp, …/bean/CreditList1Bean.java: XK_XDR_LB
+#   "法人及非法人组织", XK_FR_ZJLX, XK_XDR_ZJLX in that order) and the 行政许可 export header of
+#   com.centit.jtt2xyb (ExportBxzxk) ending 数据来源单位, 数据来源单位统一社会信用代码, 备注.
+# - 行政相对人类别: PermissionList.java's code list 01 自然人, 02 法人, 03 非法人组织,
+#   04 个体工商户; the 信用中国 rows read name 法人及非法人组织. A 个体工商户 is told by its
+#   统一社会信用代码 (GB 32100: 登记管理部门码 9 工商, 机构类别码 2 个体工商户).
+# Where the sources differ (older exports: 法定代表人身份证号 instead of 法定代表人证件类型
+# + 法定代表人证件号码, 处罚金额 for 罚款金额) the newer form with 行政相对人类别 is followed.
+# Not read anywhere: which identity columns the template wants filled for a 个体工商户;
+# zhifa reports its 经营者's 身份证 in 证件类型/证件号码, as for a 自然人 (法制宣传科 to
+# confirm against the template).
 
-# (key, label) in the standard's order. Keys are stable names for code and exports.
+# The public items of each kind: (key, label) in the templates' order, without the
+# columns that are reported only (`REPORTED_ONLY`). Keys are stable names for code and
+# exports; a snapshot holds exactly these.
 PENALTY_ITEMS: Final[tuple[tuple[str, str], ...]] = (
     ("party_name", "行政相对人名称"),
     ("party_category", "行政相对人类别"),
@@ -344,6 +373,7 @@ PENALTY_ITEMS: Final[tuple[tuple[str, str], ...]] = (
     ("remark", "备注"),
 )
 
+# The 行政许可 template has no 公示截止期: a licence is public until its 有效期至.
 LICENSE_ITEMS: Final[tuple[tuple[str, str], ...]] = (
     ("party_name", "行政相对人名称"),
     ("party_category", "行政相对人类别"),
@@ -358,7 +388,6 @@ LICENSE_ITEMS: Final[tuple[tuple[str, str], ...]] = (
     ("decided_on", "许可决定日期"),
     ("valid_from", "有效期自"),
     ("valid_until", "有效期至"),
-    ("public_until", "公示截止期"),
     ("authority", "许可机关"),
     ("authority_uscc", "许可机关统一社会信用代码"),
     ("status", "当前状态"),
@@ -395,18 +424,73 @@ ITEMS: Final[dict[str, tuple[tuple[str, str], ...]]] = {
     "compulsion": COMPULSION_ITEMS,
 }
 
-# Items of the standard that zhifa never publishes, and why.
-EXCLUDED_ITEMS: Final[dict[str, str]] = {
-    "法定代表人证件类型": "仅供报送核验，不向社会公开",
-    "法定代表人证件号码": "身份证号不公开（个人信息保护法第二十八条：敏感个人信息）",
-    "证件类型": "仅供报送核验，不向社会公开",
-    "证件号码": "身份证号不公开（个人信息保护法第二十八条：敏感个人信息）",
+# The templates' party columns, in their order: the public ones by their snapshot key.
+# zhifa records one code, the 统一社会信用代码 (which replaced the other registration
+# numbers, 三证合一); codes _2 to _6 are reported empty.
+TEMPLATE_PARTY_COLUMNS: Final[tuple[tuple[str, str], ...]] = (
+    ("party_name", "行政相对人名称"),
+    ("party_category", "行政相对人类别"),
+    ("uscc", "行政相对人代码_1（统一社会信用代码）"),
+    ("registration_number", "行政相对人代码_2（工商注册号）"),
+    ("organisation_code", "行政相对人代码_3（组织机构代码）"),
+    ("tax_number", "行政相对人代码_4（税务登记号）"),
+    ("institution_number", "行政相对人代码_5（事业单位证书号）"),
+    ("social_organisation_number", "行政相对人代码_6（社会组织登记证号）"),
+    ("legal_representative", "法定代表人"),
+    ("legal_representative_id_type", "法定代表人证件类型"),
+    ("legal_representative_id_number", "法定代表人证件号码"),
+    ("id_type", "证件类型"),
+    ("id_number", "证件号码"),
+)
+_PARTY_KEYS: Final = frozenset(key for key, _ in TEMPLATE_PARTY_COLUMNS)
+
+
+def _template(items: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    return TEMPLATE_PARTY_COLUMNS + tuple(i for i in items if i[0] not in _PARTY_KEYS)
+
+
+# The 信用中国 upload templates: every column in the templates' order, as exported.
+TEMPLATES: Final[dict[str, tuple[tuple[str, str], ...]]] = {
+    "penalty": _template(PENALTY_ITEMS),
+    "license": _template(LICENSE_ITEMS),
 }
 
+# Template columns reported to 信用中国 and never public (no snapshot, portal, API or log
+# holds them): key -> (label, why).
+REPORTED_ONLY: Final[dict[str, tuple[str, str]]] = {
+    "legal_representative_id_type": ("法定代表人证件类型", "仅报送信用中国，不向社会公开"),
+    "legal_representative_id_number": (
+        "法定代表人证件号码",
+        "仅报送信用中国；身份证号不公开（个人信息保护法第二十八条：敏感个人信息）",
+    ),
+    "id_type": ("证件类型", "仅报送信用中国，不向社会公开"),
+    "id_number": (
+        "证件号码",
+        "仅报送信用中国；身份证号不公开（个人信息保护法第二十八条：敏感个人信息）",
+    ),
+}
+
+# Items of the templates that zhifa never publishes, by label, and why.
+EXCLUDED_ITEMS: Final[dict[str, str]] = dict(REPORTED_ONLY.values())
+
+# 行政相对人类别 as the templates name them, by what zhifa knows of the party.
 PARTY_CATEGORIES: Final[dict[str, str]] = {
     "enterprise": "法人及非法人组织",
+    "sole_trader": "个体工商户",
     "person": "自然人",
 }
+ID_CARD: Final = "身份证"  # 证件类型 of a 身份证号 (the only document a party form takes)
+
+
+def party_category(kind: str, uscc: str | None) -> str:
+    """行政相对人类别 of a party of `kind` (enterprise/person) with its code. A 个体工商户
+    is its own category, told by its 92… code: a natural person who registered a business
+    (民法典 第五十四条; the party form takes it as a person with that code), neither a
+    自然人 with an empty code nor a 法人及非法人组织."""
+    if is_sole_trader_uscc(uscc):
+        return PARTY_CATEGORIES["sole_trader"]
+    return PARTY_CATEGORIES.get(kind, "其他")
+
 
 # 行政处罚法 第九条: the kinds of administrative penalty, with words that name them.
 PENALTY_CATEGORY_WORDS: Final[tuple[tuple[str, tuple[str, ...]], ...]] = (

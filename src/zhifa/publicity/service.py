@@ -48,6 +48,7 @@ from zhifa.publicity.models import (
     PublicationStatus,
 )
 from zhifa.recording.documents.models import Document, DocumentStatus
+from zhifa.recording.documents.service import as_it_stands
 
 # ---- the frozen snapshot guard -------------------------------------------------------------
 
@@ -329,15 +330,7 @@ def current_decision(db: Session, obligation: PublicationObligation) -> Document
     """The decision as it stands: the newest issued correction of the original."""
     doc = db.get(Document, obligation.document_id)
     assert doc is not None
-    while True:
-        newer = db.scalar(
-            select(Document).where(
-                Document.supersedes_id == doc.id, Document.status == DocumentStatus.issued
-            )
-        )
-        if newer is None:
-            return doc
-        doc = newer
+    return as_it_stands(db, doc)
 
 
 def _require_open(obligation: PublicationObligation) -> None:

@@ -100,13 +100,29 @@ class Desensitiser:
 
 def _party_items(party: dict[str, Any], mask: Desensitiser) -> dict[str, str]:
     enterprise = party.get("kind") == "enterprise"
+    category = rules.party_category(str(party.get("kind")), party.get("uscc"))
+    coded = enterprise or category == rules.PARTY_CATEGORIES["sole_trader"]
     return {
         "party_name": mask.name_shown(),
-        "party_category": rules.PARTY_CATEGORIES.get(str(party.get("kind")), "其他"),
-        # Only organisations have a published code and legal representative; a person's
-        # 身份证号 is never published.
-        "uscc": str(party.get("uscc") or "") if enterprise else "",
+        "party_category": category,
+        # Organisations and 个体工商户 have a published code, organisations a legal
+        # representative; a person's 身份证号 is never published.
+        "uscc": str(party.get("uscc") or "") if coded else "",
         "legal_representative": str(party.get("legal_representative") or "") if enterprise else "",
+    }
+
+
+def reported_items(party: dict[str, Any]) -> dict[str, str]:
+    """The template's columns that are reported to 信用中国 and never public
+    (`rules.REPORTED_ONLY`), as the issued decision states the party: a person's (also a
+    个体工商户's 经营者) 证件类型 and 证件号码. zhifa does not record a legal representative's
+    identity document, so 法定代表人证件类型 and 法定代表人证件号码 are reported empty."""
+    number = str(party.get("id_number") or "") if party.get("kind") == "person" else ""
+    return {
+        "legal_representative_id_type": "",
+        "legal_representative_id_number": "",
+        "id_type": rules.ID_CARD if number else "",
+        "id_number": number,
     }
 
 

@@ -5,8 +5,10 @@ API's pydantic schemas run at the edge. Pure: no database, no clock (today is pa
 The checks are those of the record the item describes:
 
 - 统一社会信用代码 with its GB 32100 check character (`enforcement.identifiers`, the
-  party form's own check); a 法人及非法人组织 must have one. A person's 身份证号 is never
-  an item (`rules.EXCLUDED_ITEMS`); free text is masked by the desensitiser.
+  party form's own check); a 法人及非法人组织 and a 个体工商户 must have one, and the code
+  says which of the two the party is (a 个体工商户's begins 92). A person's 身份证号 is
+  never an item (`rules.EXCLUDED_ITEMS`: reported to 信用中国 only); free text is masked
+  by the desensitiser.
 - dates that are real days, the decision not after today, and in order:
   decision ≤ publication (today) ≤ end of the publication period (公示截止期);
   a licence's 有效期自 ≤ 有效期至.
@@ -159,9 +161,13 @@ def _consistency(kind: str, values: Mapping[str, str]) -> Iterator[Problem]:
     for key in _REQUIRED:
         if not values.get(key, "").strip():
             yield Problem(key, f"{label_of(kind, key)}不能为空")
-    organisation = values.get("party_category") == rules.PARTY_CATEGORIES["enterprise"]
-    if organisation and not values.get("uscc", "").strip():
-        yield Problem("uscc", "行政相对人为法人及非法人组织的，须公示其统一社会信用代码")
+    category, code = values.get("party_category", ""), values.get("uscc", "").strip()
+    coded = (rules.PARTY_CATEGORIES["enterprise"], rules.PARTY_CATEGORIES["sole_trader"])
+    right = rules.party_category("enterprise", code)
+    if category in coded and not code:
+        yield Problem("uscc", f"行政相对人为{category}的，须公示其统一社会信用代码")
+    elif category in coded and right != category:
+        yield Problem("party_category", f"统一社会信用代码为{code}的，行政相对人类别应为{right}")
     if kind != "penalty":
         return
     fined = "罚款" in values.get("category", "").split(SEPARATOR)

@@ -10,13 +10,30 @@ blob store and ledgered:
 - ``credit-<batch>.xlsx``: one workbook, sheets 行政处罚 and 行政许可.
 
 Both through `core.spreadsheet`: every value is a text cell, and one that a spreadsheet
-program could read as a formula starts with a single quote.
+program could read as a formula starts with a single quote. A CSV carries no cell types:
+Excel opened on it shows an all-digit 证件号码 or code in scientific notation, so the
+workbook (text cells) is the file to import or to read.
 
-Columns: the standard's data items in its order (`rules.PENALTY_ITEMS` /
-`rules.LICENSE_ITEMS`, amounts in 万元 as the snapshot holds them), then one added column
-操作类型: 新增 (publish), 修改 (update, correct: the new version's items, the dated public note
-in 备注), 删除 (withdraw: the withdrawn version's items, the reason in 备注). It is the last
-column so that the standard's columns keep their positions for an import template.
+Columns: the 信用中国 upload template of the kind, every column in its order
+(`rules.TEMPLATES`: 行政相对人名称, 行政相对人类别, 行政相对人代码_1 (统一社会信用代码) …
+_6 (社会组织登记证号), 法定代表人, 法定代表人证件类型, 法定代表人证件号码, 证件类型, 证件号码,
+then the kind's items; the 行政许可 template has no 公示截止期), amounts in 万元 as the
+snapshot holds them, then one added column 操作类型: 新增 (publish), 修改 (update, correct:
+the new version's items, the dated public note in 备注), 删除 (withdraw: the withdrawn
+version's items, the reason in 备注). It is the last column so that the template's columns
+keep their positions for an import.
+
+The public columns come from the published snapshot; the columns reported to 信用中国 and
+never public (`rules.REPORTED_ONLY`: a person's 证件类型 and 证件号码) come from the issued
+decision as it stands (its frozen party), read here in the transaction of the change and
+written only into the export row and its files, which only staff reach. zhifa does not
+record a legal representative's identity document: 法定代表人证件类型/号码 are empty, and so
+are 行政相对人代码_2 to _6 (zhifa records the 统一社会信用代码 only).
+
+Where the columns come from: the standard's text and the 信用中国 templates could not be
+read from any source searchable here; the columns follow public projects that implement
+the templates (SECONDARY; named in `rules`, 双公示 section).
+
 Expiry is not exported: the platform ends the publicity itself at the 公示截止期 it was
 sent. 行政强制 is not a 双公示 item and is not exported (the receipt says so).
 """
@@ -45,8 +62,12 @@ from zhifa.publicity.models import (
     CreditExportBatch,
     CreditExportRow,
     Delivery,
+    PublicationObligation,
 )
-from zhifa.publicity.rules import ITEMS, KIND_LABELS
+from zhifa.publicity.rules import KIND_LABELS, REPORTED_ONLY, TEMPLATES
+from zhifa.publicity.snapshots import reported_items
+from zhifa.recording.documents.models import Document
+from zhifa.recording.documents.service import as_it_stands
 
 EXPORTED_KINDS = ("penalty", "license")
 OPERATION_COLUMN = "操作类型"
@@ -61,18 +82,29 @@ _NOTE_PREFIX = {"修改": "", "删除": "撤下原因："}  # correction notes n
 
 
 def header(kind: str) -> list[str]:
-    return [label for _, label in ITEMS[kind]] + [OPERATION_COLUMN]
+    return [label for _, label in TEMPLATES[kind]] + [OPERATION_COLUMN]
 
 
-def row_values(message: OutgoingMessage, operation: str) -> list[str]:
+def row_values(message: OutgoingMessage, operation: str, reported: dict[str, str]) -> list[str]:
+    """The template's columns: the snapshot's public items, then what is `reported` only."""
     found = {
         i["key"]: "" if i["value"] is None else str(i["value"]) for i in message.snapshot["items"]
     }
-    values = [found.get(key, "") for key, _ in ITEMS[message.kind]]
+    found.update({key: reported[key] for key in REPORTED_ONLY})
+    values = [found.get(key, "") for key, _ in TEMPLATES[message.kind]]
     if message.note and operation in _NOTE_PREFIX:
         remark = f"{_NOTE_PREFIX[operation]}{message.note}"
         values[-1] = f"{values[-1]}；{remark}" if values[-1] else remark
     return values
+
+
+def reported_of(db: Session, message: OutgoingMessage) -> dict[str, str]:
+    """The reported-only columns of the message's decision, as it stands."""
+    obligation = db.get(PublicationObligation, message.obligation_id)
+    assert obligation is not None
+    doc = db.get(Document, obligation.document_id)
+    assert doc is not None
+    return reported_items(dict(as_it_stands(db, doc).context or {}).get("party") or {})
 
 
 def open_batch(db: Session) -> CreditExportBatch:
@@ -124,7 +156,7 @@ class CreditExportChannel:
             row_number=(last or 0) + 1,
             delivery_id=delivery.id,
             operation=operation,
-            values=row_values(message, operation),
+            values=row_values(message, operation, reported_of(db, message)),
         )
         db.add(row)
         record_change(db, None, "publication.credit_row", row)

@@ -187,6 +187,13 @@ def superseded_by(db: Session, doc: Document) -> Document | None:
     )
 
 
+def as_it_stands(db: Session, doc: Document) -> Document:
+    """``doc`` as it stands: the newest issued correction of it (itself when none)."""
+    while (newer := superseded_by(db, doc)) is not None:
+        doc = newer
+    return doc
+
+
 def open_correction(db: Session, doc: Document) -> Document | None:
     return db.scalar(
         select(Document).where(
