@@ -1,0 +1,1 @@
+"""双随机、一公开: inspection plans, publicly verifiable draws, results."""
