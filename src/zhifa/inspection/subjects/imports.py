@@ -37,7 +37,7 @@ COLUMNS: dict[str, str] = {
     "变更原因": "reason",
 }
 REQUIRED = ("统一社会信用代码", "行业代码", "风险等级", "属地", "许可状态")
-EXAMPLE = ("91310107MA1G000000", "C3360", "B", "桃浦镇", "粉尘涉爆、有限空间", "无需许可", "在营",
+EXAMPLE = ("91310107MA1G00000Q", "C3360", "B", "桃浦镇", "粉尘涉爆、有限空间", "无需许可", "在营",
            "是", "")  # fmt: skip
 _YES = {"是": True, "否": False, "": True}
 
@@ -83,9 +83,7 @@ def _details(values: dict[str, str]) -> dict[str, Any]:
         data.pop("status")
     flags = [f for f in data["special_flags"].replace(",", "、").replace("，", "、").split("、")]
     data["special_flags"] = [rules.by_label(rules.SPECIAL_FLAGS, f) or f for f in flags if f]
-    if data["in_scope"].strip() not in _YES:
-        raise DomainError("纳入抽查应填“是”或“否”", "in_scope")
-    data["in_scope"] = _YES[data["in_scope"].strip()]
+    data["in_scope"] = _YES.get(data["in_scope"].strip(), data["in_scope"])
     return data
 
 
