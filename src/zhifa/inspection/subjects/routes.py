@@ -58,7 +58,7 @@ async def _values(request: Request, *extra: str) -> dict[str, Any]:
     return values
 
 
-def _form_values(view: subjects.SubjectView) -> dict[str, Any]:
+def _current_values(view: subjects.SubjectView) -> dict[str, Any]:
     return {k: getattr(view.current, k) for k in (*FIELDS, "special_flags", "in_scope")}
 
 
@@ -149,7 +149,7 @@ def subject_page(request: Request, db: Tx, who: Reader, view: SubjectOfPath) -> 
 
 @pages.get("/{subject_id}/edit", response_class=HTMLResponse)
 def subject_edit_page(request: Request, who: Writer, view: SubjectOfPath) -> Response:
-    values = _form_values(view)
+    values = _current_values(view)
     return render(request, "subject_form.html", view=view, values=values, **_context(request))
 
 
