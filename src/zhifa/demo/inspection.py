@@ -14,6 +14,7 @@ from zhifa.core.models import User
 from zhifa.demo.data import DemoParty, demo_dataset
 from zhifa.inspection.inspectors import service as inspectors
 from zhifa.inspection.inspectors.models import InspectorAbsence, Recusal
+from zhifa.inspection.inspectors.rules import AbsenceKind
 from zhifa.inspection.subjects import service as subjects
 from zhifa.inspection.subjects.rules import LicenceState, OperatingStatus, RiskGrade
 
@@ -72,7 +73,7 @@ def seed_demo_inspection(db: Session) -> int:
     if db.scalar(select(InspectorAbsence.id).limit(1)) is None:
         training = inspectors.AbsenceIn(
             officer_id=_officer(db, "sunhao"),
-            kind="training",
+            kind=AbsenceKind.training,
             starts_on=date(2026, 12, 14),
             ends_on=date(2026, 12, 18),
             note="市应急管理局新任执法人员培训",

@@ -129,8 +129,8 @@ def recusal_new_page(request: Request, db: Db, who: Writer) -> Response:
 
 @pages.post("/recusals/new", response_class=HTMLResponse)
 async def recusal_new_submit(request: Request, db: Tx, who: Writer) -> Response:
-    values = await form_values(request, ("officer_id", "uscc", "ground", "starts_on", "ends_on"))
-    values = {**values, "ends_on": values["ends_on"] or None}
+    fields = await form_values(request, ("officer_id", "uscc", "ground", "starts_on", "ends_on"))
+    values: dict[str, str | None] = {**fields, "ends_on": fields["ends_on"] or None}
     return submit(
         request,
         db,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Self
+from typing import Any, Self
 
 from pydantic import BaseModel, Field, model_validator
 from sqlalchemy import Select, and_, select
@@ -46,7 +46,7 @@ def sees_all_inspectors(who: Principal) -> bool:
     return who.can(Permission.inspection_write) or who.can(Permission.action_all)
 
 
-def visible_officer_ids(who: Principal) -> Select[tuple[int]] | None:
+def visible_officer_ids(who: Principal) -> Select[Any] | None:
     """The officers whose absences and 回避 relations ``who`` may see (None: all)."""
     if sees_all_inspectors(who):
         return None
@@ -288,7 +288,7 @@ def _withdraw(
     model = type(current)
     fields = {
         c.key: getattr(current, c.key)
-        for c in model.__table__.columns  # type: ignore[attr-defined]
+        for c in model.__table__.columns
         if c.key not in {"id", link, "version", "reason", "created_at", "created_by"}
     }
     add_version(

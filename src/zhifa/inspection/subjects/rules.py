@@ -23,8 +23,9 @@ xzqh.org/html/show/sh/36916 (2014年上海市行政区划) and zh.wikipedia 真�
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from enum import StrEnum
+from typing import Any
 
 from zhifa.enforcement.models import RISK_FLAGS
 
@@ -154,7 +155,7 @@ def drawable(status: OperatingStatus, in_scope: bool) -> bool:
     return in_scope and status is OperatingStatus.operating
 
 
-def by_label(labels: dict[str, str], text: str) -> str | None:
+def by_label(labels: Mapping[Any, str], text: str) -> str | None:
     """The code whose label (or the code itself) is ``text``, e.g. 在营 → operating."""
     text = text.strip()
     for code, label in labels.items():

@@ -84,7 +84,7 @@ class SubjectView:
         return rules.drawable(self.current.status, self.current.in_scope)
 
 
-def _views() -> Select[tuple[InspectionSubject, InspectionSubjectVersion, PartyVersion]]:
+def _views() -> Select[InspectionSubject, InspectionSubjectVersion, PartyVersion]:
     return (
         select(InspectionSubject, InspectionSubjectVersion, PartyVersion)
         .join(
@@ -121,7 +121,7 @@ def list_subjects(db: Session, where: SubjectFilter | None = None) -> list[Subje
         query = query.where(InspectionSubjectVersion.street == where.street)
     if where.risk_grade:
         query = query.where(InspectionSubjectVersion.risk_grade == where.risk_grade)
-    rows = [SubjectView(*row) for row in db.execute(query.order_by(PartyVersion.uscc))]
+    rows = [SubjectView(s, v, p) for s, v, p in db.execute(query.order_by(PartyVersion.uscc))]
     if where.flag:
         rows = [v for v in rows if where.flag in v.current.special_flags]
     return rows
@@ -131,7 +131,7 @@ def get_subject(db: Session, subject_id: int) -> SubjectView:
     row = db.execute(_views().where(InspectionSubject.id == subject_id)).first()
     if row is None:
         raise NotFound("检查对象不存在")
-    return SubjectView(*row)
+    return SubjectView(row[0], row[1], row[2])
 
 
 def subject_history(db: Session, view: SubjectView) -> list[InspectionSubjectVersion]:
