@@ -13,7 +13,7 @@ from tests.catalog.helpers import as_user
 from tests.conftest import csrf_of
 from tests.inspection.helpers import LISTED, count, entries
 from zhifa.core.audit import check_rows
-from zhifa.core.models import User
+from zhifa.core.models import AccessLog, User
 from zhifa.inspection.inspectors.models import InspectorAbsenceVersion, Recusal, RecusalVersion
 
 API = "/api/v1/inspection"
@@ -137,6 +137,11 @@ def test_an_officer_sees_only_their_own_absences_and_recusals(
     assert client.get(f"{API}/absences").json() == []  # 孙浩's training is not theirs
     absence_id = int(db.scalar(select(InspectorAbsenceVersion.absence_id).limit(1)) or 0)
     assert client.get(f"{API}/absences/{absence_id}").status_code == 404
+    db.rollback()
+    reads = db.scalars(
+        select(AccessLog.record_type).where(AccessLog.user_id == _user_id(db, "liuyang"))
+    ).all()
+    assert {"inspector_recusal", "inspector_absence"} <= set(reads)  # every read is logged
     page = client.get("/app/inspection/inspectors")
     assert page.status_code == 200 and "刘洋" in page.text and "培训" not in page.text
     assert "登记回避关系" not in page.text  # officers do not keep the directory

@@ -193,20 +193,23 @@ async def recusal_withdraw_submit(
 
 @api.get("/inspectors", summary="执法检查人员名录（某期间、某执法领域）")
 def api_inspectors(
-    db: Db, who: Reader, period: QueryPeriod, field: str = DEFAULT_FIELD
+    db: Tx, who: Reader, period: QueryPeriod, field: str = DEFAULT_FIELD
 ) -> list[InspectorOut]:
+    log_access(db, who, "inspector_directory", None, f"名录查询 {period} {field}", via="api")
     return [InspectorOut.of(row) for row in inspectors.inspector_rows(db, period, field)]
 
 
 @api.get("/candidates", summary="某期间、某执法领域的冻结候选名单（检查对象、检查人员、回避关系）")
 def api_candidates(
-    db: Db, who: Writer, period: QueryPeriod, field: str = DEFAULT_FIELD
+    db: Tx, who: Writer, period: QueryPeriod, field: str = DEFAULT_FIELD
 ) -> CandidatesOut:
+    log_access(db, who, "inspector_directory", None, f"候选名单 {period} {field}", via="api")
     return CandidatesOut.of(collect(db, period, field))
 
 
 @api.get("/absences", summary="不可用时段（休假、培训、借调等）")
-def api_absences(db: Db, who: Reader) -> list[AbsenceOut]:
+def api_absences(db: Tx, who: Reader) -> list[AbsenceOut]:
+    log_access(db, who, "inspector_absence", None, "列表查询", via="api")
     return [AbsenceOut.of(v) for v in inspectors.list_absences(db, who)]
 
 
@@ -216,7 +219,8 @@ def api_absence_add(data: inspectors.AbsenceIn, db: Tx, who: Writer) -> AbsenceO
 
 
 @api.get("/absences/{absence_id}", summary="不可用时段详情（当前版本与历史版本）")
-def api_absence(db: Db, who: Reader, view: AbsenceOfPath) -> AbsenceOut:
+def api_absence(db: Tx, who: Reader, view: AbsenceOfPath) -> AbsenceOut:
+    log_access(db, who, "inspector_absence", view.absence.id, "查看详情", via="api")
     return AbsenceOut.of(view, inspectors.absence_history(db, view))
 
 
@@ -228,7 +232,8 @@ def api_absence_withdraw(
 
 
 @api.get("/recusals", summary="回避关系（执法人员与检查对象）")
-def api_recusals(db: Db, who: Reader) -> list[RecusalOut]:
+def api_recusals(db: Tx, who: Reader) -> list[RecusalOut]:
+    log_access(db, who, "inspector_recusal", None, "列表查询", via="api")
     return [RecusalOut.of(v) for v in inspectors.list_recusals(db, who)]
 
 
@@ -238,7 +243,8 @@ def api_recusal_add(data: inspectors.RecusalIn, db: Tx, who: Writer) -> RecusalO
 
 
 @api.get("/recusals/{recusal_id}", summary="回避关系详情（当前版本与历史版本）")
-def api_recusal(db: Db, who: Reader, view: RecusalOfPath) -> RecusalOut:
+def api_recusal(db: Tx, who: Reader, view: RecusalOfPath) -> RecusalOut:
+    log_access(db, who, "inspector_recusal", view.recusal.id, "查看详情", via="api")
     return RecusalOut.of(view, inspectors.recusal_history(db, view))
 
 

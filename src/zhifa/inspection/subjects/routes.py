@@ -175,7 +175,8 @@ async def subject_edit_submit(
 
 
 @api.get("", summary="检查对象名录库（当前版本）")
-def api_subjects(db: Db, who: Reader) -> list[SubjectOut]:
+def api_subjects(db: Tx, who: Reader) -> list[SubjectOut]:
+    log_access(db, who, "inspection_subject", None, "名录查询", via="api")
     return [SubjectOut.of(v) for v in subjects.list_subjects(db)]
 
 
@@ -193,7 +194,8 @@ async def api_subject_import(db: Tx, who: Writer, file: UploadFile) -> Response:
 
 
 @api.get("/{subject_id}", summary="检查对象详情（当前版本与历史版本）")
-def api_subject(db: Db, who: Reader, view: SubjectOfPath) -> SubjectOut:
+def api_subject(db: Tx, who: Reader, view: SubjectOfPath) -> SubjectOut:
+    log_access(db, who, "inspection_subject", view.subject.id, "查看名录条目", via="api")
     return SubjectOut.of(view, subjects.subject_history(db, view))
 
 
