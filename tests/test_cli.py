@@ -59,6 +59,12 @@ def test_calendar_due(tmp_path: Path) -> None:
     assert result.output.strip() == "2026-10-30"
     result = runner.invoke(app, ["calendar", "due", "2027-01-29", "7", *args])
     assert result.output.strip().endswith(" provisional")
+    # a party's period across 春节 2027 (no notice yet) leans to the latest plausible day
+    late = runner.invoke(app, ["calendar", "due", "2027-02-03", "5", "--lean", "latest", *args])
+    assert late.output.splitlines()[0] == "2027-02-18 provisional latest"
+    assert "最晚可能日" in late.output
+    row = ["calendar", "due", "2027-02-03", "--limit", "publicity.withdrawal_penalty", *args]
+    assert runner.invoke(app, row).output.splitlines()[0] == "2027-02-12 provisional earliest"
     bad = runner.invoke(app, ["calendar", "due", "2026-02-30", "7", *args])
     assert bad.exit_code == 2 and "起算日无效" in bad.output
 
@@ -73,6 +79,7 @@ def test_calendar_load_makes_a_year_official(tmp_path: Path) -> None:
     assert before.output.strip().endswith("provisional")
     loaded = runner.invoke(app, ["calendar", "load", str(path), "--data-dir", str(data)])
     assert loaded.exit_code == 0, loaded.output
+    assert "按新安排重算暂定期限" in loaded.output
     after = runner.invoke(app, ["calendar", "due", "2027-02-03", "5", "--data-dir", str(data)])
     # Feb 4, then Feb 5–12 off, then Feb 15, 16, 17, 18 (Feb 13/14 weekend).
     assert after.output.strip() == "2027-02-18"

@@ -10,9 +10,19 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from pydantic import ValidationError
 from rich.table import Table
 from sqlalchemy import select
 
+from zhifa.core.calendar_routes import (
+    DueQuery,
+    LeanChoice,
+    LimitDueQuery,
+    PeriodKind,
+    compute_due,
+    compute_limit_due,
+    lean_of,
+)
 from zhifa.core.calendar_schedule import parse_schedule_file
 from zhifa.core.calendar_store import store_schedule, working_calendar
 from zhifa.core.commands import DataDir, actor_key, config_file, console, write_setting
@@ -25,6 +35,7 @@ from zhifa.core.errors import DomainError
 from zhifa.core.features import load_features, load_router
 from zhifa.core.keys import ensure_ledger_signer, ledger_key_path, load_ledger_signer
 from zhifa.core.settings import Settings, SettingsError, load_settings
+from zhifa.inspection.cli import draw_app
 
 app = typer.Typer(help="zhifa 执法全过程记录与公示平台", no_args_is_help=True)
 
@@ -35,6 +46,7 @@ user_app = typer.Typer(help="用户与 API 令牌", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(calendar_app, name="calendar")
 app.add_typer(user_app, name="user")
+app.add_typer(draw_app, name="draw")
 
 
 def _init(settings: Settings) -> None:
@@ -454,28 +466,48 @@ def ledger_actor(
 @calendar_app.command("due")
 def calendar_due(
     start: Annotated[str, typer.Argument(help="起算日 YYYY-MM-DD（当日不计入）")],
-    n: Annotated[int, typer.Argument(help="期间长度")],
+    n: Annotated[int, typer.Argument(help="期间长度（与 --limit 同用时忽略）")] = 1,
     calendar_days: Annotated[
         bool, typer.Option("--calendar-days", help="按自然日计算（期满日遇节假日顺延）")
     ] = False,
+    lean: Annotated[
+        LeanChoice | None,
+        typer.Option(
+            "--lean",
+            help="暂定年份的取向：earliest 本局义务取最早可能日，latest 当事人期限取最晚可能日",
+        ),
+    ] = None,
+    limit_code: Annotated[
+        str | None,
+        typer.Option(
+            "--limit", help="按时限表的一行计算（如 penalty.hearing_request），取向随该行"
+        ),
+    ] = None,
     data_dir: DataDir = None,
 ) -> None:
-    """计算“自…之日起 N 个工作日内”的最后一日；推算结果后缀 provisional。"""
+    """计算“自…之日起 N 个工作日内”的最后一日；推算结果后缀 provisional 及取向
+    （earliest/latest），依据写在第二行。"""
     try:
         start_day = date.fromisoformat(start)
     except ValueError as exc:
         raise _fail(f"起算日无效：{start}，应为 YYYY-MM-DD", 2) from exc
     settings = _settings(data_dir)
     calendar = _calendar(settings)
+    kind = PeriodKind.calendar_days if calendar_days else PeriodKind.working_days
     try:
-        if calendar_days:
-            # not a legal limit: the calculator counts the n a user asks for
-            due = calendar.add_calendar_days(start_day, n, extend_if_rest_day=True)
+        if limit_code is not None:
+            due = compute_limit_due(calendar, LimitDueQuery(start=start_day, code=limit_code))
+            lean = lean_of(limit_code)
         else:
-            due = calendar.add_working_days(start_day, n)  # not a legal limit: the user's n
+            due = compute_due(calendar, DueQuery(start=start_day, n=n, kind=kind, lean=lean))
     except DomainError as exc:
         raise _fail(exc.message, 2) from exc
-    typer.echo(due.date.isoformat() + (" provisional" if due.provisional else ""))
+    except ValidationError as exc:
+        raise _fail(f"期间长度无效：{n}", 2) from exc
+    suffix = (" provisional" + (f" {lean.value}" if lean else "")) if due.provisional else ""
+    typer.echo(due.date.isoformat() + suffix)
+    if lean is not None:
+        typer.echo(due.basis)
 
 
 def _calendar(settings: Settings):  # type: ignore[no-untyped-def]
@@ -507,10 +539,11 @@ def calendar_load(
     settings = _settings(data_dir)
     factory = _factory(settings)
     with transaction(factory) as session:
-        store_schedule(session, schedule, os.environ.get("USER", "cli"), actor=None)
+        recomputed = store_schedule(session, schedule, os.environ.get("USER", "cli"), actor=None)
     console.print(
         f"已加载 {schedule.year} 年放假安排：节假日 {len(schedule.holidays)} 天，"
-        f"调休上班 {len(schedule.makeup_workdays)} 天（{schedule.source}）"
+        f"调休上班 {len(schedule.makeup_workdays)} 天（{schedule.source}）；"
+        f"按新安排重算暂定期限 {recomputed} 项"
     )
 
 

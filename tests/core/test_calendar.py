@@ -39,8 +39,10 @@ from zhifa.core.calendar import (
 )
 from zhifa.core.calendar_rules import (
     dragon_boat_day,
+    law_rest_days,
     lunar_new_year,
     lunar_new_years_eve,
+    make_up_days,
     mid_autumn_day,
     qingming_day,
     statutory_holidays,
@@ -311,8 +313,9 @@ def test_minimum_duration_is_not_extended_nor_provisional():
 
 def test_extended_period_into_unscheduled_year_is_provisional():
     due = CAL.add_months(date(2026, 8, 6), 6, extend_if_rest_day=True)
-    # 2/6 初一 (Sat), 2/7 Sun, 2/8 初三 (Mon) are rest days under the statutory rules.
-    assert due.date == date(2027, 2, 9)
+    # 2/6 初一 (Sat), 2/7 Sun, 2/8 初三 (Mon) are rest days under the statutory rules,
+    # 2/9 and 2/10 their 补假 (第六条): the first working day after is 2/11.
+    assert due.date == date(2027, 2, 11)
     assert due.provisional and due.provisional_years == (2027,)
 
 
@@ -412,7 +415,7 @@ def test_mid_autumn_on_national_day_is_one_day_two_names():
     assert days[date(2031, 10, 1)] == "中秋节、国庆节"  # in the order of 第二条
 
 
-def test_unscheduled_year_uses_statutory_days_and_weekends_only():
+def test_unscheduled_year_uses_statutory_days_make_up_days_and_weekends_only():
     rules_only = WorkingCalendar(use_library=False)
     assert rules_only.day_status(date(2025, 1, 28)).kind == DayKind.HOLIDAY  # 除夕
     assert rules_only.day_status(date(2025, 2, 3)).working  # 正月初六: off only by 调休
@@ -421,8 +424,9 @@ def test_unscheduled_year_uses_statutory_days_and_weekends_only():
     for day in every_day(2027):
         status = CAL.day_status(day)
         assert status.provisional
-        expected = day.weekday() < 5 and day not in statutory_holidays(2027)
+        expected = day.weekday() < 5 and day not in law_rest_days(2027)
         assert status.working == expected, day
+    assert set(law_rest_days(2027)) - set(statutory_holidays(2027)) == set(make_up_days(2027))
 
 
 # ---- provisional results and recomputation ----------------------------------------------
@@ -430,8 +434,8 @@ def test_unscheduled_year_uses_statutory_days_and_weekends_only():
 
 def test_2027_is_provisional_and_stable():
     first = CAL.add_working_days(date(2027, 1, 29), 7)
-    # 2/1–2/4, then 2/5 除夕, weekend, 2/8 初三, then 2/9, 2/10, 2/11
-    assert first.date == date(2027, 2, 11)
+    # 2/1–2/4, then 2/5 除夕, weekend, 2/8 初三, 2/9–2/10 补假, then 2/11, 2/12, 2/15
+    assert first.date == date(2027, 2, 15)
     assert first.provisional and first.provisional_years == (2027,)
     assert "暂定" in first.basis
     assert CAL.add_working_days(date(2027, 1, 29), 7) == first

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import FrozenInstanceError
+from dataclasses import FrozenInstanceError, replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -55,6 +55,7 @@ REQUIRED_CODES = {
     "publicity.penalty",
     "publicity.compulsion",
     "publicity.license",
+    "publicity.random_inspection",
     "publicity.update_law_change",
     "publicity.update_organisation",
     "publicity.update_certificate",
@@ -160,6 +161,112 @@ def test_unverified_rows_are_marked() -> None:
     # the 18th order of the Ministry could not be checked: the caveat is in the note
     assert "应急管理部令第18号" in limit("penalty.decision_after_filing").note
     assert "未能核实" in limit("penalty.decision_after_filing").note
+
+
+# ---- rows say how sure they are (issue 14, point 7) ---------------------------------------
+
+
+def test_no_row_claims_more_than_what_was_read_of_what_it_relies_on() -> None:
+    from zhifa.core.time_limits import SOURCES, Reading, relied_on
+
+    strength = {Verification.UNVERIFIED: 0, Verification.SECONDARY: 1, Verification.VERIFIED: 2}
+    most = {Reading.NONE: 0, Reading.SECONDARY: 1, Reading.TEXT: 2}
+    for row in LIMITS.values():
+        relied = relied_on(row)
+        assert relied, f"{row.code}: its basis cites no registered document"
+        for source in relied:
+            assert strength[row.verification] <= most[source.reading], (row.code, source.key)
+            assert source.where in row.sources, (row.code, source.key)
+    # the State Council's 118号 was never obtained: no row relying on it is VERIFIED
+    assert SOURCES["guoban118"].reading is not Reading.TEXT
+    for row in LIMITS.values():
+        if "国办发〔2018〕118号" in row.basis:
+            assert row.verification is not Verification.VERIFIED, row.code
+
+
+def test_deciding_a_case_yields_to_the_ministrys_unread_order() -> None:
+    from zhifa.core.time_limits import SOURCES, Reading, relied_on
+
+    row = limit("penalty.decision_after_filing")
+    order = SOURCES["chufa_banfa"]
+    assert "应急管理部令第18号" in order.title
+    assert order in relied_on(row) and "chufa_banfa" in row.yields_to
+    if order.reading is not Reading.TEXT:
+        assert row.verification is not Verification.VERIFIED
+        assert "未能核实" in row.note and "30日" in row.note
+    assert "检索" in order.where  # what was searched is said
+    assert order.where in row.sources and order.where in limit("inspection.reinspection").sources
+
+
+def test_licence_decision_names_the_regulations_that_set_their_own_period() -> None:
+    from zhifa.core.time_limits import SOURCES, Reading
+
+    row = limit("license.decision")
+    assert set(row.yields_to) == {"yanhua", "weihua"}
+    assert all(SOURCES[key].reading is Reading.TEXT for key in row.yields_to)
+    assert "第十九条第二款" in row.note and "第三十五条第一款" in row.note
+
+
+def test_publication_of_penalties_rests_on_texts_that_were_read() -> None:
+    from zhifa.core.time_limits import Reading, relied_on
+
+    for code in ("publicity.penalty", "publicity.compulsion"):
+        row = limit(code)
+        assert "国办发〔2018〕118号" not in row.basis
+        assert row.verification is Verification.VERIFIED
+        assert all(s.reading is Reading.TEXT for s in relied_on(row))
+    assert "第七十八条第二款" in limit("publicity.penalty").basis
+    licence = limit("publicity.license")
+    assert "国办发〔2015〕51号" in licence.basis and licence.verification is Verification.SECONDARY
+
+
+def _row(**changes: object) -> TimeLimit:
+    # a VERIFIED row relying only on the bureau's measures, changed one field at a time
+    return replace(limit("publicity.compulsion"), code="x.test", **changes)  # type: ignore[arg-type]
+
+
+def test_check_refuses_a_row_claiming_more_than_was_read() -> None:
+    from zhifa.core.time_limits import _check
+
+    ok = _row()
+    assert _check([ok])["x.test"] is ok
+    citing_118 = _row(
+        basis="国办发〔2018〕118号第（四）项；《上海市普陀区应急管理行政执法公示办法》第七条"
+    )
+    with pytest.raises(ValueError, match="guoban118"):
+        _check([citing_118])
+    with pytest.raises(ValueError, match="chufa_banfa"):
+        _check([_row(yields_to=("chufa_banfa",))])
+    with pytest.raises(ValueError, match="unknown source"):
+        _check([_row(yields_to=("nope",))])
+    with pytest.raises(ValueError, match="sources must say"):
+        _check([_row(sources="读过")])
+    with pytest.raises(ValueError, match="cites no document"):
+        _check([_row(basis="某某规定第一条")])
+
+
+# ---- 双随机 results have their limit (issue 14, point 5) -----------------------------------
+
+
+def test_inspection_results_are_published_within_twenty_working_days() -> None:
+    from zhifa.core.time_limits import Lean
+
+    row = limit("publicity.random_inspection")
+    assert (row.area, row.n, row.unit, row.lean) == (
+        Area.PUBLICITY,
+        20,
+        Unit.WORKING_DAYS,
+        Lean.EARLIEST,
+    )
+    assert "《中华人民共和国政府信息公开条例》第二十条第十三项、第二十六条" in row.basis
+    assert row.verification is Verification.VERIFIED
+    assert "形成" in row.counted_from
+    assert publicity_limit("inspection") is row
+    # formed on Mon 28 Sep 2026: 20 working days across 国庆 and the make-up Saturday
+    assert due(CAL, "publicity.random_inspection", date(2026, 9, 28)).date == date(2026, 10, 30)
+    # no row says the 双随机 results have no limit any more
+    for other in LIMITS.values():
+        assert not ("双随机" in other.note and "未设时限" in other.note), other.code
 
 
 # ---- concrete due dates on the official 2026 calendar -----------------------------------
@@ -326,6 +433,7 @@ def test_publicity_limit_per_action_kind() -> None:
     assert publicity_limit("penalty").code == "publicity.penalty"
     assert publicity_limit("compulsion").code == "publicity.compulsion"
     assert publicity_limit("levy").code == "publicity.other_decision"
+    assert publicity_limit("inspection").code == "publicity.random_inspection"
     with pytest.raises(ValueError, match="未知的执法行为类别"):
         publicity_limit("parking")
     with pytest.raises(ValueError, match="未知的执法行为类别"):
@@ -471,6 +579,7 @@ TABLE_AND_CALENDAR = {
     "core/time_limits.py": "the rule table",
     "core/calendar.py": "the working-day calendar",
     "core/calendar_rules.py": "the calendar's holiday rules (春节 from the lunar new year)",
+    "core/calendar_custom.py": "the calendar's customary breaks (provisional years, latest side)",
 }
 # A duration that is not a legal limit (a session, an upload's expiry, a rate window, a
 # retry, a cache) is allowed where a comment on its line, or on the line above, says so:

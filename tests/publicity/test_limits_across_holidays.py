@@ -31,6 +31,7 @@ EXPECTED: dict[str, tuple[date, date]] = {
     "publicity.license": (date(2026, 10, 13), date(2026, 2, 27)),
     "publicity.license_local": (date(2026, 10, 30), date(2026, 3, 17)),
     "publicity.other_decision": (date(2026, 10, 30), date(2026, 3, 17)),
+    "publicity.random_inspection": (date(2026, 10, 30), date(2026, 3, 17)),
     "publicity.update_law_change": (date(2026, 10, 30), date(2026, 3, 17)),
     "publicity.update_organisation": (date(2026, 10, 30), date(2026, 3, 17)),
     "publicity.update_certificate": (date(2026, 10, 30), date(2026, 3, 17)),

@@ -56,3 +56,32 @@ def test_admin_loads_schedule_and_bad_file_is_explained(client: TestClient) -> N
     assert due["provisional"] is False and due["date"] == "2027-10-14"
     page = client.get("/app/calendar")
     assert "2027 年：官方安排" in page.text and "测试用放假安排" in page.text
+
+
+def test_due_api_leans_and_says_so(client: TestClient) -> None:
+    login(client, "zhangwei")
+    params = {"start": "2027-02-03", "n": 5}
+    plain = client.get("/api/v1/calendar/due", params=params).json()
+    assert plain["date"] == "2027-02-16" and plain["lean"] is None  # law: statutory + 补假
+    late = client.get("/api/v1/calendar/due", params={**params, "lean": "latest"}).json()
+    assert late["date"] == "2027-02-18" and late["lean"] == "latest"
+    assert "最晚可能日" in late["basis"]
+    row = client.get(
+        "/api/v1/calendar/limit-due",
+        params={"start": "2027-02-03", "code": "penalty.hearing_request"},
+    ).json()
+    assert row["date"] == "2027-02-18" and row["lean"] == "latest" and "当事人期限" in row["basis"]
+    duty = client.get(
+        "/api/v1/calendar/limit-due",
+        params={"start": "2027-02-03", "code": "publicity.withdrawal_penalty"},
+    ).json()
+    assert duty["date"] == "2027-02-12" and duty["lean"] == "earliest"
+    official = client.get(
+        "/api/v1/calendar/limit-due",
+        params={"start": "2026-02-10", "code": "penalty.hearing_request"},
+    ).json()
+    assert official["provisional"] is False and official["lean"] is None
+    unknown = client.get("/api/v1/calendar/limit-due", params={"start": "2027-02-03", "code": "x"})
+    assert unknown.status_code == 400 and "未知的时限代码" in unknown.text
+    page = client.get("/app/calendar", params={**params, "kind": "working_days", "lean": "latest"})
+    assert "<strong>2027年2月18日</strong>" in page.text and "最晚可能日" in page.text

@@ -18,6 +18,7 @@ from zhifa.catalog.models import (
 )
 from zhifa.catalog.updates import service as updates
 from zhifa.catalog.updates.models import CatalogueUpdate, OrganisationChange
+from zhifa.catalog.updates.recompute import recompute_updates
 from zhifa.core.features import DutySource, Feature, NavLink
 from zhifa.core.permissions import Permission
 from zhifa.publicity.duties import DutyKind
@@ -43,6 +44,7 @@ FEATURE = Feature(
         CatalogueUpdate,
     ),
     duty_sources=(DutySource(DutyKind.catalogue_update, updates.update_duties, updates.settle),),
+    recompute_hooks=(recompute_updates,),
     # The update obligation a certificate change opens (公示办法 第八条) first, so that the
     # publication of the changed certificate, next, fulfils it.
     certificate_hooks=(updates.on_certificate_changed, publishing.certificate_changed),

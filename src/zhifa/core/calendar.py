@@ -4,9 +4,11 @@ Sources of a year's days, in order of precedence:
 1. a loaded `YearSchedule` (an official 国务院办公厅 notice entered as a data file);
 2. the `chinesecalendar` package's transcription of the official notices (2004–2026 in 1.11);
 3. otherwise the statutory rules of 《全国年节及纪念日放假办法》 (see calendar_rules):
-   statutory days and weekends only, no 调休 — every result touching such a year is
-   marked `provisional=True`. Loading the official schedule later and calling again gives
-   the final answer.
+   statutory days, their 补假 (第六条) and weekends, no 调休 — every result touching such a
+   year is marked `provisional=True`. A calendar made `with_rest_days(RestDays.CUSTOMARY)`
+   also rests on the customary extended breaks of the notices (calendar_custom): the
+   time-limit table uses it for the side a provisional result leans to. Loading the
+   official schedule later and calling again gives the final answer.
 
 Period rules (《中华人民共和国民法典》第一编第十章):
 - 第二百零一条: the start day is not counted; counting begins the next day.
@@ -31,12 +33,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import chinese_calendar
 
+from zhifa.core.calendar_custom import customary_rest_days
 from zhifa.core.calendar_rules import (
     FIRST_RULE_YEAR,
     LAST_RULE_YEAR,
     RULES_BASIS,
+    law_rest_days,
     rules_cover,
-    statutory_holidays,
 )
 from zhifa.core.calendar_schedule import (
     NamedDay,
@@ -57,6 +60,7 @@ __all__ = [
     "DeadlineState",
     "Due",
     "NamedDay",
+    "RestDays",
     "ScheduleError",
     "WorkingCalendar",
     "YearSchedule",
@@ -96,6 +100,17 @@ KNOWN_NOTICES: Final[Mapping[int, str]] = MappingProxyType(
 
 class CalendarRangeError(DomainError):
     """A day the calendar can neither read from a schedule nor compute from the rules."""
+
+
+class RestDays(StrEnum):
+    """Which rest days a provisional (rules-based) year has; official years are unaffected.
+
+    LAW: the statutory days and their 补假 only — the fewest rest days, so the earliest
+    plausible end of a forward period. CUSTOMARY: also the extended breaks and bridges
+    the notices of recent years customarily gave (calendar_custom) — the latest."""
+
+    LAW = "仅法定节日及第六条补假为休息日"
+    CUSTOMARY = "另计近年放假通知惯例的延长假期和调休"
 
 
 class DayKind(StrEnum):
@@ -170,13 +185,28 @@ class WorkingCalendar:
     (tests, or to rely on loaded schedules only).
     """
 
-    def __init__(self, schedules: Iterable[YearSchedule] = (), *, use_library: bool = True) -> None:
+    def __init__(
+        self,
+        schedules: Iterable[YearSchedule] = (),
+        *,
+        use_library: bool = True,
+        rest_days: RestDays = RestDays.LAW,
+    ) -> None:
         self._years: dict[int, _Year] = {}
         for schedule in schedules:
             if schedule.year in self._years:
                 raise ScheduleError([f"{schedule.year} 年的放假安排重复加载"])
             self._years[schedule.year] = _from_schedule(schedule)
         self._use_library = use_library
+        self.rest_days = rest_days
+
+    def with_rest_days(self, rest_days: RestDays) -> WorkingCalendar:
+        """The same calendar with `rest_days` in provisional (rules-based) years."""
+        if rest_days is self.rest_days:
+            return self
+        other = WorkingCalendar(use_library=self._use_library, rest_days=rest_days)
+        other._years = self._years
+        return other
 
     # ---- single days -------------------------------------------------------------
 
@@ -290,7 +320,7 @@ class WorkingCalendar:
         if self._use_library and year in _library_years():
             return _library_year(year)
         if rules_cover(year):
-            return _rules_year(year)
+            return _rules_year(year, self.rest_days)
         raise CalendarRangeError(
             f"{year} 年没有放假安排，也不在法定节假日规则可推算的范围"
             f"（{FIRST_RULE_YEAR}–{LAST_RULE_YEAR} 年）内，无法计算",
@@ -361,9 +391,12 @@ def _library_year(year: int) -> _Year:
 
 
 @cache
-def _rules_year(year: int) -> _Year:
-    source = f"尚无官方放假安排，按{RULES_BASIS}推算（仅法定节日和周末，未计调休）"
-    return _Year(statutory_holidays(year), MappingProxyType({}), source, provisional=True)
+def _rules_year(year: int, rest_days: RestDays) -> _Year:
+    if rest_days is RestDays.CUSTOMARY:
+        source = f"尚无官方放假安排，按{RULES_BASIS}推算，并计入近年放假通知惯例的延长假期和调休"
+        return _Year(customary_rest_days(year), MappingProxyType({}), source, provisional=True)
+    source = f"尚无官方放假安排，按{RULES_BASIS}推算（法定节日、补假和周末，未计调休）"
+    return _Year(law_rest_days(year), MappingProxyType({}), source, provisional=True)
 
 
 @cache

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
 from zhifa.core.auth import Principal
-from zhifa.core.calendar import Due, WorkingCalendar
+from zhifa.core.calendar import Due, RestDays, WorkingCalendar
 from zhifa.core.calendar_schedule import YearSchedule, schedule_from_dict
 from zhifa.core.calendar_store import store_schedule, working_calendar
 from zhifa.core.clock import today
@@ -25,6 +25,8 @@ from zhifa.core.http import Db, Tx, redirect, render, require, submit
 from zhifa.core.models import HolidaySchedule
 from zhifa.core.permissions import Permission
 from zhifa.core.schemas import DueOut
+from zhifa.core.time_limits import LIMITS, Lean
+from zhifa.core.time_limits import due as due_of_limit
 from zhifa.core.validation import parse
 
 pages = APIRouter(prefix="/app/calendar", include_in_schema=False)
@@ -48,13 +50,56 @@ PERIOD_LABELS = {
 }
 
 
+class LeanChoice(StrEnum):
+    earliest = "earliest"  # a bureau duty: the earliest plausible day
+    latest = "latest"  # a party's period: the latest plausible day
+
+
+LEAN_LABELS = {
+    LeanChoice.earliest: "本局义务（取最早可能日）",
+    LeanChoice.latest: "当事人期限（取最晚可能日）",
+}
+
+
 class DueQuery(BaseModel):
     start: date
     n: int = Field(ge=1, le=3650)
     kind: PeriodKind = PeriodKind.working_days
+    lean: LeanChoice | None = None
+
+
+class LimitDueQuery(BaseModel):
+    start: date
+    code: str = Field(min_length=1, max_length=80)
 
 
 def compute_due(calendar: WorkingCalendar, query: DueQuery) -> Due:
+    """The user's period; in a provisional year on the side `query.lean` names (none:
+    the law's rest days only, statutory days and 补假)."""
+    if query.lean is None:
+        return _count(calendar, query)
+    rest = RestDays.LAW if query.lean is LeanChoice.earliest else RestDays.CUSTOMARY
+    due = _count(calendar.with_rest_days(rest), query)
+    if not due.provisional:
+        return due
+    basis = f"{due.basis}。暂定日期的取向：{LEAN_LABELS[query.lean]}（{rest.value}）"
+    return Due(due.date, True, basis, due.provisional_years)
+
+
+def compute_limit_due(calendar: WorkingCalendar, query: LimitDueQuery) -> Due:
+    """A time-limit row from `start`, leaning the way the row says."""
+    if query.code not in LIMITS:
+        raise DomainError(f"未知的时限代码：{query.code}", "code")
+    return due_of_limit(calendar, query.code, query.start)
+
+
+def lean_of(code: str) -> LeanChoice:
+    """The side a time-limit row leans to, as the API names it."""
+    earliest = LIMITS[code].lean is Lean.EARLIEST
+    return LeanChoice.earliest if earliest else LeanChoice.latest
+
+
+def _count(calendar: WorkingCalendar, query: DueQuery) -> Due:
     if query.kind is PeriodKind.working_days:
         # not a legal limit: the calculator counts the n a user asks for
         return calendar.add_working_days(query.start, query.n)
@@ -90,13 +135,14 @@ def _context(db: Session, **extra: Any) -> dict[str, Any]:
         "coverage": _coverage(working_calendar(db)),
         "loaded": db.scalars(select(HolidaySchedule).order_by(HolidaySchedule.id.desc())).all(),
         "period_labels": PERIOD_LABELS,
+        "lean_labels": LEAN_LABELS,
         **extra,
     }
 
 
 @pages.get("", response_class=HTMLResponse)
 def calendar_page(request: Request, db: Db, who: Reader) -> Response:
-    params = dict(request.query_params)
+    params = {k: v for k, v in request.query_params.items() if v != "" or k != "lean"}
     if "start" not in params:
         values = {"start": today().isoformat(), "n": 7}
         return render(request, "calendar.html", **_context(db, values=values))
@@ -122,7 +168,7 @@ async def schedule_upload(request: Request, db: Tx, who: Admin) -> Response:
         ),
         page="calendar.html",
         context=lambda: _context(db, values={}),
-        then=lambda _: redirect("/app/calendar?loaded=1"),
+        then=lambda recomputed: redirect(f"/app/calendar?loaded=1&recomputed={recomputed}"),
     )
 
 
@@ -133,5 +179,13 @@ def api_due(
     start: date,
     n: Annotated[int, Query(ge=1, le=3650)],
     kind: PeriodKind = PeriodKind.working_days,
+    lean: LeanChoice | None = None,
 ) -> DueOut:
-    return DueOut.of(compute_due(working_calendar(db), DueQuery(start=start, n=n, kind=kind)))
+    query = DueQuery(start=start, n=n, kind=kind, lean=lean)
+    return DueOut.of(compute_due(working_calendar(db), query), lean)
+
+
+@api.get("/limit-due", summary="按时限表的一行计算期限（暂定年份按该行的取向）")
+def api_limit_due(db: Db, who: Reader, start: date, code: str) -> DueOut:
+    query = LimitDueQuery(start=start, code=code)
+    return DueOut.of(compute_limit_due(working_calendar(db), query), lean_of(code))

@@ -9,13 +9,14 @@ from zhifa.core.audit import record_change
 from zhifa.core.calendar import WorkingCalendar
 from zhifa.core.calendar_schedule import YearSchedule, schedule_from_dict, schedule_to_dict
 from zhifa.core.models import HolidaySchedule
+from zhifa.core.recompute import recompute_provisional
 
 
-def store_schedule(
-    db: Session, schedule: YearSchedule, loaded_by: str, actor: str | None
-) -> HolidaySchedule:
-    """Keep a loaded schedule; ``loaded_by`` names the loader in the row (not public),
-    ``actor`` is the username the ledger records (None: the CLI, i.e. system)."""
+def store_schedule(db: Session, schedule: YearSchedule, loaded_by: str, actor: str | None) -> int:
+    """Keep a loaded schedule and recompute every stored provisional due day with it (in
+    the same transaction); how many due days were recomputed. ``loaded_by`` names the
+    loader in the row (not public), ``actor`` is the username the ledger records (None:
+    the CLI, i.e. system)."""
     row = HolidaySchedule(
         year=schedule.year,
         source=schedule.source[:200],
@@ -24,7 +25,7 @@ def store_schedule(
     )
     db.add(row)
     record_change(db, actor, "calendar.load", row)
-    return row
+    return recompute_provisional(db, working_calendar(db), schedule.year, actor)
 
 
 def loaded_schedules(db: Session) -> list[YearSchedule]:

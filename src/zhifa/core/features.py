@@ -100,6 +100,9 @@ class Feature:
     requirements: tuple[tuple[str, Callable[..., list[str]]], ...] = ()
     certificate_hooks: tuple[Callable[..., None], ...] = ()
     publish_hooks: tuple[Callable[..., None], ...] = ()
+    # recompute(db, calendar, year, actor) -> how many stored provisional due days were
+    # recomputed after `year`'s official schedule was loaded (core.recompute)
+    recompute_hooks: tuple[Callable[..., int], ...] = ()
     routers: tuple[str, ...] = ()  # "module:attribute", served by the app
     navigation: tuple[NavLink, ...] = ()
     portal_routes: tuple[PortalRoutes, ...] = ()
@@ -118,6 +121,7 @@ class Registry:
     requirements: Mapping[str, Callable[..., list[str]]] = field(default_factory=dict)
     certificate_hooks: tuple[Callable[..., None], ...] = ()
     publish_hooks: tuple[Callable[..., None], ...] = ()
+    recompute_hooks: tuple[Callable[..., int], ...] = ()
     routers: tuple[str, ...] = ()
     navigation: tuple[NavLink, ...] = ()
     portal_routes: tuple[PortalRoutes, ...] = ()
@@ -138,6 +142,7 @@ class Registry:
             "requirements": [f"{k}:{name(c)}" for k, c in self.requirements.items()],
             "certificate_hooks": [name(h) for h in self.certificate_hooks],
             "publish_hooks": [name(h) for h in self.publish_hooks],
+            "recompute_hooks": [name(h) for h in self.recompute_hooks],
             "routers": list(self.routers),
             "navigation": [f"{n.chapter}/{n.label}" for n in self.navigation],
             "portal_routes": [p.router for p in self.portal_routes],
@@ -169,6 +174,7 @@ def merge(manifests: list[Feature]) -> Registry:
         requirements=requirements,
         certificate_hooks=tuple(h for f in manifests for h in f.certificate_hooks),
         publish_hooks=tuple(h for f in manifests for h in f.publish_hooks),
+        recompute_hooks=tuple(h for f in manifests for h in f.recompute_hooks),
         routers=tuple(r for f in manifests for r in f.routers),
         navigation=tuple(n for f in manifests for n in f.navigation),
         portal_routes=tuple(p for f in manifests for p in f.portal_routes),

@@ -163,6 +163,26 @@ class HolidaySchedule(Base):
     loaded_by: Mapped[str] = mapped_column(String(50), default="")
 
 
+class DueRecompute(Base):
+    """A stored provisional due day recomputed when a year's official schedule was loaded
+    (append-only): which record, the day it had and the day it has now. The record's own
+    due day is updated in the same transaction; this row keeps the previous one."""
+
+    __tablename__ = "due_recompute"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_table: Mapped[str] = mapped_column(String(60), index=True)
+    record_id: Mapped[int] = mapped_column(Integer, index=True)
+    limit_code: Mapped[str] = mapped_column(String(60))
+    year: Mapped[int] = mapped_column(Integer)  # the year whose schedule was loaded
+    official: Mapped[bool] = mapped_column(default=True)  # False: an example schedule
+    old_date: Mapped[date]
+    new_date: Mapped[date]
+    provisional: Mapped[bool] = mapped_column(default=False)  # the new day still is
+    basis: Mapped[str] = mapped_column(String(1000))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class StoredBlob(Base):
     """A file put into the write-once blob store (content-addressed by its digest)."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from zhifa.core.auth import Principal
 from zhifa.core.calendar import Due
@@ -95,12 +95,18 @@ class DueOut(BaseModel):
     provisional: bool
     basis: str
     ends_at: str
+    lean: str | None = Field(
+        default=None,
+        description="暂定年份的取向：earliest（本局义务，最早可能日）或 latest（当事人期限，"
+        "最晚可能日）；结果不涉及暂定年份时为空",
+    )
 
     @classmethod
-    def of(cls, due: Due) -> DueOut:
+    def of(cls, due: Due, lean: str | None = None) -> DueOut:
         return cls(
             date=due.date,
             provisional=due.provisional,
             basis=due.basis,
             ends_at=due.ends_at.isoformat(),
+            lean=lean if due.provisional else None,
         )

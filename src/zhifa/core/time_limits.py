@@ -28,24 +28,30 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Final
 
-from zhifa.core.calendar import Due, WorkingCalendar, fixed_date_in_year
+from zhifa.core.calendar import Due, RestDays, WorkingCalendar, fixed_date_in_year
 from zhifa.core.clock import people_date
 
 __all__ = [
     "LIMITS",
+    "SOURCES",
     "Area",
     "Direction",
     "Lean",
+    "Reading",
+    "Source",
     "TimeLimit",
     "Unit",
     "Verification",
     "due",
     "due_within",
     "earliest_event",
+    "lean_note",
     "limit",
     "limits_by_area",
     "limits_table_markdown",
     "publicity_limit",
+    "relied_on",
+    "rest_days_for",
     "stricter_due",
     "withdrawal_due",
     "withdrawal_limit",
@@ -98,6 +104,35 @@ def verification_badge(status: str) -> tuple[str, str]:
     return _BADGES[known.get(status, Verification.UNVERIFIED)]
 
 
+class Reading(StrEnum):
+    """What was actually read of a cited document."""
+
+    TEXT = "原文已读"
+    SECONDARY = "仅读到二手资料"
+    NONE = "原文未取得"
+
+
+# the most a row may claim when the weakest document it relies on was read so far
+_MOST_CLAIMED = {
+    Reading.TEXT: Verification.VERIFIED,
+    Reading.SECONDARY: Verification.SECONDARY,
+    Reading.NONE: Verification.UNVERIFIED,
+}
+_STRENGTH = {Verification.VERIFIED: 2, Verification.SECONDARY: 1, Verification.UNVERIFIED: 0}
+
+
+@dataclass(frozen=True)
+class Source:
+    """A document rows rely on: how a basis names it, what of it was read and where (for a
+    text not obtained: what was searched)."""
+
+    key: str
+    title: str
+    cited_as: tuple[str, ...]
+    reading: Reading
+    where: str
+
+
 class Area(StrEnum):
     PENALTY = "行政处罚"
     COMPULSION = "行政强制"
@@ -129,6 +164,7 @@ class TimeLimit:
     verification: Verification
     sources: str
     prevails_over: tuple[str, ...] = ()
+    yields_to: tuple[str, ...] = ()
     direction: Direction = Direction.AFTER
     lean: Lean = Lean.EARLIEST
     fixed_month: int = 0
@@ -175,15 +211,38 @@ _SRC_QIANGZHI = "《行政强制法》文本（GitHub LawRefBook/Laws 行政法/
 _SRC_AQSC = (
     "《安全生产法》2021年修正文本（GitHub LawRefBook/Laws 社会法/安全生产法(2021-06-10).md）"
 )
+_SRC_XXGK = (
+    "《政府信息公开条例》2019年修订文本（国务院令第711号；GitHub LawRefBook/Laws "
+    "行政法规/政府信息公开条例(2019-04-03).md，第十九条至第二十六条）"
+)
+_SRC_YANHUA = (
+    "《烟花爆竹安全管理条例》2016年修订文本（GitHub LawRefBook/Laws "
+    "行政法规/烟花爆竹安全管理条例(2016-02-06).md，第十九条）"
+)
+_SRC_WEIHUA = (
+    "《危险化学品安全管理条例》2013年修订文本（GitHub LawRefBook/Laws "
+    "行政法规/危险化学品安全管理条例(2013-12-07).md，第三十五条）"
+)
 _SRC_GUOBAN = (
-    "国办发〔2018〕118号原文未能取得；其“行政许可、行政处罚的执法决定信息要在执法决定作出之日起"
-    "7个工作日内公开”“执法决定作出之日起20个工作日内向社会公布”两项要求，据新京报2019年1月4日"
-    "对国务院新闻办发布会的报道核实"
+    "国办发〔2018〕118号原文未能取得（北京市政府网站的转载只取得开头部分）；其“行政许可、行政处罚"
+    "的执法决定信息要在执法决定作出之日起7个工作日内公开”“执法决定作出之日起20个工作日内向社会"
+    "公布”两项要求，据新京报2019年1月4日对国务院新闻办发布会的报道核实"
+)
+_SRC_GUOBAN51 = (
+    "国办发〔2015〕51号原文未能取得；其第（十八）项“除法律法规另有规定外，应将行政许可、行政处罚"
+    "等信息自作出行政决定之日起7个工作日内上网公开”据信用十堰网站（credit.shiyan.gov.cn）对"
+    "“双公示”政策依据的摘录核实，信用黑龙江网站转载的发改电〔2015〕557号亦称其“第十八条、"
+    "第十九条”要求7个工作日内上网公开"
 )
 _BUREAU_18 = (
     "应急管理部令第18号即新《安全生产违法行为行政处罚办法》（2025年11月24日部务会议通过，"
-    "2025年11月27日公布，2026年2月1日起施行；据网易号转载的部令公布文和中华建设网2025年12月8日报道），"
-    "但其条文（含办案期限及延长规定）未能核实原文"
+    "2025年11月27日公布，2026年2月1日起施行；据网易号转载的部令公布文和中华建设网2025年12月8日"
+    "报道），其条文未能取得：2026年12月在 pages、docs、code、issues 各检索库以“安全生产违法行为"
+    "行政处罚办法 2025 应急管理部令第18号 全文”“应急管理部令 第18号 立案 之日起 日内作出”"
+    "“安全生产违法行为行政处罚办法 复查 整改期限届满之日起”等检索，以“应急管理部令第18号”"
+    "“应急管理部第29次部务会议”“安全生产违法行为行政处罚办法》已经2025”检索源码库原文，并查阅"
+    "GitHub LawRefBook/Laws 的部门规章目录（只收公安部、市场监管总局等，无应急管理部规章），"
+    "均只见公布文和新闻，未见条文"
 )
 
 _GONGSHI = "《上海市普陀区应急管理行政执法公示办法》"
@@ -205,6 +264,77 @@ _XYXF_BASIS = (
 _XYXF_FROM = "自认定之日起（以行政处罚决定作出之日为准）"
 _XYXF_CHECKED = "条号未能核实；内容据发改委发布的新闻摘要核实（仅经二手资料核实）。"
 
+_SOURCE_LIST = (
+    Source(
+        "chufa",
+        "《中华人民共和国行政处罚法》",
+        ("《中华人民共和国行政处罚法》", "《行政处罚法》"),
+        Reading.TEXT,
+        _SRC_CHUFA,
+    ),
+    Source(
+        "xuke",
+        "《中华人民共和国行政许可法》",
+        ("《中华人民共和国行政许可法》", "《行政许可法》"),
+        Reading.TEXT,
+        _SRC_XUKE,
+    ),
+    Source(
+        "qiangzhi",
+        "《中华人民共和国行政强制法》",
+        ("《中华人民共和国行政强制法》", "《行政强制法》"),
+        Reading.TEXT,
+        _SRC_QIANGZHI,
+    ),
+    Source(
+        "aqsc",
+        "《中华人民共和国安全生产法》",
+        ("《中华人民共和国安全生产法》", "《安全生产法》"),
+        Reading.TEXT,
+        _SRC_AQSC,
+    ),
+    Source(
+        "xxgk",
+        "《中华人民共和国政府信息公开条例》",
+        ("《中华人民共和国政府信息公开条例》", "《政府信息公开条例》"),
+        Reading.TEXT,
+        _SRC_XXGK,
+    ),
+    Source(
+        "yanhua",
+        "《烟花爆竹安全管理条例》",
+        ("《烟花爆竹安全管理条例》",),
+        Reading.TEXT,
+        _SRC_YANHUA,
+    ),
+    Source(
+        "weihua",
+        "《危险化学品安全管理条例》",
+        ("《危险化学品安全管理条例》",),
+        Reading.TEXT,
+        _SRC_WEIHUA,
+    ),
+    Source("gongshi", _GONGSHI, (_GONGSHI,), Reading.TEXT, _SEED),
+    Source("jilu", _JILU, (_JILU,), Reading.TEXT, _SEED),
+    Source("guoban118", _GUOBAN, ("国办发〔2018〕118号",), Reading.SECONDARY, _SRC_GUOBAN),
+    Source(
+        "guoban51",
+        "《国务院办公厅关于运用大数据加强对市场主体服务和监管的若干意见》（国办发〔2015〕51号）",
+        ("国办发〔2015〕51号",),
+        Reading.SECONDARY,
+        _SRC_GUOBAN51,
+    ),
+    Source("xyxf", _XYXF, ("《信用修复管理办法》",), Reading.SECONDARY, _SRC_XYXF),
+    Source(
+        "chufa_banfa",
+        "《安全生产违法行为行政处罚办法》（应急管理部令第18号，2026年2月1日起施行）",
+        ("《安全生产违法行为行政处罚办法》", "应急管理部令第18号"),
+        Reading.NONE,
+        _BUREAU_18,
+    ),
+)
+SOURCES: Final[Mapping[str, Source]] = MappingProxyType({s.key: s for s in _SOURCE_LIST})
+
 
 def _rows() -> tuple[TimeLimit, ...]:
     wd, cd = Unit.WORKING_DAYS, Unit.CALENDAR_DAYS
@@ -220,16 +350,19 @@ def _rows() -> tuple[TimeLimit, ...]:
             basis="《中华人民共和国行政处罚法》第六十条",
             counted_from="自行政处罚案件立案之日起",
             extend_if_rest_day=True,
+            yields_to=("chufa_banfa",),
             note=(
-                "第六十条：“法律、法规、规章另有规定的，从其规定。”应急管理领域的部门规章"
-                f"可能另有规定：{_BUREAU_18}。原《安全生产违法行为行政处罚办法》（原国家安全监管"
-                "总局令第15号，第77号修正）曾规定30日内作出、经批准可延长，该规定已被新办法"
-                "取代，且原文亦未能核实。在核实部令第18号原文之前，本表保留行政处罚法九十日"
-                "（“九十日”不属第八十五条所列，为自然日，期满遇休息日顺延）。法制宣传科须核对"
-                "部令第18号后更新本行。"
+                "未能核实适用的期限：第六十条原文已读（九十日内作出；“法律、法规、规章另有规定的，"
+                "从其规定”），但应急管理部门的案件适用部门规章《安全生产违法行为行政处罚办法》"
+                "（应急管理部令第18号，2026年2月1日起施行），其条文未能取得（检索情况见来源）。"
+                "原办法（原国家安全监管总局令第15号，第77号修正）曾规定自立案之日起30日内作出、"
+                "经负责人同意可延长（仅见于二手资料，已被新办法取代）。在核实部令第18号之前，"
+                "本表保留法律规定的九十日（不属第八十五条所列，为自然日，期满遇休息日顺延）；"
+                "稳妥起见，宜在30日内作出决定或依规办理延长审批。法制宣传科须核对部令第18号后"
+                "更新本行。"
             ),
-            verification=ok,
-            sources=_SRC_CHUFA,
+            verification=unv,
+            sources=f"{_SRC_CHUFA}（第六十条）；{_BUREAU_18}",
         ),
         TimeLimit(
             code="penalty.hearing_request",
@@ -387,17 +520,18 @@ def _rows() -> tuple[TimeLimit, ...]:
             unit=cd,
             basis=(
                 "《中华人民共和国安全生产法》第六十五条第一款第二项（要求限期改正）；"
-                "复查时限：《安全生产违法行为行政处罚办法》（条号及现行文本未能核实）"
+                "复查时限：《安全生产违法行为行政处罚办法》（应急管理部令第18号；条号未能核实）"
             ),
             counted_from="自整改期限届满之日起",
             extend_if_rest_day=False,
             note=(
-                "未能核实原文：“应当自整改期限届满之日起10日内进行复查”出自原《安全生产违法行为"
-                f"行政处罚办法》的复查规定，其条号未能核实；{_BUREAU_18}。在核实前从严按10个"
-                "自然日、不顺延计算。法制宣传科须核对部令第18号后更新本行。"
+                "未能核实原文：安全生产法第六十五条只规定责令限期改正，未规定复查时限；“自整改"
+                "期限届满之日起10日内进行复查”出自原《安全生产违法行为行政处罚办法》，新办法"
+                "（应急管理部令第18号）的条文未能取得（检索情况见来源），不知是否沿用。在核实前"
+                "从严按10个自然日、不顺延计算。法制宣传科须核对部令第18号后更新本行。"
             ),
             verification=unv,
-            sources=f"{_SRC_AQSC}（仅第六十五条）；复查时限未找到可核实的原文",
+            sources=f"{_SRC_AQSC}（第六十五条）；{_BUREAU_18}",
         ),
         # ---- 行政许可 ------------------------------------------------------------------
         TimeLimit(
@@ -409,14 +543,18 @@ def _rows() -> tuple[TimeLimit, ...]:
             basis="《中华人民共和国行政许可法》第四十二条第一款、第八十二条",
             counted_from="自受理行政许可申请之日起",
             extend_if_rest_day=False,
+            yields_to=("yanhua", "weihua"),
             note=(
                 "第八十二条：行政机关实施行政许可的期限以工作日计算，不含法定节假日。"
-                "“法律、法规另有规定的，依照其规定”：具体许可事项（如安全生产许可证）的"
-                "法律、法规另设期限的，以其为准。听证、检验、鉴定、专家评审等时间不计入"
-                "（第四十五条）。"
+                "“法律、法规另有规定的，依照其规定”：具体许可事项的法律、法规另设期限的，以其"
+                "为准，本行不适用。本局的许可中：《烟花爆竹安全管理条例》第十九条第二款，烟花爆竹"
+                "经营（零售）许可自受理申请之日起20日内审查、核发；《危险化学品安全管理条例》"
+                "第三十五条第一款，危险化学品经营许可自收到证明材料之日起30日内作出决定。条例的"
+                "“日”不属第八十二条所指，为自然日。本表尚未为这两项许可单列时限，办理时按条例。"
+                "听证、检验、鉴定、专家评审等时间不计入（第四十五条）。"
             ),
             verification=ok,
-            sources=_SRC_XUKE,
+            sources=f"{_SRC_XUKE}；{_SRC_YANHUA}；{_SRC_WEIHUA}",
         ),
         TimeLimit(
             code="license.decision_extension",
@@ -484,18 +622,18 @@ def _rows() -> tuple[TimeLimit, ...]:
             title="公示行政处罚决定信息",
             n=7,
             unit=wd,
-            basis=(
-                f"《中华人民共和国安全生产法》第七十八条第二款；{_GONGSHI}第七条第一款；{_GUOBAN}"
-            ),
+            basis=f"《中华人民共和国安全生产法》第七十八条第二款；{_GONGSHI}第七条第一款",
             counted_from="自行政处罚决定作出之日起",
             extend_if_rest_day=False,
             note=(
-                "三者均为7个工作日：法律（安全生产法：作出处罚决定后七个工作日内在公示系统公开）"
-                "与本局办法一致。依法不予公开的除外。《行政处罚法》第四十八条第一款要求具有一定"
-                "社会影响的行政处罚决定依法公开，未另设时限。"
+                "两者均为7个工作日：法律（安全生产法：对生产经营单位作出处罚决定后七个工作日内在"
+                "监督管理部门公示系统予以公开）与本局办法一致。依法不予公开的除外。国办发〔2018〕"
+                "118号亦要求7个工作日内公开（仅经二手资料核实，不作本行依据）；《政府信息公开条例》"
+                "第二十条第六项、第二十六条（具有一定社会影响的行政处罚决定主动公开，20个工作日）"
+                "与《行政处罚法》第四十八条第一款（未另设时限）均不比本行严格。"
             ),
             verification=ok,
-            sources=f"{_SRC_AQSC}；{_SEED}；{_SRC_GUOBAN}",
+            sources=f"{_SRC_AQSC}（第七十八条）；{_SEED}；{_SRC_XXGK}；旁证：{_SRC_GUOBAN}",
         ),
         TimeLimit(
             code="publicity.compulsion",
@@ -503,12 +641,16 @@ def _rows() -> tuple[TimeLimit, ...]:
             title="公示行政强制决定信息",
             n=20,
             unit=wd,
-            basis=f"{_GONGSHI}第七条第二款；{_GUOBAN}",
+            basis=f"{_GONGSHI}第七条第二款",
             counted_from="自执法决定作出之日起",
             extend_if_rest_day=False,
-            note="国办发〔2018〕118号对执法决定的一般要求同为20个工作日，未见更严格的上位规定。",
+            note=(
+                "本局办法原文为20个工作日。国办发〔2018〕118号对执法决定的一般要求同为20个工作日"
+                "（仅经二手资料核实，不作本行依据）；《政府信息公开条例》第二十条未将行政强制决定"
+                "列为主动公开的信息（第六项只及行政强制的依据、条件、程序）。未见更严格的上位规定。"
+            ),
             verification=ok,
-            sources=f"{_SEED}；{_SRC_GUOBAN}",
+            sources=f"{_SEED}；{_SRC_XXGK}；旁证：{_SRC_GUOBAN}",
         ),
         TimeLimit(
             code="publicity.license",
@@ -517,20 +659,23 @@ def _rows() -> tuple[TimeLimit, ...]:
             n=7,
             unit=wd,
             basis=(
-                f"{_GUOBAN}（行政许可执法决定信息7个工作日内公开）；"
-                f"{_GONGSHI}第四条（按国家和本市规定公示）"
+                f"{_GUOBAN}（行政许可执法决定信息7个工作日内公开）；《国务院办公厅关于运用大数据"
+                "加强对市场主体服务和监管的若干意见》（国办发〔2015〕51号）第（十八）项（行政许可、"
+                f"行政处罚等信息自作出行政决定之日起7个工作日内上网公开）；{_GONGSHI}第四条"
+                "（按国家和本市规定公示）"
             ),
             counted_from="自执法决定作出之日起",
             extend_if_rest_day=False,
             prevails_over=("publicity.license_local",),
             note=(
                 "国家文件更严格，优先适用：本局办法第七条第二款为20个工作日（见 "
-                "publicity.license_local），而国办发〔2018〕118号要求行政许可、行政处罚的执法"
+                "publicity.license_local），而国办发〔2018〕118号、国办发〔2015〕51号均要求行政许可"
                 "决定信息7个工作日内公开；本局办法第四条规定按国家和本市规定公示。按7个工作日"
-                "公示同时满足两者。国办文件原文未能取得，仅经新闻报道核实。"
+                "公示同时满足两者，也满足《政府信息公开条例》第二十条第五项、第二十六条（办理结果"
+                "主动公开，20个工作日）。两份国办文件原文均未能取得，仅经二手资料核实。"
             ),
             verification=sec,
-            sources=_SRC_GUOBAN,
+            sources=f"{_SRC_GUOBAN}；{_SRC_GUOBAN51}；{_SEED}；{_SRC_XXGK}",
         ),
         TimeLimit(
             code="publicity.license_local",
@@ -556,10 +701,34 @@ def _rows() -> tuple[TimeLimit, ...]:
             extend_if_rest_day=False,
             note=(
                 "本局办法第七条只列处罚、强制、许可；其他执法决定按国办发〔2018〕118号的一般要求"
-                "（20个工作日）。“双随机”抽查结果依本局办法第七条第三款同步公示，未设时限。"
+                "（20个工作日，仅经二手资料核实）。检查结果（含“双随机”抽查结果）另有法定时限，"
+                "见 publicity.random_inspection。"
             ),
             verification=sec,
-            sources=_SRC_GUOBAN,
+            sources=f"{_SRC_GUOBAN}；{_SEED}",
+        ),
+        TimeLimit(
+            code="publicity.random_inspection",
+            area=Area.PUBLICITY,
+            title="公开安全生产监督检查情况（“双随机”抽查结果等）",
+            n=20,
+            unit=wd,
+            basis=(
+                "《中华人民共和国政府信息公开条例》第二十条第十三项、第二十六条；"
+                f"{_GONGSHI}第七条第三款（“双随机”抽查结果同步在本局微信公众号公示）"
+            ),
+            counted_from="自抽查结果（检查情况信息）形成或者变更之日起",
+            extend_if_rest_day=False,
+            note=(
+                "第二十条第十三项：安全生产的监督检查情况是行政机关应当主动公开的政府信息；"
+                "第二十六条：主动公开的政府信息自形成或者变更之日起20个工作日内及时公开，法律、"
+                "法规另有规定的从其规定（未见另有规定）。本局办法第七条第三款要求“双随机”抽查"
+                "结果在“双随机、一公开”监管平台和本局微信公众号同步公示，未另设时限，按本行"
+                "20个工作日。结果变更的，自变更之日起重新计算。检查后作出的行政处罚、行政强制"
+                "决定另按 publicity.penalty、publicity.compulsion 公示。"
+            ),
+            verification=ok,
+            sources=f"{_SRC_XXGK}；{_SEED}",
         ),
         TimeLimit(
             code="publicity.update_law_change",
@@ -570,9 +739,12 @@ def _rows() -> tuple[TimeLimit, ...]:
             basis=f"{_GONGSHI}第八条第一项",
             counted_from="自相关文件颁布、修改、废止、失效之日起",
             extend_if_rest_day=False,
-            note="第八条：法律、法规、规章和国家文件另有规定的，从其规定；未见另有规定。",
+            note=(
+                "第八条：法律、法规、规章和国家文件另有规定的，从其规定；未见更严格的规定。"
+                "《政府信息公开条例》第二十六条对主动公开信息的变更同为20个工作日。"
+            ),
             verification=ok,
-            sources=_SEED,
+            sources=f"{_SEED}；{_SRC_XXGK}",
         ),
         TimeLimit(
             code="publicity.update_organisation",
@@ -583,9 +755,13 @@ def _rows() -> tuple[TimeLimit, ...]:
             basis=f"{_GONGSHI}第八条第二项",
             counted_from="自机构设置变化三定方案等经批准之日起",
             extend_if_rest_day=False,
-            note="第八条：法律、法规、规章和国家文件另有规定的，从其规定；未见另有规定。",
+            note=(
+                "第八条：法律、法规、规章和国家文件另有规定的，从其规定；未见更严格的规定。"
+                "《政府信息公开条例》第二十条第二项（机构设置）、第二十六条对其变更同为20个"
+                "工作日。"
+            ),
             verification=ok,
-            sources=_SEED,
+            sources=f"{_SEED}；{_SRC_XXGK}",
         ),
         TimeLimit(
             code="publicity.update_certificate",
@@ -822,12 +998,39 @@ def _check(rows: Iterable[TimeLimit]) -> Mapping[str, TimeLimit]:
             raise ValueError(f"{row.code}: BEFORE limits are supported in working days only")
         if row.verification is Verification.UNVERIFIED and "未能核实" not in row.note:
             raise ValueError(f"{row.code}: an unverified limit must say so in its note")
+        _check_reading(row)
         table[row.code] = row
     for row in table.values():
         for other in row.prevails_over:
             if other not in table:
                 raise ValueError(f"{row.code}: prevails over unknown code {other}")
     return MappingProxyType(table)
+
+
+def relied_on(row: TimeLimit) -> tuple[Source, ...]:
+    """The documents a row relies on: those its basis cites and those it yields to."""
+    cited = [s for s in SOURCES.values() if any(name in row.basis for name in s.cited_as)]
+    return tuple(cited + [SOURCES[key] for key in row.yields_to if SOURCES[key] not in cited])
+
+
+def _check_reading(row: TimeLimit) -> None:
+    """A row claims no more than what was read of every document it relies on, and its
+    `sources` say what was read of each and where."""
+    unknown = [key for key in row.yields_to if key not in SOURCES]
+    if unknown:
+        raise ValueError(f"{row.code}: yields to unknown source {unknown}")
+    relied = relied_on(row)
+    if not relied:
+        raise ValueError(f"{row.code}: basis cites no document of SOURCES")
+    for source in relied:
+        most = _MOST_CLAIMED[source.reading]
+        if _STRENGTH[row.verification] > _STRENGTH[most]:
+            raise ValueError(
+                f"{row.code}: labelled {row.verification.name} but relies on {source.key} "
+                f"({source.reading.value})"
+            )
+        if source.where not in row.sources:
+            raise ValueError(f"{row.code}: sources must say what was read of {source.key}")
 
 
 LIMITS: Final[Mapping[str, TimeLimit]] = _check(_rows())
@@ -883,7 +1086,27 @@ def due_within(calendar: WorkingCalendar, code: str, start: date, n: int) -> Due
     return _due_of(calendar, chosen, start, f"{_legal(row)}，选定{chosen.describe()}")
 
 
+def rest_days_for(row: TimeLimit) -> RestDays:
+    """The rest days a provisional year gets so that `row` leans to its safe side: a
+    forward period ends earliest with the law's rest days only and latest with the
+    customary breaks; a BEFORE limit (act before an event) is the other way round."""
+    early = (row.lean is Lean.EARLIEST) == (row.direction is Direction.AFTER)
+    return RestDays.LAW if early else RestDays.CUSTOMARY
+
+
+def lean_note(row: TimeLimit, years: tuple[int, ...]) -> str:
+    """Why a provisional result is on the side it is (empty when nothing is provisional)."""
+    if not years:
+        return ""
+    if row.lean is Lean.EARLIEST:
+        why = "本局义务按最早可能日计算，宁早勿迟"
+    else:
+        why = "当事人期限按最晚可能日计算，不缩短当事人的期限"
+    return f"。暂定日期的取向：{why}（{rest_days_for(row).value}）"
+
+
 def _due_of(calendar: WorkingCalendar, row: TimeLimit, start: date, legal: str) -> Due:
+    calendar = calendar.with_rest_days(rest_days_for(row))
     if row.direction is Direction.BEFORE:
         computed = _latest_before(calendar, row, start)
     elif row.unit is Unit.WORKING_DAYS:
@@ -902,7 +1125,7 @@ def _due_of(calendar: WorkingCalendar, row: TimeLimit, start: date, legal: str) 
     return Due(
         computed.date,
         computed.provisional,
-        f"{legal}。计算：{computed.basis}",
+        f"{legal}。计算：{computed.basis}{lean_note(row, computed.provisional_years)}",
         computed.provisional_years,
     )
 
@@ -913,11 +1136,15 @@ def earliest_event(calendar: WorkingCalendar, code: str, act_day: date) -> Due:
     row = limit(code)
     if row.direction is not Direction.BEFORE:
         raise ValueError(f"时限 {row.code} 不是“事件日前”类时限")
+    # the safe side of an event after an act is the later one: as many rest days as the
+    # act-before-event computation of the same row uses
+    calendar = calendar.with_rest_days(rest_days_for(row))
     window = calendar.add_working_days(act_day, row.n)
     after = calendar.add_calendar_days(window.date, 1, extend_if_rest_day=False)
     basis = (
         f"{_legal(row)}。计算：{window.basis}；事件日不得早于其次日"
         f"{people_date(after.date)}（从严口径：{row.n}个工作日须在事件日前完整经过）"
+        f"{lean_note(row, window.provisional_years)}"
     )
     return Due(after.date, window.provisional, basis, window.provisional_years)
 
@@ -962,11 +1189,13 @@ def withdrawal_due(
 
 
 def publicity_limit(action_kind: str) -> TimeLimit:
-    """The limit for publishing a decision of `action_kind` (事后公示)."""
+    """The limit for publishing a decision of `action_kind` (事后公示); for `inspection`,
+    the result of the inspection (双随机 抽查结果: 政府信息公开条例 第二十条第十三项)."""
     _require_kind(action_kind)
     code = {
         "penalty": "publicity.penalty",
         "compulsion": "publicity.compulsion",
+        "inspection": "publicity.random_inspection",
         "license": "publicity.license",
     }.get(action_kind, "publicity.other_decision")
     return LIMITS[code]
@@ -992,11 +1221,29 @@ def limits_table_markdown() -> str:
                 r.basis,
                 r.rest_day_rule(),
                 r.verification.value,
-                r.note + (f" 优先于：{'、'.join(r.prevails_over)}。" if r.prevails_over else ""),
+                r.note + _relations(r),
             ]
-            lines.append("| " + " | ".join(c.replace("|", "／") for c in cells) + " |")
+            lines.append(_md_row(cells))
         lines.append("")
+    lines += ["### 所依据文件的核实情况", ""]
+    lines.append("| 文件 | 读到的 | 读了什么、在哪里（未取得的：检索了什么） | 依据它的时限 |")
+    lines.append("|---|---|---|---|")
+    for source in SOURCES.values():
+        codes = [f"`{r.code}`" for r in LIMITS.values() if source in relied_on(r)]
+        lines.append(_md_row([source.title, source.reading.value, source.where, "、".join(codes)]))
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _relations(row: TimeLimit) -> str:
+    text = f" 优先于：{'、'.join(row.prevails_over)}。" if row.prevails_over else ""
+    for key in row.yields_to:
+        source = SOURCES[key]
+        text += f" 让位于：{source.title}（{source.reading.value}）。"
+    return text
+
+
+def _md_row(cells: list[str]) -> str:
+    return "| " + " | ".join(c.replace("|", "／") for c in cells) + " |"
 
 
 # ---- helpers -----------------------------------------------------------------------

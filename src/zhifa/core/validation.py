@@ -24,6 +24,7 @@ FIELD_LABELS: dict[str, str] = {
     "unit_id": "所属单位",
     "name": "名称",
     "kind": "类别",
+    "lean": "暂定年份的取向",
     "parent_id": "上级单位",
     "uscc": "统一社会信用代码",
     "id_number": "身份证号",

@@ -39,6 +39,7 @@ from zhifa.core.http import (
 )
 from zhifa.core.models import User
 from zhifa.core.permissions import Permission
+from zhifa.core.recompute import recompute_texts
 from zhifa.core.validation import BodyRecordId, parse
 from zhifa.enforcement import actions, parties
 from zhifa.enforcement.models import (
@@ -164,6 +165,7 @@ def _detail_context(db: Session, action: Action, **extra: Any) -> dict[str, Any]
     current = proc.step(action.current_step)
     is_open = action.status is ActionStatus.open
     activities = actions.activities_of(db, action.id)
+    transitions = actions.transitions_of(db, action.id)
     return {
         "now_local": _now_local(),
         "action": action,
@@ -173,7 +175,8 @@ def _detail_context(db: Session, action: Action, **extra: Any) -> dict[str, Any]
         "next_steps": proc.next_steps(current.code) if is_open else (),
         "missing": actions.missing_now(db, action) if is_open else [],
         "waiting": actions.waiting_before_decision(db, action),
-        "transitions": actions.transitions_of(db, action.id),
+        "transitions": transitions,
+        "recomputed": recompute_texts(db, "action_transition", [t.id for t in transitions]),
         "activities": [(a, actions.duty_facts(db, a)) for a in activities],
         "officer_names": {o.officer_id: _name(db, o.officer_id) for o in action.officers},
         "warnings": actions.staffing_warnings(db, action),

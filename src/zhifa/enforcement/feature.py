@@ -18,6 +18,7 @@ from zhifa.enforcement.models import (
     PartyVersion,
     PowerItem,
 )
+from zhifa.enforcement.recompute import recompute_transitions
 
 FEATURE = Feature(
     name="enforcement",
@@ -36,6 +37,7 @@ FEATURE = Feature(
         Acknowledgement,
     ),
     requirements=(("duties", duties_requirement),),
+    recompute_hooks=(recompute_transitions,),
     navigation=(
         NavLink("执法办案", "行政相对人", "/app/parties", Permission.party_read),
         NavLink("执法办案", "执法案件", "/app/actions", Permission.action_read),

@@ -22,6 +22,7 @@ from zhifa.publicity.models import (
     PublicSnapshot,
     Withdrawal,
 )
+from zhifa.publicity.recompute import recompute_duties
 
 FEATURE = Feature(
     name="publicity",
@@ -52,6 +53,7 @@ FEATURE = Feature(
         DutySource(duties.DutyKind.withdrawal, duties.withdrawal_duties),
         DutySource(duties.DutyKind.update, duties.update_duties),
     ),
+    recompute_hooks=(recompute_duties,),
     navigation=(
         NavLink("公示管理", "事后公示期限看板", "/app/publicity", Permission.publication_read),
         NavLink(

@@ -37,6 +37,7 @@ from zhifa.publicity.models import (
     PublicationExemption,
     PublicationObligation,
 )
+from zhifa.publicity.recompute import recomputed_on_board
 from zhifa.publicity.schemas import (
     BoardObligationOut,
     DecisionIn,
@@ -244,6 +245,7 @@ def board_page(
         request,
         "publicity_board.html",
         view=duties.board_view(rows, wanted_state, everything),
+        recomputed=recomputed_on_board(db, rows),
         done_late=duties.done_late,
         started_on=duties.platform_started_on(db),
         units=units,
