@@ -3,7 +3,7 @@ with the GB/T 4754 industry code, risk grade, 属地, special flags, licence and
 state) and the 执法检查人员名录库's absences and declared 回避 relations (versioned)
 
 Revision ID: 0025
-Revises: 0023 (the lead rechains it after the 0024 of the other branches)
+Revises: 0024
 Create Date: 2026-12-07 13:00:00
 """
 
@@ -17,7 +17,7 @@ from alembic import op
 import zhifa.core.db
 
 revision: str = "0025"
-down_revision: str | None = "0023"
+down_revision: str | None = "0024"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
