@@ -24,7 +24,6 @@ from zhifa.core.time_limits import (
     Unit,
     Verification,
     due,
-    due_within,
     earliest_event,
     limit,
     limits_by_area,
@@ -519,31 +518,9 @@ def test_period_rules_take_their_months_from_the_table() -> None:
             assert rule.min_months == limit(rule.min_code).n
     general = rules.period_rule("penalty", rules.Severity.general)
     day = date(2026, 9, 28)
-    until, months = rules.public_until(CAL, general, day, None)
-    assert until == due(CAL, "publicity.period_general_max", day) and months == 12
+    until = rules.public_until(CAL, general, day)
+    assert until == due(CAL, "publicity.period_general_max", day)
     assert until is not None and until.date == date(2027, 9, 28)
-
-
-def test_due_within_a_shorter_chosen_period() -> None:
-    # 2026-08-31 + 6 months: February has no 31st -> its last day; a Saturday, not moved
-    result = due_within(CAL, "publicity.period_general_max", date(2026, 8, 31), 6)
-    assert result.date == date(2027, 2, 28)
-    assert "选定6个月" in result.basis and "条号未能核实" in result.basis
-    assert due_within(CAL, "publicity.period_general_max", date(2026, 8, 31), 12) == due(
-        CAL, "publicity.period_general_max", date(2026, 8, 31)
-    )
-
-
-@pytest.mark.parametrize("n", [0, 13])
-def test_due_within_refuses_a_period_outside_the_row(n: int) -> None:
-    with pytest.raises(ValueError, match=r"publicity\.period_general_max"):
-        due_within(CAL, "publicity.period_general_max", date(2026, 3, 2), n)
-
-
-def test_due_within_refuses_fixed_dates_and_notices_before_an_event() -> None:
-    for code in ("publicity.yearly_figures", "penalty.hearing_notice"):
-        with pytest.raises(ValueError, match="不能选定"):
-            due_within(CAL, code, date(2026, 3, 2), 1)
 
 
 # ---- invariant 3 and the documentation page ---------------------------------------------

@@ -7,7 +7,7 @@ import tempfile
 from datetime import timedelta
 
 from fastapi.testclient import TestClient
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from tests.enforcement.test_actions import _as, _complete_duties, _open, _valid_officers
@@ -15,7 +15,7 @@ from tests.factories import writing
 from tests.recording.rules.helpers import record_on_camera
 from zhifa.core.clock import today
 from zhifa.core.models import User
-from zhifa.enforcement.models import ActionTransition
+from zhifa.recording.documents.models import Document, DocumentService
 
 FACTS = {
     "facts": "储罐区构成重大危险源，未登记建档。",
@@ -75,23 +75,46 @@ def _to_notice(client: TestClient, db: Session) -> tuple[int, list[int]]:
     return action_id, officers
 
 
-def _period_passes(db: Session, action_id: int) -> None:
-    """Stand-in for the days passing: the notice's period ended yesterday."""
-    with writing(db) as session:
-        session.execute(
-            update(ActionTransition)
-            .where(ActionTransition.action_id == action_id, ActionTransition.to_step == "notice")
-            .values(due_date=today() - timedelta(days=1))
-        )
+def _serve(client: TestClient, action_id: int, document_id: int) -> None:
+    receipt = _issue(client, action_id, "service_receipt", {"method": "直接送达"})
+    served = client.post(
+        f"/api/v1/documents/{document_id}/service",
+        json={
+            "method": "direct",
+            "served_on": today().isoformat(),
+            "recipient": "法定代表人",
+            "receipt_document_id": receipt["id"],
+        },
+    )
+    assert served.status_code == 201, served.text
+
+
+def _period_passes(client: TestClient, db: Session, action_id: int) -> None:
+    """The notice is served, then (stand-in for the days passing) its service is dated
+    thirty days back: the party's five working days have ended."""
+    db.rollback()  # read what the requests wrote
+    notices = db.scalars(
+        select(Document).where(Document.action_id == action_id, Document.kind == "penalty_notice")
+    ).all()
+    for notice in notices:
+        _serve(client, action_id, notice.id)
+        with writing(db) as session:
+            session.execute(
+                update(DocumentService)
+                .where(DocumentService.document_id == notice.id)
+                .values(served_on=today() - timedelta(days=30))
+            )
 
 
 def test_penalty_from_filing_to_closing(client: TestClient, db: Session) -> None:
     action_id, _ = _to_notice(client, db)
     early = _move(client, action_id, "decision")
     assert early.status_code == 400
-    assert "当事人陈述、申辩和要求听证的期限至" in early.json()["detail"]
-    _period_passes(db, action_id)
-    assert _move(client, action_id, "decision").status_code == 201
+    assert "尚未记录送达" in early.json()["detail"]
+    assert "期限尚未起算" in early.json()["detail"]
+    _period_passes(client, db, action_id)
+    moved = _move(client, action_id, "decision")
+    assert moved.status_code == 201, moved.text
     assert "尚未签发《行政处罚决定书》" in _move(client, action_id, "service").json()["detail"]
     decision = _issue(client, action_id, "penalty_decision", FACTS)
     assert decision["doc_number"].startswith("（普）应急罚〔")
@@ -130,6 +153,7 @@ def test_hearing_needs_legal_review_before_decision(client: TestClient, db: Sess
         ["reason", "basis", "statement", "defence", "hearing", "recusal", "cooperation"],
     )
     record_on_camera(client, action_id, activity["id"], tempfile.mkdtemp())  # 第五条（六）
+    _period_passes(client, db, action_id)
     refused = _move(client, action_id, "decision")
     assert refused.status_code == 400 and "须经法制审核" in refused.json()["detail"]
     assert _move(client, action_id, "legal_review").status_code == 201

@@ -23,7 +23,9 @@ def publish_decision(client: TestClient, db: Session) -> dict[str, Any]:
     _, document_id, _ = _decision(client, db)
     ob = _obligation(client, document_id)
     _as(client, "legal")
-    pub = client.post(f"/api/v1/publicity/obligations/{ob['id']}/draft", json={}).json()
+    pub = client.post(
+        f"/api/v1/publicity/obligations/{ob['id']}/draft", json={"severity": "general"}
+    ).json()
     url = f"/api/v1/publicity/publications/{pub['id']}"
     assert client.post(f"{url}/review", json={}).status_code == 200
     done = client.post(f"{url}/publish")

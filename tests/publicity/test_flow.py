@@ -58,7 +58,12 @@ def test_obligation_review_publish_freeze_expire(
     )
 
     _as(client, "legal")
-    draft = client.post(f"/api/v1/publicity/obligations/{ob['id']}/draft", json={})
+    # a penalty's severity has no default: the reviewer must choose (issue 14 point 1)
+    unchosen = client.post(f"/api/v1/publicity/obligations/{ob['id']}/draft", json={})
+    assert unchosen.status_code == 422 and "没有默认值" in unchosen.json()["detail"]
+    draft = client.post(
+        f"/api/v1/publicity/obligations/{ob['id']}/draft", json={"severity": "general"}
+    )
     assert draft.status_code == 201, draft.text
     pub = draft.json()
     text = pub["snapshot_json"]

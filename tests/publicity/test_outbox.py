@@ -220,7 +220,9 @@ def publish_one(inst: Instance, db: Session) -> int:
     _, document_id, _ = _decision(inst.client, db)
     ob = _obligation(inst.client, document_id)
     _as(inst.client, "legal")
-    pub = inst.client.post(f"/api/v1/publicity/obligations/{ob['id']}/draft", json={}).json()
+    pub = inst.client.post(
+        f"/api/v1/publicity/obligations/{ob['id']}/draft", json={"severity": "general"}
+    ).json()
     url = f"/api/v1/publicity/publications/{pub['id']}"
     assert inst.client.post(f"{url}/review", json={}).status_code == 200
     assert inst.client.post(f"{url}/publish").status_code == 200

@@ -65,17 +65,59 @@ def test_board_states() -> None:
 
 def test_period_rules() -> None:
     general = rules.period_rule("penalty", rules.Severity.general)
-    assert (general.min_months, general.max_months, general.default_months) == (3, 12, 12)
+    assert (general.min_months, general.max_months) == (3, 12)
     serious = rules.period_rule("penalty", rules.Severity.serious)
     assert (serious.min_months, serious.max_months) == (12, 36)
     minor = rules.period_rule("penalty", rules.Severity.minor)
-    assert not minor.published and "不予公示" in (rules.period_problem(minor, None) or "")
-    assert rules.period_problem(general, 2) == "公示期须在3至12个月之间"
-    assert rules.period_problem(general, 6) is None
+    assert (minor.min_months, minor.max_months) == (None, 3)
     for rule in rules.PERIOD_RULES:
-        assert rule.basis and rule.verification
+        assert rule.basis and rule.verification and rule.meaning
     with pytest.raises(ValueError):
         rules.period_rule("compulsion", rules.Severity.serious)
+
+
+def test_a_penalty_has_no_default_severity_and_minor_is_published() -> None:
+    """Issue 14 point 1: no default severity for a penalty; 轻微 decides only whether the
+    credit publicity (信用中国) is done, never whether the penalty is published."""
+    with pytest.raises(ValueError, match="没有默认值"):
+        rules.severity_of("penalty", None)
+    assert rules.severity_of("penalty", "minor") is rules.Severity.minor
+    assert rules.severity_of("compulsion", None) is rules.Severity.not_credit
+    assert rules.severity_of("license", "") is rules.Severity.not_credit
+    minor = rules.period_rule("penalty", rules.Severity.minor)
+    assert not minor.sent_to_credit("") and not minor.sent_to_credit("  ")
+    assert minor.sent_to_credit("涉及公共安全，确有必要")
+    general = rules.period_rule("penalty", rules.Severity.general)
+    assert general.sent_to_credit("") and rules.necessity_problem(general, "理由")
+    assert rules.necessity_problem(minor, "理由") is None
+    # the portal publication of a 轻微 one ends with the longest credit period it allows
+    due = rules.public_until(CAL, minor, date(2026, 9, 28))
+    assert due is not None and due.date == date(2026, 12, 28)
+
+
+def test_credit_window_is_computed_from_the_decision_day_and_category() -> None:
+    """Issue 14 point 2: the earliest day to apply for 信用修复 (the day after the shortest
+    period) and the automatic end (the longest), both from the decision day."""
+    day = date(2026, 9, 28)
+    general = rules.credit_window(CAL, rules.period_rule("penalty", rules.Severity.general), day)
+    assert general is not None
+    assert (general.earliest_repair, general.ends.date) == (date(2026, 12, 29), date(2027, 9, 28))
+    assert "最短公示期届满后" in general.earliest_basis
+    serious = rules.credit_window(CAL, rules.period_rule("penalty", rules.Severity.serious), day)
+    assert serious is not None
+    assert (serious.earliest_repair, serious.ends.date) == (date(2027, 9, 29), date(2029, 9, 28))
+    minor = rules.credit_window(CAL, rules.period_rule("penalty", rules.Severity.minor), day)
+    assert minor is not None and (minor.earliest_repair, minor.ends.date) == (
+        day,
+        date(2026, 12, 28),
+    )
+    # 2026-08-31 + 3 months ends on 11-30 (no 31st); repair from 12-01
+    end_of_month = rules.credit_window(
+        CAL, rules.period_rule("penalty", rules.Severity.general), date(2026, 8, 31)
+    )
+    assert end_of_month is not None and end_of_month.earliest_repair == date(2026, 12, 1)
+    compulsion = rules.period_rule("compulsion", rules.Severity.not_credit)
+    assert rules.credit_window(CAL, compulsion, day) is None
 
 
 def test_amounts_and_categories() -> None:

@@ -2,8 +2,8 @@
 correction that would publish 统一社会信用代码 `12345` or a 处罚决定日期 after its own
 公示截止期 is refused with nothing written; so is a withdrawal dated before the decision; a
 document cannot be issued with a date ahead of now or before the document it follows; the
-draft form's default severity is one that can be published, and its refusal stays on the
-form. The pure checks (`publicity/validation.py`) are tested on their own too."""
+draft form has no default severity (issue 14), explains each choice, and its refusal stays on
+the form. The pure checks (`publicity/validation.py`) are tested on their own too."""
 
 from __future__ import annotations
 
@@ -196,7 +196,7 @@ def test_a_withdrawal_dated_before_the_decision_is_refused(client: TestClient, d
     assert done.status_code == 201, done.text
 
 
-def test_draft_severity_in_words_and_the_form_default_is_publishable(
+def test_draft_severity_in_words_without_a_default_and_minor_is_published(
     client: TestClient, db: Session
 ) -> None:
     _, document_id, _ = _decision(client, db)
@@ -206,16 +206,23 @@ def test_draft_severity_in_words_and_the_form_default_is_publishable(
     assert bogus.status_code == 422 and bogus.json()["detail"].startswith("严重程度")
     assert "一般失信信息" in bogus.json()["detail"]
     page = client.get(f"/app/publicity/obligations/{ob['id']}")
-    assert '<option value="general" selected>' in page.text
+    assert 'name="severity"' in page.text and " checked" not in page.text  # no default
+    assert "没有默认值" in page.text and "最早可申请信用修复" in page.text
     before = written(db)  # the form posts with the signed-in session's CSRF header
-    form = {"severity": "minor", "months": "6"}
+    form = {"credit_necessity": "为提示公共安全风险"}
     refused = client.post(f"/app/publicity/obligations/{ob['id']}/draft", data=form)
-    assert refused.status_code == 400 and 'id="severity-error"' in refused.text
-    assert '<option value="minor" selected>' in refused.text and 'value="6"' in refused.text
-    assert "penalty.minor" not in refused.text
+    assert refused.status_code == 422 and 'id="severity-error"' in refused.text
+    assert "没有默认值" in refused.text and "为提示公共安全风险" in refused.text
     assert written(db) == before
-    form = {"severity": "general", "months": ""}
-    drafted = client.post(f"/app/publicity/obligations/{ob['id']}/draft", data=form)
+    form = {"severity": "general", "credit_necessity": "确有必要"}
+    refused = client.post(f"/app/publicity/obligations/{ob['id']}/draft", data=form)
+    assert refused.status_code == 422 and 'id="credit_necessity-error"' in refused.text
+    assert 'value="general" checked' in refused.text
+    assert written(db) == before
+    # 轻微 is published (安全生产法 第七十八条第二款), only not sent to 信用中国
+    drafted = client.post(
+        f"/app/publicity/obligations/{ob['id']}/draft", data={"severity": "minor"}
+    )
     assert drafted.status_code == 303
 
 

@@ -34,7 +34,9 @@ def _open_and_published(settings: Settings) -> tuple[int, int]:
         published_id = _obligation(client, _decision(client, db)[1])["id"]
         _as(client, "legal")
         api = "/api/v1/publicity"
-        pub: dict[str, Any] = client.post(f"{api}/obligations/{published_id}/draft", json={}).json()
+        pub: dict[str, Any] = client.post(
+            f"{api}/obligations/{published_id}/draft", json={"severity": "general"}
+        ).json()
         assert client.post(f"{api}/publications/{pub['id']}/review", json={}).status_code == 200
         assert client.post(f"{api}/publications/{pub['id']}/publish").status_code == 200
     engine.dispose()
@@ -43,21 +45,19 @@ def _open_and_published(settings: Settings) -> tuple[int, int]:
 
 def _draft_refusal(page: Page, base: str, obligation_id: int, name: str) -> None:
     page.goto(f"{base}/app/publicity/obligations/{obligation_id}")
-    selected = page.locator("select[name=severity] option:checked").inner_text()
-    assert selected == "一般失信信息"  # the default is a choice that can be published
-    page.select_option("select[name=severity]", "minor")
-    page.fill("input[name=months]", "6")
+    assert page.locator("input[name=severity]:checked").count() == 0  # no default
+    page.locator("#severity").screenshot(
+        path=str(ARTIFACTS / f"validation-draft-choices-{name}.png")
+    )
+    page.fill("#credit_necessity", "为提示公共安全风险")
     page.click("text=生成（或重新生成）公示草稿")
     page.wait_for_load_state()
     page.locator("#severity-error").scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / f"validation-draft-refusal-{name}.png"), full_page=True)
     assert page.url.endswith(f"/app/publicity/obligations/{obligation_id}/draft")
-    assert "原则上不予公示" in page.locator("#severity-error").inner_text()
-    assert page.locator("select[name=severity]").get_attribute("aria-invalid") == "true"
-    assert (
-        page.locator("select[name=severity] option:checked").inner_text().startswith("轻微失信信息")
-    )
-    assert page.input_value("input[name=months]") == "6"  # what was typed is kept
+    assert "没有默认值" in page.locator("#severity-error").inner_text()
+    assert page.locator("#severity").get_attribute("aria-invalid") == "true"
+    assert page.input_value("#credit_necessity") == "为提示公共安全风险"  # what was typed is kept
     assert "penalty.minor" not in page.content()
     assert fits(page)
 

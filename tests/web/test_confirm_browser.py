@@ -43,7 +43,9 @@ def _prepared(settings: Settings) -> dict[str, Any]:
         assert draft.status_code == 201, draft.text
         ob = _obligation(client, document_id)
         _as(client, "legal")
-        pub = client.post(f"/api/v1/publicity/obligations/{ob['id']}/draft", json={}).json()
+        pub = client.post(
+            f"/api/v1/publicity/obligations/{ob['id']}/draft", json={"severity": "general"}
+        ).json()
         reviewed = client.post(f"/api/v1/publicity/publications/{pub['id']}/review", json={})
         assert reviewed.status_code == 200, reviewed.text
     engine.dispose()

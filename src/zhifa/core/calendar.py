@@ -59,16 +59,19 @@ __all__ = [
     "DayStatus",
     "DeadlineState",
     "Due",
+    "DueInstant",
     "NamedDay",
     "RestDays",
     "ScheduleError",
     "WorkingCalendar",
     "YearSchedule",
+    "add_hours",
     "deadline_end",
     "deadline_start",
     "deadline_status",
     "default_calendar",
     "fixed_date_in_year",
+    "hours_before",
     "is_overdue",
     "parse_schedule_file",
     "schedule_from_dict",
@@ -152,6 +155,16 @@ class Due:
     @property
     def ends_at(self) -> datetime:
         return deadline_end(self)
+
+
+@dataclass(frozen=True)
+class DueInstant:
+    """A computed instant of a time limit counted in hours (Asia/Shanghai, timezone-aware):
+    a limit of hours runs from an instant to an instant, whatever day or holiday it
+    crosses. `basis` explains the computation."""
+
+    at: datetime
+    basis: str
 
 
 @dataclass(frozen=True)
@@ -454,6 +467,27 @@ def deadline_status(due: Due | date, at: datetime) -> DeadlineState:
     return DeadlineState.OPEN
 
 
+# ---- limits counted in hours --------------------------------------------------------
+
+
+def add_hours(start: datetime, n: int) -> DueInstant:
+    """The instant `n` hours after `start` ("在二十四小时内"): 23:30 + 24 hours is 23:30 of
+    the next day. Hours are not moved for rest days (no rule says so)."""
+    begin = _aware(start).astimezone(SHANGHAI)
+    _require_positive(n)
+    end = begin + timedelta(hours=n)
+    return DueInstant(end, f"自{_cn_at(begin)}起{n}小时，至{_cn_at(end)}止；不因节假日顺延")
+
+
+def hours_before(event: datetime, n: int) -> DueInstant:
+    """The latest instant an act (a notice) may be done `n` hours before `event`
+    ("提前二十四小时通知"): done at or before it, the full `n` hours lie before the event."""
+    at = _aware(event).astimezone(SHANGHAI)
+    _require_positive(n)
+    latest = at - timedelta(hours=n)
+    return DueInstant(latest, f"事件时间{_cn_at(at)}；须提前{n}小时，即最迟于{_cn_at(latest)}完成")
+
+
 # ---- helpers -----------------------------------------------------------------------
 
 
@@ -491,6 +525,10 @@ def _shift_months(start: date, months: int) -> date:
 def _days_in_month(year: int, month: int) -> int:
     first_of_next = date(year + month // 12, month % 12 + 1, 1)
     return (first_of_next - ONE_DAY).day
+
+
+def _cn_at(at: datetime) -> str:
+    return f"{_cn(at.date())}{at.hour}时{at.minute:02d}分"
 
 
 def _cn(day: date) -> str:

@@ -98,6 +98,8 @@ class Feature:
     tracked: tuple[type, ...] = ()  # tables whose every change is a ledger entry
     duty_sources: tuple[DutySource, ...] = ()
     requirements: tuple[tuple[str, Callable[..., list[str]]], ...] = ()
+    # (event name, (db, action) -> the start events of a case's periods, `enforcement.periods`)
+    period_starts: tuple[tuple[str, Callable[..., Any]], ...] = ()
     certificate_hooks: tuple[Callable[..., None], ...] = ()
     publish_hooks: tuple[Callable[..., None], ...] = ()
     # recompute(db, calendar, year, actor) -> how many stored provisional due days were
@@ -119,6 +121,7 @@ class Registry:
     tracked: Mapping[str, type] = field(default_factory=dict)
     duty_sources: Mapping[str, DutySource] = field(default_factory=dict)
     requirements: Mapping[str, Callable[..., list[str]]] = field(default_factory=dict)
+    period_starts: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
     certificate_hooks: tuple[Callable[..., None], ...] = ()
     publish_hooks: tuple[Callable[..., None], ...] = ()
     recompute_hooks: tuple[Callable[..., int], ...] = ()
@@ -140,6 +143,7 @@ class Registry:
             "tracked": sorted(self.tracked),
             "duty_sources": [f"{k}:{name(s.read)}" for k, s in self.duty_sources.items()],
             "requirements": [f"{k}:{name(c)}" for k, c in self.requirements.items()],
+            "period_starts": [f"{k}:{name(c)}" for k, c in self.period_starts.items()],
             "certificate_hooks": [name(h) for h in self.certificate_hooks],
             "publish_hooks": [name(h) for h in self.publish_hooks],
             "recompute_hooks": [name(h) for h in self.recompute_hooks],
@@ -156,6 +160,7 @@ def merge(manifests: list[Feature]) -> Registry:
     tracked: dict[str, type] = {}
     sources: dict[str, DutySource] = {}
     requirements: dict[str, Callable[..., list[str]]] = {}
+    starts: dict[str, Callable[..., Any]] = {}
     jobs: dict[str, Job] = {}
     for feature in manifests:
         for model in feature.tracked:
@@ -164,6 +169,8 @@ def merge(manifests: list[Feature]) -> Registry:
             _add(sources, source.kind, source, feature)
         for key, check in feature.requirements:
             _add(requirements, key, check, feature)
+        for key, source in feature.period_starts:
+            _add(starts, key, source, feature)
         for job in feature.jobs:
             _add(jobs, job.name, job, feature)
     return Registry(
@@ -172,6 +179,7 @@ def merge(manifests: list[Feature]) -> Registry:
         tracked=tracked,
         duty_sources=sources,
         requirements=requirements,
+        period_starts=starts,
         certificate_hooks=tuple(h for f in manifests for h in f.certificate_hooks),
         publish_hooks=tuple(h for f in manifests for h in f.publish_hooks),
         recompute_hooks=tuple(h for f in manifests for h in f.recompute_hooks),

@@ -22,13 +22,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 from types import MappingProxyType
 from typing import Final
 
-from zhifa.core.calendar import Due, RestDays, WorkingCalendar, fixed_date_in_year
+from zhifa.core.calendar import (
+    Due,
+    DueInstant,
+    RestDays,
+    WorkingCalendar,
+    add_hours,
+    fixed_date_in_year,
+    hours_before,
+)
 from zhifa.core.clock import people_date
 
 __all__ = [
@@ -43,7 +51,7 @@ __all__ = [
     "Unit",
     "Verification",
     "due",
-    "due_within",
+    "due_at",
     "earliest_event",
     "lean_note",
     "limit",
@@ -61,7 +69,7 @@ __all__ = [
 class Unit(StrEnum):
     WORKING_DAYS = "working_days"
     CALENDAR_DAYS = "calendar_days"
-    HOURS = "hours"  # reserved: no row uses it (no hours limit is computed from dates)
+    HOURS = "hours"  # from an instant (a datetime): due_at(), never due()
     MONTHS = "months"
     FIXED_DATE = "fixed_date"
 
@@ -191,6 +199,8 @@ class TimeLimit:
             return "按工作日计算"
         if self.unit is Unit.FIXED_DATE:
             return "固定日期，不顺延"
+        if self.unit is Unit.HOURS:
+            return "按小时自时刻起算，不顺延"
         if self.extend_if_rest_day:
             return "期满日遇休息日顺延（民法典第二百零三条）"
         return "不顺延"
@@ -223,6 +233,17 @@ _SRC_WEIHUA = (
     "《危险化学品安全管理条例》2013年修订文本（GitHub LawRefBook/Laws "
     "行政法规/危险化学品安全管理条例(2013-12-07).md，第三十五条）"
 )
+_SRC_XUKE_LRB = (
+    "《行政许可法》2019年修正文本（GitHub LawRefBook/Laws 行政法/行政许可法(2019-04-23).md）"
+)
+_SRC_SUSONG = (
+    "《行政诉讼法》2017年修正文本（GitHub LawRefBook/Laws "
+    "诉讼与非诉讼程序法/行政诉讼法(2017-06-27).md）"
+)
+_SRC_FUYI = (
+    "《行政复议法》2023年修订文本（GitHub LawRefBook/Laws "
+    "诉讼与非诉讼程序法/行政复议法(2023-09-01).md）"
+)
 _SRC_GUOBAN = (
     "国办发〔2018〕118号原文未能取得（北京市政府网站的转载只取得开头部分）；其“行政许可、行政处罚"
     "的执法决定信息要在执法决定作出之日起7个工作日内公开”“执法决定作出之日起20个工作日内向社会"
@@ -247,8 +268,10 @@ _BUREAU_18 = (
 
 _GONGSHI = "《上海市普陀区应急管理行政执法公示办法》"
 _SRC_XYXF = (
-    "《信用修复管理办法》：令的公布文及第一条至第四条据 toubiaole.com 转载的令文核实；"
-    "公示期限的规定据财联社2025年11月26日对国家发展改革委发布的新闻摘要核实，条号未能核实；"
+    "《信用修复管理办法》（国家发展改革委令第36号）：令的公布文及第一条至第四条据 toubiaole.com、"
+    "law-lib.com（m.law-lib.com/law/law_view.asp?id=786242）转载的令文核实；公示期限、信用修复"
+    "申请条件的规定据财联社、证券之星2025年11月26日对国家发展改革委发布的新闻摘要核实，"
+    "条号未能核实（可检索的资料中未见这些条文的原文）；"
     f"{_SEED}（第七条第一款）"
 )
 _JILU = "《上海市普陀区应急管理行政执法全过程记录办法》"
@@ -262,7 +285,10 @@ _XYXF_BASIS = (
     f"{_XYXF}（条号未能核实）；{_GONGSHI}第七条第一款（公示期限按照国家和本市有关规定执行）"
 )
 _XYXF_FROM = "自认定之日起（以行政处罚决定作出之日为准）"
-_XYXF_CHECKED = "条号未能核实；内容据发改委发布的新闻摘要核实（仅经二手资料核实）。"
+_XYXF_CHECKED = (
+    "条号未能核实：只读到令文第一条至第四条（第三条：终止公示即信用中国等信用信息系统不再公开"
+    "已修复的失信信息），公示期限的规定据国家发展改革委发布的新闻摘要核实（仅经二手资料核实）。"
+)
 
 _SOURCE_LIST = (
     Source(
@@ -313,6 +339,20 @@ _SOURCE_LIST = (
         ("《危险化学品安全管理条例》",),
         Reading.TEXT,
         _SRC_WEIHUA,
+    ),
+    Source(
+        "susong",
+        "《中华人民共和国行政诉讼法》",
+        ("《中华人民共和国行政诉讼法》", "《行政诉讼法》"),
+        Reading.TEXT,
+        _SRC_SUSONG,
+    ),
+    Source(
+        "fuyi",
+        "《中华人民共和国行政复议法》",
+        ("《中华人民共和国行政复议法》", "《行政复议法》"),
+        Reading.TEXT,
+        _SRC_FUYI,
     ),
     Source("gongshi", _GONGSHI, (_GONGSHI,), Reading.TEXT, _SEED),
     Source("jilu", _JILU, (_JILU,), Reading.TEXT, _SEED),
@@ -371,7 +411,7 @@ def _rows() -> tuple[TimeLimit, ...]:
             n=5,
             unit=wd,
             basis=f"《中华人民共和国行政处罚法》第六十四条第一项；{_ART85}",
-            counted_from="自行政机关告知听证权利之日起",
+            counted_from="自告知听证权利的告知书送达当事人之日起",
             extend_if_rest_day=False,
             note=(
                 "当事人的期限：期满前不得以当事人未要求听证为由作出决定。“五日”依第八十五条"
@@ -443,6 +483,27 @@ def _rows() -> tuple[TimeLimit, ...]:
             verification=ok,
             sources=_SRC_CHUFA,
         ),
+        TimeLimit(
+            code="penalty.litigation_period",
+            area=Area.PENALTY,
+            title="当事人提起行政诉讼（当事人期限）",
+            n=6,
+            unit=Unit.MONTHS,
+            basis=(
+                "《中华人民共和国行政诉讼法》第四十六条第一款；"
+                "《中华人民共和国行政复议法》第二十条第一款"
+            ),
+            counted_from="自当事人收到行政处罚决定书之日起（知道作出行政行为之日）",
+            extend_if_rest_day=True,
+            note=(
+                "当事人的期限：行政诉讼六个月，长于申请行政复议的六十日，两者均届满后方可"
+                "依《行政强制法》第五十三条申请人民法院强制执行（compulsion.court_application"
+                "自本期限届满之日起算）。当事人已申请复议或起诉的，不适用。"
+            ),
+            lean=Lean.LATEST,
+            verification=ok,
+            sources=f"{_SRC_SUSONG}；{_SRC_FUYI}",
+        ),
         # ---- 行政强制 ------------------------------------------------------------------
         TimeLimit(
             code="compulsion.seizure_period",
@@ -461,6 +522,41 @@ def _rows() -> tuple[TimeLimit, ...]:
             ),
             verification=ok,
             sources=f"{_SRC_QIANGZHI}；{_SRC_AQSC}",
+        ),
+        TimeLimit(
+            code="compulsion.on_site_report",
+            area=Area.COMPULSION,
+            title="当场实施行政强制措施后向负责人报告并补办批准手续",
+            n=24,
+            unit=Unit.HOURS,
+            basis="《中华人民共和国行政强制法》第十九条",
+            counted_from="自当场实施行政强制措施之时起",
+            extend_if_rest_day=False,
+            note=(
+                "情况紧急、需要当场实施的，执法人员应当在二十四小时内向行政机关负责人报告，"
+                "并补办批准手续；负责人认为不应当采取的，应当立即解除。按小时自实施时刻起算，"
+                "跨越午夜、节假日均不顺延。"
+            ),
+            verification=ok,
+            sources=_SRC_QIANGZHI,
+        ),
+        TimeLimit(
+            code="compulsion.power_cut_notice",
+            area=Area.COMPULSION,
+            title="停止供电前通知生产经营单位（提前二十四小时）",
+            n=24,
+            unit=Unit.HOURS,
+            basis="《中华人民共和国安全生产法》第七十条第二款",
+            counted_from="以停止供电之时为准",
+            extend_if_rest_day=False,
+            direction=Direction.BEFORE,
+            note=(
+                "方向相反：起算时刻为停止供电之时，结果为书面通知生产经营单位的最迟时刻。"
+                "有危及生产安全的紧急情形的除外。停止供电须经本部门主要负责人批准（第七十条"
+                "第一款）。"
+            ),
+            verification=ok,
+            sources=_SRC_AQSC,
         ),
         TimeLimit(
             code="compulsion.seizure_extension",
@@ -534,6 +630,23 @@ def _rows() -> tuple[TimeLimit, ...]:
             sources=f"{_SRC_AQSC}（第六十五条）；{_BUREAU_18}",
         ),
         # ---- 行政许可 ------------------------------------------------------------------
+        TimeLimit(
+            code="license.supplement_notice",
+            area=Area.LICENSE,
+            title="一次告知申请人需要补正的全部内容",
+            n=5,
+            unit=wd,
+            basis="《中华人民共和国行政许可法》第三十二条第一款第四项、第八十二条",
+            counted_from="自收到申请材料之日起",
+            extend_if_rest_day=False,
+            note=(
+                "申请材料不齐全或者不符合法定形式的，应当当场或者在五日内一次告知申请人需要"
+                "补正的全部内容；逾期不告知的，自收到申请材料之日起即为受理。以工作日计算"
+                "（第八十二条）。"
+            ),
+            verification=ok,
+            sources=f"{_SRC_XUKE}；{_SRC_XUKE_LRB}",
+        ),
         TimeLimit(
             code="license.decision",
             area=Area.LICENSE,
@@ -869,8 +982,12 @@ def _rows() -> tuple[TimeLimit, ...]:
             counted_from=_XYXF_FROM,
             extend_if_rest_day=False,
             note=(
-                "轻微失信信息原则上不予公示；行业主管部门认为确有必要公示的，公示期最长不超过"
-                "3个月。本系统对轻微失信信息办理不予公示，本行仅供追溯。" + _XYXF_CHECKED
+                "信用公示：轻微失信信息原则上不予公示（不报送信用中国）；审核人记录确有必要的理由"
+                "后报送，公示期最长不超过3个月，法定责任履行完毕即可申请信用修复（没有最短公示期，"
+                "自决定之日起可记录修复）。门户网站等渠道的公示不受此限：生产经营单位的处罚信息"
+                "一律公示（《安全生产法》第七十八条第二款，publicity.penalty），本局取本行为其公示"
+                "截止期（公示办法第七条第一款：公示期限按国家规定执行）。届满日不顺延。"
+                + _XYXF_CHECKED
             ),
             verification=sec,
             sources=_SRC_XYXF,
@@ -878,16 +995,19 @@ def _rows() -> tuple[TimeLimit, ...]:
         TimeLimit(
             code="publicity.period_general_min",
             area=Area.PUBLICITY,
-            title="一般失信信息的最短公示期",
+            title="一般失信信息的最短公示期（届满次日起可申请信用修复）",
             n=3,
             unit=Unit.MONTHS,
             basis=_XYXF_BASIS,
             counted_from=_XYXF_FROM,
             extend_if_rest_day=False,
             note=(
-                "一般失信信息最短公示期3个月，最长1年（publicity.period_general_max）；审核人可在"
-                "此范围内选定公示月数。最短期限，不顺延。" + _XYXF_CHECKED
+                "最短公示期届满后，信用主体方可申请信用修复：到期日为最短期的最后一日，次日起可"
+                "记录信用修复决定（此前记录的予以拒绝）。公示期不由审核人选定：信用公示至最长"
+                "公示期（publicity.period_general_max）届满，其间办理信用修复的提前终止。最短期限，"
+                "不顺延。" + _XYXF_CHECKED
             ),
+            lean=Lean.LATEST,
             verification=sec,
             sources=_SRC_XYXF,
         ),
@@ -901,8 +1021,9 @@ def _rows() -> tuple[TimeLimit, ...]:
             counted_from=_XYXF_FROM,
             extend_if_rest_day=False,
             note=(
-                "最长公示期届满后自动停止公示；审核人未选定公示月数的，公示截止期按最长公示期"
-                "计算。届满日遇休息日不顺延：公示不得超过最长期限。" + _XYXF_CHECKED
+                "最长公示期届满后自动停止公示：公示截止期即本期限的最后一日（门户网站等渠道同日"
+                "停止）；记录信用修复的，信用中国的信用公示提前终止。届满日遇休息日不顺延：公示"
+                "不得超过最长期限。" + _XYXF_CHECKED
             ),
             verification=sec,
             sources=_SRC_XYXF,
@@ -910,16 +1031,19 @@ def _rows() -> tuple[TimeLimit, ...]:
         TimeLimit(
             code="publicity.period_serious_min",
             area=Area.PUBLICITY,
-            title="严重失信信息的最短公示期",
+            title="严重失信信息的最短公示期（届满次日起可申请信用修复）",
             n=12,
             unit=Unit.MONTHS,
             basis=_XYXF_BASIS,
             counted_from=_XYXF_FROM,
             extend_if_rest_day=False,
             note=(
-                "严重失信信息最短公示期1年，最长3年（publicity.period_serious_max）；审核人可在"
-                "此范围内选定公示月数。最短期限，不顺延。" + _XYXF_CHECKED
+                "最短公示期届满后，信用主体方可申请信用修复：到期日为最短期的最后一日，次日起可"
+                "记录信用修复决定（此前记录的予以拒绝）。公示期不由审核人选定：信用公示至最长"
+                "公示期（publicity.period_serious_max）届满，其间办理信用修复的提前终止。最短期限，"
+                "不顺延。" + _XYXF_CHECKED
             ),
+            lean=Lean.LATEST,
             verification=sec,
             sources=_SRC_XYXF,
         ),
@@ -933,8 +1057,9 @@ def _rows() -> tuple[TimeLimit, ...]:
             counted_from=_XYXF_FROM,
             extend_if_rest_day=False,
             note=(
-                "最长公示期届满后自动停止公示；审核人未选定公示月数的，公示截止期按最长公示期"
-                "计算。届满日遇休息日不顺延：公示不得超过最长期限。" + _XYXF_CHECKED
+                "最长公示期届满后自动停止公示：公示截止期即本期限的最后一日（门户网站等渠道同日"
+                "停止）；记录信用修复的，信用中国的信用公示提前终止。届满日遇休息日不顺延：公示"
+                "不得超过最长期限。" + _XYXF_CHECKED
             ),
             verification=sec,
             sources=_SRC_XYXF,
@@ -953,8 +1078,8 @@ def _rows() -> tuple[TimeLimit, ...]:
             extend_if_rest_day=False,
             note=(
                 "未能核实（无可核实的规定）：未找到规定行政强制决定信息公示期限的法律、法规或"
-                "国家、本市文件（公示办法第七条第二款未规定期限）；本局默认1年，审核人可选定"
-                "较短的整月数，由法制宣传科确认。届满日不顺延。"
+                "国家、本市文件（公示办法第七条第二款未规定期限）；本局口径公示1年（不由审核人"
+                "另选），由法制宣传科确认。不属失信信息，不报送信用中国。届满日不顺延。"
             ),
             verification=unv,
             sources=f"{_SEED}（第七条第二款）；未找到规定公示期限的原文",
@@ -994,8 +1119,8 @@ def _check(rows: Iterable[TimeLimit]) -> Mapping[str, TimeLimit]:
             raise ValueError(f"{row.code}: n must be positive")
         if row.extend_if_rest_day and row.unit not in (Unit.CALENDAR_DAYS, Unit.MONTHS):
             raise ValueError(f"{row.code}: only calendar days and months can be extended")
-        if row.direction is Direction.BEFORE and row.unit is not Unit.WORKING_DAYS:
-            raise ValueError(f"{row.code}: BEFORE limits are supported in working days only")
+        if row.direction is Direction.BEFORE and row.unit not in (Unit.WORKING_DAYS, Unit.HOURS):
+            raise ValueError(f"{row.code}: BEFORE limits are supported in working days and hours")
         if row.verification is Verification.UNVERIFIED and "未能核实" not in row.note:
             raise ValueError(f"{row.code}: an unverified limit must say so in its note")
         _check_reading(row)
@@ -1071,19 +1196,20 @@ def due(calendar: WorkingCalendar, code: str, start: date) -> Due:
     return _due_of(calendar, row, start, _legal(row))
 
 
-def due_within(calendar: WorkingCalendar, code: str, start: date, n: int) -> Due:
-    """The due day of a period of `n` units chosen within limit `code` (1 ≤ n ≤ the row's
-    length), counted from `start` the way the row counts: e.g. a publication period a
-    reviewer set shorter than the longest one the rule allows (公示截止期)."""
+def due_at(code: str, start: datetime) -> DueInstant:
+    """The instant limit `code` (counted in hours) ends, from the instant `start`
+    (timezone-aware): AFTER, `start` is the triggering act and the result the last
+    instant; BEFORE, `start` is the event and the result the latest instant of the act."""
     row = limit(code)
-    if row.unit is Unit.FIXED_DATE or row.direction is Direction.BEFORE:
-        raise ValueError(f"时限 {row.code} 不能选定较短的期间")
-    if not 1 <= n <= row.n:
-        raise ValueError(f"时限 {row.code} 的期间须为1至{row.n}（{row.describe()}）")
-    if n == row.n:
-        return due(calendar, code, start)
-    chosen = replace(row, n=n)
-    return _due_of(calendar, chosen, start, f"{_legal(row)}，选定{chosen.describe()}")
+    if row.unit is not Unit.HOURS:
+        raise ValueError(f"时限 {row.code} 按日计算，请用 due()")
+    if not isinstance(start, datetime):
+        raise TypeError(f"start must be a datetime (not {type(start).__name__})")
+    if row.direction is Direction.BEFORE:
+        computed = hours_before(start, row.n)
+    else:
+        computed = add_hours(start, row.n)
+    return DueInstant(computed.at, f"{_legal(row)}。计算：{computed.basis}")
 
 
 def rest_days_for(row: TimeLimit) -> RestDays:

@@ -46,6 +46,29 @@ WITHDRAWAL_REASON = "该行政处罚决定已被区人民政府行政复议决�
 WITHDRAWAL_REF = "普府复决字〔2026〕第57号"
 
 
+# Every demo penalty's severity, chosen by the reviewer (no default), and for a 轻微 one
+# sent to 信用中国 why that is 确有必要 ("" = published on the portals only).
+PENALTY_SEVERITY: dict[str, tuple[str, str]] = {
+    "未设置安全警示标志（简易程序）": ("general", ""),
+    "未按规定对重大危险源登记建档": ("serious", ""),
+    "未如实记录安全生产教育和培训情况（简易程序）": ("general", ""),
+    "有较大危险因素的场所未设置安全警示标志（简易程序）": ("minor", ""),
+    "个体工商户经营场所未设置安全警示标志（简易程序）": (
+        "minor",
+        "液化石油气钢瓶存放处紧邻居民楼，向社会提示风险确有必要（演示）",
+    ),
+    "个体工商户占用疏散通道堆放易燃物品（简易程序）": ("minor", ""),
+}
+
+
+def _choices(db: Session, obligation: PublicationObligation) -> tuple[str | None, str]:
+    """The reviewer's choices for a demo draft: a penalty's severity is named, never a
+    default (a demo penalty missing from `PENALTY_SEVERITY` is an error)."""
+    if obligation.kind != "penalty":
+        return None, ""
+    return PENALTY_SEVERITY[_case_title(db, obligation)]
+
+
 def _legal_staff(db: Session) -> tuple[Principal, Principal]:
     """The two legal-section demo accounts: one asks, the other approves."""
     users = [db.scalar(select(User).where(User.username == name)) for name in ("legal", "legal2")]
@@ -79,7 +102,10 @@ def seed_demo_publicity(db: Session, settings: Settings) -> int:
             )
             service.decide_exemption(db, row.id, approver, approve=True, note="同意不予公开")
         else:
-            draft = service.prepare_draft(db, settings, obligation.id, asker)
+            severity, necessity = _choices(db, obligation)
+            draft = service.prepare_draft(
+                db, settings, obligation.id, asker, severity=severity, credit_necessity=necessity
+            )
             service.review(db, draft.id, asker, "已核对公示内容与决定书一致，个人信息已脱敏")
             service.publish(db, draft.id, approver)
         db.commit()

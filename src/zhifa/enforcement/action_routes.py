@@ -51,6 +51,7 @@ from zhifa.enforcement.models import (
     PowerItem,
 )
 from zhifa.enforcement.parties import get_party
+from zhifa.enforcement.periods import case_deadlines
 from zhifa.enforcement.resources import (
     ActionOfPath,
     ActionToChange,
@@ -175,6 +176,7 @@ def _detail_context(db: Session, action: Action, **extra: Any) -> dict[str, Any]
         "next_steps": proc.next_steps(current.code) if is_open else (),
         "missing": actions.missing_now(db, action) if is_open else [],
         "waiting": actions.waiting_before_decision(db, action),
+        "deadlines": case_deadlines(db, action),
         "transitions": transitions,
         "recomputed": recompute_texts(db, "action_transition", [t.id for t in transitions]),
         "activities": [(a, actions.duty_facts(db, a)) for a in activities],

@@ -19,13 +19,14 @@ from zhifa.core.blobstore import store_blob
 from zhifa.core.calendar_store import working_calendar
 from zhifa.core.certificate_rules import CertificateState
 from zhifa.core.certificates import OfficerView, get_officer, list_officers
-from zhifa.core.clock import SHANGHAI, people_date, today
+from zhifa.core.clock import SHANGHAI, today
 from zhifa.core.db import utcnow
 from zhifa.core.errors import DomainError, Forbidden, NotFound
 from zhifa.core.models import User
 from zhifa.core.permissions import Role
 from zhifa.core.time_limits import due as limit_due
 from zhifa.core.validation import BodyRecordId
+from zhifa.enforcement.clocks import clocks_of
 from zhifa.enforcement.models import (
     Acknowledgement,
     AcknowledgementMethod,
@@ -40,6 +41,7 @@ from zhifa.enforcement.models import (
     Party,
     PowerItem,
 )
+from zhifa.enforcement.periods import period_problems
 from zhifa.enforcement.requirements import missing_for
 from zhifa.enforcement.rules import (
     DutyFacts,
@@ -251,7 +253,7 @@ def advance(db: Session, action_id: int, data: TransitionIn, who: Principal) -> 
         missing_for(db, action, current)
         # Entering the final step is completing it: its documents (结案审批表) come first.
         + (missing_for(db, action, target) if target.final else [])
-        + _waiting_period(db, action, current, data.to_step)
+        + period_problems(db, action, data.to_step)
         + _legal_review_needed(db, action, data.to_step)
     )
     if missing:
@@ -263,23 +265,6 @@ def advance(db: Session, action_id: int, data: TransitionIn, who: Principal) -> 
         action.closed_at = utcnow()
     record_change(db, who.username, "action.advance", action, transition)
     return transition
-
-
-# After the 告知 the party has its period to state, defend or ask for a hearing; no
-# decision may be prepared before it ends (《行政处罚法》第六十二条、第六十四条).
-_AFTER_NOTICE_ONLY_WHEN_PERIOD_ENDED = frozenset({"legal_review", "decision"})
-
-
-def _waiting_period(db: Session, action: Action, current: Step, target: str) -> list[str]:
-    if current.code != "notice" or target not in _AFTER_NOTICE_ONLY_WHEN_PERIOD_ENDED:
-        return []
-    entered = [t for t in transitions_of(db, action.id) if t.to_step == "notice"]
-    due = entered[-1].due_date if entered else None
-    if due is not None and today() <= due:
-        return [
-            f"当事人陈述、申辩和要求听证的期限至 {people_date(due)} 届满，届满前不得进入下一步骤"
-        ]
-    return []
 
 
 def _legal_review_needed(db: Session, action: Action, target: str) -> list[str]:
@@ -294,11 +279,15 @@ def _legal_review_needed(db: Session, action: Action, target: str) -> list[str]:
 
 
 def waiting_before_decision(db: Session, action: Action) -> list[str]:
-    """At the 告知 step: the party's period that must end before a decision is prepared."""
+    """The party's periods that still hold back the furthest step ahead (the decision)."""
     if action.status is ActionStatus.closed:
         return []
-    current = procedure_of(action).step(action.current_step)
-    return _waiting_period(db, action, current, "decision")
+    blocked = {s for c in clocks_of(action.procedure) for s in c.blocks}
+    ahead = [s.code for s in procedure_of(action).next_steps(action.current_step)]
+    for target in reversed(ahead):
+        if target in blocked:
+            return period_problems(db, action, target)
+    return []
 
 
 def missing_now(db: Session, action: Action) -> list[str]:

@@ -18,6 +18,13 @@ from zhifa.enforcement.models import (
     PartyVersion,
     PowerItem,
 )
+from zhifa.enforcement.periods import (
+    application_received,
+    hearing_held,
+    hearing_requested,
+    measure_on_site,
+    power_cut,
+)
 from zhifa.enforcement.recompute import recompute_transitions
 
 FEATURE = Feature(
@@ -38,6 +45,13 @@ FEATURE = Feature(
     ),
     requirements=(("duties", duties_requirement),),
     recompute_hooks=(recompute_transitions,),
+    period_starts=(
+        ("hearing_held", hearing_held),
+        ("measure_on_site", measure_on_site),
+        ("power_cut", power_cut),
+        ("application_received", application_received),
+        ("hearing_requested", hearing_requested),
+    ),
     navigation=(
         NavLink("执法办案", "行政相对人", "/app/parties", Permission.party_read),
         NavLink("执法办案", "执法案件", "/app/actions", Permission.action_read),

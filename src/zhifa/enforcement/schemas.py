@@ -20,6 +20,7 @@ from zhifa.enforcement.models import (
     PartyKind,
     PowerItem,
 )
+from zhifa.enforcement.periods import CaseDeadline, case_deadlines
 from zhifa.enforcement.rules import duty_problems
 from zhifa.enforcement.steps import ActionKind, Step
 
@@ -89,6 +90,40 @@ class StepOut(BaseModel):
         return cls(code=step.code, label=step.label, basis=step.basis, on_site=step.on_site)
 
 
+class DeadlineOut(BaseModel):
+    """A limit running in the case (`enforcement.periods`): from its start event to its
+    end day (`due_date`) or instant (`due_at`, limits in hours); not started: `waiting`."""
+
+    code: str
+    title: str
+    basis: str
+    party_period: bool  # a party's period: the decision waits until it has ended
+    started_by: str | None
+    started_on: str | None  # the start event's day or instant (ISO)
+    waiting: str | None
+    due_date: str | None
+    due_at: datetime | None
+    provisional: bool
+    state: str
+
+    @classmethod
+    def of(cls, found: CaseDeadline) -> DeadlineOut:
+        start = found.start
+        return cls(
+            code=found.row.code,
+            title=found.row.title,
+            basis=found.row.basis,
+            party_period=found.party_period,
+            started_by=start.what if start else None,
+            started_on=start.at.isoformat() if start else None,
+            waiting=found.waiting,
+            due_date=found.due.date.isoformat() if found.due else None,
+            due_at=found.due_at.at if found.due_at else None,
+            provisional=bool(found.due and found.due.provisional),
+            state=found.state,
+        )
+
+
 class ActionOut(BaseModel):
     id: int
     kind: ActionKind
@@ -104,6 +139,8 @@ class ActionOut(BaseModel):
     # What keeps the case from its on-site activity (too few officers able to act):
     # fixed with POST /actions/{id}/officers (添加承办人员).
     warnings: list[str]
+    # The limits running in the case, each from its legal start event.
+    deadlines: list[DeadlineOut]
 
     @classmethod
     def of(cls, db: Session, action: Action) -> ActionOut:
@@ -123,6 +160,7 @@ class ActionOut(BaseModel):
             missing=actions.missing_now(db, action) if is_open else [],
             officer_ids=[o.officer_id for o in action.officers],
             warnings=actions.staffing_warnings(db, action),
+            deadlines=[DeadlineOut.of(d) for d in case_deadlines(db, action)],
         )
 
 

@@ -95,8 +95,7 @@ _NOTICE = Step(
     "告知（陈述申辩、听证）",
     "《行政处罚法》第四十四条、第六十三条、第六十四条",
     documents=("penalty_notice",),
-    limit="penalty.hearing_request",
-)
+)  # the party's period runs from the SERVICE of the notice, not from this step (clocks.py)
 # The right to a hearing is told in the 行政处罚告知书; the hearing itself is an on-site
 # activity with its duties (its 听证通知书 and 听证笔录 are recorded as activity records).
 _HEARING = Step("hearing", "听证", "《行政处罚法》第六十四条、第六十五条", on_site=True)
@@ -166,7 +165,7 @@ PENALTY_SUMMARY = Procedure(
             on_site=True,
             documents=("on_site_penalty_decision",),
         ),
-        Step("execution", "执行", "《行政处罚法》第六十八条、第六十九条"),
+        Step("execution", "执行", "《行政处罚法》第五十三条、第六十七条至第六十九条"),
         Step("closing", "结案", "《行政处罚法》第五十二条", final=True),
     ),
     MappingProxyType({"on_site_decision": ("execution",), "execution": ("closing",)}),
@@ -247,6 +246,20 @@ INSPECTION = Procedure(
     ),
 )
 
+# 《安全生产法》第七十条: a unit that will not carry out a stop decision, with a real danger
+# of an accident: notify the supplier to stop power (the unit told 24 hours before).
+COMPULSION_SUPPLY_STOP = Procedure(
+    "compulsion.supply_stop",
+    ActionKind.compulsion,
+    "停止供电、停止供应民用爆炸物品",
+    (
+        Step("approval", "主要负责人批准、书面通知", "《安全生产法》第七十条第一款"),
+        Step("power_cut", "停止供电（供应）", "《安全生产法》第七十条第一款、第二款", on_site=True),
+        Step("closing", "解除或结案", "《安全生产法》第七十条第二款", final=True),
+    ),
+    MappingProxyType({"approval": ("power_cut",), "power_cut": ("closing",)}),
+)
+
 LEVY = Procedure(
     "levy.general",
     ActionKind.levy,
@@ -269,6 +282,8 @@ LICENSE = Procedure(
     (
         Step("acceptance", "受理", "《行政许可法》第三十二条", limit="license.decision"),
         Step("review", "审查（含现场核查）", "《行政许可法》第三十四条", on_site=True),
+        # Entered when the applicant or an interested party asks for a hearing (第四十七条).
+        Step("hearing", "听证", "《行政许可法》第四十七条、第四十八条", on_site=True),
         Step(
             "decision",
             "决定",
@@ -281,7 +296,8 @@ LICENSE = Procedure(
     MappingProxyType(
         {
             "acceptance": ("review",),
-            "review": ("decision",),
+            "review": ("hearing", "decision"),
+            "hearing": ("decision",),
             "decision": ("service",),
             "service": ("closing",),
         }
@@ -307,6 +323,7 @@ PROCEDURES: Mapping[str, Procedure] = MappingProxyType(
             PENALTY_SUMMARY,
             COMPULSION_SEIZURE,
             COMPULSION_PRESERVATION,
+            COMPULSION_SUPPLY_STOP,
             INSPECTION,
             LEVY,
             LICENSE,

@@ -490,6 +490,7 @@ def draft_version(
     pub.period_code = base.period_code
     pub.period_months = base.period_months
     pub.public_until = base.public_until
+    pub.credit_necessity = base.credit_necessity
     pub.snapshot = snapshot
     pub.snapshot_json = text
     pub.digest = snapshots.digest(text)

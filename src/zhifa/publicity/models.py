@@ -112,6 +112,7 @@ FROZEN_COLUMNS = frozenset(
         "period_code",
         "period_months",
         "public_until",
+        "credit_necessity",
         "snapshot",
         "snapshot_json",
         "digest",
@@ -140,6 +141,8 @@ class Publication(Base):
     period_code: Mapped[str] = mapped_column(String(40))  # rules.PeriodRule.code
     period_months: Mapped[int | None]
     public_until: Mapped[date | None] = mapped_column(index=True)  # 公示截止期; None: 长期
+    # 轻微失信信息: why its credit publicity (信用中国) is 确有必要; "" = not sent there
+    credit_necessity: Mapped[str] = mapped_column(String(500), default="")
     snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
     snapshot_json: Mapped[str] = mapped_column(Text)  # canonical text
     digest: Mapped[str] = mapped_column(String(64))  # sha256 of snapshot_json (UTF-8)
@@ -154,6 +157,24 @@ class Publication(Base):
     end_reason: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+
+class CreditRepair(Base):
+    """A 信用修复 decision recorded against a published penalty (令第36号): it ends the
+    credit publicity (信用中国) before its automatic end; the portal publication runs on
+    to its 公示截止期. One per obligation (stable across corrected versions); append-only."""
+
+    __tablename__ = "credit_repair"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    obligation_id: Mapped[int] = mapped_column(ForeignKey("publication_obligation.id"), unique=True)
+    publication_id: Mapped[int] = mapped_column(ForeignKey("publication.id"))
+    decided_by: Mapped[str] = mapped_column(String(200))  # who decided (机关/平台)
+    decided_on: Mapped[date]
+    reference: Mapped[str] = mapped_column(String(200))  # 文号 / 受理编号
+    reason: Mapped[str] = mapped_column(String(1000))
+    recorded_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class ExemptionStatus(StrEnum):

@@ -43,9 +43,15 @@ from zhifa.core.db import utcnow
 from zhifa.core.errors import Conflict, NotFound
 from zhifa.core.features import JobContext
 from zhifa.core.settings import Settings
+from zhifa.publicity import rules
 from zhifa.publicity.channels import credit_export
 from zhifa.publicity.channels.base import DeliveryFailed, OutboxEvent, OutgoingMessage
-from zhifa.publicity.channels.registry import adapter_for, needs_endpoint, runtime_config
+from zhifa.publicity.channels.registry import (
+    adapter_for,
+    needs_endpoint,
+    receives,
+    runtime_config,
+)
 from zhifa.publicity.models import (
     Channel,
     Delivery,
@@ -89,7 +95,10 @@ def _send(db: Session, message: OutboxMessage) -> OutboxMessage:
     db.flush()
     record_change(db, None, "publication.outbox", message)
     channels = db.scalars(select(Channel).where(Channel.enabled.is_(True)).order_by(Channel.id))
+    event, credit = OutboxEvent(message.event), credit_publicity(db, message)
     for channel in list(channels):
+        if not receives(channel.kind, event, credit):
+            continue
         delivery = Delivery(
             message_id=message.id,
             channel_id=channel.id,
@@ -109,6 +118,15 @@ def _send(db: Session, message: OutboxMessage) -> OutboxMessage:
             delivery.last_attempt_at = now
         record_change(db, None, "publication.delivery", delivery)
     return message
+
+
+def credit_publicity(db: Session, message: OutboxMessage) -> bool:
+    """Whether 信用中国 receives the message: not for a 轻微失信信息 published without a
+    reason why its credit publicity is 确有必要 (令第36号)."""
+    pub = db.get(Publication, message.publication_id) if message.publication_id else None
+    if pub is None:
+        return True
+    return rules.rule_by_code(pub.period_code).sent_to_credit(pub.credit_necessity)
 
 
 def outgoing_message(db: Session, message: OutboxMessage, key: str) -> OutgoingMessage:

@@ -10,6 +10,8 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 
 from zhifa.core.auth import Principal
+from zhifa.core.calendar_store import working_calendar
+from zhifa.core.clock import today
 from zhifa.core.errors import DomainError
 from zhifa.core.http import (
     Config,
@@ -27,7 +29,7 @@ from zhifa.core.http import (
 from zhifa.core.models import Unit, User
 from zhifa.core.permissions import Permission
 from zhifa.core.time_limits import limit
-from zhifa.publicity import duties, rules, service
+from zhifa.publicity import credit, duties, rules, service
 from zhifa.publicity.duties import DUTY_LABELS, DutyKind
 from zhifa.publicity.models import (
     EXEMPTION_STATUS_LABELS,
@@ -40,6 +42,8 @@ from zhifa.publicity.models import (
 from zhifa.publicity.recompute import recomputed_on_board
 from zhifa.publicity.schemas import (
     BoardObligationOut,
+    CreditRepairIn,
+    CreditRepairOut,
     DecisionIn,
     DraftIn,
     ExemptionIn,
@@ -149,35 +153,39 @@ def api_obligation(who: Reader, ob: ObligationOfPath) -> ObligationOut:
 def api_draft(
     db: Tx, settings: Config, who: Reviewer, obligation_id: RecordId, data: DraftIn
 ) -> PublicationOut:
-    pub = service.prepare_draft(
-        db, settings, obligation_id, who, severity=data.severity, months=data.months
-    )
-    return PublicationOut.of(pub)
+    pub = service.prepare_draft(db, settings, obligation_id, who, **data.choices())
+    return PublicationOut.of(db, pub)
 
 
 @api.get("/publications/{publication_id}")
-def api_publication(who: Reader, pub: PublicationOfPath) -> PublicationOut:
-    return PublicationOut.of(pub)
+def api_publication(who: Reader, pub: PublicationOfPath, db: Db) -> PublicationOut:
+    return PublicationOut.of(db, pub)
 
 
 @api.put("/publications/{publication_id}")
 def api_revise(
     db: Tx, settings: Config, who: Reviewer, publication_id: RecordId, data: DraftIn
 ) -> PublicationOut:
-    pub = service.revise_draft(
-        db, settings, publication_id, who, severity=data.severity, months=data.months
-    )
-    return PublicationOut.of(pub)
+    pub = service.revise_draft(db, settings, publication_id, who, **data.choices())
+    return PublicationOut.of(db, pub)
 
 
 @api.post("/publications/{publication_id}/review")
 def api_review(db: Tx, who: Reviewer, publication_id: RecordId, data: ReviewIn) -> PublicationOut:
-    return PublicationOut.of(service.review(db, publication_id, who, data.note))
+    return PublicationOut.of(db, service.review(db, publication_id, who, data.note))
 
 
 @api.post("/publications/{publication_id}/publish")
 def api_publish(db: Tx, who: Publisher, publication_id: RecordId) -> PublicationOut:
-    return PublicationOut.of(service.publish(db, publication_id, who))
+    return PublicationOut.of(db, service.publish(db, publication_id, who))
+
+
+@api.post("/publications/{publication_id}/credit-repair", status_code=201)
+def api_credit_repair(
+    db: Tx, who: Publisher, publication_id: RecordId, data: CreditRepairIn
+) -> CreditRepairOut:
+    row = credit.record_repair(db, publication_id, who, **data.model_dump())
+    return CreditRepairOut.model_validate(row)
 
 
 @api.post("/obligations/{obligation_id}/exemptions", status_code=201)
@@ -210,6 +218,7 @@ NOTICES = {
     "published": "已发布。",
     "requested": "已提交不予公开申请，待另一名有发布权限的人员批准。",
     "decided": "已处理不予公开申请。",
+    "repaired": "已记录信用修复，信用中国的信用公示终止；门户网站的公示至公示截止期。",
 }
 
 
@@ -269,11 +278,21 @@ def _user_names(db: Db) -> dict[int, str]:
 
 
 def obligation_view(db: Db, ob: PublicationObligation, **extra: Any) -> dict[str, Any]:
-    """What the obligation page shows: its versions, exemptions and the draft form (with
-    the kind's default severity chosen, or what was sent when a form is shown again)."""
+    """What the obligation page shows: its versions, exemptions and the draft form. The
+    severity has no default: each choice is explained with the dates it gives this
+    decision (公示截止期, 最早可申请信用修复日)."""
     pubs = db.scalars(
         select(Publication).where(Publication.obligation_id == ob.id).order_by(Publication.version)
     )
+    calendar = working_calendar(db)
+    choices = [
+        (
+            r,
+            rules.public_until(calendar, r, ob.decided_on),
+            rules.credit_window(calendar, r, ob.decided_on),
+        )
+        for r in rules.rules_of(ob.kind)
+    ]
     return {
         "ob": ob,
         "limit_row": limit(ob.limit_code),
@@ -284,9 +303,9 @@ def obligation_view(db: Db, ob: PublicationObligation, **extra: Any) -> dict[str
         "ob_labels": OBLIGATION_STATUS_LABELS,
         "pub_labels": PUBLICATION_STATUS_LABELS,
         "ex_labels": EXEMPTION_STATUS_LABELS,
-        "severities": [r for r in rules.PERIOD_RULES if r.kind == ob.kind],
+        "choices": choices,
         "severity_labels": rules.SEVERITY_LABELS,
-        "values": {"severity": rules.default_severity(ob.kind).value},
+        "values": {},
         **extra,
     }
 
@@ -298,6 +317,8 @@ def _publication_view(db: Db, pub: Publication, **extra: Any) -> dict[str, Any]:
         "users": _user_names(db),
         "pub_labels": PUBLICATION_STATUS_LABELS,
         "severity_labels": {s.value: label for s, label in rules.SEVERITY_LABELS.items()},
+        "credit": credit.credit_status(db, pub),
+        "today": today(),
         **extra,
     }
 
@@ -318,28 +339,40 @@ def publication_page(request: Request, who: Reader, pub: PublicationOfPath, db: 
 # typed kept; a refusal about a published item names that item's row in the preview.
 
 
-def _months(text: str) -> int | None:
-    if not text:
-        return None
-    if not text.isascii() or not text.isdigit() or len(text) > 3:
-        raise DomainError("公示期须为整数月数（留空用默认）", "months")
-    return int(text)
-
-
 @pages.post("/obligations/{obligation_id}/draft", response_class=HTMLResponse)
 async def draft_form(
     request: Request, db: Tx, settings: Config, who: Reviewer, ob: ObligationOfPath
 ) -> Response:
-    form = await form_values(request, ("severity", "months"))
+    form = await form_values(request, ("severity", "credit_necessity"))
     return submit(
         request,
         db,
         lambda: service.prepare_draft(
-            db, settings, ob.id, who, severity=form["severity"], months=_months(form["months"])
+            db,
+            settings,
+            ob.id,
+            who,
+            severity=form["severity"],
+            credit_necessity=form["credit_necessity"],
         ),
         page="publicity_obligation.html",
         context=lambda: obligation_view(db, ob, values=form, refused="draft"),
         then=lambda pub: redirect(f"/app/publicity/publications/{pub.id}", "drafted"),
+    )
+
+
+@pages.post("/publications/{publication_id}/credit-repair", response_class=HTMLResponse)
+async def credit_repair_form(
+    request: Request, db: Tx, who: Publisher, pub: PublicationOfPath
+) -> Response:
+    form = await form_values(request, ("decided_by", "decided_on", "reference", "reason"))
+    return submit(
+        request,
+        db,
+        lambda: credit.record_repair(db, pub.id, who, **CreditRepairIn.of_form(form)),
+        page="publicity_preview.html",
+        context=lambda: _publication_view(db, pub, repair_values=form, refused="repair"),
+        then=lambda row: redirect(f"/app/publicity/publications/{row.publication_id}", "repaired"),
     )
 
 

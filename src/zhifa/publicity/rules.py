@@ -10,12 +10,14 @@ this module only says which limit codes apply to a decision kind and severity.
 Verification of the sources used here (also shown on the board's rule page):
 
 - 《信用修复管理办法》（国家发展和改革委员会令第36号，2025年11月20日公布，2026年4月1日起施行）:
-  the promulgation text and its 第一条至第四条 were read in a reproduction of the order
-  (toubiaole.com); the period rules — 轻微失信信息原则上不予公示（确有必要公示的最长不超过
-  3个月）, 一般 最短3个月最长1年, 严重 最短1年最长3年, 自认定之日起计算, 最长公示期届满后
-  自动停止公示 — were read in a news summary of the NDRC release (财联社 2025-11-26). The
-  ARTICLE NUMBERS of these rules could not be verified: the table's rows cite the order
-  with "条号未能核实". 法制宣传科 should add the article numbers.
+  the promulgation text and its 第一条至第四条 were read in reproductions of the order
+  (toubiaole.com, law-lib.com); 第三条 defines 终止公示 as 信用中国 and the other credit
+  information systems no longer showing the repaired information. The period rules —
+  轻微失信信息原则上不予公示（确有必要公示的最长不超过3个月，法定责任履行完毕即可申请修复）,
+  一般 最短3个月最长1年, 严重 最短1年最长3年, 自认定之日起计算, 最短公示期届满后方可申请
+  信用修复, 最长公示期届满后自动停止公示 — were read only in news summaries of the NDRC
+  release (财联社、证券之星 2025-11-26). The ARTICLE NUMBERS of these rules could not be
+  verified: the table's rows cite the order with "条号未能核实".
 - 信用中国 "双公示" data items: the item names and order below follow the 行政处罚 /
   行政许可 信息数据标准 as recalled from the national credit platform's published
   templates; the standard's text itself could not be retrieved here. Items naming
@@ -33,7 +35,8 @@ from enum import StrEnum
 from typing import Final
 
 from zhifa.core.calendar import Due, WorkingCalendar
-from zhifa.core.time_limits import TimeLimit, due_within, limit, publicity_limit
+from zhifa.core.clock import people_date
+from zhifa.core.time_limits import TimeLimit, due, limit, publicity_limit
 
 # ---- which decisions oblige publication ------------------------------------------------
 
@@ -117,21 +120,33 @@ SEVERITY_LABELS: Final[dict[Severity, str]] = {
 
 @dataclass(frozen=True)
 class PeriodRule:
-    """How long a publication of one kind and severity stays public.
+    """How long a publication of one kind and severity stays public, and whether it goes to
+    信用中国 (credit publicity).
 
-    The durations are rows of the one rule table (`zhifa.core.time_limits`), named here by
-    code: `max_code` the longest period (the default; publication ends automatically),
-    `min_code` the shortest where a rule sets one. `published`: False for information not
-    to be published at all. No `max_code`: no automatic end (长期公示), and the rule's basis
-    is `basis_without_period`. The period counts from the decision day (自认定之日起).
+    Two duties, kept apart:
+
+    - Publication itself (the bureau's portal, the district portals, the other channels):
+      every penalty on a 生产经营单位, whatever its severity (《安全生产法》第七十八条第二款,
+      7 working days, no minor-case exception).
+    - Credit publicity (信用中国, the 双公示 export): 《信用修复管理办法》 (令第36号).
+      轻微失信信息 is not sent unless the reviewer records why it is 确有必要
+      (`needs_necessity`); then at most 3 months.
+
+    The period is the rule's, not a pick: `max_code` (rows of `zhifa.core.time_limits`)
+    is when it ends by itself (公示截止期, counted from the decision day, 自认定之日起);
+    `min_code` the shortest period, after which the party may apply for 信用修复. A
+    recorded 信用修复 ends the credit publicity earlier. No `max_code`: no automatic end
+    (长期公示), the rule's basis is `basis_without_period`.
     """
 
     code: str
     kind: str
     severity: Severity
-    published: bool
     max_code: str | None
     min_code: str | None = None
+    needs_necessity: bool = False
+    credit: bool = False  # 失信信息: credit publicity with a 信用修复 window
+    meaning: str = ""  # what the category means and what follows, in words
     basis_without_period: str = ""
     verification_without_period: str = ""
 
@@ -141,14 +156,7 @@ class PeriodRule:
 
     @property
     def min_months(self) -> int | None:
-        if self.min_code:
-            return limit(self.min_code).n
-        # no rule sets a minimum: any whole number of months up to the longest
-        return 1 if self.published and self.max_code else None
-
-    @property
-    def default_months(self) -> int | None:
-        return self.max_months if self.published else None
+        return limit(self.min_code).n if self.min_code else None
 
     @property
     def basis(self) -> str:
@@ -161,44 +169,65 @@ class PeriodRule:
             return self.verification_without_period
         return limit(self.max_code).verification.value
 
+    def sent_to_credit(self, necessity: str) -> bool:
+        """Whether the publication goes to 信用中国: always, except 轻微失信信息 without a
+        recorded reason why its publicity is 确有必要 (令第36号)."""
+        return not self.needs_necessity or bool(necessity.strip())
+
+
+_PORTAL = "本局门户网站、区政府门户网站等渠道依《安全生产法》第七十八条第二款一律公示"
 
 PERIOD_RULES: Final[tuple[PeriodRule, ...]] = (
     PeriodRule(
         "penalty.minor",
         "penalty",
         Severity.minor,
-        published=False,
         max_code="publicity.period_minor_max",
+        needs_necessity=True,
+        credit=True,
+        meaning=(
+            "轻微：按失信严重程度认定为轻微失信的处罚信息。"
+            f"{_PORTAL}，公示3个月；原则上不报送信用中国，审核人记录“确有必要”的理由后才报送，"
+            "信用公示最长3个月，当事人履行完法定责任即可申请信用修复。"
+        ),
     ),
     PeriodRule(
         "penalty.general",
         "penalty",
         Severity.general,
-        published=True,
         max_code="publicity.period_general_max",
         min_code="publicity.period_general_min",
+        credit=True,
+        meaning=(
+            "一般：认定为一般失信（既非轻微也非严重）的处罚信息。"
+            f"{_PORTAL}并报送信用中国；满3个月后当事人可申请信用修复，满1年自动停止公示。"
+        ),
     ),
     PeriodRule(
         "penalty.serious",
         "penalty",
         Severity.serious,
-        published=True,
         max_code="publicity.period_serious_max",
         min_code="publicity.period_serious_min",
+        credit=True,
+        meaning=(
+            f"严重：认定为严重失信的处罚信息。{_PORTAL}并报送信用中国；满1年后当事人可申请"
+            "信用修复，满3年自动停止公示。"
+        ),
     ),
     PeriodRule(
         "compulsion.default",
         "compulsion",
         Severity.not_credit,
-        published=True,
         max_code="publicity.period_compulsion",
+        meaning="行政强制决定信息不属失信信息，公示1年（本局口径），不报送信用中国。",
     ),
     PeriodRule(
         "license.default",
         "license",
         Severity.not_credit,
-        published=True,
         max_code=None,
+        meaning="行政许可信息不属失信信息，公示至许可有效期届满，并按双公示报送信用中国。",
         basis_without_period=(
             "行政许可信息不属失信信息，《信用修复管理办法》的公示期不适用；许可有效期至有日期的，"
             "公示至有效期届满，否则长期公示（本局口径，由法制宣传科确认）"
@@ -208,16 +237,44 @@ PERIOD_RULES: Final[tuple[PeriodRule, ...]] = (
 )
 
 
-def public_until(
-    calendar: WorkingCalendar, rule: PeriodRule, decided_on: date, months: int | None
-) -> tuple[Due | None, int | None]:
-    """The last day of publication (公示截止期) under `rule` for a period of `months`
-    (None: the rule's default) counted from the decision day, and the months applied.
-    None when the rule has no automatic end."""
-    chosen = months or rule.default_months
-    if rule.max_code is None or chosen is None:
-        return None, None
-    return due_within(calendar, rule.max_code, decided_on, chosen), chosen
+@dataclass(frozen=True)
+class CreditWindow:
+    """The credit publicity of one penalty under 令第36号, computed from the decision day
+    and the category: `earliest_repair` the first day the party may apply for 信用修复
+    (the day after the shortest period; 轻微: the decision day — 履行完法定责任即可申请),
+    `ends` the last day of credit publicity (it ends by itself after it)."""
+
+    earliest_repair: date
+    earliest_basis: str
+    ends: Due
+
+
+def public_until(calendar: WorkingCalendar, rule: PeriodRule, decided_on: date) -> Due | None:
+    """The last day of publication (公示截止期) under `rule`, counted from the decision day:
+    the rule's longest period. None when the rule has no automatic end."""
+    if rule.max_code is None:
+        return None
+    return due(calendar, rule.max_code, decided_on)
+
+
+def credit_window(
+    calendar: WorkingCalendar, rule: PeriodRule, decided_on: date
+) -> CreditWindow | None:
+    """The 信用修复 window of a 失信信息 rule (None for the other kinds)."""
+    if not rule.credit or rule.max_code is None:
+        return None
+    ends = due(calendar, rule.max_code, decided_on)
+    if rule.min_code is None:
+        basis = (
+            f"{limit(rule.max_code).basis}：轻微失信信息没有最短公示期，当事人履行完法定责任"
+            "即可申请信用修复"
+        )
+        return CreditWindow(decided_on, basis, ends)
+    shortest = due(calendar, rule.min_code, decided_on)
+    # not a legal limit: the next day after the shortest period the table computed
+    after = calendar.add_calendar_days(shortest.date, 1, extend_if_rest_day=False)
+    basis = f"{shortest.basis}；最短公示期届满后（{people_date(after.date)}起）方可申请信用修复"
+    return CreditWindow(after.date, basis, ends)
 
 
 def period_rule(kind: str, severity: Severity) -> PeriodRule:
@@ -228,33 +285,35 @@ def period_rule(kind: str, severity: Severity) -> PeriodRule:
     raise ValueError(f"{KIND_LABELS.get(kind, kind)}信息的严重程度只能是：{allowed}")
 
 
+def rule_by_code(code: str) -> PeriodRule:
+    return next(r for r in PERIOD_RULES if r.code == code)
+
+
+def rules_of(kind: str) -> list[PeriodRule]:
+    return [r for r in PERIOD_RULES if r.kind == kind]
+
+
 def severity_of(kind: str, text: str | None) -> Severity:
-    """The severity a form or request names (its code), the kind's default when none;
-    ValueError (Chinese, listing the choices in words) for any other text."""
+    """The severity a form or request names (its code). A penalty has no default: the
+    reviewer must choose; a kind with one rule (行政强制、行政许可) has only that one.
+    ValueError (Chinese, listing the choices in words) otherwise."""
+    choices = rules_of(kind)
+    allowed = "、".join(SEVERITY_LABELS[r.severity] for r in choices)
     if not text:
-        return default_severity(kind)
+        if len(choices) == 1:
+            return choices[0].severity
+        raise ValueError(f"请选择失信信息的严重程度（{allowed}），本项没有默认值")
     try:
         return Severity(text)
     except ValueError:
-        allowed = "、".join(SEVERITY_LABELS[r.severity] for r in PERIOD_RULES if r.kind == kind)
         raise ValueError(f"严重程度取值无效，可选：{allowed}") from None
 
 
-def default_severity(kind: str) -> Severity:
-    return Severity.general if kind == "penalty" else Severity.not_credit
-
-
-def period_problem(rule: PeriodRule, months: int | None) -> str | None:
-    """Why `months` is not allowed under `rule`, or None."""
-    if not rule.published:
-        return f"{SEVERITY_LABELS[rule.severity]}原则上不予公示，请办理不予公示"
-    if months is None:
-        return None
-    if rule.max_months is None:
-        return "该类信息没有公示期上限，不能指定公示月数"
-    low = rule.min_months or 1
-    if not low <= months <= rule.max_months:
-        return f"公示期须在{low}至{rule.max_months}个月之间"
+def necessity_problem(rule: PeriodRule, necessity: str) -> str | None:
+    """Why a 确有必要 reason may not be recorded under `rule`, or None."""
+    if necessity.strip() and not rule.needs_necessity:
+        label = SEVERITY_LABELS[rule.severity]
+        return f"只有轻微失信信息需要说明向信用中国公示“确有必要”的理由，{label}不填"
     return None
 
 

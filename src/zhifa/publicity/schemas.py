@@ -9,10 +9,12 @@ from datetime import date, datetime
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, field_validator
+from sqlalchemy.orm import Session
 
+from zhifa.core.errors import InvalidInput
 from zhifa.core.spreadsheet import FORMULA_STARTS
 from zhifa.core.validation import BodyRecordId
-from zhifa.publicity import rules, service, validation
+from zhifa.publicity import credit, rules, service, validation
 from zhifa.publicity.models import (
     Channel,
     CorrectionStatus,
@@ -38,9 +40,13 @@ class _FromRow(BaseModel):
 
 
 class DraftIn(BaseModel):
+    """A draft's choices. `severity`: required for a penalty (no default; 422 without it).
+    `credit_necessity`: for 轻微失信信息 only, why its credit publicity (信用中国) is 确有必要.
+    `months`: refused when given — the period is the rule's (令第36号), shown in the answer."""
+
     severity: str | None = Field(default=None, max_length=20)
-    # not a legal limit: a sanity bound; rules.period_problem checks the rule's range
-    months: int | None = Field(default=None, ge=1, le=120)
+    credit_necessity: str = Field(default="", max_length=500)
+    months: int | None = Field(default=None, ge=1, le=120)  # not a legal limit: a bound
 
     @field_validator("severity")
     @classmethod
@@ -49,6 +55,9 @@ class DraftIn(BaseModel):
             labels = "、".join(rules.SEVERITY_LABELS.values())
             raise ValueError(f"取值无效，可选：{labels}")
         return value or None
+
+    def choices(self) -> dict[str, Any]:
+        return self.model_dump()
 
 
 class ReviewIn(BaseModel):
@@ -93,6 +102,36 @@ class BoardObligationOut(ObligationOut):
         return cls(**base, state=row.state, days_left=row.days_left)
 
 
+class CreditOut(BaseModel):
+    """The credit publicity (信用中国, 令第36号) of a publication, apart from its portal
+    publication: sent or not, the earliest day the party may apply for 信用修复, the day it
+    ends by itself, and the repair recorded."""
+
+    sent_to_credit_china: bool
+    credit_necessity: str
+    earliest_repair_on: date | None
+    earliest_repair_basis: str
+    credit_ends_on: date | None
+    credit_ends_basis: str
+    repaired_on: date | None
+    status: str
+
+    @classmethod
+    def of(cls, db: Session, pub: Publication) -> CreditOut:
+        found = credit.credit_status(db, pub)
+        window = found.window
+        return cls(
+            sent_to_credit_china=found.sent,
+            credit_necessity=pub.credit_necessity,
+            earliest_repair_on=window.earliest_repair if window else None,
+            earliest_repair_basis=window.earliest_basis if window else "",
+            credit_ends_on=window.ends.date if window else None,
+            credit_ends_basis=window.ends.basis if window else "",
+            repaired_on=found.repair.decided_on if found.repair else None,
+            status=found.words,
+        )
+
+
 class PublicationOut(_FromRow):
     id: int
     obligation_id: int
@@ -102,7 +141,8 @@ class PublicationOut(_FromRow):
     severity: str
     period_code: str
     period_months: int | None
-    public_until: date | None
+    public_until: date | None  # 公示截止期 of the publication (portal and other channels)
+    credit: CreditOut
     snapshot: dict[str, Any]  # parsed from the canonical text, exactly as stored
     snapshot_json: str
     digest: str
@@ -113,9 +153,40 @@ class PublicationOut(_FromRow):
     end_reason: str
 
     @classmethod
-    def of(cls, pub: Publication) -> PublicationOut:
-        fields = {k: getattr(pub, k) for k in cls.model_fields if k != "snapshot"}
-        return cls(**fields, snapshot=service.snapshot_as_of(pub))
+    def of(cls, db: Session, pub: Publication) -> PublicationOut:
+        skip = {"snapshot", "credit"}
+        fields = {k: getattr(pub, k) for k in cls.model_fields if k not in skip}
+        return cls(**fields, snapshot=service.snapshot_as_of(pub), credit=CreditOut.of(db, pub))
+
+
+class CreditRepairIn(BaseModel):
+    """A 信用修复 decision: who decided, when, its 文号 or reference, and why."""
+
+    decided_by: str = Field(min_length=1, max_length=200)
+    decided_on: date
+    reference: str = Field(min_length=1, max_length=200)
+    reason: str = Field(min_length=1, max_length=1000)
+
+    @staticmethod
+    def of_form(form: dict[str, str]) -> dict[str, Any]:
+        """The page form's values for `credit.record_repair` (its checks name the field)."""
+        try:
+            day = date.fromisoformat(form["decided_on"])
+        except ValueError:
+            raise InvalidInput("请填写修复决定日期（年-月-日）", "decided_on") from None
+        return {**form, "decided_on": day}
+
+
+class CreditRepairOut(_FromRow):
+    id: int
+    obligation_id: int
+    publication_id: int
+    decided_by: str
+    decided_on: date
+    reference: str
+    reason: str
+    recorded_by: int | None
+    recorded_at: IsoDateTime
 
 
 class ExemptionOut(_FromRow):

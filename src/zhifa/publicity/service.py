@@ -25,9 +25,9 @@ from zhifa.core.audit import record_change, record_document
 from zhifa.core.auth import Principal, actor_name
 from zhifa.core.calendar import WorkingCalendar
 from zhifa.core.calendar_store import working_calendar
-from zhifa.core.clock import today
+from zhifa.core.clock import people_date, today
 from zhifa.core.db import utcnow
-from zhifa.core.errors import Conflict, DomainError, Forbidden, NotFound
+from zhifa.core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from zhifa.core.features import JobContext
 from zhifa.core.models import User
 from zhifa.core.permissions import Permission
@@ -346,14 +346,43 @@ def _require_open(obligation: PublicationObligation) -> None:
 
 
 def _public_until(
-    db: Session, rule: rules.PeriodRule, months: int | None, decided_on: date, fields: dict
-) -> tuple[date | None, int | None]:
+    db: Session, rule: rules.PeriodRule, decided_on: date, fields: dict
+) -> date | None:
     if rule.kind == "license":
         until = fields.get("valid_to")  # the licence decision's 有效期至
-        return (date.fromisoformat(str(until)) if until else None), None
-    # The period is a row of the rule table, counted from the decision day (自认定之日起).
-    due, chosen = rules.public_until(working_calendar(db), rule, decided_on, months)
-    return (due.date if due else None), chosen
+        return date.fromisoformat(str(until)) if until else None
+    # The period is the rule's row, counted from the decision day (自认定之日起).
+    due = rules.public_until(working_calendar(db), rule, decided_on)
+    return due.date if due else None
+
+
+def _period_rule(kind: str, severity: str | None, necessity: str) -> rules.PeriodRule:
+    try:
+        rule = rules.period_rule(kind, rules.severity_of(kind, severity))
+    except ValueError as exc:
+        raise InvalidInput(str(exc), "severity") from None
+    problem = rules.necessity_problem(rule, necessity)
+    if problem:
+        raise InvalidInput(problem, "credit_necessity")
+    return rule
+
+
+def refuse_chosen_period(
+    db: Session, rule: rules.PeriodRule, decided_on: date, months: int | None
+) -> None:
+    """The period is the rule's (令第36号), never a pick: a request naming months is
+    refused with the range the rule sets for this decision."""
+    if months is None:
+        return
+    window = rules.credit_window(working_calendar(db), rule, decided_on)
+    if window is None:
+        raise InvalidInput("公示期由规则确定，不能自选月数", "months")
+    raise InvalidInput(
+        f"公示期由《信用修复管理办法》按严重程度确定，不能自选：最早可申请信用修复日为"
+        f"{people_date(window.earliest_repair)}，信用公示于{people_date(window.ends.date)}"
+        "届满自动结束（其间办理信用修复的，提前结束）",
+        "months",
+    )
 
 
 _CODE_KEYS = frozenset({"uscc", "authority_uscc", "source_uscc", "doc_number"})
@@ -379,23 +408,21 @@ def prepare_draft(
     who: Principal,
     *,
     severity: str | None = None,
+    credit_necessity: str = "",
     months: int | None = None,
 ) -> Publication:
-    """Build (or rebuild) the draft snapshot of an obligation's publication."""
+    """Build (or rebuild) the draft snapshot of an obligation's publication. A penalty's
+    severity has no default; it decides the credit publicity, never whether the decision
+    is published (安全生产法 第七十八条第二款). `months`: refused, the period is the rule's."""
     obligation = get_obligation(db, obligation_id)
     _require_open(obligation)
-    try:
-        level = rules.severity_of(obligation.kind, severity)
-        rule = rules.period_rule(obligation.kind, level)
-    except ValueError as exc:
-        raise DomainError(str(exc), "severity") from None
-    problem = rules.period_problem(rule, months)
-    if problem:
-        raise DomainError(problem, "months" if rule.published else "severity")
+    necessity = credit_necessity.strip()[:500]
+    rule = _period_rule(obligation.kind, severity, necessity)
+    refuse_chosen_period(db, rule, obligation.decided_on, months)
     if obligation.kind not in rules.ITEMS:
         raise DomainError("该类决定不在事后公示范围内")
     doc = current_decision(db, obligation)
-    until, chosen = _public_until(db, rule, months, obligation.decided_on, doc.fields or {})
+    until = _public_until(db, rule, obligation.decided_on, doc.fields or {})
     decision = snapshots.Decision(
         kind=obligation.kind,
         document_kind=doc.kind,
@@ -427,10 +454,11 @@ def prepare_draft(
         )
         db.add(pub)
     pub.status = PublicationStatus.draft
-    pub.severity = level.value
+    pub.severity = rule.severity.value
     pub.period_code = rule.code
-    pub.period_months = chosen
+    pub.period_months = rule.max_months
     pub.public_until = until
+    pub.credit_necessity = necessity
     pub.snapshot = snap
     pub.snapshot_json = text
     pub.digest = snapshots.digest(text)
@@ -456,10 +484,19 @@ def revise_draft(
     who: Principal,
     *,
     severity: str | None,
-    months: int | None,
+    credit_necessity: str = "",
+    months: int | None = None,
 ) -> Publication:
     pub = _editable(db, publication_id)
-    return prepare_draft(db, settings, pub.obligation_id, who, severity=severity, months=months)
+    return prepare_draft(
+        db,
+        settings,
+        pub.obligation_id,
+        who,
+        severity=severity,
+        credit_necessity=credit_necessity,
+        months=months,
+    )
 
 
 def review(db: Session, publication_id: int, who: Principal, note: str = "") -> Publication:

@@ -22,6 +22,12 @@ from zhifa.recording.documents.models import (
     DocumentNumberPattern,
     DocumentService,
 )
+from zhifa.recording.documents.periods import (
+    decision_served,
+    notice_served,
+    rectification_deadline,
+    seizure_start,
+)
 from zhifa.recording.documents.requirement import missing_documents, missing_service
 from zhifa.recording.media.models import Media
 from zhifa.recording.onsite.models import OnsiteStep, Script
@@ -57,6 +63,12 @@ FEATURE = Feature(
         ("recording", missing_recording),
         ("documents", missing_documents),
         ("service", missing_service),
+    ),
+    period_starts=(
+        ("notice_served", notice_served),
+        ("decision_served", decision_served),
+        ("seizure_start", seizure_start),
+        ("rectification_deadline", rectification_deadline),
     ),
     navigation=(
         NavLink("全过程记录", "音视频记录", "/app/media", Permission.action_read),

@@ -10,8 +10,9 @@ from zhifa.core.auth import Principal
 from zhifa.core.certificates import list_officers
 from zhifa.core.clock import today
 from zhifa.enforcement.actions import list_actions
-from zhifa.enforcement.models import ActionStatus
+from zhifa.enforcement.models import Action, ActionStatus
 from zhifa.enforcement.parties import count_parties
+from zhifa.enforcement.periods import CaseDeadline, running_deadlines
 from zhifa.recording.documents.models import Document
 from zhifa.recording.documents.service import ServiceDeadline, title_of, unserved_decisions
 
@@ -23,6 +24,7 @@ class DashboardFigures:
     officers_without_valid_certificate: list[str]
     open_actions: int
     unserved: list[tuple[Document, str, ServiceDeadline]]
+    deadlines: list[tuple[Action, CaseDeadline]]  # started, not yet done, soonest end first
 
 
 def dashboard_figures(db: Session, who: Principal) -> DashboardFigures:
@@ -36,4 +38,5 @@ def dashboard_figures(db: Session, who: Principal) -> DashboardFigures:
         lacking,
         open_actions,
         [(doc, title_of(doc), due) for doc, due in unserved_decisions(db, who)],
+        running_deadlines(db, who),
     )

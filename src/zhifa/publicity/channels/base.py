@@ -24,6 +24,7 @@ class OutboxEvent(StrEnum):
     correct = "correct"  # 更正（公示办法 第九条第二项）
     withdraw = "withdraw"  # 撤下（公示办法 第九条第三项；行政处罚法 第四十八条第二款）
     expire = "expire"  # 公示期满
+    repair = "repair"  # 信用修复：终止信用公示（令第36号；仅信用中国渠道）
 
 
 OUTBOX_EVENT_LABELS = {
@@ -32,6 +33,7 @@ OUTBOX_EVENT_LABELS = {
     OutboxEvent.correct: "更正",
     OutboxEvent.withdraw: "撤下",
     OutboxEvent.expire: "期满停止公示",
+    OutboxEvent.repair: "信用修复，终止信用公示",
 }
 
 

@@ -55,6 +55,7 @@ OPERATIONS = {
     OutboxEvent.update: "修改",
     OutboxEvent.correct: "修改",
     OutboxEvent.withdraw: "删除",
+    OutboxEvent.repair: "删除",  # 信用修复: 终止公示 (令第36号 第三条), the note says 已修复
 }
 _NOTE_PREFIX = {"修改": "", "删除": "撤下原因："}  # correction notes name themselves
 

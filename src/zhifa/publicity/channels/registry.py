@@ -12,7 +12,7 @@ from zhifa.core.audit import record_change
 from zhifa.core.auth import Principal, actor_name
 from zhifa.core.errors import Conflict, DomainError, NotFound
 from zhifa.core.settings import Settings
-from zhifa.publicity.channels.base import ChannelAdapter
+from zhifa.publicity.channels.base import ChannelAdapter, OutboxEvent
 from zhifa.publicity.channels.credit_export import CreditExportChannel
 from zhifa.publicity.channels.portal import PortalChannel
 from zhifa.publicity.channels.webhook import WebhookChannel
@@ -38,6 +38,21 @@ def adapter_for(kind: str) -> ChannelAdapter:
     if adapter is None:
         raise Conflict(f"未知的公示渠道类型：{kind}")
     return adapter
+
+
+# Channels of credit publicity (信用中国, 令第36号), apart from the channels of publication
+# (portals, WeChat, JSON pushes: 安全生产法 第七十八条第二款, every penalty).
+CREDIT_KINDS = frozenset({"credit_export"})
+# Events about credit publicity alone: a 信用修复 ends it, the publication runs on.
+CREDIT_EVENTS = frozenset({OutboxEvent.repair})
+
+
+def receives(kind: str, event: OutboxEvent, credit: bool) -> bool:
+    """Whether a channel of `kind` gets a message of `event` about a publication whose
+    credit publicity is `credit` (false: a 轻微失信信息 not 确有必要 to publish there)."""
+    if kind in CREDIT_KINDS:
+        return credit
+    return event not in CREDIT_EVENTS
 
 
 def needs_endpoint(kind: str) -> bool:
