@@ -2,8 +2,8 @@
 with the GB/T 4754 industry code, risk grade, 属地, special flags, licence and operating
 state) and the 执法检查人员名录库's absences and declared 回避 relations (versioned)
 
-Revision ID: 0025
-Revises: 0024
+Revision ID: 0026
+Revises: 0025
 Create Date: 2026-12-07 13:00:00
 """
 
@@ -16,8 +16,8 @@ from alembic import op
 
 import zhifa.core.db
 
-revision: str = "0025"
-down_revision: str | None = "0024"
+revision: str = "0026"
+down_revision: str | None = "0025"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
