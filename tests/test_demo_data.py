@@ -142,6 +142,8 @@ def test_risk_flags_and_industries() -> None:
         "confined_space",
         "dust_explosion",
         "gas",
+        "ammonia_refrigeration",  # 涉氨制冷 and 金属冶炼: special flags of the 检查对象名录库
+        "metal_smelting",
     }
     assert RISK_FLAGS["hazardous_chemicals"] == "危险化学品"
     used = {party.industry for party in parties if party.kind == "enterprise"}

@@ -34,6 +34,7 @@ FEATURE_MODULES = (
     "zhifa.catalog.feature",
     "zhifa.publicity.feature",
     "zhifa.insight.feature",
+    "zhifa.inspection.feature",
 )
 
 

@@ -58,6 +58,8 @@ class Permission(StrEnum):
     figures_submit_brigade = "figures.submit_brigade"  # enter 执法大队's figures
     figures_review = "figures.review"  # review, publish and report the yearly figures
     grant_manage = "grant.manage"  # let a person read a record outside their need to know
+    inspection_read = "inspection.read"  # 双随机: the directories (need to know within)
+    inspection_write = "inspection.write"  # keep the 检查对象 and 检查人员 directories
 
 
 _EVERYONE = {
@@ -67,6 +69,7 @@ _EVERYONE = {
     Permission.action_read,
     Permission.publication_read,
     Permission.catalog_read,
+    Permission.inspection_read,
 }
 _HANDLING = {
     Permission.party_write,
@@ -92,6 +95,7 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.accountability_read,
             Permission.figures_read,
             Permission.figures_review,
+            Permission.inspection_write,
         }
     ),
     Role.supervision: frozenset(
@@ -102,6 +106,7 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.accountability_read,
             Permission.figures_read,
             Permission.figures_submit_safety,
+            Permission.inspection_write,
         }
     ),
     Role.office: frozenset(_EVERYONE | {Permission.certificate_write}),

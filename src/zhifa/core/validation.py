@@ -182,6 +182,19 @@ FIELD_LABELS: dict[str, str] = {
     "correction_id": "更正申请",
     "withdrawal_id": "撤下事项",
     "delivery_id": "投递记录",
+    # 双随机: the inspection directories (inspection/)
+    "industry_code": "行业代码",
+    "risk_grade": "风险等级",
+    "street": "属地",
+    "special_flags": "特殊标识",
+    "licence_state": "许可状态",
+    "in_scope": "纳入抽查",
+    "subject_id": "检查对象",
+    "absence_id": "不可用时段",
+    "recusal_id": "回避关系",
+    "starts_on": "开始日期",
+    "ends_on": "结束日期",
+    "ground": "回避事由",
 }
 
 

@@ -65,6 +65,8 @@ RISK_FLAGS: dict[str, str] = {
     "confined_space": "有限空间",
     "dust_explosion": "粉尘涉爆",
     "gas": "燃气",
+    "ammonia_refrigeration": "涉氨制冷",
+    "metal_smelting": "金属冶炼",
 }
 
 

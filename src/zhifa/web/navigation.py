@@ -7,7 +7,16 @@ from zhifa.core.auth import Principal
 from zhifa.core.features import NavLink, registry
 from zhifa.core.permissions import Permission
 
-CHAPTER_ORDER = ("事前公示", "执法办案", "全过程记录", "公示管理", "档案", "统计监督", "系统管理")
+CHAPTER_ORDER = (
+    "事前公示",
+    "执法办案",
+    "双随机抽查",
+    "全过程记录",
+    "公示管理",
+    "档案",
+    "统计监督",
+    "系统管理",
+)
 # Chapters still being built show their heading with a link that is not live yet.
 NOT_YET_BUILT = {"档案": "归档与保管"}
 

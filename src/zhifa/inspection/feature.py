@@ -1,0 +1,50 @@
+"""The 双随机 chapter's manifest: the 检查对象名录库 and 执法检查人员名录库 (一单两库; the
+随机抽查事项清单 is the catalogue's)."""
+
+from __future__ import annotations
+
+from zhifa.core.features import Feature, NavLink
+from zhifa.core.permissions import Permission
+from zhifa.inspection.inspectors.models import (
+    InspectorAbsence,
+    InspectorAbsenceVersion,
+    Recusal,
+    RecusalVersion,
+)
+from zhifa.inspection.subjects.models import InspectionSubject, InspectionSubjectVersion
+
+FEATURE = Feature(
+    name="inspection",
+    models=(
+        "zhifa.inspection.subjects.models",
+        "zhifa.inspection.inspectors.models",
+    ),
+    tracked=(
+        InspectionSubject,
+        InspectionSubjectVersion,
+        InspectorAbsence,
+        InspectorAbsenceVersion,
+        Recusal,
+        RecusalVersion,
+    ),
+    navigation=(
+        NavLink(
+            "双随机抽查", "随机抽查事项清单", "/app/catalog/random-checks", Permission.catalog_read
+        ),
+        NavLink(
+            "双随机抽查", "检查对象名录库", "/app/inspection/subjects", Permission.inspection_read
+        ),
+        NavLink(
+            "双随机抽查",
+            "执法检查人员名录库",
+            "/app/inspection/inspectors",
+            Permission.inspection_read,
+        ),
+    ),
+    routers=(
+        "zhifa.inspection.subjects.routes:pages",
+        "zhifa.inspection.subjects.routes:api",
+        "zhifa.inspection.inspectors.routes:pages",
+        "zhifa.inspection.inspectors.routes:api",
+    ),
+)
