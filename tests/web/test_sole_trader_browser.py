@@ -1,5 +1,6 @@
 """Registering a 个体工商户 in real Chromium, on a phone and at a desk: the party form says
-how (a person with the business's 92… code), takes it, and shows the code on the record."""
+how (a person with the business's 92… code), takes it, and shows the code on the record,
+named a 个体工商户."""
 
 from __future__ import annotations
 
@@ -28,5 +29,6 @@ def test_register_a_sole_trader(live_server: str, viewport: dict[str, int]) -> N
         page.click("main form button[type=submit]")
         page.wait_for_url(f"{live_server}/app/parties/*")
         assert SOLE_TRADER_USCC in page.inner_text("main")
+        assert page.inner_text("h1 .badge") == "个体工商户"  # not 个人
         assert fits(page)
         page.screenshot(path=ARTIFACTS / f"sole-trader-{viewport['width']}.png", full_page=True)

@@ -167,6 +167,11 @@ def is_sole_trader_uscc(code: str | None) -> bool:
     return USCC_CATEGORIES.get(text[:1], {}).get(text[1:2]) == "个体工商户"
 
 
+def party_kind_label(kind_label: str, uscc: str | None) -> str:
+    """The party's kind in words: a person registered with a 92… code is a 个体工商户."""
+    return "个体工商户" if is_sole_trader_uscc(uscc) else kind_label
+
+
 _ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 
 

@@ -28,6 +28,7 @@ from zhifa.core.permissions import Permission
 from zhifa.core.validation import parse
 from zhifa.enforcement import parties
 from zhifa.enforcement.actions import list_actions
+from zhifa.enforcement.identifiers import party_kind_label
 from zhifa.enforcement.masking import mask_address, mask_id_number
 from zhifa.enforcement.models import (
     PARTY_KIND_LABELS,
@@ -73,7 +74,12 @@ async def _party_values(request: Request) -> dict[str, Any]:
 
 
 def _form_context(**extra: Any) -> dict[str, Any]:
-    return {"risk_flags": RISK_FLAGS, "kind_labels": PARTY_KIND_LABELS, **extra}
+    return {
+        "risk_flags": RISK_FLAGS,
+        "kind_labels": PARTY_KIND_LABELS,
+        "kind_label": party_kind_label,
+        **extra,
+    }
 
 
 def _filters(kind: str | None, risk: str | None) -> tuple[PartyKind | None, str | None]:
