@@ -30,6 +30,7 @@ from zhifa.core.models import User
 from zhifa.core.time_limits import due
 from zhifa.enforcement.clocks import CLOCKS
 from zhifa.enforcement.models import ActionTransition
+from zhifa.enforcement.steps import PROCEDURES
 from zhifa.recording.documents.models import Document, DocumentService
 
 # The rows issue 14 point 8 found unused, and the rows it adds.
@@ -217,3 +218,12 @@ def test_license_supplement_notice_from_the_application(client: TestClient, db: 
     expected = due(working_calendar(db), "license.supplement_notice", today()).date
     assert found["due_date"] == expected.isoformat()
     assert found["state"] in ("未届满", "今日届满")
+
+
+def test_no_limit_is_both_a_step_limit_and_a_clock_of_its_case() -> None:
+    """A limit shown twice on one case page (once from entering a step, once from its
+    legal start event) would show two different days for one duty."""
+    for code, procedure in PROCEDURES.items():
+        step_limits = {step.limit for step in procedure.steps if step.limit}
+        clock_limits = {clock.limit for clock in CLOCKS.get(code, ())}
+        assert not step_limits & clock_limits, code

@@ -181,8 +181,9 @@ COMPULSION_SEIZURE = Procedure(
             "实施查封、扣押",
             "《行政强制法》第十八条、第二十四条",
             on_site=True,
+            # The seizure period runs from the decision's 期限起算日, not from entering the
+            # step: it is a clock of the case (enforcement/clocks.py), shown once.
             documents=("seizure_decision",),
-            limit="compulsion.seizure_period",
         ),
         Step("handling", "处理决定", "《行政强制法》第二十五条、第二十七条、第二十八条"),
         Step("closing", "解除或结案", "《行政强制法》第二十八条", final=True),
