@@ -173,3 +173,29 @@ def test_pages_record_and_withdraw(client: TestClient, db: Session) -> None:
     )
     assert done.status_code == 303
     assert "已撤销（登记错误）" in client.get(done.headers["location"]).text
+
+
+def test_an_officer_declares_their_own_recusal(client: TestClient, db: Session) -> None:
+    """回避 is declared by the officer concerned (no keeper needed), only for themselves;
+    whoever is not an officer cannot declare one, and a refusal changes nothing."""
+    headers = as_user(client, "zhangwei")
+    other = _user_id(db, "liuyang")
+    body = {"uscc": LISTED.uscc, "ground": "配偶任该单位安全负责人", "starts_on": "2026-12-01",
+            "officer_id": other}  # fmt: skip
+    made = client.post(f"{API}/recusals/declare", json=body, headers=headers)
+    assert made.status_code == 201, made.text
+    assert made.json()["officer_name"] == "张伟"  # recorded for who declares, never another
+    assert entries(db, "inspector_recusal_version")[-1] == "inspection.recusal.version"
+    page = client.get("/app/inspection/inspectors")
+    assert "申报本人回避关系" in page.text
+    form = client.get("/app/inspection/inspectors/recusals/declare")
+    assert form.status_code == 200 and "申报人：张伟（本人）" in form.text
+    data = {"csrf_token": csrf_of(form.text), "uscc": LISTED.uscc, "ground": "",
+            "starts_on": "2026-12-01", "ends_on": ""}  # fmt: skip
+    refused = client.post("/app/inspection/inspectors/recusals/declare", data=data)
+    assert refused.status_code == 422 and "回避事由" in refused.text
+    before = (count(db, Recusal), count(db, RecusalVersion))
+    headers = as_user(client, "legal")
+    refused = client.post(f"{API}/recusals/declare", json=body, headers=headers)
+    assert refused.status_code == 403 and "只有执法人员" in refused.json()["detail"]
+    assert (count(db, Recusal), count(db, RecusalVersion)) == before

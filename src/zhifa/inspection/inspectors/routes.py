@@ -141,6 +141,25 @@ async def recusal_new_submit(request: Request, db: Tx, who: Writer) -> Response:
     )
 
 
+@pages.get("/recusals/declare", response_class=HTMLResponse)
+def recusal_declare_page(request: Request, db: Db, who: Reader) -> Response:
+    return render(request, "recusal_form.html", values={}, own=True, **_context(db, request))
+
+
+@pages.post("/recusals/declare", response_class=HTMLResponse)
+async def recusal_declare_submit(request: Request, db: Tx, who: Reader) -> Response:
+    fields = await form_values(request, ("uscc", "ground", "starts_on", "ends_on"))
+    values: dict[str, str | None] = {**fields, "ends_on": fields["ends_on"] or None}
+    return submit(
+        request,
+        db,
+        lambda: inspectors.declare_recusal(db, parse(inspectors.RecusalDeclaration, values), who),
+        page="recusal_form.html",
+        context=lambda: _context(db, request, values=values, own=True),
+        then=lambda _: redirect("/app/inspection/inspectors", "recusal"),
+    )
+
+
 def _refused_withdrawal(request: Request, db: Session, who: Principal) -> dict[str, Any]:
     period = period_of()
     return _context(
@@ -240,6 +259,11 @@ def api_recusals(db: Tx, who: Reader) -> list[RecusalOut]:
 @api.post("/recusals", status_code=201, summary="登记执法人员申报的回避关系")
 def api_recusal_add(data: inspectors.RecusalIn, db: Tx, who: Writer) -> RecusalOut:
     return RecusalOut.of(inspectors.record_recusal(db, data, who))
+
+
+@api.post("/recusals/declare", status_code=201, summary="执法人员申报本人的回避关系")
+def api_recusal_declare(data: inspectors.RecusalDeclaration, db: Tx, who: Reader) -> RecusalOut:
+    return RecusalOut.of(inspectors.declare_recusal(db, data, who))
 
 
 @api.get("/recusals/{recusal_id}", summary="回避关系详情（当前版本与历史版本）")
