@@ -105,7 +105,8 @@ def plan_page(request: Request, db: Db, who: Reader, plan: PlanOfPath) -> Respon
 @pages.get("/{plan_id}/batches/new", response_class=HTMLResponse)
 def batch_new_page(request: Request, db: Db, who: Writer, plan: PlanOfPath) -> Response:
     values = {"team_size": "2", "cap": "5", "field": "安全生产", "share_A": "全部"}
-    return render(request, "batch_form.html", plan=plan, values=values, **_context(db, request))
+    context = _context(db, request, plan=plan, values=values, chosen=[])
+    return render(request, "batch_form.html", **context)
 
 
 @pages.post("/{plan_id}/batches/new", response_class=HTMLResponse)
@@ -117,7 +118,7 @@ async def batch_new_submit(request: Request, db: Tx, who: Writer, plan: PlanOfPa
         db,
         lambda: plans.add_batch(db, plan, _batch(values, streets), who),
         page="batch_form.html",
-        context=lambda: _context(db, request, plan=plan, values=values),
+        context=lambda: _context(db, request, plan=plan, values=values, chosen=streets),
         then=lambda _: redirect(f"/app/inspection/plans/{plan.id}", "batch"),
     )
 
