@@ -17,6 +17,7 @@ from zhifa.core.http import submit as submit_form
 from zhifa.core.models import Unit
 from zhifa.core.permissions import Permission
 from zhifa.core.validation import parse
+from zhifa.inspection.draw import Rounding
 from zhifa.inspection.plans import rules
 from zhifa.inspection.plans import service as plans
 from zhifa.inspection.plans.models import InspectionPlan
@@ -55,7 +56,7 @@ def _context(db: Session, request: Request, **extra: Any) -> dict[str, Any]:
         "items": plans.random_checks(db),
         "streets": STREETS,
         "grades": rules.GRADE_STRATA,
-        "roundings": list(rules.Rounding),
+        "roundings": list(Rounding),
         "quota_labels": rules.QUOTA_LABELS,
         "status_labels": rules.STATUS_LABELS,
         "notice": notice_of(request, NOTICES),
