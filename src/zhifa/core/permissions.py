@@ -60,6 +60,8 @@ class Permission(StrEnum):
     grant_manage = "grant.manage"  # let a person read a record outside their need to know
     inspection_read = "inspection.read"  # 双随机: the directories (need to know within)
     inspection_write = "inspection.write"  # keep the 检查对象 and 检查人员 directories
+    inspection_plan_write = "inspection.plan_write"  # draft and edit the 年度监督检查计划
+    inspection_plan_approve = "inspection.plan_approve"  # approve (and so freeze) a plan
 
 
 _EVERYONE = {
@@ -96,6 +98,7 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.figures_read,
             Permission.figures_review,
             Permission.inspection_write,
+            Permission.inspection_plan_write,
         }
     ),
     Role.supervision: frozenset(
@@ -107,6 +110,7 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.figures_read,
             Permission.figures_submit_safety,
             Permission.inspection_write,
+            Permission.inspection_plan_write,
         }
     ),
     Role.office: frozenset(_EVERYONE | {Permission.certificate_write}),
@@ -122,6 +126,7 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.grant_manage,
             Permission.accountability_read,
             Permission.figures_read,
+            Permission.inspection_plan_approve,
         }
     ),
     Role.archivist: frozenset(_EVERYONE | {Permission.action_all}),

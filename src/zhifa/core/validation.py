@@ -195,6 +195,26 @@ FIELD_LABELS: dict[str, str] = {
     "starts_on": "开始日期",
     "ends_on": "结束日期",
     "ground": "回避事由",
+    # 双随机: the 年度监督检查计划 (inspection/plans/)
+    "plan_id": "检查计划",
+    "batches": "批次",
+    "filters": "检查范围",
+    "strata": "抽取层级",
+    "rounding": "取整规则",
+    "team_size": "检查组人数",
+    "cap": "每人检查次数上限",
+    "lead_department": "牵头部门",
+    "partners": "配合部门",
+    "department": "所属部门",
+    "members": "外部检查人员",
+    "sections": "门类",
+    "divisions": "大类",
+    "streets": "属地",
+    "grades": "风险等级",
+    "flags": "特殊标识",
+    "quota": "抽取方式",
+    "count": "抽取数量",
+    "ratio": "抽取比例",
 }
 
 

@@ -15,7 +15,7 @@ from zhifa.core.models import CertificateVersion, Unit, UnitKind, User
 from zhifa.core.permissions import Role
 from zhifa.demo.catalog import seed_demo_catalog
 from zhifa.demo.data import DEMO_PASSWORD, DemoParty, demo_dataset
-from zhifa.demo.inspection import seed_demo_inspection
+from zhifa.demo.inspection import seed_demo_inspection, seed_demo_plan
 from zhifa.enforcement import parties
 from zhifa.enforcement.models import PartyKind, PartyVersion
 from zhifa.publicity.channels.registry import ensure_default_channels
@@ -34,6 +34,7 @@ class SeedReport:
     channels: int = 0
     scripts: int = 0
     inspection_subjects: int = 0
+    inspection_plans: int = 0
 
 
 def _unit_ids(db: Session, report: SeedReport) -> dict[str, int]:
@@ -146,6 +147,7 @@ def seed_demo(db: Session) -> SeedReport:
             report.parties += 1
     report.laws, report.power_items = seed_demo_catalog(db)  # the 事前公示 catalogue
     report.inspection_subjects = seed_demo_inspection(db)  # 一单两库's directories
+    report.inspection_plans = seed_demo_plan(db)  # the 2026 年度监督检查计划
     report.channels = ensure_default_channels(db)
     report.scripts = seed_default_scripts(db)  # 规范执法用语 of the on-site screens
     _demo_platform_start(db)

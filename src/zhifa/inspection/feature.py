@@ -1,5 +1,5 @@
 """The 双随机 chapter's manifest: the 检查对象名录库 and 执法检查人员名录库 (一单两库; the
-随机抽查事项清单 is the catalogue's)."""
+随机抽查事项清单 is the catalogue's) and the 年度监督检查计划."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from zhifa.inspection.inspectors.models import (
     Recusal,
     RecusalVersion,
 )
+from zhifa.inspection.plans.models import InspectionPlan
 from zhifa.inspection.subjects.models import InspectionSubject, InspectionSubjectVersion
 
 FEATURE = Feature(
@@ -18,6 +19,7 @@ FEATURE = Feature(
     models=(
         "zhifa.inspection.subjects.models",
         "zhifa.inspection.inspectors.models",
+        "zhifa.inspection.plans.models",
     ),
     tracked=(
         InspectionSubject,
@@ -26,6 +28,7 @@ FEATURE = Feature(
         InspectorAbsenceVersion,
         Recusal,
         RecusalVersion,
+        InspectionPlan,
     ),
     navigation=(
         NavLink(
@@ -40,11 +43,16 @@ FEATURE = Feature(
             "/app/inspection/inspectors",
             Permission.inspection_read,
         ),
+        NavLink(
+            "双随机抽查", "年度监督检查计划", "/app/inspection/plans", Permission.inspection_read
+        ),
     ),
     routers=(
         "zhifa.inspection.subjects.routes:pages",
         "zhifa.inspection.subjects.routes:api",
         "zhifa.inspection.inspectors.routes:pages",
         "zhifa.inspection.inspectors.routes:api",
+        "zhifa.inspection.plans.routes:pages",
+        "zhifa.inspection.plans.routes:api",
     ),
 )
