@@ -83,5 +83,19 @@ def test_due_api_leans_and_says_so(client: TestClient) -> None:
     assert official["provisional"] is False and official["lean"] is None
     unknown = client.get("/api/v1/calendar/limit-due", params={"start": "2027-02-03", "code": "x"})
     assert unknown.status_code == 400 and "未知的时限代码" in unknown.text
+    # found by the API fuzzer: an hours row, or a start the calendar cannot count from,
+    # is refused in words (never a 500)
+    refused = [
+        ({"start": "2027-02-03", "code": "compulsion.on_site_report"}, "按小时"),
+        ({"start": "9999-12-31", "code": "publicity.period_serious_max"}, "2004年至2099年"),
+        ({"start": "0001-01-01", "code": "penalty.hearing_notice"}, "2004年至2099年"),
+    ]
+    for query, words in refused:
+        answer = client.get("/api/v1/calendar/limit-due", params=query)
+        assert answer.status_code == 400 and words in answer.json()["detail"], query
+    far = client.get(
+        "/api/v1/calendar/due", params={"start": "9999-12-31", "n": 3, "kind": "months"}
+    )
+    assert far.status_code == 400 and "2004年至2099年" in far.json()["detail"]
     page = client.get("/app/calendar", params={**params, "kind": "working_days", "lean": "latest"})
     assert "<strong>2027年2月18日</strong>" in page.text and "最晚可能日" in page.text

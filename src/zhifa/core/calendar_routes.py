@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
@@ -25,7 +25,7 @@ from zhifa.core.http import Db, Tx, redirect, render, require, submit
 from zhifa.core.models import HolidaySchedule
 from zhifa.core.permissions import Permission
 from zhifa.core.schemas import DueOut
-from zhifa.core.time_limits import LIMITS, Lean
+from zhifa.core.time_limits import LIMITS, Lean, Unit
 from zhifa.core.time_limits import due as due_of_limit
 from zhifa.core.validation import parse
 
@@ -61,15 +61,29 @@ LEAN_LABELS = {
 }
 
 
-class DueQuery(BaseModel):
+# The years the calendar can say anything about (chinesecalendar from 2004, the statutory
+# rules to 2099): a start outside them is refused at the edge, not half-computed.
+FIRST_START, LAST_START = date(2004, 1, 1), date(2099, 12, 31)
+
+
+class _Started(BaseModel):
     start: date
+
+    @field_validator("start")
+    @classmethod
+    def _in_range(cls, value: date) -> date:
+        if not FIRST_START <= value <= LAST_START:
+            raise DomainError("起算日须在2004年至2099年之间（工作日历可计算的范围）", "start")
+        return value
+
+
+class DueQuery(_Started):
     n: int = Field(ge=1, le=3650)
     kind: PeriodKind = PeriodKind.working_days
     lean: LeanChoice | None = None
 
 
-class LimitDueQuery(BaseModel):
-    start: date
+class LimitDueQuery(_Started):
     code: str = Field(min_length=1, max_length=80)
 
 
@@ -90,6 +104,8 @@ def compute_limit_due(calendar: WorkingCalendar, query: LimitDueQuery) -> Due:
     """A time-limit row from `start`, leaning the way the row says."""
     if query.code not in LIMITS:
         raise DomainError(f"未知的时限代码：{query.code}", "code")
+    if LIMITS[query.code].unit is Unit.HOURS:
+        raise DomainError(f"时限 {query.code} 按小时自时刻起算，不能按起算日计算", "code")
     return due_of_limit(calendar, query.code, query.start)
 
 
