@@ -197,5 +197,5 @@ def test_an_officer_declares_their_own_recusal(client: TestClient, db: Session) 
     before = (count(db, Recusal), count(db, RecusalVersion))
     headers = as_user(client, "legal")
     refused = client.post(f"{API}/recusals/declare", json=body, headers=headers)
-    assert refused.status_code == 403 and "只有执法人员" in refused.json()["detail"]
+    assert refused.status_code == 403 and "没有执行此操作的权限" in refused.json()["detail"]
     assert (count(db, Recusal), count(db, RecusalVersion)) == before

@@ -66,6 +66,7 @@ __all__ = [
     "WorkingCalendar",
     "YearSchedule",
     "add_hours",
+    "countable_days",
     "deadline_end",
     "deadline_start",
     "deadline_status",
@@ -379,6 +380,12 @@ def _from_schedule(schedule: YearSchedule) -> _Year:
         source,
         provisional=schedule.example,
     )
+
+
+def countable_days() -> tuple[date, date]:
+    """The first and last start day the calendar can count from: the package's first
+    transcribed year to the last year the statutory rules cover."""
+    return date(min(_library_years()), 1, 1), date(LAST_RULE_YEAR, 12, 31)
 
 
 @cache

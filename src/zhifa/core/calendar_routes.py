@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
 from zhifa.core.auth import Principal
-from zhifa.core.calendar import Due, RestDays, WorkingCalendar
+from zhifa.core.calendar import Due, RestDays, WorkingCalendar, countable_days
 from zhifa.core.calendar_schedule import YearSchedule, schedule_from_dict
 from zhifa.core.calendar_store import store_schedule, working_calendar
 from zhifa.core.clock import today
@@ -61,19 +61,18 @@ LEAN_LABELS = {
 }
 
 
-# The years the calendar can say anything about (chinesecalendar from 2004, the statutory
-# rules to 2099): a start outside them is refused at the edge, not half-computed.
-FIRST_START, LAST_START = date(2004, 1, 1), date(2099, 12, 31)
-
-
 class _Started(BaseModel):
     start: date
 
     @field_validator("start")
     @classmethod
     def _in_range(cls, value: date) -> date:
-        if not FIRST_START <= value <= LAST_START:
-            raise DomainError("起算日须在2004年至2099年之间（工作日历可计算的范围）", "start")
+        # a start the calendar cannot count from is refused at the edge, not half-computed
+        first, last = countable_days()
+        if not first <= value <= last:
+            raise DomainError(
+                f"起算日须在{first.year}年至{last.year}年之间（工作日历可计算的范围）", "start"
+            )
         return value
 
 

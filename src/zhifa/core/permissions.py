@@ -60,6 +60,7 @@ class Permission(StrEnum):
     grant_manage = "grant.manage"  # let a person read a record outside their need to know
     inspection_read = "inspection.read"  # 双随机: the directories (need to know within)
     inspection_write = "inspection.write"  # keep the 检查对象 and 检查人员 directories
+    inspection_recusal_declare = "inspection.recusal_declare"  # declare one's own 回避
     inspection_plan_write = "inspection.plan_write"  # draft and edit the 年度监督检查计划
     inspection_plan_approve = "inspection.plan_approve"  # approve (and so freeze) a plan
 
@@ -82,7 +83,13 @@ _HANDLING = {
 
 PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.officer: frozenset(
-        _EVERYONE | _HANDLING | {Permission.figures_read, Permission.figures_submit_brigade}
+        _EVERYONE
+        | _HANDLING
+        | {
+            Permission.figures_read,
+            Permission.figures_submit_brigade,
+            Permission.inspection_recusal_declare,
+        }
     ),
     Role.legal: frozenset(
         _EVERYONE

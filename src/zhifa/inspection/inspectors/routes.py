@@ -39,6 +39,7 @@ api = APIRouter(prefix="/api/v1/inspection", tags=["双随机：执法检查人�
 
 Reader = Annotated[Principal, Depends(require(Permission.inspection_read))]
 Writer = Annotated[Principal, Depends(require(Permission.inspection_write))]
+Declarer = Annotated[Principal, Depends(require(Permission.inspection_recusal_declare))]
 
 DEFAULT_FIELD = "安全生产"
 NOTICES = {
@@ -142,12 +143,12 @@ async def recusal_new_submit(request: Request, db: Tx, who: Writer) -> Response:
 
 
 @pages.get("/recusals/declare", response_class=HTMLResponse)
-def recusal_declare_page(request: Request, db: Db, who: Reader) -> Response:
+def recusal_declare_page(request: Request, db: Db, who: Declarer) -> Response:
     return render(request, "recusal_form.html", values={}, own=True, **_context(db, request))
 
 
 @pages.post("/recusals/declare", response_class=HTMLResponse)
-async def recusal_declare_submit(request: Request, db: Tx, who: Reader) -> Response:
+async def recusal_declare_submit(request: Request, db: Tx, who: Declarer) -> Response:
     fields = await form_values(request, ("uscc", "ground", "starts_on", "ends_on"))
     values: dict[str, str | None] = {**fields, "ends_on": fields["ends_on"] or None}
     return submit(
@@ -262,7 +263,7 @@ def api_recusal_add(data: inspectors.RecusalIn, db: Tx, who: Writer) -> RecusalO
 
 
 @api.post("/recusals/declare", status_code=201, summary="执法人员申报本人的回避关系")
-def api_recusal_declare(data: inspectors.RecusalDeclaration, db: Tx, who: Reader) -> RecusalOut:
+def api_recusal_declare(data: inspectors.RecusalDeclaration, db: Tx, who: Declarer) -> RecusalOut:
     return RecusalOut.of(inspectors.declare_recusal(db, data, who))
 
 
