@@ -70,7 +70,10 @@ def _repair(page: Page, base: str, publication_id: int, name: str, *, allowed: b
     page.fill("#repair-reason", "已纠正失信行为、缴清罚款并作出信用承诺")
     section.screenshot(path=str(ARTIFACTS / f"credit-repair-form-{name}.png"))
     page.click("#repair-form button[type=submit]")
-    page.wait_for_load_state()
+    dialog = page.locator("#confirm-dialog")  # ending credit publicity is confirmed first
+    assert dialog.is_visible() and "不能撤回" in dialog.inner_text()
+    with page.expect_navigation():
+        page.click("#confirm-dialog button[value=ok]")
     page.screenshot(path=str(ARTIFACTS / f"credit-repair-{name}.png"), full_page=True)
     if allowed:
         assert "已修复" in page.locator("section[aria-labelledby=credit-h]").inner_text()
