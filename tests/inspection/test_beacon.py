@@ -33,6 +33,21 @@ ROUND_657413 = (
     "b713718a38ae728dfd477991af2822e08d2f305e47718cef9f7848ce4050e7be41076862b98fad56e91a6b85b89cd97b",
 )
 RANDOMNESS_657413 = "fc1873a13f3545aeade8401532ef5519920652eee6b0d2b19ca12643b87b3587"
+# Two rounds of 2026 with the randomness their publishers stored beside them:
+# nutzwtf/nutz-contracts test/fixtures/bls/quicknet-rounds.json (29038076, the demo's) and
+# docdailey/qrng-beacon-log chain/pulse-1010.json (32921832).
+ROUNDS_2026 = (
+    (
+        29038076,
+        "a6c7014d601310516f81a06ff5fdf612a1e34691fc1abf1ee23c65cb54d7c21a47c687331194321baab583ea825c4190",
+        "4b1602edb23d7888852b4781c0464fd74ca200ff5203867903bc17b7390d87cc",
+    ),
+    (
+        32921832,
+        "8392037d37e97a5d286cfe67a5498de2027a3821ccb4e26605f8ef4f26570d735a730de8d93d81e897a9313469cf8e29",
+        "1cde83caa529ae616e5197b1cf51dfaf525c07d221f99df8823909fbcf147d9b",
+    ),
+)
 
 
 def test_real_quicknet_rounds_are_accepted():
@@ -40,6 +55,13 @@ def test_real_quicknet_rounds_are_accepted():
     assert verify_quicknet(number, signature).hex() == RANDOMNESS_657413
     number, signature = ROUND_123
     assert verify_quicknet(number, signature) == hashlib.sha256(bytes.fromhex(signature)).digest()
+    for number, signature, randomness in ROUNDS_2026:
+        assert verify_quicknet(number, signature).hex() == randomness
+
+
+def test_2026_rounds_fall_when_quicknet_published_them():
+    assert round_time(ROUNDS_2026[0][0]) == datetime(2026, 5, 27, 21, 33, 12, tzinfo=UTC)
+    assert round_time(ROUNDS_2026[1][0]) == datetime(2026, 10, 9, 18, 1, tzinfo=UTC)
 
 
 def test_a_signature_for_another_round_is_refused():
