@@ -5,12 +5,15 @@ department, a 个体工商户's or a person's name masked as the portal does els
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zhifa.core.audit import record_change
+from zhifa.core.calendar import SHANGHAI
+from zhifa.core.clock import people_date, people_datetime
 from zhifa.core.db import utcnow
 from zhifa.core.models import Unit
 from zhifa.enforcement.identifiers import is_sole_trader_uscc
@@ -27,6 +30,14 @@ if TYPE_CHECKING:
 
 # Where anyone reads a quicknet round (any relay serves the same: /<chain hash>/public/<round>)
 DRAND_URL = f"https://api.drand.sh/{QUICKNET_CHAIN_HASH}/public/"
+
+
+def beijing(moment: datetime | None, seconds: bool = False) -> str:
+    """A time as people read it, in Beijing time (2023年9月15日 19:00:03)."""
+    if moment is None:
+        return ""
+    local = moment.astimezone(SHANGHAI)
+    return f"{people_date(local)} {local:%H:%M:%S}" if seconds else people_datetime(local)
 
 
 def plan_key(plan_id: int) -> str:
@@ -67,7 +78,7 @@ def batch_body(view: BatchView) -> dict[str, Any]:
         "index": view.index, "name": b.name,
         "item_code": view.item_code,
         "item_name": view.item.name if view.item else "", "basis": b.basis, "field": b.field,
-        "starts_on": b.starts_on.isoformat(), "ends_on": b.ends_on.isoformat(),
+        "starts_on": people_date(b.starts_on), "ends_on": people_date(b.ends_on),
         "scope": _scope(b), "rounding": str(b.rounding),
         "strata": [{"name": s.name, "quota": _quota(s)} for s in b.strata],
         "team_size": b.team_size, "cap": b.cap, "lead_department": b.lead_department,
@@ -81,7 +92,7 @@ def publish_plan(db: Session, plan: InspectionPlan, views: list[BatchView]) -> N
     body = {
         "plan_id": plan.id, "title": plan.title, "year": plan.year,
         "unit": unit.name if unit else "",
-        "approved_at": plan.approved_at.isoformat() if plan.approved_at else None,
+        "approved_on": people_date(plan.approved_at) if plan.approved_at else "",
         "batches": [batch_body(v) for v in views],
     }  # fmt: skip
     _put(db, plan_key(plan.id), body)
@@ -105,11 +116,13 @@ def _randomness(ann: Announcement) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for source in ann.randomness:
         if isinstance(source, DrandSource):
-            at = round_time(source.round).isoformat()
-            out.append({"kind": "drand", "round": source.round, "at": at})
+            at = round_time(source.round)
+            out.append({"kind": "drand", "round": source.round, "at": at.isoformat(),
+                        "at_text": beijing(at, seconds=True)})  # fmt: skip
         else:
             out.append({"kind": "lottery", "lottery": source.lottery,
                         "draw_date": source.draw_date, "sets": len(source.ordered),
+                        "draw_date_text": people_date(source.draw_date),
                         "ordered": [i + 1 for i, o in enumerate(source.ordered) if o]})  # fmt: skip
     return out
 
@@ -126,8 +139,8 @@ def _result(draw: InspectionDraw, names: dict[str, str]) -> dict[str, Any] | Non
     ]  # fmt: skip
     subs = [{**s, "rank": s["rank"] + 1, "replaced_name": names.get(s["replaced"], ""),
              "substitute_name": names.get(s["substitute"], "")} for s in draw.substitutions]  # fmt: skip
-    return {"strata": strata, "substitutions": subs, "drawn_at": draw.drawn_at.isoformat()
-            if draw.drawn_at else None, "randomness": draw.randomness}  # fmt: skip
+    return {"strata": strata, "substitutions": subs, "drawn_at": beijing(draw.drawn_at),
+            "randomness": draw.randomness}  # fmt: skip
 
 
 def publish_draw(
@@ -147,10 +160,10 @@ def publish_draw(
     body = {
         "plan_id": plan.id, "title": plan.title, "year": plan.year, "batch": batch_body(view),
         "status": DRAW_STATUS_LABELS[draw.status],
-        "announced_at": draw.announced_at.isoformat(),
+        "announced_at": beijing(draw.announced_at, seconds=True),
         "announcement_sha256": draw.announcement_sha256,
         "ledger_index": draw.ledger_index, "checkpoint_id": draw.checkpoint_id,
-        "checkpoint_at": draw.checkpoint_at.isoformat() if draw.checkpoint_at else None,
+        "checkpoint_at": beijing(draw.checkpoint_at, seconds=True),
         "strata": [{"name": s.name, "size": len(s.candidates), "root": s.root,
                     "quota": s.quota.to_json()} for s in ann.strata],
         "inspectors": {"size": len(ann.inspectors), "root": merkle_root(ann.inspectors)},
