@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tests.inspection.test_beacon import ROUND_123, ROUND_657413
-from zhifa.core.settings import Settings
 from zhifa.core.keys import load_ledger_signer
+from zhifa.core.settings import Settings
 from zhifa.inspection.beacon import round_time
 from zhifa.inspection.draws import service as draws
 from zhifa.inspection.draws.models import InspectionDraw, PublicInspection
@@ -32,15 +32,17 @@ def demo_plan(db: Session) -> InspectionPlan:
     return plan
 
 
-def announce(db: Session, settings: Settings, plan: InspectionPlan, index: int = 1,
-             **changes: Any) -> InspectionDraw:  # fmt: skip
+def announce(
+    db: Session, settings: Settings, plan: InspectionPlan, index: int = 1, **changes: Any
+) -> InspectionDraw:
     data = AnnounceIn(round_at=changes.pop("round_at", ROUND_AT), **changes)
     signer = load_ledger_signer(settings)
     return draws.announce(db, plan, index, data, None, signer, settings.log_origin, ANNOUNCED)
 
 
-def beacon(db: Session, draw: InspectionDraw, signature: str = SIGNATURE,
-           now: datetime = DUE) -> InspectionDraw:  # fmt: skip
+def beacon(
+    db: Session, draw: InspectionDraw, signature: str = SIGNATURE, now: datetime = DUE
+) -> InspectionDraw:
     return draws.enter_beacon(db, draw, BeaconIn(signature=signature), None, now)
 
 

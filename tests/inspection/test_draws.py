@@ -58,8 +58,13 @@ def test_the_full_flow_publishes_a_document_that_verifies(
     assert len(teams) == sum(s["size"] for s in draw.outputs["strata"])  # type: ignore[index]
     at, first = next((i, t) for i, t in enumerate(teams) if t.stratum == "一般")  # a sample
     record = draws.substitute(
-        writer, draw, SubstituteIn(target=first.target, reason=SubstitutionReason.closed,
-                                   note="内部：电话无人接听三次"), None, DUE  # fmt: skip
+        writer,
+        draw,
+        SubstituteIn(
+            target=first.target, reason=SubstitutionReason.closed, note="内部：电话无人接听三次"
+        ),
+        None,
+        DUE,
     )
     writer.commit()
     after = draws.current_teams(draw)
@@ -70,7 +75,9 @@ def test_the_full_flow_publishes_a_document_that_verifies(
     assert verify(doc) == []
     assert doc["substitutions"][0]["reason"] == "已注销或停业"  # type: ignore[index]
     assert "内部" not in json.dumps(doc, ensure_ascii=False)  # the note is never published
-    row = writer.scalar(select(PublicInspection).where(PublicInspection.key == draw_key(plan.id, 1)))
+    row = writer.scalar(
+        select(PublicInspection).where(PublicInspection.key == draw_key(plan.id, 1))
+    )
     assert row is not None and row.document.encode() == canonical_json(doc)
     assert "内部" not in json.dumps(row.body, ensure_ascii=False)
     assert writer.scalar(select(PublicInspection).where(PublicInspection.key == plan_key(plan.id)))
@@ -104,8 +111,9 @@ def test_unapproved_plan_and_second_announce_are_refused(
     writer: Session, settings: Settings
 ) -> None:
     plan = demo_plan(writer)
-    body = PlanIn.model_validate({"year": 2026, "title": "草稿计划", "unit_id": plan.unit_id,
-                                  "batches": plan.batches})  # fmt: skip
+    body = PlanIn.model_validate(
+        {"year": 2026, "title": "草稿计划", "unit_id": plan.unit_id, "batches": plan.batches}
+    )
     draft = plans.create_plan(writer, body, None)
     writer.commit()
     before = state(writer)
@@ -129,8 +137,12 @@ def test_substitution_needs_a_listed_reason_and_results_are_frozen(
     writer.commit()
     before = state(writer)
     with pytest.raises(DrawError, match="不是本次抽中的检查对象"):
-        draws.substitute(writer, draw, SubstituteIn(target="91310000000000000X",
-                                                    reason=SubstitutionReason.moved), None)  # fmt: skip
+        draws.substitute(
+            writer,
+            draw,
+            SubstituteIn(target="91310000000000000X", reason=SubstitutionReason.moved),
+            None,
+        )
     writer.rollback()
     with pytest.raises(Conflict, match="已经抽取"):
         beacon(writer, draw)
@@ -145,13 +157,14 @@ def test_substitution_needs_a_listed_reason_and_results_are_frozen(
 def test_a_target_that_cannot_be_staffed_fails_loudly(writer: Session, settings: Settings) -> None:
     plan = demo_plan(writer)
     batches = [{**plan.batches[1], "team_size": 60}]
-    body = PlanIn.model_validate({"year": 2026, "title": "大组计划", "unit_id": plan.unit_id,
-                                  "batches": batches})  # fmt: skip
+    body = PlanIn.model_validate(
+        {"year": 2026, "title": "大组计划", "unit_id": plan.unit_id, "batches": batches}
+    )
     big = plans.create_plan(writer, body, None)
     plans.approve_plan(writer, big, None)
     draw = announce(writer, settings, big)
     writer.commit()
     before = state(writer)
-    with pytest.raises(DrawError, match="无法为检查对象 .* 配齐 60 名检查人员"):
+    with pytest.raises(DrawError, match=r"无法为检查对象 .* 配齐 60 名检查人员"):
         beacon(writer, draw)
     assert state(writer) == before

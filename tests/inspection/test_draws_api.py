@@ -36,17 +36,42 @@ def test_api_announces_and_refuses_in_words(client: TestClient, db: Session) -> 
     before = state(db)
     refusals = [
         (client.post(url, json={}, headers=headers), 409, "已发布抽取公告"),
-        (client.post(f"{url}/beacon", json={"signature": "ab" * 48}, headers=headers), 400,
-         "现在还没有"),
-        (client.post(f"{url}/substitutions", json={"target": "x", "reason": "已迁出本区"},
-                     headers=headers), 409, "尚未抽取"),
-        (client.post(f"{url}/substitutions", json={"target": "x", "reason": "老板不在"},
-                     headers=headers), 422, ""),
-        (client.post(f"{API}/{plan_id}/batches/9/draw", json={}, headers=headers), 404,
-         "批次不存在"),
-        (client.post(f"{API}/{plan_id}/batches/1/draw", json={"round_at": "2020-01-01T00:00:00Z"},
-                     headers=headers), 400, "24 小时"),
-    ]  # fmt: skip
+        (
+            client.post(f"{url}/beacon", json={"signature": "ab" * 48}, headers=headers),
+            400,
+            "现在还没有",
+        ),
+        (
+            client.post(
+                f"{url}/substitutions",
+                json={"target": "x", "reason": "已迁出本区"},
+                headers=headers,
+            ),
+            409,
+            "尚未抽取",
+        ),
+        (
+            client.post(
+                f"{url}/substitutions", json={"target": "x", "reason": "老板不在"}, headers=headers
+            ),
+            422,
+            "",
+        ),
+        (
+            client.post(f"{API}/{plan_id}/batches/9/draw", json={}, headers=headers),
+            404,
+            "批次不存在",
+        ),
+        (
+            client.post(
+                f"{API}/{plan_id}/batches/1/draw",
+                json={"round_at": "2020-01-01T00:00:00Z"},
+                headers=headers,
+            ),
+            400,
+            "24 小时",
+        ),
+    ]
     for got, status, words in refusals:
         assert got.status_code == status, got.text
         assert words in json.dumps(got.json(), ensure_ascii=False)
@@ -60,8 +85,9 @@ def test_portal_shows_the_draw_and_serves_its_json(
     draw = beacon(writer, announce(writer, settings, plan))
     target = next(t for t in draws.current_teams(draw) if t.stratum == "一般").target
     reason = SubstitutionReason.unreachable
-    draws.substitute(writer, draw, SubstituteIn(target=target, reason=reason, note="内部备注"),
-                     None, DUE)  # fmt: skip
+    draws.substitute(
+        writer, draw, SubstituteIn(target=target, reason=reason, note="内部备注"), None, DUE
+    )
     doc, sha, plan_id = draws.published_document(draw), draw.announcement_sha256, plan.id
     writer.commit()
     client.cookies.clear()  # the public: no login
@@ -73,7 +99,14 @@ def test_portal_shows_the_draw_and_serves_its_json(
     here = f"/inspection/plans/{plan_id}/batches/1"
     shown = client.get(f"{here}/draw")
     assert shown.status_code == 200
-    for text in (sha, "657413", "经营场所无法联系", target, "zhifa draw verify", "如何核验本次抽取"):
+    for text in (
+        sha,
+        "657413",
+        "经营场所无法联系",
+        target,
+        "zhifa draw verify",
+        "如何核验本次抽取",
+    ):
         assert text in shown.text
     for private in ("王芳", "陈明", "内部备注", "张伟"):  # partners', officers' names; notes
         assert private not in shown.text and private not in page.text

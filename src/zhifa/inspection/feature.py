@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from zhifa.core.features import Feature, NavLink, PortalRoutes
 from zhifa.core.permissions import Permission
+from zhifa.inspection.draws.models import InspectionDraw, PublicInspection
 from zhifa.inspection.inspectors.models import (
     InspectorAbsence,
     InspectorAbsenceVersion,
     Recusal,
     RecusalVersion,
 )
-from zhifa.inspection.draws.models import InspectionDraw, PublicInspection
 from zhifa.inspection.plans.models import InspectionPlan
 from zhifa.inspection.subjects.models import InspectionSubject, InspectionSubjectVersion
 

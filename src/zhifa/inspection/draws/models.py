@@ -45,9 +45,7 @@ class InspectionDraw(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("inspection_plan.id"), index=True)
     batch_index: Mapped[int]  # 1-based, as in the plan's pages
-    status: Mapped[DrawStatus] = mapped_column(
-        enum_type(DrawStatus), default=DrawStatus.announced
-    )
+    status: Mapped[DrawStatus] = mapped_column(enum_type(DrawStatus), default=DrawStatus.announced)
     # the commitment
     announcement: Mapped[dict[str, Any]] = mapped_column(JSON)  # Announcement.to_json()
     announcement_sha256: Mapped[str] = mapped_column(String(64))
@@ -82,15 +80,43 @@ class PublicInspection(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-FROZEN = ("plan_id", "batch_index", "announcement", "announcement_sha256", "announced_at",
-          "announced_by")  # fmt: skip
-ONCE = ("ledger_index", "checkpoint_id", "checkpoint_at", "beacon_values", "randomness",
-        "outputs", "drawn_at", "drawn_by")  # fmt: skip
+FROZEN = (
+    "plan_id",
+    "batch_index",
+    "announcement",
+    "announcement_sha256",
+    "announced_at",
+    "announced_by",
+)
+ONCE = (
+    "ledger_index",
+    "checkpoint_id",
+    "checkpoint_at",
+    "beacon_values",
+    "randomness",
+    "outputs",
+    "drawn_at",
+    "drawn_by",
+)
 APPENDED = ("substitutions", "substitution_notes")
 
 
 class FrozenDraw(Conflict):
     pass
+
+
+def _refused(name: str, before: Any, after: Any) -> bool:
+    if name == "status":
+        return (str(before), str(after)) not in {
+            ("announced", "announced"),
+            ("announced", "drawn"),
+            ("drawn", "drawn"),
+        }
+    if before == after:
+        return False
+    if name in APPENDED:
+        return list(after[: len(before)]) != list(before)
+    return name in FROZEN or before is not None  # a stage's column is written once
 
 
 @event.listens_for(InspectionDraw, "before_update")
@@ -99,18 +125,10 @@ def _refuse_frozen_change(_mapper: Any, connection: Connection, target: Inspecti
     once; substitutions only grow; the status only goes from 已公告 to 已抽取."""
     table = InspectionDraw.__table__
     stored = connection.execute(select(table).where(table.c.id == target.id)).mappings().one()
-    changed = []
-    for name in (*FROZEN, *ONCE, *APPENDED, "status"):
-        before, after = stored[name], getattr(target, name)
-        if name == "status":
-            before, after = str(before), str(after)
-        if before == after:
-            continue
-        if name in FROZEN or (name in ONCE and before is not None):
-            changed.append(name)
-        elif name in APPENDED and list(after[: len(before)]) != list(before):
-            changed.append(name)
-        elif name == "status" and (before, after) != ("announced", "drawn"):
-            changed.append(name)
+    changed = [
+        name
+        for name in (*FROZEN, *ONCE, *APPENDED, "status")
+        if _refused(name, stored[name], getattr(target, name))
+    ]
     if changed:
         raise FrozenDraw(f"抽取记录一经写入不能修改（{'、'.join(changed)}）")

@@ -26,13 +26,13 @@ from zhifa.inspection.draws.public import (
     public_row,
 )
 
-
 public = APIRouter(prefix="/inspection/plans", tags=["双随机抽查公示（无需登录）"])
 JSON = "application/json; charset=utf-8"
 
 
 def _missing(request: Request, what: str) -> Response:
-    return render(request, "error.html", 404, heading=f"未找到该{what}", message="链接有误，或尚未公开。")  # fmt: skip
+    message = "链接有误，或尚未公开。"
+    return render(request, "error.html", 404, heading=f"未找到该{what}", message=message)
 
 
 def _draw_key(plan_id: str, index: str) -> str | None:
@@ -55,7 +55,9 @@ def plan_page(request: Request, plan_id: str, db: Db) -> Response:
     return render(request, "portal_inspection_plan.html", plan=row.body, draws=draws)
 
 
-@public.get("/{plan_id}/batches/{index}/draw", response_class=HTMLResponse, summary="抽取公告与结果")
+@public.get(
+    "/{plan_id}/batches/{index}/draw", response_class=HTMLResponse, summary="抽取公告与结果"
+)
 def draw_page(request: Request, plan_id: str, index: str, db: Db) -> Response:
     key = _draw_key(plan_id, index)
     row = public_row(db, key) if key else None

@@ -67,34 +67,43 @@ def _quota(stratum: StratumIn) -> str:
 
 def _scope(batch: BatchIn) -> str:
     f = batch.filters
-    parts = [f"{label}：{'、'.join(values)}" for label, values in
-             (("属地", f.streets), ("门类", f.sections), ("大类", f.divisions)) if values]  # fmt: skip
+    named = (("属地", f.streets), ("门类", f.sections), ("大类", f.divisions))
+    parts = [f"{label}：{'、'.join(values)}" for label, values in named if values]
     return "；".join(parts) or "名录中全部可抽取的对象"
 
 
 def batch_body(view: BatchView) -> dict[str, Any]:
     b = view.batch
     return {
-        "index": view.index, "name": b.name,
+        "index": view.index,
+        "name": b.name,
         "item_code": view.item_code,
-        "item_name": view.item.name if view.item else "", "basis": b.basis, "field": b.field,
-        "starts_on": people_date(b.starts_on), "ends_on": people_date(b.ends_on),
-        "scope": _scope(b), "rounding": str(b.rounding),
+        "item_name": view.item.name if view.item else "",
+        "basis": b.basis,
+        "field": b.field,
+        "starts_on": people_date(b.starts_on),
+        "ends_on": people_date(b.ends_on),
+        "scope": _scope(b),
+        "rounding": str(b.rounding),
         "strata": [{"name": s.name, "quota": _quota(s)} for s in b.strata],
-        "team_size": b.team_size, "cap": b.cap, "lead_department": b.lead_department,
+        "team_size": b.team_size,
+        "cap": b.cap,
+        "lead_department": b.lead_department,
         "partners": [p.department for p in b.partners],
-    }  # fmt: skip
+    }
 
 
 def publish_plan(db: Session, plan: InspectionPlan, views: list[BatchView]) -> None:
     """Freeze the public page of an approved plan (no names of persons)."""
     unit = db.get(Unit, plan.unit_id)
     body = {
-        "plan_id": plan.id, "title": plan.title, "year": plan.year,
+        "plan_id": plan.id,
+        "title": plan.title,
+        "year": plan.year,
         "unit": unit.name if unit else "",
         "approved_on": people_date(plan.approved_at) if plan.approved_at else "",
         "batches": [batch_body(v) for v in views],
-    }  # fmt: skip
+    }
     _put(db, plan_key(plan.id), body)
 
 
@@ -105,8 +114,10 @@ def public_names(db: Session, labels: set[str]) -> dict[str, str]:
         .join(Party, Party.id == PartyVersion.party_id)
         .where(PartyVersion.version == Party.current_version, PartyVersion.uscc.in_(labels))
     )
-    names = {}
+    names: dict[str, str] = {}
     for uscc, name, kind in db.execute(query):
+        if uscc is None:
+            continue
         personal = is_sole_trader_uscc(uscc) or kind == "person"
         names[uscc] = mask_person_name(name) if personal else name
     return names
@@ -117,13 +128,25 @@ def _randomness(ann: Announcement) -> list[dict[str, Any]]:
     for source in ann.randomness:
         if isinstance(source, DrandSource):
             at = round_time(source.round)
-            out.append({"kind": "drand", "round": source.round, "at": at.isoformat(),
-                        "at_text": beijing(at, seconds=True)})  # fmt: skip
+            out.append(
+                {
+                    "kind": "drand",
+                    "round": source.round,
+                    "at": at.isoformat(),
+                    "at_text": beijing(at, seconds=True),
+                }
+            )
         else:
-            out.append({"kind": "lottery", "lottery": source.lottery,
-                        "draw_date": source.draw_date, "sets": len(source.ordered),
-                        "draw_date_text": people_date(source.draw_date),
-                        "ordered": [i + 1 for i, o in enumerate(source.ordered) if o]})  # fmt: skip
+            out.append(
+                {
+                    "kind": "lottery",
+                    "lottery": source.lottery,
+                    "draw_date": source.draw_date,
+                    "sets": len(source.ordered),
+                    "draw_date_text": people_date(source.draw_date),
+                    "ordered": [i + 1 for i, o in enumerate(source.ordered) if o],
+                }
+            )
     return out
 
 
@@ -132,15 +155,32 @@ def _result(draw: InspectionDraw, names: dict[str, str]) -> dict[str, Any] | Non
         return None
     teams = {t["target"]: t["inspectors"] for t in draw.outputs["teams"]}
     strata = [
-        {"name": s["name"], "population": s["population"], "size": s["size"],
-         "rows": [{"rank": i + 1, "uscc": u, "name": names.get(u, ""), "team": teams[u]}
-                  for i, u in enumerate(s["drawn"])]}
+        {
+            "name": s["name"],
+            "population": s["population"],
+            "size": s["size"],
+            "rows": [
+                {"rank": i + 1, "uscc": u, "name": names.get(u, ""), "team": teams[u]}
+                for i, u in enumerate(s["drawn"])
+            ],
+        }
         for s in draw.outputs["strata"]
-    ]  # fmt: skip
-    subs = [{**s, "rank": s["rank"] + 1, "replaced_name": names.get(s["replaced"], ""),
-             "substitute_name": names.get(s["substitute"], "")} for s in draw.substitutions]  # fmt: skip
-    return {"strata": strata, "substitutions": subs, "drawn_at": beijing(draw.drawn_at),
-            "randomness": draw.randomness}  # fmt: skip
+    ]
+    subs = [
+        {
+            **s,
+            "rank": s["rank"] + 1,
+            "replaced_name": names.get(s["replaced"], ""),
+            "substitute_name": names.get(s["substitute"], ""),
+        }
+        for s in draw.substitutions
+    ]
+    return {
+        "strata": strata,
+        "substitutions": subs,
+        "drawn_at": beijing(draw.drawn_at),
+        "randomness": draw.randomness,
+    }
 
 
 def publish_draw(
@@ -158,20 +198,28 @@ def publish_draw(
     if draw.outputs is not None:
         labels |= {t["target"] for t in draw.outputs["teams"]}
     body = {
-        "plan_id": plan.id, "title": plan.title, "year": plan.year, "batch": batch_body(view),
+        "plan_id": plan.id,
+        "title": plan.title,
+        "year": plan.year,
+        "batch": batch_body(view),
         "status": DRAW_STATUS_LABELS[draw.status],
         "announced_at": beijing(draw.announced_at, seconds=True),
         "announcement_sha256": draw.announcement_sha256,
-        "ledger_index": draw.ledger_index, "checkpoint_id": draw.checkpoint_id,
+        "ledger_index": draw.ledger_index,
+        "checkpoint_id": draw.checkpoint_id,
         "checkpoint_at": beijing(draw.checkpoint_at, seconds=True),
-        "strata": [{"name": s.name, "size": len(s.candidates), "root": s.root,
-                    "quota": s.quota.to_json()} for s in ann.strata],
+        "strata": [
+            {"name": s.name, "size": len(s.candidates), "root": s.root, "quota": s.quota.to_json()}
+            for s in ann.strata
+        ],
         "inspectors": {"size": len(ann.inspectors), "root": merkle_root(ann.inspectors)},
-        "team_size": ann.team_size, "cap": ann.cap, "avoidance": len(ann.avoidance),
+        "team_size": ann.team_size,
+        "cap": ann.cap,
+        "avoidance": len(ann.avoidance),
         "randomness": _randomness(ann),
         "announcement": draw.announcement,
         "result": _result(draw, public_names(db, labels)),
-    }  # fmt: skip
+    }
     text = canonical_json(document).decode() if document is not None else ""
     _put(db, draw_key(plan.id, view.index), body, text)
 

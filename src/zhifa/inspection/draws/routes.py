@@ -3,6 +3,7 @@ beacon (randomness, then the draw is computed), substitute a drawn target."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -63,31 +64,28 @@ def _context(db: Session, request: Request, plan: InspectionPlan, index: int) ->
     view = batch_of(db, plan, index)
     draw = draws.get_draw(db, plan, index)
     return {
-        "plan": plan, "view": view, "draw": draw, "labels": DRAW_STATUS_LABELS,
+        "plan": plan,
+        "view": view,
+        "draw": draw,
+        "labels": DRAW_STATUS_LABELS,
         "default_round": draws.default_round(),
         "round_time": round_time(draws.default_round()),
         "sources": draws.beacon_help(draw) if draw else [],
         "teams": draws.current_teams(draw) if draw and draw.outputs else (),
         "names": draws.names(db, view) if draw and draw.outputs else None,
-        "reasons": list(SubstitutionReason), "notice": notice_of(request, NOTICES),
+        "ranks": draws.ranks(draw) if draw else {},
+        "reasons": list(SubstitutionReason),
+        "notice": notice_of(request, NOTICES),
         "values": {},
-    }  # fmt: skip
+    }
 
 
-def _page(request: Request, db: Session, plan: InspectionPlan, index: int, done: str) -> Any:
-    def context() -> dict[str, Any]:
-        return _context(db, request, plans_reload(db, plan), index)
-
-    def then(_: object) -> Response:
-        return redirect(f"/app/inspection/plans/{plan.id}/batches/{index}/draw", done)
-
-    return context, then
-
-
-def plans_reload(db: Session, plan: InspectionPlan) -> InspectionPlan:
-    fresh = db.get(InspectionPlan, plan.id)
-    assert fresh is not None
-    return fresh
+def _page(
+    request: Request, db: Session, plan: InspectionPlan, index: int, done: str
+) -> tuple[Callable[[], dict[str, Any]], Callable[[object], Response]]:
+    """A draw form's refusal context (built afresh after the undo) and its redirect."""
+    url = f"/app/inspection/plans/{plan.id}/batches/{index}/draw"
+    return (lambda: _context(db, request, plan, index)), (lambda _: redirect(url, done))
 
 
 # ---- pages -----------------------------------------------------------------------------------
@@ -101,40 +99,67 @@ def draw_page(
 
 
 @pages.post(BASE + "/announce", response_class=HTMLResponse)
-async def announce_submit(request: Request, db: Tx, who: Writer, plan: PlanOfPath,
-                          index: BatchIndex, settings: Config, signer: LedgerSigner) -> Response:  # fmt: skip
-    values = await form_values(request, ("round_at", "lottery_name", "lottery_date",
-                                         "lottery_sets", "lottery_ordered"))  # fmt: skip
+async def announce_submit(
+    request: Request,
+    db: Tx,
+    who: Writer,
+    plan: PlanOfPath,
+    index: BatchIndex,
+    settings: Config,
+    signer: LedgerSigner,
+) -> Response:
+    values = await form_values(
+        request, ("round_at", "lottery_name", "lottery_date", "lottery_sets", "lottery_ordered")
+    )
     context, then = _page(request, db, plan, index, "announced")
     return submit_form(
-        request, db,
-        lambda: draws.announce(db, plan, index, parse(AnnounceIn, announce_data(values)), who,
-                               signer, settings.log_origin),
-        page="draw_detail.html", context=lambda: {**context(), "values": values}, then=then,
-    )  # fmt: skip
+        request,
+        db,
+        lambda: draws.announce(
+            db,
+            plan,
+            index,
+            parse(AnnounceIn, announce_data(values)),
+            who,
+            signer,
+            settings.log_origin,
+        ),
+        page="draw_detail.html",
+        context=lambda: {**context(), "values": values},
+        then=then,
+    )
 
 
 @pages.post(BASE + "/beacon", response_class=HTMLResponse)
-async def beacon_submit(request: Request, db: Tx, who: Writer, plan: PlanOfPath,
-                        index: BatchIndex, draw: DrawOfPath) -> Response:  # fmt: skip
+async def beacon_submit(
+    request: Request, db: Tx, who: Writer, plan: PlanOfPath, index: BatchIndex, draw: DrawOfPath
+) -> Response:
     values = await form_values(request, ("signature", "lottery_numbers"))
     context, then = _page(request, db, plan, index, "drawn")
     return submit_form(
-        request, db,
+        request,
+        db,
         lambda: draws.enter_beacon(db, draw, parse(BeaconIn, beacon_data(values)), who),
-        page="draw_detail.html", context=lambda: {**context(), "values": values}, then=then,
-    )  # fmt: skip
+        page="draw_detail.html",
+        context=lambda: {**context(), "values": values},
+        then=then,
+    )
 
 
 @pages.post(BASE + "/substitute", response_class=HTMLResponse)
-async def substitute_submit(request: Request, db: Tx, who: Writer, plan: PlanOfPath,
-                            index: BatchIndex, draw: DrawOfPath) -> Response:  # fmt: skip
+async def substitute_submit(
+    request: Request, db: Tx, who: Writer, plan: PlanOfPath, index: BatchIndex, draw: DrawOfPath
+) -> Response:
     values = await form_values(request, ("target", "reason", "note"))
     context, then = _page(request, db, plan, index, "substituted")
     return submit_form(
-        request, db, lambda: draws.substitute(db, draw, parse(SubstituteIn, values), who),
-        page="draw_detail.html", context=lambda: {**context(), "values": values}, then=then,
-    )  # fmt: skip
+        request,
+        db,
+        lambda: draws.substitute(db, draw, parse(SubstituteIn, values), who),
+        page="draw_detail.html",
+        context=lambda: {**context(), "values": values},
+        then=then,
+    )
 
 
 # ---- JSON API --------------------------------------------------------------------------------
@@ -146,8 +171,15 @@ def api_draw(who: Reader, draw: DrawOfPath) -> DrawOut:
 
 
 @api.post(BASE, status_code=201, summary="发布抽取公告（冻结名录、指定将来的随机源、签名检查点）")
-def api_announce(data: AnnounceIn, db: Tx, who: Writer, plan: PlanOfPath, index: BatchIndex,
-                 settings: Config, signer: LedgerSigner) -> DrawOut:  # fmt: skip
+def api_announce(
+    data: AnnounceIn,
+    db: Tx,
+    who: Writer,
+    plan: PlanOfPath,
+    index: BatchIndex,
+    settings: Config,
+    signer: LedgerSigner,
+) -> DrawOut:
     draw = draws.announce(db, plan, index, data, who, signer, settings.log_origin)
     return DrawOut.of(draw)
 

@@ -69,9 +69,16 @@ class DrawOut(BaseModel):
     @classmethod
     def of(cls, draw: InspectionDraw) -> DrawOut:
         return cls(
-            id=draw.id, plan_id=draw.plan_id, batch_index=draw.batch_index, status=draw.status,
-            announcement_sha256=draw.announcement_sha256, announced_at=draw.announced_at,
-            ledger_index=draw.ledger_index, checkpoint_id=draw.checkpoint_id,
-            checkpoint_at=draw.checkpoint_at, randomness=draw.randomness, outputs=draw.outputs,
+            id=draw.id,
+            plan_id=draw.plan_id,
+            batch_index=draw.batch_index,
+            status=draw.status,
+            announcement_sha256=draw.announcement_sha256,
+            announced_at=draw.announced_at,
+            ledger_index=draw.ledger_index,
+            checkpoint_id=draw.checkpoint_id,
+            checkpoint_at=draw.checkpoint_at,
+            randomness=draw.randomness,
+            outputs=draw.outputs,
             substitutions=draw.substitutions,
-        )  # fmt: skip
+        )

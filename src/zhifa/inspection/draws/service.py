@@ -74,17 +74,17 @@ def default_round(now: datetime | None = None) -> int:
 
 
 def _sources(data: AnnounceIn, now: datetime) -> tuple[Source, ...]:
-    if data.round_at is not None and data.round_at.tzinfo is None:
-        chosen = data.round_at.replace(tzinfo=SHANGHAI)  # a form's local time
-    else:
-        chosen = data.round_at
+    chosen = data.round_at
+    if chosen is not None and chosen.tzinfo is None:
+        chosen = chosen.replace(tzinfo=SHANGHAI)  # a form's local time
     number = round_at(chosen) if chosen is not None else default_round(now)
     sources: list[Source] = [DrandSource(number)]
     if data.lottery is not None:
         if data.lottery.draw_date <= (now + MIN_LEAD).astimezone(SHANGHAI).date():
             raise DomainError("彩票开奖日期须在发布公告 24 小时之后", "lottery_date")
         lottery = data.lottery
-        sources.append(LotterySource(lottery.name, lottery.draw_date.isoformat(), tuple(lottery.ordered)))  # fmt: skip
+        day = lottery.draw_date.isoformat()
+        sources.append(LotterySource(lottery.name, day, tuple(lottery.ordered)))
     check_sources_after(sources, now)
     return tuple(sources)
 
@@ -110,14 +110,18 @@ def plan_facts(db: Session, plan: InspectionPlan, view: BatchView) -> dict[str, 
     """What the announcement says of the plan and batch (strings and integers only)."""
     batch, unit = view.batch, db.get(Unit, plan.unit_id)
     return {
-        "plan_id": plan.id, "title": plan.title, "year": plan.year,
-        "batch_index": view.index, "batch": batch.name,
+        "plan_id": plan.id,
+        "title": plan.title,
+        "year": plan.year,
+        "batch_index": view.index,
+        "batch": batch.name,
         "item_code": view.item_code,
         "item_name": view.item.name if view.item else "",
-        "basis": batch.basis, "field": batch.field,
+        "basis": batch.basis,
+        "field": batch.field,
         "period": f"{batch.starts_on.isoformat()}/{batch.ends_on.isoformat()}",
         "unit": unit.name if unit else "",
-    }  # fmt: skip
+    }
 
 
 def announce(
@@ -182,9 +186,10 @@ def _values(ann: core.Announcement, data: BeaconIn, now: datetime) -> list[dict[
         if isinstance(source, DrandSource):
             due = round_time(source.round)
             if now < due:
+                local = due.astimezone(SHANGHAI)
                 raise BeaconError(
-                    f"drand 第 {source.round} 轮将于北京时间 {due.astimezone(SHANGHAI):%Y-%m-%d %H:%M:%S}"
-                    " 产生，现在还没有，不能抽取",
+                    f"drand 第 {source.round} 轮将于北京时间 {local:%Y-%m-%d %H:%M:%S} 产生，"
+                    "现在还没有，不能抽取",
                     "signature",
                 )
             signature = "".join(data.signature.split()).lower()
@@ -193,7 +198,8 @@ def _values(ann: core.Announcement, data: BeaconIn, now: datetime) -> list[dict[
             values.append({"kind": DRAND, "round": source.round, "signature": signature})
         else:
             if now.astimezone(SHANGHAI).date() < date.fromisoformat(source.draw_date):
-                raise BeaconError(f"{source.lottery} 将于 {source.draw_date} 开奖，现在还不能抽取", "lottery")  # fmt: skip
+                words = f"{source.lottery} 将于 {source.draw_date} 开奖，现在还不能抽取"
+                raise BeaconError(words, "lottery")
             if len(lotteries) != len(source.ordered):
                 raise BeaconError(f"请按公告填写 {len(source.ordered)} 组彩票开奖号码", "lottery")
             values.append({"kind": LOTTERY, "sets": lotteries})
@@ -247,10 +253,16 @@ def result_of(draw: InspectionDraw) -> core.DrawResult:
         core.Team(t["target"], t["stratum"], tuple(t["inspectors"])) for t in draw.outputs["teams"]
     )
     subs = tuple(
-        core.Substitution(s["stratum"], s["replaced"], s["substitute"], s["rank"], s["reason"],
-                          tuple(s["inspectors"]))
+        core.Substitution(
+            s["stratum"],
+            s["replaced"],
+            s["substitute"],
+            s["rank"],
+            s["reason"],
+            tuple(s["inspectors"]),
+        )
         for s in draw.substitutions
-    )  # fmt: skip
+    )
     return core.DrawResult(strata, teams, subs)
 
 
@@ -258,6 +270,14 @@ def current_teams(draw: InspectionDraw) -> tuple[core.Team, ...]:
     """The drawn targets with their teams, substitutes in their places, in assignment
     order: (统一社会信用代码, stratum, inspectors' 执法证号 in rank order)."""
     return result_of(draw).current_teams()
+
+
+def ranks(draw: InspectionDraw) -> dict[str, int]:
+    """Each drawn target's and substitute's 1-based place in its stratum's rank order."""
+    if draw.outputs is None:
+        return {}
+    places = {t: i + 1 for s in draw.outputs["strata"] for i, t in enumerate(s["drawn"])}
+    return places | {s["substitute"]: s["rank"] + 1 for s in draw.substitutions}
 
 
 def substitute(
@@ -317,9 +337,21 @@ def beacon_help(draw: InspectionDraw) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for source in announcement(draw).randomness:
         if isinstance(source, DrandSource):
-            out.append({"kind": DRAND, "round": source.round, "at": round_time(source.round),
-                        "url": f"{DRAND_URL}{source.round}"})  # fmt: skip
+            out.append(
+                {
+                    "kind": DRAND,
+                    "round": source.round,
+                    "at": round_time(source.round),
+                    "url": f"{DRAND_URL}{source.round}",
+                }
+            )
         else:
-            out.append({"kind": LOTTERY, "lottery": source.lottery, "draw_date": source.draw_date,
-                        "ordered": source.ordered})  # fmt: skip
+            out.append(
+                {
+                    "kind": LOTTERY,
+                    "lottery": source.lottery,
+                    "draw_date": source.draw_date,
+                    "ordered": source.ordered,
+                }
+            )
     return out

@@ -50,7 +50,9 @@ def upgrade() -> None:
         sa.Column("substitutions", sa.JSON(), nullable=False),
         sa.Column("substitution_notes", sa.JSON(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["plan_id"], ["inspection_plan.id"], name=op.f("fk_inspection_draw_plan_id_inspection_plan")
+            ["plan_id"],
+            ["inspection_plan.id"],
+            name=op.f("fk_inspection_draw_plan_id_inspection_plan"),
         ),
         sa.ForeignKeyConstraint(
             ["announced_by"],
@@ -61,9 +63,7 @@ def upgrade() -> None:
             ["drawn_by"], ["user_account.id"], name=op.f("fk_inspection_draw_drawn_by_user_account")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_inspection_draw")),
-        sa.UniqueConstraint(
-            "plan_id", "batch_index", name=op.f("uq_inspection_draw_plan_id")
-        ),
+        sa.UniqueConstraint("plan_id", "batch_index", name=op.f("uq_inspection_draw_plan_id")),
     )
     op.create_index(
         op.f("ix_inspection_draw_plan_id"), "inspection_draw", ["plan_id"], unique=False
