@@ -5,7 +5,7 @@ and the published document verifies with no problem; every refusal changes nothi
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from pydantic import ValidationError
@@ -16,6 +16,7 @@ from tests.inspection.draw_helpers import (
     ANNOUNCED,
     DUE,
     ROUND,
+    SIGNATURE,
     WRONG_SIGNATURE,
     announce,
     beacon,
@@ -29,7 +30,8 @@ from zhifa.inspection.draw import DrawError, canonical_json
 from zhifa.inspection.draws import service as draws
 from zhifa.inspection.draws.models import FrozenDraw, PublicInspection
 from zhifa.inspection.draws.public import draw_key, plan_key
-from zhifa.inspection.draws.schemas import SubstituteIn, SubstitutionReason
+from zhifa.inspection.draws.rules import announce_data, beacon_data
+from zhifa.inspection.draws.schemas import BeaconIn, SubstituteIn, SubstitutionReason
 from zhifa.inspection.plans import service as plans
 from zhifa.inspection.plans.rules import PlanIn
 from zhifa.inspection.published import verify
@@ -168,3 +170,36 @@ def test_a_target_that_cannot_be_staffed_fails_loudly(writer: Session, settings:
     with pytest.raises(DrawError, match=r"无法为检查对象 .* 配齐 60 名检查人员"):
         beacon(writer, draw)
     assert state(writer) == before
+
+
+def test_a_lottery_source_joins_the_drand_round(writer: Session, settings: Settings) -> None:
+    lottery = {"name": "福利彩票双色球 2023108 期", "draw_date": date(2023, 9, 15),
+               "ordered": [False, True]}  # fmt: skip
+    plan = demo_plan(writer)
+    with pytest.raises(DomainError, match="24 小时之后"):
+        announce(writer, settings, plan, lottery={**lottery, "draw_date": date(2023, 9, 14)})
+    writer.rollback()
+    draw = announce(writer, settings, plan, lottery=lottery)
+    with pytest.raises(DomainError, match="2 组彩票开奖号码"):
+        draws.enter_beacon(writer, draw, BeaconIn(signature=SIGNATURE), None, DUE)
+    sets = [[33, 5, 12, 19, 27, 8], [16]]
+    draws.enter_beacon(writer, draw, BeaconIn(signature=SIGNATURE, lottery_sets=sets), None, DUE)
+    doc = draws.published_document(draw)
+    assert verify(doc) == []
+    assert doc["beacon"]["randomness"].endswith(b"5.8.12.19.27.33./16./".hex())  # type: ignore[index]
+
+
+def test_the_forms_become_bodies() -> None:
+    values = {"round_at": "2026-12-10T09:00", "lottery_name": "双色球", "lottery_date":
+              "2026-12-10", "lottery_sets": "2", "lottery_ordered": "2"}  # fmt: skip
+    assert announce_data(values)["lottery"] == {
+        "name": "双色球", "draw_date": "2026-12-10", "ordered": [False, True]
+    }  # fmt: skip
+    with pytest.raises(DomainError, match="组号"):
+        announce_data({**values, "lottery_ordered": "3"})
+    assert announce_data({"round_at": ""}) == {"round_at": None}
+    assert beacon_data({"signature": "ab", "lottery_numbers": "1 2，3\n\n7"})["lottery_sets"] == [
+        [1, 2, 3], [7]
+    ]  # fmt: skip
+    with pytest.raises(DomainError, match="非负整数"):
+        beacon_data({"lottery_numbers": "1 -2"})
