@@ -18,6 +18,7 @@ from zhifa.inspection.draws import service as draws
 from zhifa.inspection.draws.public import public_names
 from zhifa.inspection.draws.schemas import SubstituteIn, SubstitutionReason
 from zhifa.inspection.published import verify
+from zhifa.web.app import create_portal_app
 
 API = "/api/v1/inspection/plans"
 
@@ -118,6 +119,13 @@ def test_portal_shows_the_draw_and_serves_its_json(
     assert client.get(f"/inspection/plans/{plan_id}/batches/2/draw").status_code == 404
     assert client.get(f"/inspection/plans/{plan_id}/batches/2/draw.json").status_code == 404
     assert client.get("/inspection/plans/abc").status_code == 404
+
+    # The portal-only process serves the same pages behind its table guard.
+    with TestClient(create_portal_app(settings)) as portal:
+        for url in ("/inspection/plans", f"/inspection/plans/{plan_id}", f"{here}/draw",
+                    f"{here}/announcement.json"):  # fmt: skip
+            assert portal.get(url).status_code == 200, url
+        assert portal.get(f"{here}/draw.json").content == got.content
 
 
 def test_a_sole_traders_name_is_masked(db: Session) -> None:

@@ -154,13 +154,20 @@ def _result(draw: InspectionDraw, names: dict[str, str]) -> dict[str, Any] | Non
     if draw.outputs is None:
         return None
     teams = {t["target"]: t["inspectors"] for t in draw.outputs["teams"]}
+    replaced = {s["replaced"] for s in draw.substitutions}
     strata = [
         {
             "name": s["name"],
             "population": s["population"],
             "size": s["size"],
             "rows": [
-                {"rank": i + 1, "uscc": u, "name": names.get(u, ""), "team": teams[u]}
+                {
+                    "rank": i + 1,
+                    "uscc": u,
+                    "name": names.get(u, ""),
+                    "team": teams[u],
+                    "replaced": u in replaced,
+                }
                 for i, u in enumerate(s["drawn"])
             ],
         }
