@@ -43,6 +43,11 @@ PUBLIC_ROUTES = {
     ("GET", "/c/{number}"),
     ("GET", "/figures"),
     ("GET", "/figures/{year}"),
+    ("GET", "/inspection/plans"),
+    ("GET", "/inspection/plans/{plan_id}"),
+    ("GET", "/inspection/plans/{plan_id}/batches/{index}/draw"),
+    ("GET", "/inspection/plans/{plan_id}/batches/{index}/draw.json"),
+    ("GET", "/inspection/plans/{plan_id}/batches/{index}/announcement.json"),
 }
 
 

@@ -63,6 +63,7 @@ class Permission(StrEnum):
     inspection_recusal_declare = "inspection.recusal_declare"  # declare one's own 回避
     inspection_plan_write = "inspection.plan_write"  # draft and edit the 年度监督检查计划
     inspection_plan_approve = "inspection.plan_approve"  # approve (and so freeze) a plan
+    inspection_draw_write = "inspection.draw_write"  # announce a draw, enter its beacon, substitute
 
 
 _EVERYONE = {
@@ -106,6 +107,7 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.figures_review,
             Permission.inspection_write,
             Permission.inspection_plan_write,
+            Permission.inspection_draw_write,
         }
     ),
     Role.supervision: frozenset(
@@ -118,6 +120,7 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.figures_submit_safety,
             Permission.inspection_write,
             Permission.inspection_plan_write,
+            Permission.inspection_draw_write,
         }
     ),
     Role.office: frozenset(_EVERYONE | {Permission.certificate_write}),

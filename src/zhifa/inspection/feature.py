@@ -1,10 +1,12 @@
 """The 双随机 chapter's manifest: the 检查对象名录库 and 执法检查人员名录库 (一单两库; the
-随机抽查事项清单 is the catalogue's) and the 年度监督检查计划."""
+随机抽查事项清单 is the catalogue's), the 年度监督检查计划 and its draws (staff pages and
+the portal's public pages)."""
 
 from __future__ import annotations
 
-from zhifa.core.features import Feature, NavLink
+from zhifa.core.features import Feature, NavLink, PortalRoutes
 from zhifa.core.permissions import Permission
+from zhifa.inspection.draws.models import InspectionDraw, PublicInspection
 from zhifa.inspection.inspectors.models import (
     InspectorAbsence,
     InspectorAbsenceVersion,
@@ -20,6 +22,7 @@ FEATURE = Feature(
         "zhifa.inspection.subjects.models",
         "zhifa.inspection.inspectors.models",
         "zhifa.inspection.plans.models",
+        "zhifa.inspection.draws.models",
     ),
     tracked=(
         InspectionSubject,
@@ -29,6 +32,8 @@ FEATURE = Feature(
         Recusal,
         RecusalVersion,
         InspectionPlan,
+        InspectionDraw,
+        PublicInspection,
     ),
     navigation=(
         NavLink(
@@ -54,5 +59,16 @@ FEATURE = Feature(
         "zhifa.inspection.inspectors.routes:api",
         "zhifa.inspection.plans.routes:pages",
         "zhifa.inspection.plans.routes:api",
+        "zhifa.inspection.draws.routes:pages",
+        "zhifa.inspection.draws.routes:api",
+        "zhifa.inspection.draws.portal_routes:public",
+    ),
+    # The public plans and draws (/inspection/...) on the portal process too: they read
+    # the frozen public rows only.
+    portal_routes=(
+        PortalRoutes(
+            "zhifa.inspection.draws.portal_routes:public",
+            tables=frozenset({"public_inspection"}),
+        ),
     ),
 )

@@ -133,8 +133,10 @@ def sign_checkpoint(
     *,
     origin: str | None = None,
     extensions: Sequence[str] = (),
+    time: datetime | None = None,
 ) -> StoredCheckpoint:
-    """Sign the current tree head and store it, in the caller's transaction.
+    """Sign the current tree head and store it, in the caller's transaction, stamped
+    ``time`` (timezone-aware; default now).
 
     Takes the appenders' lock so the size cannot move while signing. Raises
     InconsistentCheckpoint if the tree does not extend the last stored checkpoint.
@@ -147,7 +149,9 @@ def sign_checkpoint(
         _check_extends(store, previous, signer, size, root)
     checkpoint = Checkpoint(origin or signer.name, size, root, tuple(extensions))
     note = sign_note(checkpoint.to_text(), [signer])
-    created_at = datetime.now(UTC)
+    if time is not None and time.tzinfo is None:
+        raise ValueError("checkpoint times must be timezone-aware")
+    created_at = (time or datetime.now(UTC)).astimezone(UTC)
     values = {"size": size, "root_hash": root, "signed_note": note, "created_at": created_at}
     inserted = session.execute(insert(ledger_checkpoint).values(values))
     new_id = cast("CursorResult[Any]", inserted).inserted_primary_key

@@ -18,6 +18,7 @@ from zhifa.core.db import utcnow
 from zhifa.core.errors import Conflict, DomainError, NotFound
 from zhifa.core.models import Unit
 from zhifa.inspection.directory import collect
+from zhifa.inspection.draws.public import publish_plan
 from zhifa.inspection.inspectors.rules import Period
 from zhifa.inspection.plans.models import InspectionPlan
 from zhifa.inspection.plans.rules import (
@@ -38,6 +39,7 @@ class BatchView:
     index: int  # 1-based position in the plan
     batch: BatchIn
     item: RandomCheckVersion | None
+    item_code: str = ""  # the 随机抽查事项's code in the catalogue
 
 
 def list_plans(db: Session) -> list[InspectionPlan]:
@@ -66,10 +68,13 @@ def random_checks(db: Session) -> list[RandomCheckVersion]:
 
 def batches_of(db: Session, plan: InspectionPlan) -> list[BatchView]:
     items = {v.item_id: v for v in random_checks(db)}
+    codes = {i: c for i, c in db.execute(select(RandomCheckItem.id, RandomCheckItem.code))}
     views = []
     for index, data in enumerate(plan.batches, start=1):
         batch = BatchIn.model_validate(data)
-        views.append(BatchView(index, batch, items.get(batch.item_id)))
+        views.append(
+            BatchView(index, batch, items.get(batch.item_id), codes.get(batch.item_id, ""))
+        )
     return views
 
 
@@ -152,3 +157,4 @@ def approve_plan(db: Session, plan: InspectionPlan, who: Principal | None) -> No
     plan.status = PlanStatus.approved
     plan.approved_by, plan.approved_at = (who.user_id if who else None), utcnow()
     record_change(db, actor_name(who), "inspection.plan.approve", plan)
+    publish_plan(db, plan, views)  # the portal's page of the plan
