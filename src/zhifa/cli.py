@@ -173,6 +173,7 @@ def seed_demo(data_dir: DataDir = None) -> None:
     from zhifa.core.blobstore import open_blob_store
     from zhifa.demo.actions import seed_demo_actions
     from zhifa.demo.catalog import publish_demo_catalogue
+    from zhifa.demo.draws import seed_demo_draws
     from zhifa.demo.figures import seed_demo_figures
     from zhifa.demo.publicity import seed_demo_publicity
     from zhifa.demo.seed import seed_demo as run_seed
@@ -190,12 +191,14 @@ def seed_demo(data_dir: DataDir = None) -> None:
             published = seed_demo_publicity(session, settings)
         with console.status("正在发布上年度行政执法数据…"):
             figures = seed_demo_figures(session, settings)
+        with console.status("正在抽取“双随机”演示批次…"):
+            drawn = seed_demo_draws(session, settings, load_ledger_signer(settings))
     finally:
         session.close()
     console.print(
         f"新增：单位 {report.units}，账号 {report.users}，执法证 {report.certificates}，"
         f"行政相对人 {report.parties}，执法事项 {report.power_items}，案件 {cases}，"
-        f"公示目录与执法证 {catalogue}，公示决定 {published}，年度数据 {figures}"
+        f"公示目录与执法证 {catalogue}，公示决定 {published}，年度数据 {figures}，抽取 {drawn}"
     )
 
 
