@@ -25,6 +25,7 @@ from tests.inspection.draw_helpers import (
 )
 from zhifa.core.audit import check_rows
 from zhifa.core.errors import Conflict, DomainError
+from zhifa.core.keys import load_ledger_verifier
 from zhifa.core.settings import Settings
 from zhifa.inspection.draw import DrawError, canonical_json
 from zhifa.inspection.draws import service as draws
@@ -35,7 +36,7 @@ from zhifa.inspection.draws.schemas import BeaconIn, SubstituteIn, SubstitutionR
 from zhifa.inspection.plans import service as plans
 from zhifa.inspection.plans.rules import PlanIn
 from zhifa.inspection.published import verify
-from zhifa.ledger import get_entry, list_checkpoints
+from zhifa.ledger import checkpoint_by_id, get_entry, open_checkpoint
 
 
 def test_the_full_flow_publishes_a_document_that_verifies(
@@ -49,9 +50,13 @@ def test_the_full_flow_publishes_a_document_that_verifies(
     assert draw.announcement["plan"]["batch"] == "第一批" and draw.status == "announced"
     entry = get_entry(writer, draw.ledger_index)  # type: ignore[arg-type]
     assert entry is not None and entry.kind == "inspection.draw.announce"
-    checkpoint = next(c for c in list_checkpoints(writer) if c.id == draw.checkpoint_id)
-    assert checkpoint.size > draw.ledger_index  # type: ignore[operator]
+    checkpoint = checkpoint_by_id(writer, draw.checkpoint_id)  # type: ignore[arg-type]
+    assert checkpoint is not None and checkpoint.size > draw.ledger_index  # type: ignore[operator]
     assert checkpoint.created_at == ANNOUNCED == draw.checkpoint_at
+    # The signature covers the announcement's digest and time, not only the tree head.
+    opened = open_checkpoint(checkpoint.signed_note, [load_ledger_verifier(settings)])
+    commitment = f"zhifa-draw/1 announcement {draw.announcement_sha256} 2023-09-13T11:00:03Z"
+    assert opened.extensions == (commitment,)
 
     beacon(writer, draw)
     writer.commit()

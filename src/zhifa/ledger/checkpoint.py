@@ -108,6 +108,13 @@ def list_checkpoints(session: Session | Connection) -> list[StoredCheckpoint]:
     return [_stored(row) for row in rows]
 
 
+def checkpoint_by_id(session: Session | Connection, checkpoint_id: int) -> StoredCheckpoint | None:
+    row = session.execute(
+        select(ledger_checkpoint).where(ledger_checkpoint.c.id == checkpoint_id)
+    ).first()
+    return None if row is None else _stored(row)
+
+
 def latest_checkpoint(session: Session | Connection) -> StoredCheckpoint | None:
     row = session.execute(
         select(ledger_checkpoint).order_by(ledger_checkpoint.c.id.desc()).limit(1)

@@ -24,6 +24,7 @@ from zhifa.inspection.draw import Announcement, canonical_json, merkle_root
 from zhifa.inspection.draws.models import DRAW_STATUS_LABELS, InspectionDraw, PublicInspection
 from zhifa.inspection.plans.models import InspectionPlan
 from zhifa.inspection.plans.rules import QUOTA_LABELS, BatchIn, StratumIn
+from zhifa.ledger import checkpoint_by_id
 
 if TYPE_CHECKING:
     from zhifa.inspection.plans.service import BatchView
@@ -190,6 +191,12 @@ def _result(draw: InspectionDraw, names: dict[str, str]) -> dict[str, Any] | Non
     }
 
 
+def _signed_note(db: Session, checkpoint_id: int | None) -> str:
+    """The signed checkpoint covering the announcement, as the public log serves it."""
+    stored = checkpoint_by_id(db, checkpoint_id) if checkpoint_id is not None else None
+    return stored.signed_note if stored is not None else ""
+
+
 def publish_draw(
     db: Session,
     plan: InspectionPlan,
@@ -215,6 +222,7 @@ def publish_draw(
         "ledger_index": draw.ledger_index,
         "checkpoint_id": draw.checkpoint_id,
         "checkpoint_at": beijing(draw.checkpoint_at, seconds=True),
+        "checkpoint_note": _signed_note(db, draw.checkpoint_id),
         "strata": [
             {"name": s.name, "size": len(s.candidates), "root": s.root, "quota": s.quota.to_json()}
             for s in ann.strata

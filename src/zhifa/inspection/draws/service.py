@@ -159,7 +159,10 @@ def announce(
     db.add(draw)
     record_change(db, actor_name(who), "inspection.draw.announce", draw)
     entry_index = lock(db) - 1  # the entry just appended
-    checkpoint = sign_checkpoint(db, signer, origin=origin, time=moment)
+    # The signed note itself names the announcement and its time, so the commitment and
+    # its moment are signed, not only stored beside the checkpoint.
+    commitment = f"{core.ALGORITHM} announcement {draw.announcement_sha256} {iso(moment)}"
+    checkpoint = sign_checkpoint(db, signer, origin=origin, time=moment, extensions=(commitment,))
     check_sources_after(sources, checkpoint.created_at)
     draw.ledger_index, draw.checkpoint_id = entry_index, checkpoint.id
     draw.checkpoint_at = checkpoint.created_at
