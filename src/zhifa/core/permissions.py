@@ -63,6 +63,8 @@ class Permission(StrEnum):
     inspection_recusal_declare = "inspection.recusal_declare"  # declare one's own 回避
     inspection_plan_write = "inspection.plan_write"  # draft and edit the 年度监督检查计划
     inspection_plan_approve = "inspection.plan_approve"  # approve (and so freeze) a plan
+    inspection_task_open = "inspection.task_open"  # open a drawn batch's inspection cases
+    inspection_result_record = "inspection.result_record"  # record a 双随机 result (own cases)
 
 
 _EVERYONE = {
@@ -89,6 +91,7 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.figures_read,
             Permission.figures_submit_brigade,
             Permission.inspection_recusal_declare,
+            Permission.inspection_result_record,
         }
     ),
     Role.legal: frozenset(
@@ -106,6 +109,8 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.figures_review,
             Permission.inspection_write,
             Permission.inspection_plan_write,
+            Permission.inspection_task_open,
+            Permission.inspection_result_record,
         }
     ),
     Role.supervision: frozenset(
@@ -118,6 +123,7 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.figures_submit_safety,
             Permission.inspection_write,
             Permission.inspection_plan_write,
+            Permission.inspection_task_open,
         }
     ),
     Role.office: frozenset(_EVERYONE | {Permission.certificate_write}),

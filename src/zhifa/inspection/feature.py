@@ -13,6 +13,7 @@ from zhifa.inspection.inspectors.models import (
 )
 from zhifa.inspection.plans.models import InspectionPlan
 from zhifa.inspection.subjects.models import InspectionSubject, InspectionSubjectVersion
+from zhifa.inspection.tasks.models import InspectionTask
 
 FEATURE = Feature(
     name="inspection",
@@ -20,6 +21,7 @@ FEATURE = Feature(
         "zhifa.inspection.subjects.models",
         "zhifa.inspection.inspectors.models",
         "zhifa.inspection.plans.models",
+        "zhifa.inspection.tasks.models",
     ),
     tracked=(
         InspectionSubject,
@@ -29,6 +31,7 @@ FEATURE = Feature(
         Recusal,
         RecusalVersion,
         InspectionPlan,
+        InspectionTask,
     ),
     navigation=(
         NavLink(
@@ -54,5 +57,7 @@ FEATURE = Feature(
         "zhifa.inspection.inspectors.routes:api",
         "zhifa.inspection.plans.routes:pages",
         "zhifa.inspection.plans.routes:api",
+        "zhifa.inspection.tasks.routes:pages",
+        "zhifa.inspection.tasks.routes:api",
     ),
 )
