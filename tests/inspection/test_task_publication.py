@@ -53,7 +53,7 @@ def test_a_result_is_published_on_every_channel(
     client: TestClient, db: Session, settings: Settings
 ) -> None:
     first, second = open_batch(db)
-    obligation, pub = _publish(client, db, first)
+    obligation, _pub = _publish(client, db, first)
     db.rollback()
     task = db.get(InspectionTask, first)
     assert task is not None

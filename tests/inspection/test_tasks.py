@@ -67,12 +67,15 @@ def test_opening_is_idempotent_with_the_team_as_officers_and_granted(
         action = db.get(Action, task.action_id)
         assert action is not None and action.procedure == "inspection.on_site"
         assert action.power_item.kind.value == "inspection"
-        officers = {o.officer_id: o.lead for o in
-                    db.scalars(select(ActionOfficer).where(ActionOfficer.action_id == action.id))}  # fmt: skip
+        rows = db.scalars(select(ActionOfficer).where(ActionOfficer.action_id == action.id))
+        officers = {o.officer_id: o.lead for o in rows}
         assert officers == {people[TEAM_A]: lead == TEAM_A, people[TEAM_B]: lead == TEAM_B}
         assert task.inspectors[0] == n[lead]
-        granted = set(db.scalars(select(RecordGrant.grantee_id).where(
-            RecordGrant.record_type == GrantRecord.action, RecordGrant.record_id == action.id)))  # fmt: skip
+        of_case = (
+            RecordGrant.record_type == GrantRecord.action,
+            RecordGrant.record_id == action.id,
+        )
+        granted = set(db.scalars(select(RecordGrant.grantee_id).where(*of_case)))
         assert granted == set(people.values())
         members = {(m["name"], m["number"], m["department"]) for m in task.external_members}
         assert members == {("王芳", "31010720001", "区市场监督管理局"),
@@ -152,7 +155,10 @@ def test_results_are_refused_in_words_and_nothing_changes(
     got = client.post(f"{API}/{first}/result", json=fixed, headers=h)
     assert got.status_code == 200, got.text
     assert got.json()["result_revision"] == 2
-    assert entries(db, "inspection_task")[-2:] == ["inspection.task.result", "inspection.task.correct"]
+    assert entries(db, "inspection_task")[-2:] == [
+        "inspection.task.result",
+        "inspection.task.correct",
+    ]
     db.rollback()
     ob = db.get(PublicationObligation, task.obligation_id)
     assert ob is not None

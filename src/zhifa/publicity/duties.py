@@ -34,6 +34,7 @@ from zhifa.core.features import registry
 from zhifa.core.models import Unit, User
 from zhifa.core.time_limits import limit
 from zhifa.enforcement.models import Action
+from zhifa.publicity import rules
 from zhifa.publicity.models import (
     WITHDRAWAL_CAUSE_LABELS,
     CorrectionRequest,
@@ -45,7 +46,6 @@ from zhifa.publicity.models import (
     TaskStatus,
     Withdrawal,
 )
-from zhifa.publicity import rules
 from zhifa.publicity.rules import BoardState
 from zhifa.recording.documents.models import Document
 

@@ -17,8 +17,17 @@ from sqlalchemy.orm import Session
 
 from zhifa.core.auth import Principal
 from zhifa.core.errors import Conflict, DomainError
-from zhifa.core.http import Config, Db, RecordId, Tx, form_values, notice_of, redirect, render
-from zhifa.core.http import require
+from zhifa.core.http import (
+    Config,
+    Db,
+    RecordId,
+    Tx,
+    form_values,
+    notice_of,
+    redirect,
+    render,
+    require,
+)
 from zhifa.core.http import submit as submit_form
 from zhifa.core.http import templates as page_templates
 from zhifa.core.permissions import Permission
@@ -225,7 +234,10 @@ def _download(body: bytes, media_type: str, ext: str) -> Response:
 # ---- JSON API --------------------------------------------------------------------------------
 
 
-@api.get("/plans/{plan_id}/batches/{index}", summary="批次的检查任务（对象、检查组、案件、结果、公示状态）")
+@api.get(
+    "/plans/{plan_id}/batches/{index}",
+    summary="批次的检查任务（对象、检查组、案件、结果、公示状态）",
+)
 def api_batch(db: Db, who: Reader, plan: PlanOfPath, index: BatchIndex) -> list[TaskOut]:
     plans.batch_of(db, plan, index)
     return [TaskOut.of(t, tasks.state_of(db, t)) for t in tasks.tasks_of(db, plan.id, index)]

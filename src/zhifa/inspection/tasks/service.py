@@ -19,9 +19,10 @@ from zhifa.catalog.models import Citation, PowerItemVersion, RandomCheckVersion
 from zhifa.core import grants
 from zhifa.core.audit import record_change
 from zhifa.core.auth import Principal, actor_name
+from zhifa.core.calendar import SHANGHAI
 from zhifa.core.calendar_store import working_calendar
 from zhifa.core.certificates import list_officers
-from zhifa.core.clock import SHANGHAI, today
+from zhifa.core.clock import today
 from zhifa.core.db import utcnow
 from zhifa.core.errors import Conflict, DomainError, NotFound
 from zhifa.core.settings import Settings
@@ -189,7 +190,12 @@ def _grant_until(view: BatchView) -> datetime:
 
 
 def _grant_team(
-    db: Session, action: Action, officer_ids: list[int], reason: str, until: datetime, who: Principal
+    db: Session,
+    action: Action,
+    officer_ids: list[int],
+    reason: str,
+    until: datetime,
+    who: Principal,
 ) -> None:
     """The team's grant of the case (core.grants: inspection teams are grants). The one who
     opens the case sees it already and cannot grant to themselves."""
