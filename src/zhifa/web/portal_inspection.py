@@ -54,7 +54,7 @@ class ResultSearch:
         )
 
 
-def _form(request: Request) -> ResultSearch:
+def _asked(request: Request) -> ResultSearch:
     params = request.query_params
     text = {k: " ".join(params.get(k, "").split()) for k in ("batch", "who")}
     for key, value in text.items():
@@ -76,7 +76,7 @@ def _form(request: Request) -> ResultSearch:
 def random_inspections(request: Request, db: Db) -> Response:
     form, error, found = ResultSearch(), None, None
     try:
-        form = _form(request)
+        form = _asked(request)
         found = portal_decisions.search(db, form.filters(), form.page)
     except DomainError as exc:
         error = exc

@@ -315,7 +315,7 @@ def _obligation(
             document_id=None,
             kind="inspection",
             responsible_id=lead,
-            unit_id=action.unit_id,
+            unit_id=_plan(db, task).unit_id,  # the plan's unit (执法大队), not the opener's
             status=ObligationStatus.open,
         )
         db.add(row)
