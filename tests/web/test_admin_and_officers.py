@@ -43,6 +43,7 @@ PUBLIC_ROUTES = {
     ("GET", "/c/{number}"),
     ("GET", "/figures"),
     ("GET", "/figures/{year}"),
+    ("GET", "/random-inspections"),  # the published 双随机 results
 }
 
 
