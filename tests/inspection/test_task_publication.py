@@ -23,6 +23,7 @@ from zhifa.inspection.plans.service import batch_of
 from zhifa.inspection.tasks.models import InspectionTask
 from zhifa.publicity.models import PublicationObligation
 from zhifa.publicity.rules import INSPECTION_ITEMS
+from zhifa.web.app import create_portal_app
 
 HEADER = ["检查事项", "检查对象", "统一社会信用代码", "检查时间", "检查结果", "检查机关"]
 FORMULA = '=HYPERLINK("http://example.invalid","点此")'
@@ -73,6 +74,10 @@ def test_a_result_is_published_on_every_channel(
     for query in (f"who={uscc}", "result=未发现问题", "year=2026&batch=第一批"):
         found = client.get(f"/random-inspections?{query}")
         assert found.status_code == 200 and f'href="/p/{obligation}"' in found.text, query
+    # The portal-only process (its own tables alone) serves the same search.
+    with TestClient(create_portal_app(settings)) as portal:
+        alone = portal.get(f"/random-inspections?who={uscc}")
+        assert alone.status_code == 200 and f'href="/p/{obligation}"' in alone.text
     missing = client.get("/random-inspections?result=不配合检查情节严重")
     assert f'href="/p/{obligation}"' not in missing.text and "没有符合条件" in missing.text
     assert client.get("/random-inspections?year=abc").status_code == 422
