@@ -48,6 +48,7 @@ PUBLIC_ROUTES = {
     ("GET", "/inspection/plans/{plan_id}/batches/{index}/draw"),
     ("GET", "/inspection/plans/{plan_id}/batches/{index}/draw.json"),
     ("GET", "/inspection/plans/{plan_id}/batches/{index}/announcement.json"),
+    ("GET", "/random-inspections"),  # the published 双随机 results
 }
 
 

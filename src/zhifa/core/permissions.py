@@ -64,6 +64,8 @@ class Permission(StrEnum):
     inspection_plan_write = "inspection.plan_write"  # draft and edit the 年度监督检查计划
     inspection_plan_approve = "inspection.plan_approve"  # approve (and so freeze) a plan
     inspection_draw_write = "inspection.draw_write"  # announce a draw, enter its beacon, substitute
+    inspection_task_open = "inspection.task_open"  # open a drawn batch's inspection cases
+    inspection_result_record = "inspection.result_record"  # record a 双随机 result (own cases)
 
 
 _EVERYONE = {
@@ -90,6 +92,7 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.figures_read,
             Permission.figures_submit_brigade,
             Permission.inspection_recusal_declare,
+            Permission.inspection_result_record,
         }
     ),
     Role.legal: frozenset(
@@ -108,6 +111,8 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.inspection_write,
             Permission.inspection_plan_write,
             Permission.inspection_draw_write,
+            Permission.inspection_task_open,
+            Permission.inspection_result_record,
         }
     ),
     Role.supervision: frozenset(
@@ -121,6 +126,7 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.inspection_write,
             Permission.inspection_plan_write,
             Permission.inspection_draw_write,
+            Permission.inspection_task_open,
         }
     ),
     Role.office: frozenset(_EVERYONE | {Permission.certificate_write}),

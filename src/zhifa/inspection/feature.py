@@ -15,6 +15,7 @@ from zhifa.inspection.inspectors.models import (
 )
 from zhifa.inspection.plans.models import InspectionPlan
 from zhifa.inspection.subjects.models import InspectionSubject, InspectionSubjectVersion
+from zhifa.inspection.tasks.models import InspectionTask
 
 FEATURE = Feature(
     name="inspection",
@@ -23,6 +24,7 @@ FEATURE = Feature(
         "zhifa.inspection.inspectors.models",
         "zhifa.inspection.plans.models",
         "zhifa.inspection.draws.models",
+        "zhifa.inspection.tasks.models",
     ),
     tracked=(
         InspectionSubject,
@@ -34,6 +36,7 @@ FEATURE = Feature(
         InspectionPlan,
         InspectionDraw,
         PublicInspection,
+        InspectionTask,
     ),
     navigation=(
         NavLink(
@@ -62,6 +65,8 @@ FEATURE = Feature(
         "zhifa.inspection.draws.routes:pages",
         "zhifa.inspection.draws.routes:api",
         "zhifa.inspection.draws.portal_routes:public",
+        "zhifa.inspection.tasks.routes:pages",
+        "zhifa.inspection.tasks.routes:api",
     ),
     # The public plans and draws (/inspection/...) on the portal process too: they read
     # the frozen public rows only.

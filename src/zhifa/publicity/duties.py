@@ -34,6 +34,7 @@ from zhifa.core.features import registry
 from zhifa.core.models import Unit, User
 from zhifa.core.time_limits import limit
 from zhifa.enforcement.models import Action
+from zhifa.publicity import rules
 from zhifa.publicity.models import (
     WITHDRAWAL_CAUSE_LABELS,
     CorrectionRequest,
@@ -210,11 +211,11 @@ class _Decisions:
         if obligation_id not in self._seen:
             ob = self.db.get(PublicationObligation, obligation_id)
             assert ob is not None
-            doc = self.db.get(Document, ob.document_id)
+            doc = self.db.get(Document, ob.document_id) if ob.document_id else None
             action = self.db.get(Action, ob.action_id)
             self._seen[obligation_id] = _Decision(
                 obligation_id=ob.id,
-                reference=(doc.doc_number if doc else "") or "",
+                reference=(doc.doc_number if doc else "") or rules.KIND_LABELS[ob.kind],
                 subject=action.title if action else "",
                 kind=ob.kind,
                 unit_id=ob.unit_id,

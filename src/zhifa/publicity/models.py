@@ -69,8 +69,12 @@ class PublicationObligation(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     action_id: Mapped[int] = mapped_column(ForeignKey("action.id"), index=True)
     # The decision as first issued; a corrected decision keeps the same obligation.
-    document_id: Mapped[int] = mapped_column(ForeignKey("document.id"), unique=True)
-    kind: Mapped[str] = mapped_column(String(20), index=True)  # penalty / compulsion / license
+    # None for a 双随机 result (kind "inspection"): a result is not a document, and one
+    # recorded as 无法联系 has no 现场检查记录 at all; its inspection task links the
+    # obligation instead (inspection.tasks: InspectionTask.obligation_id), so publicity
+    # keeps knowing nothing of the inspection chapter.
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id"), unique=True)
+    kind: Mapped[str] = mapped_column(String(20), index=True)  # penalty / … / inspection
     decided_on: Mapped[date]
     limit_code: Mapped[str] = mapped_column(String(60))
     due_on: Mapped[date] = mapped_column(index=True)

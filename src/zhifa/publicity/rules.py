@@ -53,6 +53,7 @@ KIND_LABELS: Final[dict[str, str]] = {
     "penalty": "行政处罚",
     "compulsion": "行政强制",
     "license": "行政许可",
+    "inspection": "双随机抽查结果",  # 公示办法 第七条第三款; inspection.tasks records them
 }
 
 
@@ -230,6 +231,18 @@ PERIOD_RULES: Final[tuple[PeriodRule, ...]] = (
         basis_without_period=(
             "行政许可信息不属失信信息，《信用修复管理办法》的公示期不适用；许可有效期至有日期的，"
             "公示至有效期届满，否则长期公示（本局口径，由法制宣传科确认）"
+        ),
+        verification_without_period="未能核实（无可核实的规定）",
+    ),
+    PeriodRule(
+        "inspection.default",
+        "inspection",
+        Severity.not_credit,
+        max_code=None,
+        meaning="双随机抽查结果不属失信信息，在门户网站和微信公众号公示，不报送信用中国。",
+        basis_without_period=(
+            "《政府信息公开条例》第二十条第十三项（安全生产监督检查情况）未规定公开期限；"
+            "抽查结果长期公示（本局口径，由法制宣传科确认）"
         ),
         verification_without_period="未能核实（无可核实的规定）",
     ),
@@ -418,10 +431,27 @@ COMPULSION_ITEMS: Final[tuple[tuple[str, str], ...]] = (
     ("remark", "备注"),
 )
 
+# 双随机抽查结果 (公示办法 第七条第三款): the items the 双随机 platform's export carries
+# (检查事项、检查对象、统一社会信用代码、检查时间、检查结果、检查机关), with the plan and
+# batch they came from. `decided_on` is the day of the check (so the date checks apply).
+INSPECTION_ITEMS: Final[tuple[tuple[str, str], ...]] = (
+    ("plan", "抽查计划"),
+    ("batch", "抽查批次"),
+    ("item", "检查事项"),
+    ("party_name", "检查对象"),
+    ("party_category", "检查对象类别"),
+    ("uscc", "统一社会信用代码"),
+    ("decided_on", "检查时间"),
+    ("result", "检查结果"),
+    ("authority", "检查机关"),
+    ("authority_uscc", "检查机关统一社会信用代码"),
+)
+
 ITEMS: Final[dict[str, tuple[tuple[str, str], ...]]] = {
     "penalty": PENALTY_ITEMS,
     "license": LICENSE_ITEMS,
     "compulsion": COMPULSION_ITEMS,
+    "inspection": INSPECTION_ITEMS,
 }
 
 # The templates' party columns, in their order: the public ones by their snapshot key.

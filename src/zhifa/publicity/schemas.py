@@ -77,7 +77,7 @@ class DecisionIn(BaseModel):
 class ObligationOut(_FromRow):
     id: int
     action_id: int
-    document_id: int
+    document_id: int | None  # None: a 双随机 result (no decision document)
     kind: str
     decided_on: date
     limit_code: str

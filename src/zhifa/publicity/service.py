@@ -97,7 +97,10 @@ def obligation_due(
 
 def sync_obligations(db: Session) -> int:
     """Create the obligations of issued decisions that have none; returns how many."""
-    known = select(PublicationObligation.document_id)
+    # NOT IN over a column holding NULL (a 双随机 result's obligation) would match nothing.
+    known = select(PublicationObligation.document_id).where(
+        PublicationObligation.document_id.is_not(None)
+    )
     docs = list(
         db.scalars(
             select(Document)
@@ -414,6 +417,8 @@ def prepare_draft(
     refuse_chosen_period(db, rule, obligation.decided_on, months)
     if obligation.kind not in rules.ITEMS:
         raise DomainError("该类决定不在事后公示范围内")
+    if obligation.document_id is None:  # a 双随机 result: its snapshot comes from its task
+        raise DomainError("双随机抽查结果的公示草稿请在该批次的检查任务页面生成")
     doc = current_decision(db, obligation)
     until = _public_until(db, rule, obligation.decided_on, doc.fields or {})
     decision = snapshots.Decision(
@@ -430,10 +435,26 @@ def prepare_draft(
         public_until=until,
         name_mode=settings.publicity_person_name,
     )
-    found = _leaks(snap)
-    if found:  # pragma: no cover - the desensitiser masks these; a broken invariant
+    return save_draft(db, obligation, snap, rule, until, who, credit_necessity=necessity)
+
+
+def save_draft(
+    db: Session,
+    obligation: PublicationObligation,
+    snap: dict[str, Any],
+    rule: rules.PeriodRule,
+    until: date | None,
+    who: Principal,
+    *,
+    credit_necessity: str = "",
+) -> Publication:
+    """Write `snap` as the obligation's draft (a new one, or the unpublished one rebuilt:
+    its review is cleared), ledgered; refused when it states something it could not."""
+    _require_open(obligation)
+    if _leaks(snap):  # pragma: no cover - the desensitiser masks these; a broken invariant
         raise DomainError("公示内容中仍有未脱敏的证件号或手机号，已拒绝生成")
     refuse_wrong(snap)
+    necessity = credit_necessity
     text = snapshots.canonical(snap)
     pub = latest_publication(db, obligation.id)
     if pub is not None and pub.status not in (PublicationStatus.draft, PublicationStatus.reviewed):

@@ -158,7 +158,8 @@ def _order(kind: str, values: Mapping[str, str], today: date) -> Iterator[Proble
 def _consistency(kind: str, values: Mapping[str, str]) -> Iterator[Problem]:
     """What the items say of each other: an organisation has its code; a fine and the
     处罚类别 agree."""
-    for key in _REQUIRED:
+    items = dict(rules.ITEMS[kind])
+    for key in (k for k in (*_REQUIRED, "result") if k in items):  # a 双随机 result: no 文号
         if not values.get(key, "").strip():
             yield Problem(key, f"{label_of(kind, key)}不能为空")
     category, code = values.get("party_category", ""), values.get("uscc", "").strip()

@@ -41,6 +41,7 @@ WEB_PORTAL_ROUTERS = (
     "zhifa.web.portal:router",
     "zhifa.web.portal_catalog:router",
     "zhifa.web.portal_figures:router",
+    "zhifa.web.portal_inspection:router",
     "zhifa.web.transparency:router",
 )
 

@@ -72,6 +72,7 @@ _VERBS = {
     "penalty": "作出行政处罚决定",
     "compulsion": "采取行政强制措施",
     "license": "准予行政许可",
+    "inspection": "进行了双随机抽查",
 }
 
 
@@ -121,6 +122,8 @@ def _facts(kind: str, v: Mapping[str, str]) -> list[tuple[str, str]]:
             ("查封扣押的场所、设施或者财物", v.get("objects", "")),
             ("强制期限", v.get("period", "")),
         ]
+    if kind == "inspection":
+        return [("检查事项", v.get("item", "")), ("检查结果", v.get("result", ""))]
     valid = " 至 ".join(people_date(v.get(k, "")) for k in ("valid_from", "valid_until"))
     return [
         ("许可证书", v.get("certificate_name", "")),
@@ -140,8 +143,8 @@ def headline(kind: str, items: list[dict[str, str]], public_until: date | None) 
     sentence += f"，文号{v['doc_number']}。" if v.get("doc_number") else "。"
     facts = [
         *_facts(kind, v),
-        ("决定日期", decided),
-        ("决定机关", v.get("authority", "")),
+        ("检查时间" if kind == "inspection" else "决定日期", decided),
+        ("检查机关" if kind == "inspection" else "决定机关", v.get("authority", "")),
         ("公示至", people_date(public_until) if public_until else "长期公示"),
     ]
     return Headline(sentence, [(label, value) for label, value in facts if value])

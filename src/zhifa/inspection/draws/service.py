@@ -275,6 +275,15 @@ def current_teams(draw: InspectionDraw) -> tuple[core.Team, ...]:
     return result_of(draw).current_teams()
 
 
+def drawn_teams(db: Session, plan: InspectionPlan, batch_index: int) -> tuple[core.Team, ...]:
+    """The current teams of a batch whose draw is done (what its inspections are opened
+    from); refused in words before the draw."""
+    draw = get_draw(db, plan, batch_index)
+    if draw is None or draw.status is not DrawStatus.drawn:
+        raise Conflict("本批次尚未完成抽取，不能生成检查任务")
+    return current_teams(draw)
+
+
 def ranks(draw: InspectionDraw) -> dict[str, int]:
     """Each drawn target's and substitute's 1-based place in its stratum's rank order."""
     if draw.outputs is None:

@@ -58,6 +58,9 @@ class WechatChannel:
         if message.is_public_snapshot:
             # The account carries decision articles; the catalogue is read on the portal.
             return "事前公示目录、执法人员和年度数据在门户网站公示，未推送公众号文章"
+        if message.kind == "inspection":
+            # One article per batch lists its results (inspection.tasks: batch_article).
+            return "双随机抽查结果按批次汇总为一篇公众号文章发布，未逐条推送"
         data = {
             "format": "zhifa-wechat-article/1",
             "title": article_title(message),

@@ -195,7 +195,7 @@ def _index(db: Session, entry: PortalEntry, words: IndexText) -> None:
 # ---- applying messages ------------------------------------------------------------------------
 
 
-_SUMMARY_KEYS = ("content", "measure", "certificate_name", "violation_type")
+_SUMMARY_KEYS = ("content", "measure", "certificate_name", "violation_type", "result")
 
 
 def summary_of(values: dict[str, str]) -> str:
