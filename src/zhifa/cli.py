@@ -192,7 +192,8 @@ def seed_demo(data_dir: DataDir = None) -> None:
         with console.status("正在发布上年度行政执法数据…"):
             figures = seed_demo_figures(session, settings)
         with console.status("正在抽取“双随机”演示批次…"):
-            drawn = seed_demo_draws(session, settings, load_ledger_signer(settings))
+            signer = load_ledger_signer(settings)
+            drawn = seed_demo_draws(session, settings, signer, open_blob_store(settings))
     finally:
         session.close()
     console.print(

@@ -77,10 +77,34 @@ def test_opening_is_idempotent_with_the_team_as_officers_and_granted(
         )
         granted = set(db.scalars(select(RecordGrant.grantee_id).where(*of_case)))
         assert granted == set(people.values())
-        members = {(m["name"], m["number"], m["department"]) for m in task.external_members}
-        assert members == {("王芳", "31010720001", "区市场监督管理局"),
-                           ("陈明", "31010720002", "区市场监督管理局")}  # fmt: skip
+        assert task.external_members == []  # a team of the bureau's own officers
     assert entries(db, "inspection_task") == ["inspection.task.open"] * 2
+
+
+def test_a_joint_team_keeps_the_partners_member_and_cases_the_bureaus_officer(
+    client: TestClient, db: Session
+) -> None:
+    """联合抽查: a drawn team may mix a partner's member (not a user here) with the bureau's
+    officer; a team of partners' members only cannot open a case of the bureau."""
+    first, second = teams(db)
+    joint = Team(first.target, first.stratum, ("31010720001", first.inspectors[0]))
+    only_partners = Team(second.target, second.stratum, ("31010720001", "31010720002"))
+    with writing(db) as w:
+        try:
+            tasks.open_inspections(w, demo_plan(w), BATCH, [only_partners], principal(w, "legal"))
+        except DomainError as exc:
+            assert "全部是联合抽查部门的人员" in exc.message
+            w.rollback()
+        else:  # pragma: no cover - the assertion below explains
+            raise AssertionError("a team without the bureau's officers opened a case")
+    with writing(db) as w:
+        (task,) = tasks.open_inspections(w, demo_plan(w), BATCH, [joint], principal(w, "legal"))
+        assert task.external_members == [
+            {"name": "王芳", "number": "31010720001", "department": "区市场监督管理局"}
+        ]
+        rows = w.scalars(select(ActionOfficer).where(ActionOfficer.action_id == task.action_id))
+        user = next(u for u, number in numbers(w).items() if number == first.inspectors[0])
+        assert [(o.officer_id, o.lead) for o in rows] == [(principal(w, user).user_id, True)]
 
 
 def test_a_wrong_team_is_refused_before_anything_is_written(db: Session) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
+from datetime import UTC
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zhifa.core.blobstore import open_blob_store
+from zhifa.core.calendar import SHANGHAI
 from zhifa.core.db import make_engine, make_session_factory
 from zhifa.core.settings import Settings, load_settings
 from zhifa.demo.actions import seed_demo_actions
@@ -58,8 +60,10 @@ def test_every_public_item_of_the_demo_passes_validation(
     pubs = db.scalars(select(Publication).order_by(Publication.id)).all()
     assert len(pubs) >= 9
     for pub in pubs:
-        day = pub.published_at.date() if pub.published_at else None
-        assert day is not None
+        at = pub.published_at
+        assert at is not None
+        # the day it was published in Beijing time (the stored time is UTC)
+        day = (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(SHANGHAI).date()
         assert validation.problems(service.snapshot_as_of(pub), day) == [], pub.id
 
 

@@ -271,7 +271,7 @@ def _officers(db: Session) -> list[Principal]:
     return [Principal(u.id, u.username, u.full_name, frozenset({Role.officer})) for u in valid]
 
 
-def _duties(
+def on_site_duties(
     db: Session,
     settings: Settings,
     store: BlobStore,
@@ -343,7 +343,7 @@ def _record_on_camera(
     recording.record_notice(db, activity_id, notice, who)
 
 
-def _issue(
+def issue_document(
     db: Session,
     settings: Settings,
     store: BlobStore,
@@ -379,9 +379,9 @@ def _complete_step(
 ) -> None:
     step = actions.procedure_of(action).step(action.current_step)
     if step.on_site:
-        _duties(db, settings, store, action, who, team)
+        on_site_duties(db, settings, store, action, who, team)
     for kind in step.documents:
-        _issue(db, settings, store, action, kind, case.fields.get(kind, {}), who)
+        issue_document(db, settings, store, action, kind, case.fields.get(kind, {}), who)
 
 
 def seed_demo_actions(db: Session, settings: Settings, store: BlobStore) -> int:
@@ -416,7 +416,9 @@ def seed_demo_actions(db: Session, settings: Settings, store: BlobStore) -> int:
             _complete_step(db, settings, store, action, case, who, team)
             if target == "closing" or procedure(case.procedure).step(target).final:
                 for kind in proc.step(target).documents:
-                    _issue(db, settings, store, action, kind, case.fields.get(kind, {}), who)
+                    issue_document(
+                        db, settings, store, action, kind, case.fields.get(kind, {}), who
+                    )
             _serve(db, settings, store, action, case, who)
             actions.advance(db, action.id, actions.TransitionIn(to_step=target), who)
         if not proc.step(action.current_step).final:
@@ -439,7 +441,7 @@ def _serve(
     if action.current_step != "service":
         return
     fields = case.fields.get("service_receipt", {"method": "直接送达"})
-    receipt = _issue(db, settings, store, action, "service_receipt", fields, who)
+    receipt = issue_document(db, settings, store, action, "service_receipt", fields, who)
     for code in DECISION_KINDS:
         for doc in documents.effective(db, action.id, code):
             service = documents.ServiceIn(

@@ -115,7 +115,7 @@ def _batches(db: Session) -> list[BatchIn]:
                 {"name": "重点（A级）", "grades": ["A"], "quota": "all"},
                 {"name": "一般", "grades": ["B", "C", "D"], "quota": "ratio", "ratio": "0.2"},
             ],
-            "rounding": "向上取整", "team_size": 2, "cap": 3,
+            "rounding": "向上取整", "team_size": 3, "cap": 3,
             "lead_department": "区应急管理局", "partners": [_JOINT],
         }),
         BatchIn.model_validate({

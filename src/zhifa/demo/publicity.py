@@ -69,7 +69,7 @@ def _choices(db: Session, obligation: PublicationObligation) -> tuple[str | None
     return PENALTY_SEVERITY[_case_title(db, obligation)]
 
 
-def _legal_staff(db: Session) -> tuple[Principal, Principal]:
+def legal_staff(db: Session) -> tuple[Principal, Principal]:
     """The two legal-section demo accounts: one asks, the other approves."""
     users = [db.scalar(select(User).where(User.username == name)) for name in ("legal", "legal2")]
     if None in users:
@@ -89,10 +89,14 @@ def _case_title(db: Session, obligation: PublicationObligation) -> str:
 def seed_demo_publicity(db: Session, settings: Settings) -> int:
     """Publish (or exempt) every open demo obligation; returns how many were handled."""
     service.sync_obligations(db)
-    asker, approver = _legal_staff(db)
+    asker, approver = legal_staff(db)
     open_ones = db.scalars(
         select(PublicationObligation)
-        .where(PublicationObligation.status == ObligationStatus.open)
+        .where(
+            PublicationObligation.status == ObligationStatus.open,
+            # a decision's obligation (双随机 results are published by demo.draws)
+            PublicationObligation.document_id.is_not(None),
+        )
         .order_by(PublicationObligation.id)
     ).all()
     for obligation in open_ones:

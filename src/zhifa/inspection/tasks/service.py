@@ -158,10 +158,14 @@ class _Planned:
     name: str
     subject_id: int
     officer_ids: list[int]
+    external: list[dict[str, str]]  # the partners' members on this team (联合抽查)
 
 
-def _resolve(db: Session, teams: Sequence[Team], known: set[str]) -> list[_Planned]:
-    """Each new team's subject, party and officers, or a refusal naming the first wrong."""
+def _resolve(
+    db: Session, teams: Sequence[Team], known: set[str], external: dict[str, dict[str, str]]
+) -> list[_Planned]:
+    """Each new team's subject, party, the bureau's officers and the partners' members on
+    it, or a refusal naming the first wrong."""
     numbers = _officers_by_number(db)
     planned = []
     for team in teams:
@@ -173,12 +177,19 @@ def _resolve(db: Session, teams: Sequence[Team], known: set[str]) -> list[_Plann
             raise DomainError(f"统一社会信用代码 {team.target} 不在检查对象名录库中", "teams")
         if len(team.inspectors) < 2:
             raise DomainError(f"{team.target} 的检查组不足 2 名执法人员", "teams")
-        missing = [n for n in team.inspectors if n not in numbers]
+        missing = [n for n in team.inspectors if n not in numbers and n not in external]
         if missing:
-            raise DomainError(f"执法证号 {'、'.join(missing)} 不是本局在岗执法人员", "teams")
+            words = (
+                f"执法证号 {'、'.join(missing)} 既不是本局在岗执法人员，也不是联合抽查部门的人员"
+            )
+            raise DomainError(words, "teams")
+        officers = [numbers[n] for n in team.inspectors if n in numbers]
+        if not officers:
+            words = f"{team.target} 的检查组全部是联合抽查部门的人员，本局不能开启检查案件"
+            raise DomainError(words, "teams")
         _, version = party_of(db, party.id)
-        officers = [numbers[n] for n in team.inspectors]
-        planned.append(_Planned(team, party, version.name, subject.id, officers))
+        members = [external[n] for n in team.inspectors if n in external]
+        planned.append(_Planned(team, party, version.name, subject.id, officers, members))
         known.add(team.target)
     return planned
 
@@ -223,12 +234,12 @@ def open_inspections(
         raise Conflict("检查计划尚未经领导批准，不能生成检查任务")
     view = batch_of(db, plan, batch_index)
     existing = {t.target_uscc: t for t in tasks_of(db, plan.id, batch_index)}
-    planned = _resolve(db, teams, set(existing))
+    external = {m.number: m.model_dump() for m in view.batch.external_members()}
+    planned = _resolve(db, teams, set(existing), external)
     if not planned:
         return [existing[t.target] for t in teams]
     item = _power_item(db, view)
     label = f"{plan.title}{view.batch.name}"
-    members = [m.model_dump() for m in view.batch.external_members()]
     until = _grant_until(view)
     for p in planned:
         data = ActionIn(
@@ -248,7 +259,7 @@ def open_inspections(
             subject_id=p.subject_id,
             stratum=p.team.stratum,
             inspectors=list(p.team.inspectors),
-            external_members=members,
+            external_members=p.external,
             action_id=action.id,
             opened_by=who.user_id,
         )
