@@ -31,7 +31,7 @@ from zhifa.inspection.draws import service as draws
 from zhifa.inspection.draws.models import InspectionDraw
 from zhifa.inspection.published import verify
 from zhifa.inspection.tasks.models import InspectionTask
-from zhifa.publicity.models import ObligationStatus, PublicationObligation
+from zhifa.publicity.models import ObligationStatus, PublicationObligation, PublicSnapshot
 from zhifa.web.app import create_portal_app
 
 
@@ -94,6 +94,12 @@ def test_the_drawn_targets_are_inspected_and_their_results_published(
     assert all(t.result is not None and t.obligation_id is not None for t in tasks)
     states = [db.get(PublicationObligation, t.obligation_id).status for t in tasks]  # type: ignore[union-attr]
     assert states == [ObligationStatus.published] * 2 + [ObligationStatus.open]
+    (batch_article,) = db.scalars(
+        select(PublicSnapshot).where(PublicSnapshot.kind == "inspection_batch")
+    )
+    assert (
+        len(batch_article.snapshot_json) > 0 and tasks[0].target_uscc in batch_article.snapshot_json
+    )
     expected = canonical_json(draws.published_document(first))
     links = [f'href="/p/{t.obligation_id}"' for t in tasks]
     drawn_json = f"/inspection/plans/{first.plan_id}/batches/1/draw.json"

@@ -4,8 +4,8 @@ nutzwtf/nutz-contracts test/fixtures/bls/quicknet-rounds.json and checked offlin
 one drawn target replaced for a listed reason; the second batch announced at seeding
 time, waiting for its round. The first batch's inspections are opened from its teams and
 visited on the seeding day: two results published through the pipeline, one drafted and
-waiting for review on the deadline board. Seeded through the chapters' own use cases;
-idempotent.
+waiting for review on the deadline board, and the batch's WeChat article published.
+Seeded through the chapters' own use cases; idempotent.
 
 The first batch's announcement and checkpoint are stamped at a historical time (the
 service's ``now``), two days before that round: the only way a demo seeded after the
@@ -33,6 +33,7 @@ from zhifa.inspection.beacon import round_time
 from zhifa.inspection.draws import service as draws
 from zhifa.inspection.draws.schemas import AnnounceIn, BeaconIn, SubstituteIn, SubstitutionReason
 from zhifa.inspection.plans.models import InspectionPlan
+from zhifa.inspection.tasks import article
 from zhifa.inspection.tasks import service as tasks
 from zhifa.inspection.tasks.models import InspectionTask
 from zhifa.inspection.tasks.rules import InspectionResult
@@ -111,6 +112,8 @@ def _inspect_first_batch(db: Session, settings: Settings, store: BlobStore) -> i
             publicity.review(db, draft.id, asker, "已核对检查结果与现场检查记录一致")
             publicity.publish(db, draft.id, approver)
         db.commit()
+    article.publish_article(db, settings, plan, 1, approver)  # the batch's 公众号文章
+    db.commit()
     return len(opened)
 
 

@@ -110,7 +110,7 @@ def _batches(db: Session) -> list[BatchIn]:
         BatchIn.model_validate({
             "name": "第一批", "item_id": item["SJ-001"], "field": "安全生产",
             "basis": "《安全生产法》第六十五条；《危险化学品安全管理条例》第三十三条",
-            "starts_on": date(2026, 6, 1), "ends_on": date(2026, 6, 30),
+            "starts_on": date(2026, 6, 1), "ends_on": date(2026, 12, 31),
             "strata": [
                 {"name": "重点（A级）", "grades": ["A"], "quota": "all"},
                 {"name": "一般", "grades": ["B", "C", "D"], "quota": "ratio", "ratio": "0.2"},

@@ -516,6 +516,7 @@ SNAPSHOT_KIND_LABELS = {
     "law": "法律法规规章",
     "officer": "执法人员",
     "yearly_figures": "年度执法数据",
+    "inspection_batch": "双随机抽查结果汇总",  # one batch's published results (公众号文章)
 }
 
 

@@ -28,18 +28,16 @@ from zhifa.core.http import (
     require,
 )
 from zhifa.core.http import submit as submit_form
-from zhifa.core.http import templates as page_templates
 from zhifa.core.permissions import Permission
 from zhifa.core.spreadsheet import append, csv_bytes
 from zhifa.core.validation import parse
 from zhifa.inspection.draws import service as draws
 from zhifa.inspection.plans import service as plans
 from zhifa.inspection.plans.models import InspectionPlan
-from zhifa.inspection.tasks import rules
+from zhifa.inspection.tasks import article, rules
 from zhifa.inspection.tasks import service as tasks
 from zhifa.inspection.tasks.models import InspectionTask
 from zhifa.inspection.tasks.schemas import ResultIn, TaskOut
-from zhifa.publicity.rules import KIND_LABELS
 
 pages = APIRouter(prefix="/app/inspection/tasks", include_in_schema=False)
 api = APIRouter(prefix="/api/v1/inspection/tasks", tags=["双随机：检查任务与结果"])
@@ -48,11 +46,13 @@ Reader = Annotated[Principal, Depends(require(Permission.inspection_read))]
 Opener = Annotated[Principal, Depends(require(Permission.inspection_task_open))]
 Recorder = Annotated[Principal, Depends(require(Permission.inspection_result_record))]
 Reviewer = Annotated[Principal, Depends(require(Permission.publication_review))]
+Publisher = Annotated[Principal, Depends(require(Permission.publication_publish))]
 BatchIndex = Annotated[int, Path(ge=1, le=20)]
 
 NOTICES = {
     "opened": "已生成检查任务：每个抽中对象一个行政检查（现场检查）案件，检查组已授权。",
     "recorded": "已录入检查结果，已生成公示义务（自检查之日起20个工作日内公示）。",
+    "article": "已发布本批次的公众号文章：已记入公开账本，并交各公示渠道投递。",
 }
 RESULT_FIELDS = ("result", "checked_on", "penalty_action_id")
 
@@ -76,11 +76,14 @@ def _batch_context(
     for task in tasks.tasks_of(db, plan.id, index):
         action = tasks.get_action_row(db, task.action_id)
         _, party = tasks.party_of(db, action.party_id)
-        rows.append({"task": task, "party": party, "state": tasks.state_of(db, task),
+        rows.append({"task": task, "action": action, "party": party,
+                     "state": tasks.state_of(db, task),
                      "publication": tasks.publication_of(db, task)})  # fmt: skip
+    view = plans.batch_of(db, plan, index)
     return {
         "plan": plan,
-        "view": plans.batch_of(db, plan, index),
+        "view": view,
+        "officers": draws.names(db, view).officers,  # 执法证号 → name, on the staff page
         "rows": rows,
         "results": rules.RESULTS,
         "states": rules.TASK_STATE_LABELS,
@@ -156,21 +159,34 @@ def draft_submit(
 def article_page(
     request: Request, db: Db, who: Reader, plan: PlanOfPath, index: BatchIndex
 ) -> Response:
-    view = plans.batch_of(db, plan, index)
-    article = batch_article(db, plan, index)
-    return render(request, "task_article.html", plan=plan, view=view, article=article)
+    return render(request, "task_article.html", **_article_context(db, request, plan, index))
 
 
-def batch_article(db: Session, plan: InspectionPlan, index: int) -> str:
-    """The batch's WeChat article: every published result of the batch in one table
-    (inline styles only, as the account's editor keeps them; escaped by the engine)."""
-    view = plans.batch_of(db, plan, index)
-    found = tasks.published_results(db, plan_id=plan.id, batch_index=index)
-    return page_templates.env.get_template("task_wechat_article.html").render(
-        title=f"{plan.title}{view.batch.name}{KIND_LABELS['inspection']}公示",
-        header=rules.export_header(),
-        rows=[rules.export_row(r.snapshot) for r in found],
-        digests=[r.publication.digest for r in found],
+def _article_context(
+    db: Session, request: Request, plan: InspectionPlan, index: int
+) -> dict[str, Any]:
+    return {
+        "plan": plan,
+        "view": plans.batch_of(db, plan, index),
+        "article": article.article_html(db, plan, index),
+        "latest": article.latest_article(db, plan, index),
+        "notice": notice_of(request, NOTICES),
+    }
+
+
+@pages.post("/plans/{plan_id}/batches/{index}/article", response_class=HTMLResponse)
+def article_submit(
+    request: Request, db: Tx, settings: Config, who: Publisher, plan: PlanOfPath, index: BatchIndex
+) -> Response:
+    return submit_form(
+        request,
+        db,
+        lambda: article.publish_article(db, settings, plan, index, who),
+        page="task_article.html",
+        context=lambda: _article_context(db, request, plan, index),
+        then=lambda _: redirect(
+            f"/app/inspection/tasks/plans/{plan.id}/batches/{index}/article", "article"
+        ),
     )
 
 
@@ -254,3 +270,15 @@ def api_result(
 def api_draft(db: Tx, settings: Config, who: Reviewer, task: TaskOfPath) -> dict[str, int]:
     pub = tasks.prepare_draft(db, settings, task, who)
     return {"publication_id": pub.id, "obligation_id": pub.obligation_id}
+
+
+@api.post(
+    "/plans/{plan_id}/batches/{index}/article",
+    status_code=201,
+    summary="发布本批次抽查结果的公众号文章（经各公示渠道投递）",
+)
+def api_article(
+    db: Tx, settings: Config, who: Publisher, plan: PlanOfPath, index: BatchIndex
+) -> dict[str, int]:
+    row = article.publish_article(db, settings, plan, index, who)
+    return {"public_snapshot_id": row.id, "version": row.version}

@@ -15,6 +15,9 @@ from zhifa.publicity.channels.base import OUTBOX_EVENT_LABELS, OutboxEvent, Outg
 from zhifa.publicity.channels.webhook import post_json
 from zhifa.publicity.rules import KIND_LABELS
 
+# The public snapshot kind of a 双随机 batch's results, published as one article.
+INSPECTION_BATCH = "inspection_batch"
+
 _TITLE_PREFIX = {
     OutboxEvent.publish: "",
     OutboxEvent.update: "【更新】",
@@ -50,16 +53,24 @@ def article_html(message: OutgoingMessage) -> str:
     )
 
 
+def inspection_batch_html(article: dict[str, Any]) -> str:
+    """A 双随机 batch's article: every published result of the batch in one table
+    (``article``: title, header, rows, digests; escaped by the template engine)."""
+    return templates.env.get_template("wechat_inspection_batch.html").render(**article)
+
+
 class WechatChannel:
     kind = "wechat"
     inline = False
 
     def deliver(self, db: Session, message: OutgoingMessage, config: dict[str, Any]) -> str:
+        if message.is_public_snapshot and message.kind == INSPECTION_BATCH:
+            return self._batch(message, config)
         if message.is_public_snapshot:
             # The account carries decision articles; the catalogue is read on the portal.
             return "事前公示目录、执法人员和年度数据在门户网站公示，未推送公众号文章"
         if message.kind == "inspection":
-            # One article per batch lists its results (inspection.tasks: batch_article).
+            # One article per batch lists its results (the INSPECTION_BATCH snapshot).
             return "双随机抽查结果按批次汇总为一篇公众号文章发布，未逐条推送"
         data = {
             "format": "zhifa-wechat-article/1",
@@ -69,6 +80,21 @@ class WechatChannel:
             "event": message.event.value,
             "publication_id": message.publication_id,
             "obligation_id": message.obligation_id,
+            "version": message.version,
+            "digest": message.digest,
+            "ledger_index": message.ledger_index,
+        }
+        return post_json(config["url"], data, message, config)
+
+    def _batch(self, message: OutgoingMessage, config: dict[str, Any]) -> str:
+        data = {
+            "format": "zhifa-wechat-article/1",
+            "title": message.title,
+            "html": inspection_batch_html(message.snapshot["article"]),
+            "idempotency_key": message.idempotency_key,
+            "event": message.event.value,
+            "public_snapshot_id": message.public_snapshot_id,
+            "subject": message.subject,
             "version": message.version,
             "digest": message.digest,
             "ledger_index": message.ledger_index,
