@@ -9,7 +9,7 @@ from datetime import date
 from io import BytesIO
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from openpyxl import Workbook
 from sqlalchemy.orm import Session
@@ -34,6 +34,7 @@ from zhifa.core.validation import parse
 from zhifa.inspection.draws import service as draws
 from zhifa.inspection.plans import service as plans
 from zhifa.inspection.plans.models import InspectionPlan
+from zhifa.inspection.plans.routes import BatchIndex, PlanOfPath
 from zhifa.inspection.tasks import article, rules
 from zhifa.inspection.tasks import service as tasks
 from zhifa.inspection.tasks.models import InspectionTask
@@ -47,7 +48,6 @@ Opener = Annotated[Principal, Depends(require(Permission.inspection_task_open))]
 Recorder = Annotated[Principal, Depends(require(Permission.inspection_result_record))]
 Reviewer = Annotated[Principal, Depends(require(Permission.publication_review))]
 Publisher = Annotated[Principal, Depends(require(Permission.publication_publish))]
-BatchIndex = Annotated[int, Path(ge=1, le=20)]
 
 NOTICES = {
     "opened": "已生成检查任务：每个抽中对象一个行政检查（现场检查）案件，检查组已授权。",
@@ -57,15 +57,10 @@ NOTICES = {
 RESULT_FIELDS = ("result", "checked_on", "penalty_action_id")
 
 
-def plan_of_path(plan_id: RecordId, db: Db, who: Reader) -> InspectionPlan:
-    return plans.get_plan(db, plan_id)
-
-
 def task_of_path(task_id: RecordId, db: Db, who: Reader) -> InspectionTask:
     return tasks.get_task(db, task_id)
 
 
-PlanOfPath = Annotated[InspectionPlan, Depends(plan_of_path)]
 TaskOfPath = Annotated[InspectionTask, Depends(task_of_path)]
 
 
