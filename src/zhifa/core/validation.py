@@ -215,6 +215,18 @@ FIELD_LABELS: dict[str, str] = {
     "quota": "抽取方式",
     "count": "抽取数量",
     "ratio": "抽取比例",
+    # 双随机: the draw (inspection/draws/) and the inspection tasks (inspection/tasks/)
+    "round_at": "随机源时间",
+    "lottery": "彩票",
+    "draw_date": "开奖日期",
+    "ordered": "号码是否按开出顺序",
+    "signature": "drand 签名",
+    "lottery_sets": "彩票开奖号码",
+    "target": "检查对象",
+    "task_id": "检查任务",
+    "result": "检查结果",
+    "checked_on": "检查日期",
+    "penalty_action_id": "处罚案件",
 }
 
 

@@ -68,8 +68,10 @@ def round_at(moment: datetime) -> int:
 def default_round(now: datetime | None = None) -> int:
     """The first round at or after the next whole hour (Beijing time) that is at least
     24 h + 1 h from now."""
+    # not a legal limit: an hour's margin past the protocol's 24 h, then a whole hour
     after = _now(now) + MIN_LEAD + timedelta(hours=1)
     hour = after.replace(minute=0, second=0, microsecond=0)
+    # not a legal limit: rounding up to the next whole hour, a time people can remember
     return round_at(hour if hour == after else hour + timedelta(hours=1))
 
 

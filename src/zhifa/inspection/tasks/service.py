@@ -48,8 +48,9 @@ from zhifa.publicity.models import (
 from zhifa.publicity.snapshots import Bureau
 from zhifa.recording.documents.models import Document, DocumentStatus
 
-# Not a legal limit: how long the team's grant lasts after the batch's period (or today,
-# if later), so that results and corrections can still be recorded; core.grants caps it.
+# How long the team's grant lasts after the batch's period (or today, if later), so that
+# results and corrections can still be recorded; core.grants caps it.
+# not a legal limit: the grant's length, the bureau's choice
 GRANT_AFTER_PERIOD = timedelta(days=90)
 _OUT = (PublicationStatus.published, PublicationStatus.expired, PublicationStatus.withdrawn,
         PublicationStatus.superseded)  # fmt: skip
@@ -196,6 +197,7 @@ def _resolve(
 
 def _grant_until(view: BatchView) -> datetime:
     end = max(view.batch.ends_on, today()) + GRANT_AFTER_PERIOD
+    # not a legal limit: the last whole day within core.grants' longest grant
     longest = (utcnow() + grants.LONGEST_GRANT - timedelta(days=1)).astimezone(SHANGHAI).date()
     return datetime.combine(min(end, longest), time(23, 59, 59), tzinfo=SHANGHAI)
 
