@@ -84,13 +84,18 @@ def granted_ids(who: Principal, record_type: GrantRecord) -> Select[tuple[int]]:
     )
 
 
+def latest_until(now: datetime) -> datetime:
+    """The latest ``valid_until`` a grant made at ``now`` may have."""
+    return now + LONGEST_GRANT
+
+
 def grant(db: Session, data: GrantIn, who: Principal, *, record_exists: bool) -> RecordGrant:
     """Let ``data.grantee_id`` read one record until ``data.valid_until``."""
     now = utcnow()
     until = data.valid_until
     if until <= now:
         raise DomainError("截止时间须晚于现在", "valid_until")
-    if until - now > LONGEST_GRANT:
+    if until > latest_until(now):
         raise DomainError("授权最长一年，请缩短截止时间", "valid_until")
     grantee = db.get(User, data.grantee_id)
     if grantee is None or not grantee.is_active:

@@ -23,6 +23,7 @@ each source's bytes: 32 bytes for a drand round, the RFC 3797 string for a lotte
 from __future__ import annotations
 
 import hashlib
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -64,12 +65,17 @@ def round_time(round_number: int) -> datetime:
     return datetime.fromtimestamp(seconds, UTC)
 
 
-def earliest_round(checkpoint_time: datetime) -> int:
-    """The first round whose time is at least MIN_LEAD after the checkpoint."""
-    not_before = int((checkpoint_time + MIN_LEAD).timestamp())
+def round_at(moment: datetime) -> int:
+    """The first round published at or after ``moment``."""
+    not_before = math.ceil(moment.timestamp())
     if not_before <= QUICKNET_GENESIS:
         return 1
     return -(-(not_before - QUICKNET_GENESIS) // QUICKNET_PERIOD) + 1
+
+
+def earliest_round(checkpoint_time: datetime) -> int:
+    """The first round whose time is at least MIN_LEAD after the checkpoint."""
+    return round_at(checkpoint_time + MIN_LEAD)
 
 
 def check_round_time(round_number: int, checkpoint_time: datetime) -> None:

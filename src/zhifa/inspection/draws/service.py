@@ -31,8 +31,8 @@ from zhifa.inspection.beacon import (
     LotterySource,
     Source,
     check_sources_after,
-    earliest_round,
     input_keying_material,
+    round_at,
     round_time,
 )
 from zhifa.inspection.directory import collect
@@ -58,11 +58,6 @@ def iso(moment: datetime) -> str:
 
 
 # ---- which round ---------------------------------------------------------------------------
-
-
-def round_at(moment: datetime) -> int:
-    """The first quicknet round published at or after ``moment``."""
-    return earliest_round(moment - MIN_LEAD)
 
 
 def default_round(now: datetime | None = None) -> int:

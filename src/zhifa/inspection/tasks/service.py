@@ -196,10 +196,11 @@ def _resolve(
 
 
 def _grant_until(view: BatchView) -> datetime:
+    """The end of the day GRANT_AFTER_PERIOD after the batch (or today), within the
+    longest grant core.grants allows."""
     end = max(view.batch.ends_on, today()) + GRANT_AFTER_PERIOD
-    # not a legal limit: the last whole day within core.grants' longest grant
-    longest = (utcnow() + grants.LONGEST_GRANT - timedelta(days=1)).astimezone(SHANGHAI).date()
-    return datetime.combine(min(end, longest), time(23, 59, 59), tzinfo=SHANGHAI)
+    day_end = datetime.combine(end, time(23, 59, 59), tzinfo=SHANGHAI)
+    return min(day_end, grants.latest_until(utcnow()))
 
 
 def _grant_team(
