@@ -30,6 +30,7 @@ from datetime import UTC, datetime, timedelta
 
 import drand_verify
 
+from zhifa.core.clock import people_datetime
 from zhifa.core.errors import DomainError
 
 QUICKNET_CHAIN_HASH = "52db9ba70e0cc0f6eaf7803dd07447a1f5477735fd3f661792ba94600c84e971"
@@ -80,9 +81,10 @@ def earliest_round(checkpoint_time: datetime) -> int:
 
 def check_round_time(round_number: int, checkpoint_time: datetime) -> None:
     """Refuse a round published before, or less than 24 h after, the checkpoint."""
-    if round_time(round_number) < checkpoint_time + MIN_LEAD:
+    at = round_time(round_number)
+    if at < checkpoint_time + MIN_LEAD:
         raise BeaconError(
-            f"drand 第 {round_number} 轮的时间（{round_time(round_number):%Y-%m-%d %H:%M:%S} UTC）"
+            f"drand 第 {round_number} 轮的时间（北京时间 {people_datetime(at)}）"
             f"早于公告签名检查点之后 24 小时，不能作为随机源",
             field="round",
         )

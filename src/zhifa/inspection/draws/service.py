@@ -19,6 +19,7 @@ from zhifa.core.audit import record_change
 from zhifa.core.auth import Principal, actor_name
 from zhifa.core.calendar import SHANGHAI
 from zhifa.core.certificates import list_officers
+from zhifa.core.clock import people_datetime
 from zhifa.core.errors import Conflict, DomainError, NotFound
 from zhifa.core.models import Unit
 from zhifa.inspection import draw as core
@@ -186,9 +187,8 @@ def _values(ann: core.Announcement, data: BeaconIn, now: datetime) -> list[dict[
         if isinstance(source, DrandSource):
             due = round_time(source.round)
             if now < due:
-                local = due.astimezone(SHANGHAI)
                 raise BeaconError(
-                    f"drand 第 {source.round} 轮将于北京时间 {local:%Y-%m-%d %H:%M:%S} 产生，"
+                    f"drand 第 {source.round} 轮将于北京时间 {people_datetime(due)} 产生，"
                     "现在还没有，不能抽取",
                     "signature",
                 )
