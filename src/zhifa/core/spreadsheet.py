@@ -23,6 +23,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 
+from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -92,3 +93,16 @@ def put(sheet: Worksheet, row: int, column: int, value: Value) -> Cell:
 def append(sheet: Worksheet, values: Sequence[Value]) -> None:
     """`sheet.append(values)` through `set_value`."""
     sheet.append([set_value(Cell(sheet), value) for value in values])
+
+
+def xlsx_bytes(title: str, rows: Iterable[Sequence[Value]]) -> bytes:
+    """A workbook of one sheet named `title` holding `rows`, each through `append`."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = title
+    for row in rows:
+        append(sheet, row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

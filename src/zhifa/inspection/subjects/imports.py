@@ -9,11 +9,9 @@ revises one (a new version); a row identical to the current version is left alon
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from typing import Any
 
-from openpyxl import Workbook
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
@@ -21,7 +19,7 @@ from zhifa.catalog.file_rows import FileFormat, Row, RowError, cell, json_list
 from zhifa.catalog.imports import message_of
 from zhifa.core.auth import Principal
 from zhifa.core.errors import DomainError
-from zhifa.core.spreadsheet import append, csv_bytes
+from zhifa.core.spreadsheet import csv_bytes, xlsx_bytes
 from zhifa.inspection.subjects import rules
 from zhifa.inspection.subjects import service as subjects
 
@@ -145,12 +143,4 @@ def template_csv() -> bytes:
 
 
 def template_xlsx() -> bytes:
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "检查对象名录"
-    append(sheet, list(COLUMNS))
-    append(sheet, list(EXAMPLE))
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return xlsx_bytes("检查对象名录", [list(COLUMNS), list(EXAMPLE)])

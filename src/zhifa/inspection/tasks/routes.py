@@ -6,12 +6,10 @@ article."""
 from __future__ import annotations
 
 from datetime import date
-from io import BytesIO
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
-from openpyxl import Workbook
 from sqlalchemy.orm import Session
 
 from zhifa.core.auth import Principal
@@ -29,7 +27,7 @@ from zhifa.core.http import (
 )
 from zhifa.core.http import submit as submit_form
 from zhifa.core.permissions import Permission
-from zhifa.core.spreadsheet import append, csv_bytes
+from zhifa.core.spreadsheet import csv_bytes, xlsx_bytes
 from zhifa.core.validation import parse
 from zhifa.inspection.draws import service as draws
 from zhifa.inspection.plans import service as plans
@@ -217,16 +215,9 @@ def export_xlsx(
     db: Db, who: Reader, plan_id: ExportPlan = None, batch: ExportBatch = None,
     start: date | None = None, end: date | None = None,
 ) -> Response:  # fmt: skip
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "双随机抽查结果"
-    for row in _export_rows(db, plan_id, batch, start, end):
-        append(sheet, row)
-    out = BytesIO()
-    book.save(out)
+    body = xlsx_bytes("双随机抽查结果", _export_rows(db, plan_id, batch, start, end))
     mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return _download(out.getvalue(), mime, "xlsx")
+    return _download(body, mime, "xlsx")
 
 
 def _download(body: bytes, media_type: str, ext: str) -> Response:
