@@ -116,11 +116,11 @@ def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
         session.close()
 
 
-def enum_type(enum_class: type[StrEnum]) -> SAEnum:
+def enum_type(enum_class: type[StrEnum], length: int = 20) -> SAEnum:
     """A column of a StrEnum stored as its value (VARCHAR); reads give the enum member."""
     return SAEnum(
         enum_class,
         native_enum=False,
-        length=20,
+        length=length,
         values_callable=lambda members: [member.value for member in members],
     )

@@ -35,6 +35,7 @@ FEATURE_MODULES = (
     "zhifa.publicity.feature",
     "zhifa.insight.feature",
     "zhifa.inspection.feature",
+    "zhifa.archive.feature",
 )
 
 

@@ -66,6 +66,10 @@ class Permission(StrEnum):
     inspection_draw_write = "inspection.draw_write"  # announce a draw, enter its beacon, substitute
     inspection_task_open = "inspection.task_open"  # open a drawn batch's inspection cases
     inspection_result_record = "inspection.result_record"  # record a 双随机 result (own cases)
+    archive_read = "archive.read"  # the archive's lists, files, schedule and reports
+    archive_schedule_write = "archive.schedule_write"  # propose a 保管期限表 version, 档号 scheme
+    archive_schedule_approve = "archive.schedule_approve"  # approve a 保管期限表 version
+    archive_file = "archive.file"  # file closed cases, run 四性检测, export packages
 
 
 _EVERYONE = {
@@ -129,7 +133,10 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.inspection_task_open,
         }
     ),
-    Role.office: frozenset(_EVERYONE | {Permission.certificate_write}),
+    Role.office: frozenset(
+        _EVERYONE
+        | {Permission.certificate_write, Permission.archive_read, Permission.archive_schedule_write}
+    ),
     Role.leader: frozenset(
         _EVERYONE
         | {
@@ -143,9 +150,19 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.accountability_read,
             Permission.figures_read,
             Permission.inspection_plan_approve,
+            Permission.archive_read,
+            Permission.archive_schedule_approve,
         }
     ),
-    Role.archivist: frozenset(_EVERYONE | {Permission.action_all}),
+    Role.archivist: frozenset(
+        _EVERYONE
+        | {
+            Permission.action_all,
+            Permission.archive_read,
+            Permission.archive_schedule_write,
+            Permission.archive_file,
+        }
+    ),
     Role.admin: frozenset(Permission),
 }
 

@@ -60,9 +60,12 @@ __all__ = [
     "publicity_limit",
     "relied_on",
     "rest_days_for",
+    "retention_end",
+    "retention_start",
     "stricter_due",
     "withdrawal_due",
     "withdrawal_limit",
+    "year_end",
 ]
 
 
@@ -148,6 +151,7 @@ class Area(StrEnum):
     LICENSE = "行政许可"
     PUBLICITY = "行政执法公示"
     RECORDING = "行政执法全过程记录"
+    ARCHIVE = "档案管理"
 
 
 @dataclass(frozen=True)
@@ -290,6 +294,14 @@ _XYXF_CHECKED = (
     "已修复的失信信息），公示期限的规定据国家发展改革委发布的新闻摘要核实（仅经二手资料核实）。"
 )
 
+_ANJIAN126 = "《安全生产监管档案管理规定》（安监总办〔2007〕126号）"
+_SRC_ANJIAN126 = (
+    "安监总办〔2007〕126号（国家安全监管总局2007年6月4日印发，“经商国家档案局同意”）只读到"
+    "jycdxd.com 转载的部分原文：“12. 安全生产监管日常管理文件材料应于次年6月30日以前归档；事故"
+    "调查处理文件材料应在事…”（其后截断，执法检查材料的归档时间未取得）；应急管理部组建（2018年）"
+    "后是否仍然有效未能核实。国家档案局令第13号《机关档案管理规定》的归档时间条文未能取得"
+)
+
 _SOURCE_LIST = (
     Source(
         "chufa",
@@ -365,6 +377,13 @@ _SOURCE_LIST = (
         _SRC_GUOBAN51,
     ),
     Source("xyxf", _XYXF, ("《信用修复管理办法》",), Reading.SECONDARY, _SRC_XYXF),
+    Source(
+        "anjian126",
+        _ANJIAN126,
+        (_ANJIAN126, "安监总办〔2007〕126号"),
+        Reading.SECONDARY,
+        _SRC_ANJIAN126,
+    ),
     Source(
         "chufa_banfa",
         "《安全生产违法行为行政处罚办法》（应急管理部令第18号，2026年2月1日起施行）",
@@ -1103,6 +1122,27 @@ def _rows() -> tuple[TimeLimit, ...]:
             verification=ok,
             sources=_SEED,
         ),
+        # ---- 档案管理 ------------------------------------------------------------------
+        TimeLimit(
+            code="archive.filing",
+            area=Area.ARCHIVE,
+            title="办结案件的案卷归档（归档时间）",
+            n=0,
+            unit=Unit.FIXED_DATE,
+            basis=f"{_ANJIAN126}第十二条（原文编号“12.”）",
+            counted_from="案件办结之年",
+            extend_if_rest_day=False,
+            note=(
+                "取转载原文中“安全生产监管日常管理文件材料应于次年6月30日以前归档”；执法检查材料"
+                "本身的归档时间在转载中截断，取同一期限。固定日期，不顺延。该文件在应急管理部组建后"
+                "是否仍然有效未能核实，国家档案局令第13号的归档时间条文未能取得，由办公室确认。"
+            ),
+            verification=Verification.SECONDARY,
+            sources=_SRC_ANJIAN126,
+            fixed_month=6,
+            fixed_day=30,
+            year_offset=1,
+        ),
     )
 
 
@@ -1210,6 +1250,35 @@ def due_at(code: str, start: datetime) -> DueInstant:
     else:
         computed = add_hours(start, row.n)
     return DueInstant(computed.at, f"{_legal(row)}。计算：{computed.basis}")
+
+
+def retention_start(event_day: date) -> date:
+    """The first day of a retention period counted from the year an archive file was
+    formed: 1 January of the next year. The bureau's default (long-standing archival
+    practice); no primary text saying so was found (docs/time-limits.md, archive)."""
+    _require_date(event_day)
+    return fixed_date_in_year(event_day.year + 1, 1, 1).date
+
+
+def year_end(event_day: date) -> date:
+    """31 December of ``event_day``'s year: the anchor (not counted) of a period that
+    starts on 1 January of the next year."""
+    _require_date(event_day)
+    return fixed_date_in_year(event_day.year, 12, 31).date
+
+
+def retention_end(calendar: WorkingCalendar, anchor: date, months: int) -> Due:
+    """The last day content must be kept: ``months`` after ``anchor``, the day before
+    the period's first day (民法典 第二百零一条: the anchor day is not counted). A
+    minimum is never shortened nor extended: disposal may come the day after."""
+    computed = calendar.add_months(anchor, months, extend_if_rest_day=False)
+    return Due(
+        computed.date,
+        computed.provisional,
+        f"保管期限{months}个月，自{anchor.year}年{anchor.month}月{anchor.day}日次日起算。"
+        f"计算：{computed.basis}",
+        computed.provisional_years,
+    )
 
 
 def rest_days_for(row: TimeLimit) -> RestDays:
