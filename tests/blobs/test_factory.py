@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,15 @@ def test_file_url_with_options(tmp_path: Path) -> None:
     store = open_store(f"file://localhost{root}?algorithm=sm3&create=true")
     assert store.algorithm == "sm3" and root.is_dir()
     assert store.put(io.BytesIO(b"x")).digest.startswith("sm3:")
+
+
+def test_file_url_with_a_default_retention(tmp_path: Path) -> None:
+    store = open_store(f"file://{tmp_path}?retention_days=30")
+    assert isinstance(store, LocalBlobStore)
+    assert store.retention == timedelta(days=30)  # not a legal limit: a test setting
+    assert open_store(f"file://{tmp_path}").retention is None  # type: ignore[attr-defined]
+    with pytest.raises(StoreConfigError):
+        open_store(f"file://{tmp_path}?retention_days=0")
 
 
 def test_keyword_options_override_the_url(tmp_path: Path) -> None:

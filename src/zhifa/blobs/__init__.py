@@ -3,18 +3,22 @@
 This package imports nothing else of zhifa, so it can be published on its own::
 
     store = open_store("file:///var/lib/zhifa/blobs")
-    info = store.put(stream, max_bytes=2 * 1024**3)   # BlobInfo(digest="sha256:…", size=…)
+    info = store.put(stream, max_bytes=2 * 1024**3, retain_until=end_of_schedule)
     with store.open(info.digest) as f: ...
     assert store.verify(info.digest)
+    store.retain(info.digest, end_of_hold)     # extend-only; returns the date in force
+    store.remove(info.digest)                  # BlobLocked until that date has passed
 """
 
 from .base import BlobInfo, BlobStore, Problem, VerifyResult
 from .digests import ALGORITHMS, DEFAULT_ALGORITHM, hash_stream, is_valid_digest, parse_digest
 from .errors import (
     BlobError,
+    BlobLocked,
     BlobNotFound,
     BlobTooLarge,
     InvalidDigest,
+    InvalidRetention,
     StoreConfigError,
     StoreUnavailable,
     UnsupportedAlgorithm,
@@ -28,10 +32,12 @@ __all__ = [
     "DEFAULT_ALGORITHM",
     "BlobError",
     "BlobInfo",
+    "BlobLocked",
     "BlobNotFound",
     "BlobStore",
     "BlobTooLarge",
     "InvalidDigest",
+    "InvalidRetention",
     "LocalBlobStore",
     "Problem",
     "S3BlobStore",

@@ -6,6 +6,11 @@ a caller may show to staff unchanged.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
+
+#: Lock dates in Chinese messages are shown as people here read them.
+BEIJING = timezone(timedelta(hours=8), "北京时间")  # not a legal limit: a UTC offset
+
 
 class BlobError(Exception):
     """Base class of every error raised by ``zhifa.blobs``."""
@@ -46,6 +51,26 @@ class BlobTooLarge(BlobError):
             f"文件超过大小上限（{limit} 字节），未保存",
         )
         self.limit = limit
+
+
+class BlobLocked(BlobError):
+    """The blob's lock date has not passed yet, so it cannot be removed."""
+
+    def __init__(self, digest: str, until: datetime) -> None:
+        local = until.astimezone(BEIJING)
+        super().__init__(
+            f"blob {digest} is locked until {until.isoformat()}; it cannot be removed yet",
+            f"文件保存期限未到（锁定至北京时间 {local.year}年{local.month}月{local.day}日 "
+            f"{local:%H:%M:%S}），不能删除",
+        )
+        self.digest = digest
+        self.until = until
+
+
+class InvalidRetention(BlobError, ValueError):
+    """A retain-until date without a time zone, or one that is not in the future."""
+
+    message_zh = "保存期限须为带时区的将来时间"
 
 
 class StoreUnavailable(BlobError):

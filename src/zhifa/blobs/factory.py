@@ -2,20 +2,23 @@
 
 URL forms::
 
-    file:///var/lib/zhifa/blobs?algorithm=sm3&create=true
+    file:///var/lib/zhifa/blobs?algorithm=sm3&create=true&retention_days=3650
     s3://bucket[/key/prefix]?endpoint=http://127.0.0.1:8333&region=us-east-1
         &retention_days=3650&algorithm=sha256&create_bucket=true
 
-Keyword options override URL parameters and add those that do not belong in a URL:
+``retention_days`` is the lock period of a blob stored without its own retain-until
+date: required for S3 (every object is locked), optional for a folder (without it such
+blobs get no lock record). Keyword options override URL parameters and add those that do
+not belong in a URL: ``retention`` (a ``timedelta``, either store), and for S3
 ``access_key``, ``secret_key``, ``session_token`` (else the standard AWS environment
-variables and config files are used), ``retention`` (a ``timedelta``), ``part_size``,
-``copy_part_size``, ``stale_tmp_age``, ``client``.
+variables and config files are used), ``part_size``, ``copy_part_size``,
+``stale_tmp_age``, ``client``.
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 from urllib.parse import SplitResult, parse_qs, unquote, urlsplit
 
 from .base import BlobStore
@@ -23,7 +26,7 @@ from .errors import StoreConfigError
 from .local import LocalBlobStore
 from .s3 import S3BlobStore
 
-_LOCAL_PARAMS = {"algorithm", "create"}
+_LOCAL_PARAMS = {"algorithm", "create", "retention_days"}
 _S3_PARAMS = {"endpoint", "region", "retention_days", "algorithm", "create_bucket"}
 _S3_OPTIONS = _S3_PARAMS | {
     "access_key",
@@ -52,7 +55,7 @@ def open_store(url: str, **options: Any) -> BlobStore:
 def _open_local(parsed: SplitResult, options: dict[str, Any]) -> LocalBlobStore:
     if parsed.netloc not in ("", "localhost"):
         raise StoreConfigError("file:// blob store URLs must be local: file:///absolute/path")
-    settings = _settings(parsed, options, params=_LOCAL_PARAMS, extra=set())
+    settings = _settings(parsed, options, params=_LOCAL_PARAMS, extra={"retention"})
     path = unquote(parsed.path)
     if not path.startswith("/"):
         raise StoreConfigError(f"blob folder must be an absolute path, got {path!r}")
@@ -60,6 +63,7 @@ def _open_local(parsed: SplitResult, options: dict[str, Any]) -> LocalBlobStore:
         path,
         algorithm=settings.get("algorithm", "sha256"),
         create=_bool(settings.get("create", False), "create"),
+        retention=_retention(settings),
     )
 
 
@@ -69,13 +73,9 @@ def _open_s3(parsed: SplitResult, options: dict[str, Any]) -> S3BlobStore:
             "put no credentials in the S3 URL; pass access_key/secret_key or use AWS_* env vars"
         )
     settings = _settings(parsed, options, params=_S3_PARAMS, extra=_S3_OPTIONS)
-    retention = settings.pop("retention", None)
-    days = settings.pop("retention_days", None)
-    if retention is None and days is None:
-        raise StoreConfigError("an S3 blob store needs retention_days=N (Object Lock period)")
+    retention = _retention(settings)
     if retention is None:
-        # not a legal limit: the Object Lock period the store is configured with
-        retention = timedelta(days=_positive_int(days, "retention_days"))
+        raise StoreConfigError("an S3 blob store needs retention_days=N (Object Lock period)")
     kwargs = {
         "endpoint_url": settings.pop("endpoint", None),
         "create_bucket": _bool(settings.pop("create_bucket", True), "create_bucket"),
@@ -88,6 +88,16 @@ def _open_s3(parsed: SplitResult, options: dict[str, Any]) -> S3BlobStore:
         algorithm=settings.get("algorithm", "sha256"),
         **kwargs,
     )
+
+
+def _retention(settings: dict[str, Any]) -> timedelta | None:
+    """The default lock period, taken out of ``settings``: ``retention`` or ``retention_days``."""
+    retention = settings.pop("retention", None)
+    days = settings.pop("retention_days", None)
+    if retention is None and days is not None:
+        # not a legal limit: the default lock period the store is configured with
+        retention = timedelta(days=_positive_int(days, "retention_days"))
+    return cast(timedelta | None, retention)
 
 
 def _settings(

@@ -5,6 +5,7 @@ Layout under the root folder::
     tmp/<pid>-<random>.part          uploads in progress (never read as blobs)
     sha256/ab/cd/abcd…               finished blobs, read-only (0o444)
     sm3/12/34/1234…
+    retention/sha256/ab/cd/abcd…     the blob's lock date (ISO 8601, UTC), read-only
 
 A blob becomes visible only by an atomic hard link from its finished, fsynced temp file
 to its final name, so a reader sees a whole blob or none.
@@ -14,6 +15,15 @@ as it writes. The kernel drops that lock when the process ends, however it ends 
 included), so a temp file whose lock someone else can take has no living writer and is
 removed when the store is opened. Unlike "PID is gone" or "older than N hours", this rule
 cannot hit a live writer through PID reuse, PID namespaces or a slow upload.
+
+Lock dates: a folder cannot enforce an Object Lock, so the store keeps each blob's
+retain-until itself (see ``retention`` for why per blob and extend-only) and ``remove``
+refuses a blob before that date with ``BlobLocked``, as an S3 server would. This guards
+the application against its own mistakes, not an operator with shell access. A lock
+record is replaced whole by an atomic rename of a fsynced temp file (a crash leaves the
+old date or the new one), only ever by a later date, and only while holding an exclusive
+``flock`` on the blob file itself, so concurrent extensions and a removal of the same blob
+take turns. A blob written without a date (and no store default) has no lock record.
 """
 
 from __future__ import annotations
@@ -24,6 +34,7 @@ import fcntl
 import os
 import secrets
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import BinaryIO
 
@@ -38,10 +49,12 @@ from .digests import (
     is_valid_digest,
     parse_digest,
 )
-from .errors import BlobNotFound, BlobTooLarge, StoreConfigError, StoreUnavailable
+from .errors import BlobLocked, BlobNotFound, BlobTooLarge, StoreConfigError, StoreUnavailable
+from .retention import LockRequest, exact_lock, lock_request
 
 TMP_DIR = "tmp"
 TMP_SUFFIX = ".part"
+LOCK_DIR = "retention"
 BLOB_MODE = 0o444
 
 
@@ -54,11 +67,18 @@ class LocalBlobStore(BlobStore):
         *,
         algorithm: str = DEFAULT_ALGORITHM,
         create: bool = False,
+        retention: timedelta | None = None,
     ) -> None:
         self.root = Path(root)
         self.algorithm = check_algorithm(algorithm)
         if not self.root.is_absolute():
             raise StoreConfigError(f"blob folder must be an absolute path, got {str(root)!r}")
+        if retention is not None and (
+            not isinstance(retention, timedelta) or retention <= timedelta(0)
+        ):
+            raise StoreConfigError("retention must be a positive period (e.g. retention_days=3650)")
+        #: Lock period for blobs stored without a date; None: such blobs get no lock.
+        self.retention = retention
         self._tmp = self.root / TMP_DIR
         self._open_root(create)
         #: How many stale temp files opening the store removed (for logs and tests).
@@ -104,12 +124,21 @@ class LocalBlobStore(BlobStore):
     # -- paths -------------------------------------------------------------------------
 
     def _path(self, digest: str) -> Path:
-        algorithm, hexdigest = parse_digest(digest)
-        return self.root / algorithm / hexdigest[:2] / hexdigest[2:4] / hexdigest
+        return _fan_out(self.root, digest)
+
+    def _lock_path(self, digest: str) -> Path:
+        return _fan_out(self.root / LOCK_DIR, digest)
 
     # -- writing -----------------------------------------------------------------------
 
-    def put(self, stream: BinaryIO, *, max_bytes: int | None = None) -> BlobInfo:
+    def put(
+        self,
+        stream: BinaryIO,
+        *,
+        max_bytes: int | None = None,
+        retain_until: datetime | None = None,
+    ) -> BlobInfo:
+        lock = lock_request(retain_until, self.retention)
         reader = HashingReader(stream, self.algorithm, max_bytes)
         fd, tmp_path = self._create_temp()
         try:
@@ -126,22 +155,41 @@ class LocalBlobStore(BlobStore):
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp_path)
             raise
+        if lock is not None:
+            self._extend(reader.digest, lock)
         return BlobInfo(reader.digest, reader.size)
 
     def put_file(
-        self, path: Path, *, digest: str | None = None, max_bytes: int | None = None
+        self,
+        path: Path,
+        *,
+        digest: str | None = None,
+        max_bytes: int | None = None,
+        retain_until: datetime | None = None,
     ) -> BlobInfo:
         """Adopt a finished file by a hard link when the caller hashed it already and it
         lies on the store's file system: no second copy of a multi-gigabyte recording."""
         size = path.stat().st_size
         if max_bytes is not None and size > max_bytes:
             raise BlobTooLarge(max_bytes)
-        if digest is None or not digest.startswith(f"{self.algorithm}:"):
-            return super().put_file(path, digest=digest, max_bytes=max_bytes)
-        parse_digest(digest)
+        lock = lock_request(retain_until, self.retention)
+        if (
+            digest is None
+            or not digest.startswith(f"{self.algorithm}:")
+            or not self._adopt(path, digest)
+        ):
+            return super().put_file(
+                path, digest=digest, max_bytes=max_bytes, retain_until=retain_until
+            )
+        if lock is not None:
+            self._extend(digest, lock)
+        return BlobInfo(digest, size)
+
+    def _adopt(self, path: Path, digest: str) -> bool:
+        """Link the file in as the blob ``digest``; False if it lies on another disk."""
         final = self._path(digest)
         if final.exists():
-            return BlobInfo(digest, size)
+            return True
         _make_dirs(final.parent, stop=self.root)
         try:
             os.chmod(path, BLOB_MODE)
@@ -149,13 +197,13 @@ class LocalBlobStore(BlobStore):
                 os.fsync(handle.fileno())
             os.link(path, final)
         except FileExistsError:
-            return BlobInfo(digest, size)
+            return True
         except OSError as exc:
             if exc.errno != errno.EXDEV:
                 raise
-            return super().put_file(path, digest=digest, max_bytes=max_bytes)  # another disk
+            return False
         _fsync_dir(final.parent)
-        return BlobInfo(digest, size)
+        return True
 
     def _create_temp(self) -> tuple[int, str]:
         """Create and lock a fresh temp file; retry if a cleaner removed it first."""
@@ -187,6 +235,85 @@ class LocalBlobStore(BlobStore):
             os.link(tmp_path, final)
         except FileExistsError:
             return
+        _fsync_dir(final.parent)
+
+    # -- lock dates and removal ----------------------------------------------------------
+
+    def retain(self, digest: str, until: datetime) -> datetime:
+        return self._extend(digest, exact_lock(until))
+
+    def retained_until(self, digest: str) -> datetime | None:
+        if not self.exists(digest):
+            raise BlobNotFound(f"no blob {digest} in {self.root}")
+        return self._read_lock(digest)
+
+    def remove(self, digest: str) -> None:
+        with self._held(digest) as path:
+            until = self._read_lock(digest)
+            if until is not None and until > datetime.now(UTC):
+                raise BlobLocked(digest, until)
+            os.unlink(path)
+            _fsync_dir(path.parent)
+            record = self._lock_path(digest)
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(record)
+                _fsync_dir(record.parent)
+
+    def _extend(self, digest: str, lock: LockRequest) -> datetime:
+        """Move the blob's lock date to ``lock.until`` unless one late enough is in force."""
+        with self._held(digest):
+            current = self._read_lock(digest)
+            if current is not None and current >= lock.not_before:
+                return current
+            self._write_lock(digest, lock.until)
+            return lock.until
+
+    @contextlib.contextmanager
+    def _held(self, digest: str) -> Iterator[Path]:
+        """Hold an exclusive flock on the blob file while its lock record changes."""
+        path = self._path(digest)
+        while True:
+            try:
+                fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+            except FileNotFoundError as exc:
+                raise BlobNotFound(f"no blob {digest} in {self.root}") from exc
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+                # A remover may have unlinked this name while we waited: start again.
+                if _names(path, fd):
+                    yield path
+                    return
+            finally:
+                os.close(fd)
+
+    def _read_lock(self, digest: str) -> datetime | None:
+        path = self._lock_path(digest)
+        try:
+            text = path.read_text(encoding="ascii").strip()
+            until = datetime.fromisoformat(text)
+        except FileNotFoundError:
+            return None
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise _damaged(path) from exc
+        if until.tzinfo is None:
+            raise _damaged(path)
+        return until
+
+    def _write_lock(self, digest: str, until: datetime) -> None:
+        """Replace the lock record whole: a crash leaves the old date or the new one."""
+        final = self._lock_path(digest)
+        _make_dirs(final.parent, stop=self.root)
+        fd, tmp_path = self._create_temp()
+        try:
+            with os.fdopen(fd, "wb", buffering=0) as out:
+                _write_all(out, f"{until.isoformat()}\n".encode("ascii"))
+                os.fchmod(out.fileno(), BLOB_MODE)
+                os.fsync(out.fileno())
+                os.replace(tmp_path, final)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp_path)
+            raise
         _fsync_dir(final.parent)
 
     # -- reading -----------------------------------------------------------------------
@@ -226,6 +353,28 @@ class LocalBlobStore(BlobStore):
 
 
 # -- helpers -----------------------------------------------------------------------------
+
+
+def _fan_out(top: Path, digest: str) -> Path:
+    algorithm, hexdigest = parse_digest(digest)
+    return top / algorithm / hexdigest[:2] / hexdigest[2:4] / hexdigest
+
+
+def _names(path: Path, fd: int) -> bool:
+    """Whether ``path`` still names the open file ``fd``."""
+    try:
+        named = path.stat()
+    except FileNotFoundError:
+        return False
+    opened = os.fstat(fd)
+    return (named.st_dev, named.st_ino) == (opened.st_dev, opened.st_ino)
+
+
+def _damaged(path: Path) -> StoreUnavailable:
+    return StoreUnavailable(
+        f"lock record {path} is damaged; the blob's retain-until is unknown",
+        "文件保存期限记录已损坏，无法确定保存期限",
+    )
 
 
 def _write_all(out: BinaryIO, data: bytes) -> None:

@@ -1,5 +1,12 @@
 """A blob store in an S3-compatible bucket with Object Lock (COMPLIANCE) on every blob.
 
+Each blob is locked until its own date: ``put(..., retain_until=...)`` sets it in the
+write request (else now + the store's ``retention``), ``retain`` extends it (a hold), and
+``remove`` deletes every version of the key once it has passed. COMPLIANCE mode means no
+one, root credentials included, can shorten the date or delete the content before it, so
+the store only ever asks to extend, and never uses a governance bypass. See
+``retention`` for why the date is per blob and extend-only.
+
 Keys::
 
     <prefix><algorithm>/<hex>     finished blobs, each version locked in COMPLIANCE mode
@@ -24,7 +31,15 @@ the store reads the lock back and, if a server dropped it, sets it with PutObjec
 or fails loudly: a blob is never reported stored while it is deletable.
 
 Two writers racing to store the same new content may both write it; the key then holds
-two identical locked versions, which is harmless.
+two identical locked versions, which is harmless: ``retain`` extends every locked version,
+``retained_until`` reports the latest of their dates, ``remove`` deletes them all.
+
+What SeaweedFS 4.x does (checked against a real server, see tests/blobs): it keeps the
+retain-until at whole seconds (a fraction is cut off, hence dates are rounded up here),
+refuses a DeleteObject of a locked version with 403 AccessDenied until the stored second
+has passed, refuses a shorter PutObjectRetention with 403 AccessDenied, refuses a
+PutObject whose retain-until is already past with 400 InvalidRequest, and answers 204 to
+a delete of a version id that does not exist (so ``remove`` lists the key again after).
 
 Reads use the *oldest* version of a key (the first, locked write). Versioning lets anyone
 with write access add a newer version or a delete marker on top; neither can hide or
@@ -56,7 +71,8 @@ from .digests import (
     is_valid_digest,
     parse_digest,
 )
-from .errors import BlobNotFound, StoreConfigError, StoreUnavailable
+from .errors import BlobLocked, BlobNotFound, StoreConfigError, StoreUnavailable
+from .retention import LockRequest, default_lock, exact_lock
 
 LOCK_MODE = "COMPLIANCE"
 MIB = 1024 * 1024
@@ -65,8 +81,6 @@ MAX_COPY_PART_SIZE = 5 * 1024 * MIB  # S3 maximum for one UploadPartCopy
 MAX_PARTS = 10_000
 DEFAULT_PART_SIZE = 8 * MIB
 DEFAULT_COPY_PART_SIZE = 512 * MIB
-#: A lock that already runs this close to the wanted date is not extended again.
-RETENTION_SLACK = timedelta(hours=1)  # not a legal limit: a lock's slack
 DEFAULT_STALE_TMP_AGE = timedelta(hours=24)  # not a legal limit: temp clean-up
 
 _ClientErrors = (ClientError, BotoCoreError)
@@ -178,26 +192,32 @@ class S3BlobStore(BlobStore):
     def _tmp_prefix(self) -> str:
         return f"{self.prefix}tmp/"
 
-    def _retain_until(self) -> datetime:
-        return (datetime.now(UTC) + self.retention).replace(microsecond=0)
-
     def _part_size(self, number: int) -> int:
         """Parts grow every 1000 parts so that 10,000 parts reach ~440 GiB at 8 MiB."""
         return self.part_size * (1 + (number - 1) // 1000)
 
     # -- writing -----------------------------------------------------------------------
 
-    def put(self, stream: BinaryIO, *, max_bytes: int | None = None) -> BlobInfo:
+    def put(
+        self,
+        stream: BinaryIO,
+        *,
+        max_bytes: int | None = None,
+        retain_until: datetime | None = None,
+    ) -> BlobInfo:
+        lock = (
+            exact_lock(retain_until) if retain_until is not None else default_lock(self.retention)
+        )
         reader = HashingReader(stream, self.algorithm, max_bytes)
         parts = self._read_parts(reader)
         first = next(parts)
         if len(first) < self._part_size(1):
             info = BlobInfo(reader.digest, reader.size)
-            self._store_small(info, first)
+            self._store_small(info, first, lock)
             return info
         pending = itertools.chain([first], parts)
         del first  # the upload loop must hold the only reference: memory stays ~one part
-        return self._store_large(reader, pending)
+        return self._store_large(reader, pending, lock)
 
     def _read_parts(self, reader: HashingReader) -> Iterator[bytearray]:
         """The stream cut into upload parts; the last may be short, the first may be empty."""
@@ -216,9 +236,9 @@ class S3BlobStore(BlobStore):
                 return
             number += 1
 
-    def _store_small(self, info: BlobInfo, data: bytearray) -> None:
+    def _store_small(self, info: BlobInfo, data: bytearray, lock: LockRequest) -> None:
         key = self._key(info.digest)
-        if self._lock_existing(key):
+        if self._lock_existing(key, lock):
             return
         with _s3_errors("upload"):
             response = self.client.put_object(
@@ -226,19 +246,21 @@ class S3BlobStore(BlobStore):
                 Key=key,
                 Body=bytes(data),
                 ObjectLockMode=LOCK_MODE,
-                ObjectLockRetainUntilDate=self._retain_until(),
+                ObjectLockRetainUntilDate=lock.until,
             )
-        self._ensure_locked(key, response.get("VersionId"))
+        self._ensure_locked(key, response.get("VersionId"), lock)
 
-    def _store_large(self, reader: HashingReader, pending: Iterator[bytearray]) -> BlobInfo:
+    def _store_large(
+        self, reader: HashingReader, pending: Iterator[bytearray], lock: LockRequest
+    ) -> BlobInfo:
         tmp_key = f"{self._tmp_prefix}{uuid.uuid4().hex}"
         tmp_version = self._upload_temp(tmp_key, pending)
         try:
             info = BlobInfo(reader.digest, reader.size)
             key = self._key(info.digest)
-            if not self._lock_existing(key):
-                version = self._copy_locked(tmp_key, tmp_version, key, info.size)
-                self._ensure_locked(key, version)
+            if not self._lock_existing(key, lock):
+                version = self._copy_locked(tmp_key, tmp_version, key, info.size, lock)
+                self._ensure_locked(key, version, lock)
         finally:
             # If this fails the temp version is left for remove_stale_temporaries().
             with contextlib.suppress(*_ClientErrors):
@@ -269,7 +291,12 @@ class S3BlobStore(BlobStore):
         return _part_entry(number, response)
 
     def _copy_locked(
-        self, source_key: str, source_version: str | None, key: str, size: int
+        self,
+        source_key: str,
+        source_version: str | None,
+        key: str,
+        size: int,
+        lock: LockRequest,
     ) -> str | None:
         """Server-side multipart copy that creates ``key`` already locked."""
         with _s3_errors("copy"):
@@ -277,7 +304,7 @@ class S3BlobStore(BlobStore):
                 Bucket=self.bucket,
                 Key=key,
                 ObjectLockMode=LOCK_MODE,
-                ObjectLockRetainUntilDate=self._retain_until(),
+                ObjectLockRetainUntilDate=lock.until,
             )["UploadId"]
         source: dict[str, str] = {"Bucket": self.bucket, "Key": source_key}
         if source_version:
@@ -321,43 +348,59 @@ class S3BlobStore(BlobStore):
 
     # -- locks -------------------------------------------------------------------------
 
-    def _lock_existing(self, key: str) -> bool:
-        """If ``key`` is stored, make sure its original is locked long enough; say if so.
+    def _lock_existing(self, key: str, lock: LockRequest) -> bool:
+        """If ``key`` is stored, make sure it is locked long enough; say if so.
 
-        Putting the same content again means a new record relies on it, so the lock is
-        extended to now + retention when it would end sooner (COMPLIANCE allows longer).
+        Putting the same content again means a new record relies on it, so its lock is
+        extended to what this write asks when it would end sooner (never shortened).
         """
-        version = self._original_version(key)
-        if version is None:
+        versions, _markers = self._list_key(key)
+        if not versions:
             return False
-        self._ensure_locked(key, version["VersionId"])
+        self._extend(key, versions, lock)
         return True
 
-    def _ensure_locked(self, key: str, version_id: str | None) -> None:
-        wanted = self._retain_until()
-        # Short retentions (tests, trials) get a proportionally short slack.
-        not_before = wanted - min(RETENTION_SLACK, self.retention / 10)
-        if self._lock_ends(key, version_id, not_before):
-            return
+    def _extend(self, key: str, versions: list[dict[str, Any]], lock: LockRequest) -> datetime:
+        """Lock the original version and every locked one at least to the request;
+        returns the latest lock date now in force."""
+        original = _oldest(versions)["VersionId"]
+        dates: list[datetime] = []
+        for version in versions:
+            head = self._head(key, version["VersionId"])
+            if version["VersionId"] == original or head.get("ObjectLockMode"):
+                dates.append(self._ensure_locked(key, version["VersionId"], lock, head))
+        return max(dates)
+
+    def _ensure_locked(
+        self,
+        key: str,
+        version_id: str | None,
+        lock: LockRequest,
+        head: dict[str, Any] | None = None,
+    ) -> datetime:
+        """Make the version COMPLIANCE-locked until ``lock.not_before`` or later, or fail
+        loudly; returns its lock date."""
+        head = head or self._head(key, version_id)
+        held = _compliance_until(head)
+        if held is not None and held >= lock.not_before:
+            return held
         kwargs = {"VersionId": version_id} if version_id else {}
+        # A GOVERNANCE lock ending later than the request keeps its date (never shorten).
+        until = max(lock.until, head.get("ObjectLockRetainUntilDate") or lock.until)
         with _s3_errors("set retention"):
             self.client.put_object_retention(
                 Bucket=self.bucket,
                 Key=key,
-                Retention={"Mode": LOCK_MODE, "RetainUntilDate": wanted},
+                Retention={"Mode": LOCK_MODE, "RetainUntilDate": until},
                 **kwargs,
             )
-        if not self._lock_ends(key, version_id, not_before):
+        held = _compliance_until(self._head(key, version_id))
+        if held is None or held < lock.not_before:
             raise StoreUnavailable(
                 f"the S3 server did not apply Object Lock to {key}; it could be deleted",
                 "对象存储未能锁定文件，已拒绝保存",
             )
-
-    def _lock_ends(self, key: str, version_id: str | None, not_before: datetime) -> bool:
-        """True if the version is COMPLIANCE-locked until ``not_before`` or later."""
-        head = self._head(key, version_id)
-        until = head.get("ObjectLockRetainUntilDate")
-        return head.get("ObjectLockMode") == LOCK_MODE and until is not None and until >= not_before
+        return held
 
     def _head(self, key: str, version_id: str | None) -> dict[str, Any]:
         kwargs = {"VersionId": version_id} if version_id else {}
@@ -366,29 +409,79 @@ class S3BlobStore(BlobStore):
                 dict[str, Any], self.client.head_object(Bucket=self.bucket, Key=key, **kwargs)
             )
 
+    def _latest_lock(self, key: str, versions: list[dict[str, Any]]) -> datetime | None:
+        """The latest lock date of the key's locked versions, None if none is locked."""
+        heads = [self._head(key, version["VersionId"]) for version in versions]
+        dates = [h["ObjectLockRetainUntilDate"] for h in heads if h.get("ObjectLockMode")]
+        return max(dates, default=None)
+
+    # -- lock dates and removal ----------------------------------------------------------
+
+    def retain(self, digest: str, until: datetime) -> datetime:
+        lock = exact_lock(until)
+        key, versions = self._require_versions(digest)
+        return self._extend(key, versions, lock)
+
+    def retained_until(self, digest: str) -> datetime | None:
+        key, versions = self._require_versions(digest)
+        return self._latest_lock(key, versions)
+
+    def remove(self, digest: str) -> None:
+        """Delete every version of the blob's key (and its delete markers), the original
+        last; refused with ``BlobLocked`` before any delete while a lock holds."""
+        key = self._key(digest)
+        versions, markers = self._list_key(key)
+        if not versions:
+            raise BlobNotFound(f"no blob {digest} in bucket {self.bucket!r}")
+        until = self._latest_lock(key, versions)
+        if until is not None and until > datetime.now(UTC):
+            raise BlobLocked(digest, until)
+        original = _oldest(versions)
+        for item in [*markers, *(v for v in versions if v is not original), original]:
+            self._delete_unlocked(digest, key, item["VersionId"])
+        if self._list_key(key)[0]:
+            raise StoreUnavailable(
+                f"blob {digest} was stored again while it was being removed",
+                "文件在删除过程中被重新保存，未删除",
+            )
+
+    def _delete_unlocked(self, digest: str, key: str, version_id: str) -> None:
+        """Delete one version; a server still holding its lock (clocks differ) refuses."""
+        try:
+            self._delete_version(key, version_id)
+        except ClientError as exc:
+            until = self._latest_lock(key, self._list_key(key)[0])
+            if _code(exc) == "AccessDenied" and until is not None:
+                raise BlobLocked(digest, until) from exc
+            raise _unavailable(f"S3 delete failed ({_code(exc)})", exc) from exc
+        except BotoCoreError as exc:
+            raise _unavailable("S3 delete failed", exc) from exc
+
     # -- reading -----------------------------------------------------------------------
 
-    def _original_version(self, key: str) -> dict[str, Any] | None:
-        """The first version written at ``key`` (delete markers ignored), or None."""
+    def _list_key(self, key: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """The versions and the delete markers at ``key``, newest first."""
         versions: list[dict[str, Any]] = []
+        markers: list[dict[str, Any]] = []
         with _s3_errors("list"):
             for page in self.client.get_paginator("list_object_versions").paginate(
                 Bucket=self.bucket, Prefix=key
             ):
                 versions += [v for v in page.get("Versions", []) if v["Key"] == key]
+                markers += [m for m in page.get("DeleteMarkers", []) if m["Key"] == key]
+        return versions, markers
+
+    def _require_versions(self, digest: str) -> tuple[str, list[dict[str, Any]]]:
+        key = self._key(digest)
+        versions, _markers = self._list_key(key)
         if not versions:
-            return None
-        # S3 lists a key's versions newest first, so on equal times the later entry wins.
-        order = range(len(versions))
-        oldest = min(order, key=lambda i: (versions[i]["LastModified"], -i))
-        return versions[oldest]
+            raise BlobNotFound(f"no blob {digest} in bucket {self.bucket!r}")
+        return key, versions
 
     def _require_version(self, digest: str) -> tuple[str, dict[str, Any]]:
-        key = self._key(digest)
-        version = self._original_version(key)
-        if version is None:
-            raise BlobNotFound(f"no blob {digest} in bucket {self.bucket!r}")
-        return key, version
+        """The key and its first version written (delete markers ignored)."""
+        key, versions = self._require_versions(digest)
+        return key, _oldest(versions)
 
     def open(self, digest: str) -> BinaryIO:
         key, version = self._require_version(digest)
@@ -405,7 +498,7 @@ class S3BlobStore(BlobStore):
         return io.BufferedReader(_BodyReader(response["Body"]), CHUNK_SIZE)
 
     def exists(self, digest: str) -> bool:
-        return self._original_version(self._key(digest)) is not None
+        return bool(self._list_key(self._key(digest))[0])
 
     def stat(self, digest: str) -> BlobInfo:
         _key, version = self._require_version(digest)
@@ -537,6 +630,20 @@ def _make_client(
         aws_session_token=session_token,
         config=config,
     )
+
+
+def _oldest(versions: list[dict[str, Any]]) -> dict[str, Any]:
+    """The first version written; S3 lists newest first, so on equal times the later
+    entry wins."""
+    order = range(len(versions))
+    return versions[min(order, key=lambda i: (versions[i]["LastModified"], -i))]
+
+
+def _compliance_until(head: dict[str, Any]) -> datetime | None:
+    """The version's lock date if it is COMPLIANCE-locked, else None."""
+    if head.get("ObjectLockMode") != LOCK_MODE:
+        return None
+    return cast(datetime | None, head.get("ObjectLockRetainUntilDate"))
 
 
 def _ranges(size: int, part: int) -> list[str | None]:
