@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import logging
@@ -235,3 +236,14 @@ def test_bagit_ignores_sm3_quietly(
         parsed.validate()
     assert "sm3" not in parsed.algorithms
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+def test_sm3_manifest_matches_hashlib(source: PackageSource, tmp_path: Path) -> None:
+    """bagit checks the SHA-256 manifest; the SM3 one is checked here against hashlib."""
+    bag = _bag(source, tmp_path)
+    for line in (bag / "manifest-sm3.txt").read_text(encoding="utf-8").splitlines():
+        digest, path = line.split("  ", 1)
+        assert hashlib.new("sm3", (bag / path).read_bytes()).hexdigest() == digest
+    expected = ["data/files/0001-现场检查笔录.pdf", "data/files/0002-执法记录仪 视频.mp4"]
+    listed = (bag / "manifest-sm3.txt").read_text(encoding="utf-8")
+    assert all(f"  {p}\n" in listed for p in expected)

@@ -3,8 +3,8 @@
 Each item's content is read once, in chunks: SHA-256 and SM3 are computed as it is
 written (`hashing`), and the digest of the blob's own algorithm must equal the item's
 blob digest, or the package is refused naming the item. Everything is written into a
-hidden sibling folder, flushed to disk, then renamed into place: a crash leaves a
-`.<name>.partial-*` folder, never a half bag under the package's name.
+hidden sibling folder, flushed to disk (files and folders), then renamed into place: a
+crash leaves a `.<name>.partial-*` folder, never a half bag under the package's name.
 """
 
 from __future__ import annotations
@@ -80,6 +80,7 @@ class _Writer:
         self.hasher = hasher
         self.payload: dict[str, dict[str, str]] = {a: {} for a in layout.ALGORITHMS}
         self.octets = 0
+        self.written: list[Path] = []
 
     def write(self, source: PackageSource, checkpoint: Checkpoint) -> None:
         rows = [self._item(item, checkpoint) for item in source.items]
@@ -95,6 +96,7 @@ class _Writer:
         for algorithm, digests in tags.items():
             text = layout.format_manifest(digests)
             self._file(layout.manifest_name(algorithm, tag=True), io.BytesIO(text.encode()))
+        self.flush()
 
     def _item(self, item: PackageItem, checkpoint: Checkpoint) -> dict[str, Any]:
         number = item.entry.number
@@ -129,9 +131,18 @@ class _Writer:
         target.parent.mkdir(parents=True, exist_ok=True)
         with target.open("xb") as out:
             result = self.hasher.copy(stream, out.write)
-            out.flush()
-            os.fsync(out.fileno())
+        self.written.append(target)
         return result
+
+    def flush(self) -> None:
+        """fsync every file and folder written. Done once at the end, not per file, so
+        that the kernel writes back an item while the later ones are still being hashed."""
+        folders = {self.root}
+        for path in self.written:
+            _fsync(path)
+            folders.update(p for p in path.parents if p.is_relative_to(self.root))
+        for folder in sorted(folders, reverse=True):
+            _fsync(folder)
 
     def _bag_info(self, source: PackageSource) -> list[tuple[str, str]]:
         count = len(self.payload[layout.ALGORITHMS[0]])
@@ -213,8 +224,8 @@ def _json(value: Any) -> bytes:
     return (json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
 
 
-def _fsync(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
     finally:
