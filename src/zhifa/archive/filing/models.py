@@ -101,6 +101,10 @@ class ArchiveItem(Base):
     pages: Mapped[int | None]  # 页数 (PDFs)
     digest: Mapped[str] = mapped_column(ForeignKey("stored_blob.digest"), index=True)
     size: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"))
+    # Both digests of the content, hashed from the stored bytes when it was filed (the
+    # blob's own one checked against its digest): transfer packages need SHA-256 and SM3.
+    sha256: Mapped[str] = mapped_column(String(64))
+    sm3: Mapped[str] = mapped_column(String(64))
     content_type: Mapped[str] = mapped_column(String(100))
     filename: Mapped[str] = mapped_column(String(200))
     classified: Mapped[bool] = mapped_column(default=False)  # 国家秘密: handled apart

@@ -27,6 +27,7 @@ from zhifa.archive.filing.rules import (
     item_metadata,
     pattern_problem,
 )
+from zhifa.archive.packages.hashing import multi_hasher
 from zhifa.archive.retention.rules import (
     RecordClass,
     ScheduleRow,
@@ -34,7 +35,7 @@ from zhifa.archive.retention.rules import (
     retention_dates,
 )
 from zhifa.archive.retention.service import require_in_force, rows_of
-from zhifa.blobs import BlobStore
+from zhifa.blobs import BlobStore, parse_digest
 from zhifa.core.audit import record_change
 from zhifa.core.auth import Principal, actor_name
 from zhifa.core.blobstore import store_blob
@@ -338,12 +339,29 @@ def _pages(pdf: bytes) -> int | None:
         return None
 
 
-def _pages_of(store: BlobStore, candidate: Candidate) -> Candidate:
-    if candidate.content_type != "application/pdf" or candidate.pages is not None:
-        return candidate
-    with store.open(candidate.digest) as stream:
-        pages = _pages(stream.read())
-    return Candidate(**{**candidate.__dict__, "pages": pages})
+@dataclass(frozen=True)
+class Fixity:
+    """What reading an item's stored bytes once at filing found."""
+
+    sha256: str
+    sm3: str
+    pages: int | None
+
+
+def _fixity(store: BlobStore, candidate: Candidate) -> Fixity:
+    """Read the stored bytes once: both digests (the blob's own one must match — a file
+    whose bytes changed is not filed), and a PDF's page count."""
+    pdf = candidate.content_type == "application/pdf" and candidate.pages is None
+    kept = io.BytesIO() if pdf else None
+    with multi_hasher(("sha256", "sm3")) as hasher, store.open(candidate.digest) as stream:
+        digests, size = hasher.copy(stream, kept.write if kept else None)
+    algorithm, hexdigest = parse_digest(candidate.digest)
+    if digests[algorithm] != hexdigest or size != candidate.size:
+        raise DomainError(
+            f"“{candidate.title}”的存储内容与其摘要不符，不能归档；请先运行 zhifa verify 核查"
+        )
+    pages = _pages(kept.getvalue()) if kept else candidate.pages
+    return Fixity(digests["sha256"], digests["sm3"], pages)
 
 
 def _retention(
@@ -389,9 +407,9 @@ def file_case(db: Session, store: BlobStore, action_id: int, who: Principal | No
     ]
     schedule_id, record_class, row = _retention(db, action, issued_kinds)
     media, _unfiled = _media_candidates(db, action)
-    candidates = [_pages_of(store, c) for c in documents] + media
-    candidates.append(_process_record(db, store, action, who))
+    candidates = [*documents, *media, _process_record(db, store, action, who)]
     ordered = catalogue_order(candidates)
+    fixity = {c.source: _fixity(store, c) for c in ordered}
     day = closed_on(action)
     dates = retention_dates(working_calendar(db), row, day)
     seq = _next_seq(db, day.year, row.period.code, scheme.org_code)
@@ -451,9 +469,11 @@ def file_case(db: Session, store: BlobStore, action_id: int, who: Principal | No
             doc_number=c.doc_number,
             responsible=scheme.fonds_name,
             made_on=c.made_on,
-            pages=c.pages,
+            pages=fixity[c.source].pages,
             digest=c.digest,
             size=c.size,
+            sha256=fixity[c.source].sha256,
+            sm3=fixity[c.source].sm3,
             content_type=c.content_type,
             filename=c.filename[:200],
             classified=c.classified,

@@ -255,6 +255,8 @@ def upgrade() -> None:
         sa.Column("pages", sa.Integer(), nullable=True),
         sa.Column("digest", sa.String(length=80), nullable=False),
         sa.Column("size", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("sha256", sa.String(length=64), nullable=False),
+        sa.Column("sm3", sa.String(length=64), nullable=False),
         sa.Column("content_type", sa.String(length=100), nullable=False),
         sa.Column("filename", sa.String(length=200), nullable=False),
         sa.Column("classified", sa.Boolean(), nullable=False),
