@@ -24,6 +24,7 @@ import contextlib
 import os
 import shutil
 import tempfile
+import zlib
 from collections import deque
 from collections.abc import Iterator
 from pathlib import Path
@@ -32,7 +33,7 @@ from typing import IO, Any
 import av
 from av.stream import Disposition
 from pypdf import PdfReader
-from pypdf.generic import DictionaryObject
+from pypdf.generic import ArrayObject, DictionaryObject, StreamObject
 
 from zhifa.archive.checks.rules import (
     ContentKind,
@@ -129,16 +130,47 @@ def _pages(reader: PdfReader) -> Finding:
         return failed("readable", f"PDF 页面目录无法读取（{_reason(exc)}）")
     if count == 0:
         return failed("readable", "PDF 没有页面")
+    seen: set[int] = set()
     for number in range(1, count + 1):
         try:
             page = reader.pages[number - 1]
             _ = page.mediabox
-            contents = page.get_contents()
-            if contents is not None:
-                contents.get_data()
-        except Exception as exc:  # a damaged page or content stream
+            _decode_streams(page, seen)
+        except zlib.error:
+            return failed("readable", f"PDF 第 {number} 页所用的数据流（内容、字体或图像）已损坏")
+        except Exception as exc:  # a damaged page, content stream, font or image
             return failed("readable", f"PDF 第 {number} 页无法读取（{_reason(exc)}）")
     return passed("readable", f"PDF 共 {count} 页，逐页解析正常")
+
+
+def _decode_streams(value: Any, seen: set[int]) -> None:
+    """Decode every stream a page uses: its contents, fonts, images, forms (each once;
+    the page tree above it is not followed)."""
+    value = value.get_object()
+    if id(value) in seen:
+        return
+    seen.add(id(value))
+    if isinstance(value, StreamObject):
+        _decode(value)
+    if isinstance(value, DictionaryObject):
+        for key, item in value.items():
+            if key != "/Parent":
+                _decode_streams(item, seen)
+    elif isinstance(value, ArrayObject):
+        for item in value:
+            _decode_streams(item, seen)
+
+
+def _decode(stream: StreamObject) -> None:
+    """Decode one stream. pypdf recovers what it can of a broken Flate stream without a
+    word, so Flate data (all of WeasyPrint's: contents, fonts, images) is inflated here
+    strictly: a damaged or cut stream raises."""
+    filters = stream.get("/Filter")
+    first = filters[0] if isinstance(filters, ArrayObject) and filters else filters
+    if first == "/FlateDecode":
+        raw = stream._data  # the stored bytes; pypdf names no public accessor
+        zlib.decompress(raw)
+    stream.get_data()
 
 
 def pdfa_level(reader: PdfReader) -> str | None:

@@ -180,10 +180,12 @@ def _probe_photo(path: Path) -> MediaFacts | None:
             return None  # e.g. Pillow's MPEG header reader: let PyAV judge
         content_type = PHOTO_FORMATS[image.format]
         container = "jpeg" if image.format == "MPO" else image.format.lower()
-        exif = image.getexif()
         try:
             with _whole_images_only():
                 image.load()  # decode every pixel: a truncated or corrupt image fails here
+            # After load(): a PNG's EXIF may follow its pixels, so getexif() decodes them,
+            # and must not do so while WeasyPrint's lenient switch is on.
+            exif = image.getexif()
             thumbnail = _thumbnail(image)
         except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
             raise NotMedia("图片文件已损坏或不完整（无法解码），请重新拍摄或上传原始文件") from exc
