@@ -122,6 +122,7 @@ def test_every_kind_renders_with_its_fields(code: str, variant: str) -> None:
     reader = PdfReader(io.BytesIO(pdf))
     box = reader.pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4
+    assert_pdfa_2b(reader)
     text = pdf_text(pdf).replace("\n", "")
     assert party["name"] in text
     assert title.replace("（", "").replace("）", "")[:4] in text.replace("（", "")
@@ -131,6 +132,22 @@ def test_every_kind_renders_with_its_fields(code: str, variant: str) -> None:
     typed = next((v for k, v in stored.items() if kind.field(k).type is FieldType.textarea), None)
     if typed:
         assert typed.splitlines()[0] in text
+
+
+def assert_pdfa_2b(reader: PdfReader) -> None:
+    """Identified as PDF/A-2b, with its sRGB output intent, and every font embedded."""
+    root = reader.trailer["/Root"]
+    assert root["/OutputIntents"][0].get_object()["/S"] == "/GTS_PDFA1"
+    xmp = reader.xmp_metadata.rdf_root.toxml()
+    assert 'pdfaid:part="2"' in xmp and 'pdfaid:conformance="B"' in xmp
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            described = (
+                font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+            )
+            embedded = described["/FontDescriptor"].get_object()
+            assert {"/FontFile", "/FontFile2", "/FontFile3"} & set(embedded), font
 
 
 def test_penalty_decision_states_rights_bureau_and_amount() -> None:
@@ -216,3 +233,4 @@ def test_stamp_puts_the_line_on_every_page() -> None:
         assert f"核验：sha256:{'ab' * 32} 账本第 4321 条" in text
         assert f"第 {number} 页，共 {len(pages)} 页" in text
         assert "第" in text and "段" in text  # the page's own content is still there
+    assert_pdfa_2b(PdfReader(io.BytesIO(stamped)))  # the overlay keeps the identification

@@ -182,3 +182,22 @@ def test_byte_ranges() -> None:
     for unsatisfiable in ("bytes=100-", "bytes=150-160", "bytes=-0"):
         with pytest.raises(RangeNotSatisfiable):
             parse_range(unsatisfiable, 100)
+
+
+@pytest.mark.parametrize("lenient", [False, True])
+def test_cut_off_png_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lenient: bool
+) -> None:
+    """Pillow reads a PNG's EXIF after its pixels: a cut-off PNG was let through once
+    WeasyPrint had made Pillow lenient, and raised a bare OSError before that."""
+    from PIL import ImageFile
+
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", lenient)
+    image = Image.new("RGB", (320, 240), (20, 90, 160))
+    for x in range(0, 320, 8):
+        image.paste(((x * 7) % 256, (x * 3) % 256, 40), (x, (x * 5) % 240, x + 5, 240))
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    with pytest.raises(NotMedia) as refused:
+        probe(write(tmp_path, truncated(out.getvalue(), 0.5)))
+    assert "损坏" in refused.value.message

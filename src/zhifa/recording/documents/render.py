@@ -138,10 +138,20 @@ class _Fields(dict[str, Any]):
         return None
 
 
+# The issued PDF is the record kept for the retention period, so it is written as PDF/A-2b
+# (GB/T 18894-2016, DA/T 47: a long-term format): fonts embedded, an sRGB output intent
+# and the XMP identification pdfaid:part=2, conformance=B, which the archive's 四性检测
+# reads (archive/checks/usability.py). Part 2 rather than 1 because a drawn signature is
+# a PNG with transparency, which PDF/A-1 forbids. WeasyPrint's output is deterministic
+# (no creation date is written), and the print copy's overlay keeps the catalogue's
+# /Metadata and /OutputIntents. Documents issued before this stay as they were issued.
+PDF_VARIANT = "pdf/a-2b"
+
+
 def render_pdf(html: str) -> bytes:
     from weasyprint import HTML  # imported late: loading Pango takes a moment
 
-    pdf: bytes = HTML(string=html, base_url=str(FORMS_DIR)).write_pdf()
+    pdf: bytes = HTML(string=html, base_url=str(FORMS_DIR)).write_pdf(pdf_variant=PDF_VARIANT)
     return pdf
 
 

@@ -54,7 +54,7 @@ PHOTO_FORMATS = {
 # FFmpeg demuxers allowed to read an upload (by name); nothing else is even probed, so a
 # playlist or a concat script can never make FFmpeg open another file or a URL.
 DEMUXERS = "mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,avi,mpegts,flv,mp3,wav,ogg,flac,aac,amr,asf,mpeg"
-_OPEN_OPTIONS = {"format_whitelist": DEMUXERS, "protocol_whitelist": "file"}
+OPEN_OPTIONS = {"format_whitelist": DEMUXERS, "protocol_whitelist": "file"}
 
 _CONTENT_TYPES: dict[str, tuple[str, str]] = {
     # demuxer name: (video type, audio-only type)
@@ -180,10 +180,12 @@ def _probe_photo(path: Path) -> MediaFacts | None:
             return None  # e.g. Pillow's MPEG header reader: let PyAV judge
         content_type = PHOTO_FORMATS[image.format]
         container = "jpeg" if image.format == "MPO" else image.format.lower()
-        exif = image.getexif()
         try:
             with _whole_images_only():
                 image.load()  # decode every pixel: a truncated or corrupt image fails here
+            # After load(): a PNG's EXIF may follow its pixels, so getexif() decodes them,
+            # and must not do so while WeasyPrint's lenient switch is on.
+            exif = image.getexif()
             thumbnail = _thumbnail(image)
         except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
             raise NotMedia("图片文件已损坏或不完整（无法解码），请重新拍摄或上传原始文件") from exc
@@ -326,7 +328,7 @@ def _exif_gps(gps: Any) -> tuple[float | None, float | None, float | None]:
 
 def _probe_recording(path: Path, size: int) -> MediaFacts:
     try:
-        container = av.open(str(path), options=_OPEN_OPTIONS, metadata_errors="ignore")
+        container = av.open(str(path), options=OPEN_OPTIONS, metadata_errors="ignore")
     except (av.FFmpegError, OSError, ValueError) as exc:
         raise NotMedia(
             "不是可识别的照片、音频或视频文件（或文件已损坏）。"
