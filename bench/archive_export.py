@@ -34,6 +34,7 @@ from zhifa.archive.packages import (
     verify_bag,
     write_bag,
 )
+from zhifa.archive.packages.hashing import multi_hasher
 from zhifa.blobs import BlobInfo
 from zhifa.blobs.local import LocalBlobStore
 from zhifa.core.db import make_engine, make_session_factory
@@ -76,7 +77,23 @@ def make_blobs(store: LocalBlobStore, total: int, items: int) -> list[BlobInfo]:
     return [store.put(_Stream(size, block, i)) for i, size in enumerate(sizes)]  # type: ignore[arg-type]
 
 
-def make_source(work: Path, store: LocalBlobStore, blobs: list[BlobInfo]) -> PackageSource:
+def recorded_digests(store: LocalBlobStore, blobs: list[BlobInfo]) -> list[dict[str, str]]:
+    """What filing records of each item (archive.filing.service reads every item once and
+    keeps its SHA-256 and SM3): the export then hashes only the blob's own algorithm."""
+    with multi_hasher(("sha256", "sm3")) as hasher:
+        out = []
+        for info in blobs:
+            with store.open(info.digest) as stream:
+                out.append(hasher.copy(stream)[0])
+    return out
+
+
+def make_source(
+    work: Path,
+    store: LocalBlobStore,
+    blobs: list[BlobInfo],
+    known: list[dict[str, str]] | None = None,
+) -> PackageSource:
     engine = make_engine(f"sqlite:///{work / 'ledger.db'}")
     metadata.create_all(engine)
     signer = generate_signer("zhifa.bench/archive")
@@ -104,6 +121,7 @@ def make_source(work: Path, store: LocalBlobStore, blobs: list[BlobInfo]) -> Pac
                     payload,
                     inclusion_proof(nodes, entry.index, checkpoint.size),
                 ),
+                known=known[n - 1] if known else {},
             )
             for n, (info, (entry, payload)) in enumerate(zip(blobs, entries, strict=True), 1)
         ]
@@ -172,27 +190,46 @@ def main() -> None:
         store = LocalBlobStore(work / "blobs", create=True)
         print(f"writing {total / GIB:.2f} GiB of content in {args.items} blobs ...")
         blobs = make_blobs(store, total, args.items)
-        source = make_source(work, store, blobs)
+        start = time.perf_counter()
+        known = recorded_digests(store, blobs)
+        filing_s = time.perf_counter() - start
+        source = make_source(work, store, blobs, known)
         files = list(blob_files(store, blobs))
-        cp_s = min(timed_cp(files, work / "cp", sync=False) for _ in range(2))
+        # cp and the export take turns, best of three each: the first writes into fresh
+        # memory on this VM cost several times the later ones, so neither gets it alone.
+        cp_runs, export_runs = [], []
+        for _ in range(3):
+            cp_runs.append(timed_cp(files, work / "cp", sync=False))
+            shutil.rmtree(work / "cp")
+            shutil.rmtree(work / "bag", ignore_errors=True)
+            peak_rss_reset()
+            before = memory_kib()
+            start = time.perf_counter()
+            bag = write_bag(source, work / "bag")
+            export_runs.append(time.perf_counter() - start)
+        cp_s, export_s = min(cp_runs), min(export_runs)
         cp_sync_s = timed_cp(files, work / "cp", sync=True)
         shutil.rmtree(work / "cp")
-        peak_rss_reset()
-        before = memory_kib()
-        start = time.perf_counter()
-        bag = write_bag(source, work / "bag")
-        export_s = time.perf_counter() - start
         after = memory_kib()
         start = time.perf_counter()
         report = verify_bag(bag)
         verify_s = time.perf_counter() - start
+        shutil.rmtree(bag)
+        start = time.perf_counter()
+        write_bag(make_source(work, store, blobs), work / "bag-unrecorded")
+        unrecorded_s = time.perf_counter() - start
         sha, sm3 = hash_rate("sha256"), hash_rate("sm3")
     mib = total / MIB
     rows = [
         ("content", f"{total / GIB:.2f} GiB in {args.items} items", ""),
-        ("cp (page cache warm, best of 2)", f"{cp_s:.2f} s", f"{mib / cp_s:.0f} MiB/s"),
+        ("cp (page cache warm, best of 3)", f"{cp_s:.2f} s", f"{mib / cp_s:.0f} MiB/s"),
         ("cp + sync -f", f"{cp_sync_s:.2f} s", f"{mib / cp_sync_s:.0f} MiB/s"),
-        ("export (write_bag, fsync)", f"{export_s:.2f} s", f"{mib / export_s:.0f} MiB/s"),
+        ("filing: SHA-256 + SM3 recorded once", f"{filing_s:.2f} s", f"{mib / filing_s:.0f} MiB/s"),
+        (
+            "export (write_bag, fsync, best of 3)",
+            f"{export_s:.2f} s",
+            f"{mib / export_s:.0f} MiB/s",
+        ),
         ("  ratio to cp (aim <= 1.5)", f"{export_s / cp_s:.2f}", ""),
         ("  ratio to cp + sync", f"{export_s / cp_sync_s:.2f}", ""),
         (
@@ -201,6 +238,11 @@ def main() -> None:
             "",
         ),
         ("verify_bag", f"{verify_s:.2f} s", "ok" if report.ok else f"{report.findings[:3]}"),
+        (
+            "export hashing SM3 too (nothing recorded)",
+            f"{unrecorded_s:.2f} s",
+            f"ratio to cp {unrecorded_s / cp_s:.2f}",
+        ),
         ("sha256 on one core", f"{sha:.0f} MiB/s", f"floor {mib / sha:.2f} s"),
         ("sm3 on one core", f"{sm3:.0f} MiB/s", f"floor {mib / sm3:.2f} s"),
         ("cpus", str(os.cpu_count()), ""),

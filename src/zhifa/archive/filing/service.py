@@ -16,6 +16,9 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from zhifa.archive.checks.rules import Stage
+from zhifa.archive.checks.service import run_check
+from zhifa.archive.filing import records
 from zhifa.archive.filing.models import ArchiveCodeScheme, ArchiveFile, ArchiveItem, ItemKind
 from zhifa.archive.filing.rules import (
     DEFAULT_PATTERN,
@@ -45,14 +48,10 @@ from zhifa.core.clock import people_date, people_datetime
 from zhifa.core.db import utcnow
 from zhifa.core.errors import Conflict, DomainError, NotFound
 from zhifa.core.models import User
+from zhifa.core.settings import Settings
 from zhifa.core.time_limits import due
 from zhifa.enforcement.models import Action, ActionStatus
 from zhifa.enforcement.steps import ACTION_KIND_LABELS, procedure
-from zhifa.recording.access.rules import Restriction
-from zhifa.recording.access.service import restrictions_of
-from zhifa.recording.av.marks import current_marks, marks_of
-from zhifa.recording.av.models import MarkKind
-from zhifa.recording.av.rules import Retention, retention_rule
 from zhifa.recording.documents.kinds import document_kind
 from zhifa.recording.documents.models import (
     SERVICE_METHOD_LABELS,
@@ -60,7 +59,7 @@ from zhifa.recording.documents.models import (
     DocumentService,
     DocumentStatus,
 )
-from zhifa.recording.media.models import Media
+from zhifa.recording.documents.render import PDF_VARIANT
 
 FILING_LIMIT = "archive.filing"  # core.time_limits
 _TEMPLATES = Path(__file__).parent / "templates"
@@ -142,107 +141,6 @@ def get_file(db: Session, file_id: int) -> ArchiveFile:
 # ---- filing ---------------------------------------------------------------------------
 
 
-def _document_candidates(db: Session, action: Action) -> list[Candidate]:
-    query = select(Document).where(
-        Document.action_id == action.id, Document.status == DocumentStatus.issued
-    )
-    candidates = []
-    for doc in db.scalars(query.order_by(Document.id)):
-        if doc.pdf_digest is None or doc.issue_date is None:
-            continue
-        title = document_kind(doc.kind).title
-        size = _size(db, doc.pdf_digest)
-        candidates.append(
-            Candidate(
-                "document",
-                f"document:{doc.id}",
-                title + ("（更正）" if doc.supersedes_id else ""),
-                doc.doc_number or "",
-                doc.issue_date,
-                doc.pdf_digest,
-                size,
-                "application/pdf",
-                f"{title}.pdf",
-            )
-        )
-        candidates += _receipt_candidates(db, doc, title)
-    return candidates
-
-
-def _receipt_candidates(db: Session, doc: Document, title: str) -> list[Candidate]:
-    query = select(DocumentService).where(DocumentService.document_id == doc.id)
-    out = []
-    for service in db.scalars(query.order_by(DocumentService.id)):
-        for suffix, digest, what in (
-            ("receipt", service.receipt_digest, "送达凭证"),
-            ("consent", service.consent_digest, "电子送达确认书"),
-        ):
-            if digest is None:
-                continue
-            out.append(
-                Candidate(
-                    "receipt",
-                    f"document_service:{service.id}/{suffix}",
-                    f"{title}{what}",
-                    doc.doc_number or "",
-                    service.served_on,
-                    digest,
-                    _size(db, digest),
-                    "application/pdf",
-                    f"{title}{what}.pdf",
-                )
-            )
-    return out
-
-
-def _media_candidates(db: Session, action: Action) -> tuple[list[Candidate], list[Media]]:
-    """The case's media to file, and the inspection video left unfiled (第十条第三款)."""
-    media = list(db.scalars(select(Media).where(Media.action_id == action.id).order_by(Media.id)))
-    flags = restrictions_of(db, [m.id for m in media])
-    filed, unfiled = [], []
-    for row in media:
-        marks = current_marks(marks_of(db, row.id))
-        rule = retention_rule(
-            action.kind.value,
-            row.kind.value,
-            MarkKind.evidence in marks,
-            MarkKind.disputed in marks,
-        )
-        if rule is Retention.keep_six_months:
-            unfiled.append(row)
-            continue
-        made = row.recorded_at or row.uploaded_at
-        filed.append(
-            Candidate(
-                "media",
-                f"media:{row.id}",
-                f"{row.filename}",
-                "",
-                made.astimezone(SHANGHAI).date(),
-                row.digest,
-                row.size,
-                row.content_type,
-                row.filename,
-                classified=Restriction.state_secret in flags.get(row.id, frozenset()),
-                extra={
-                    "作为证据": MarkKind.evidence in marks,
-                    "发生争议": MarkKind.disputed in marks,
-                    "设备编号": row.device_serial or "",
-                },
-            )
-        )
-    return filed, unfiled
-
-
-def _size(db: Session, digest: str) -> int:
-    from zhifa.core.models import StoredBlob
-
-    blob = db.get(StoredBlob, digest)
-    if blob is None:
-        raise DomainError(f"文件 {digest} 未登记，不能归档")
-    return blob.size
-
-
 def _process_record(
     db: Session, store: BlobStore, action: Action, who: Principal | None
 ) -> Candidate:
@@ -250,7 +148,7 @@ def _process_record(
     from weasyprint import HTML  # imported late: loading Pango takes a moment
 
     html = _process_record_html(db, action)
-    pdf = HTML(string=html).write_pdf()
+    pdf = HTML(string=html).write_pdf(pdf_variant=PDF_VARIANT)
     blob = store_blob(db, store, io.BytesIO(pdf), who, _MAX_PROCESS_RECORD)
     return Candidate(
         "process",
@@ -396,7 +294,7 @@ def file_case(db: Session, store: BlobStore, action_id: int, who: Principal | No
     scheme = current_scheme(db)
     if scheme is None:
         raise DomainError("尚未设置档号规则（全宗号、门类代码、机构代码），请先设置")
-    documents = _document_candidates(db, action)
+    documents = records.document_records(db, action)
     issued_kinds = [
         doc.kind
         for doc in db.scalars(
@@ -406,7 +304,7 @@ def file_case(db: Session, store: BlobStore, action_id: int, who: Principal | No
         )
     ]
     schedule_id, record_class, row = _retention(db, action, issued_kinds)
-    media, _unfiled = _media_candidates(db, action)
+    media, _unfiled = records.media_records(db, action)
     candidates = [*documents, *media, _process_record(db, store, action, who)]
     ordered = catalogue_order(candidates)
     fixity = {c.source: _fixity(store, c) for c in ordered}
@@ -490,4 +388,14 @@ def file_case(db: Session, store: BlobStore, action_id: int, who: Principal | No
     ]
     db.add_all(items)
     record_change(db, actor_name(who), "archive.file", archive, *items)
+    return archive
+
+
+def file_and_check(
+    db: Session, settings: Settings, store: BlobStore, action_id: int, who: Principal | None
+) -> ArchiveFile:
+    """File the case, then run 四性检测 at the 归档 stage (DA/T 70): the report is kept
+    with the file whatever its verdict, so a failure is seen and handled, not hidden."""
+    archive = file_case(db, store, action_id, who)
+    run_check(db, settings, store, archive, Stage.filing, who)
     return archive

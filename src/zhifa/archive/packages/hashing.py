@@ -27,11 +27,16 @@ class MultiHasher:
         self.algorithms = tuple(algorithms)
 
     def copy(
-        self, source: BinaryIO, sink: Callable[[bytes], object] | None = None
+        self,
+        source: BinaryIO,
+        sink: Callable[[bytes], object] | None = None,
+        algorithms: Sequence[str] | None = None,
     ) -> tuple[dict[str, str], int]:
         """Read `source` to its end, give each chunk to `sink` (if any); return the hex
-        digests by algorithm and the number of bytes read."""
-        hashers = [hashlib.new(name) for name in self.algorithms]
+        digests by algorithm (this hasher's, or the given subset of them) and the number
+        of bytes read."""
+        names = self.algorithms if algorithms is None else algorithms
+        hashers = [hashlib.new(name) for name in names]
         pending: list[Future[None]] = []
         size = 0
         try:

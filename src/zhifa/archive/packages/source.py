@@ -50,6 +50,11 @@ class PackageItem:
     digest: str  # the blob digest, "sha256:<hex>" or "sm3:<hex>"
     metadata: Mapping[str, Any]  # DA/T 46-style metadata, JSON values
     evidence: LedgerEvidence
+    # Hex digests by algorithm already computed from these bytes (at filing): the writer
+    # takes them instead of hashing again — all but the blob's own algorithm, which it
+    # always computes to prove the bytes it copies are the blob's. SM3 runs at a fraction
+    # of copy speed, so a package of recorded digests is written at about copy speed.
+    known: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
