@@ -31,9 +31,14 @@ LONGEST_GRANT = timedelta(days=366)
 class GrantRecord(StrEnum):
     action = "action"  # an enforcement action and everything recorded in it
     party = "party"  # a party's full details (身份证号, phone, address)
+    archive_file = "archive_file"  # an archive file, made by an approved use request
 
 
-GRANT_RECORD_LABELS = {GrantRecord.action: "执法案件", GrantRecord.party: "行政相对人"}
+GRANT_RECORD_LABELS = {
+    GrantRecord.action: "执法案件",
+    GrantRecord.party: "行政相对人",
+    GrantRecord.archive_file: "档案",
+}
 
 
 class RecordGrant(Base):

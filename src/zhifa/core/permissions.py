@@ -70,6 +70,8 @@ class Permission(StrEnum):
     archive_schedule_write = "archive.schedule_write"  # propose a 保管期限表 version, 档号 scheme
     archive_schedule_approve = "archive.schedule_approve"  # approve a 保管期限表 version
     archive_file = "archive.file"  # file closed cases, run 四性检测, export packages
+    archive_use_request = "archive.use_request"  # ask to read, copy or borrow an archive file
+    archive_use_approve = "archive.use_approve"  # decide use requests (archivist; leader)
 
 
 _EVERYONE = {
@@ -80,6 +82,7 @@ _EVERYONE = {
     Permission.publication_read,
     Permission.catalog_read,
     Permission.inspection_read,
+    Permission.archive_use_request,
 }
 _HANDLING = {
     Permission.party_write,
@@ -152,6 +155,7 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.inspection_plan_approve,
             Permission.archive_read,
             Permission.archive_schedule_approve,
+            Permission.archive_use_approve,
         }
     ),
     Role.archivist: frozenset(
@@ -161,6 +165,7 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.archive_read,
             Permission.archive_schedule_write,
             Permission.archive_file,
+            Permission.archive_use_approve,
         }
     ),
     Role.admin: frozenset(Permission),

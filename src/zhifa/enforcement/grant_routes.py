@@ -43,8 +43,12 @@ _RECORD_MODELS = {grants.GrantRecord.action: Action, grants.GrantRecord.party: P
 
 def make_grant(db: Session, data: grants.GrantIn, who: Principal) -> grants.RecordGrant:
     """A grant of an action or a party: core.grants knows no enforcement record, so
-    whether the record exists is asked here."""
-    exists = db.get(_RECORD_MODELS[data.record_type], data.record_id) is not None
+    whether the record exists is asked here. An archive file is granted only by an
+    approved use request (archive.use), never here."""
+    model = _RECORD_MODELS.get(data.record_type)
+    if model is None:
+        raise DomainError("档案利用须由利用人提出利用申请，经审批后授权", "record_type")
+    exists = db.get(model, data.record_id) is not None
     return grants.grant(db, data, who, record_exists=exists)
 
 
@@ -67,6 +71,7 @@ def _page_context(db: Session, **extra: Any) -> dict[str, Any]:
         "users": users,
         "names": {u.id: u.full_name for u in db.scalars(select(User))},
         "record_labels": grants.GRANT_RECORD_LABELS,
+        "form_labels": {k: grants.GRANT_RECORD_LABELS[k] for k in _RECORD_MODELS},
         **extra,
     }
 

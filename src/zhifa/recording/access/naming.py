@@ -44,6 +44,9 @@ RECORD_LABELS: dict[str, str] = {
     "credit_export": "信用中国报送文件",
     "recording_exceptions": "记录例外申请",
     "recording_problems": "记录问题清单",
+    "archive_item": "档案卷内文件（利用查阅）",
+    "archive_item_copy": "档案卷内文件（利用复制，带水印）",
+    "archive_item_custody": "档案卷内文件（保管查看）",
 }
 
 

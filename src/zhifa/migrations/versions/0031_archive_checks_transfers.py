@@ -1,6 +1,6 @@
 """四性检测 runs of archive files and their transfers (移交)
 
-Revision ID: 0033
+Revision ID: 0031
 Revises: 0030
 Create Date: 2026-12-07 20:30:00
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 import zhifa.core.db
 
-revision: str = "0033"
+revision: str = "0031"
 down_revision: str | None = "0030"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
