@@ -44,6 +44,7 @@ RECORD_LABELS: dict[str, str] = {
     "credit_export": "信用中国报送文件",
     "recording_exceptions": "记录例外申请",
     "recording_problems": "记录问题清单",
+    "archive_file": "档案",
 }
 
 
