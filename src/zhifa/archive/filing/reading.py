@@ -48,7 +48,7 @@ def _served(db: Session, items: list[ArchiveItem]) -> dict[int, int]:
     if not ids:
         return {}
     query = select(DocumentService.id, DocumentService.document_id)
-    return dict(db.execute(query.where(DocumentService.id.in_(ids))).tuples().all())
+    return {service: doc for service, doc in db.execute(query.where(DocumentService.id.in_(ids)))}
 
 
 def _item(

@@ -169,4 +169,4 @@ def versions(db: Session) -> list[RetentionSchedule]:
 
 def people(db: Session) -> dict[int, str]:
     """Who proposed, decided, set or filed: user id -> name, for the archive's pages."""
-    return dict(db.execute(select(User.id, User.full_name)).tuples().all())
+    return {user_id: name for user_id, name in db.execute(select(User.id, User.full_name))}
