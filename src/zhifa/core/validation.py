@@ -139,6 +139,8 @@ FIELD_LABELS: dict[str, str] = {
     "org_code": "机构代码",
     "code_pattern": "档号格式",
     "seq_width": "件号位数",
+    "file_id": "档案",
+    "schedule_id": "保管期限表版本",
     "what_is_wrong": "需要更正的内容",
     "edits": "更正内容",
     "summary": "更正说明",
