@@ -172,6 +172,7 @@ def seed_demo(data_dir: DataDir = None) -> None:
     """写入演示数据（单位、账号、执法人员与执法证、行政相对人、执法事项、各类案件；可重复执行）。"""
     from zhifa.core.blobstore import open_blob_store
     from zhifa.demo.actions import seed_demo_actions
+    from zhifa.demo.archive import seed_demo_archive
     from zhifa.demo.catalog import publish_demo_catalogue
     from zhifa.demo.draws import seed_demo_draws
     from zhifa.demo.figures import seed_demo_figures
@@ -194,12 +195,15 @@ def seed_demo(data_dir: DataDir = None) -> None:
         with console.status("正在抽取“双随机”演示批次…"):
             signer = load_ledger_signer(settings)
             drawn = seed_demo_draws(session, settings, signer, open_blob_store(settings))
+        with console.status("正在批准保管期限表并归档演示案件…"):
+            filed = seed_demo_archive(session, settings, open_blob_store(settings))
     finally:
         session.close()
     console.print(
         f"新增：单位 {report.units}，账号 {report.users}，执法证 {report.certificates}，"
         f"行政相对人 {report.parties}，执法事项 {report.power_items}，案件 {cases}，"
-        f"公示目录与执法证 {catalogue}，公示决定 {published}，年度数据 {figures}，抽取 {drawn}"
+        f"公示目录与执法证 {catalogue}，公示决定 {published}，年度数据 {figures}，抽取 {drawn}，"
+        f"归档 {filed}"
     )
 
 

@@ -78,7 +78,7 @@ def test_every_process_loads_the_same_registries(sqlite_settings: Settings) -> N
     print("registries per process:", sizes)
     for kind in ("portal", "cli", "worker"):
         assert reports[kind] == app, f"{kind}'s registries differ from the app's"
-    assert sizes["duty_sources"] == 6 and sizes["certificate_hooks"] == 2
+    assert sizes["duty_sources"] == 7 and sizes["certificate_hooks"] == 2
     assert sizes["publish_hooks"] == 1 and sizes["requirements"] == 4
     # the correction form, certificate verification, the 双随机 plans and draws
     # jobs: checkpoints, delivery, publicity refresh, the archive's periodic 四性检测

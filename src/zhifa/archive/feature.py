@@ -1,18 +1,20 @@
 """The archive chapter's manifest (记录办法 第十条、第十一条): the retention schedule,
-the 档号 scheme, filing closed cases, 四性检测 (at filing, before a transfer and on a
-schedule), transfer packages and the `zhifa archive` commands, and the use of archived
-files (利用申请, 审批, 利用记录)."""
+the 档号 scheme, filing closed cases (and the 归档 duty on the deadline board), 四性检测
+(at filing, before a transfer and on a schedule), transfer packages and the `zhifa
+archive` commands, and the use of archived files (利用申请, 审批, 利用记录)."""
 
 from __future__ import annotations
 
 from zhifa.archive.checks.models import ArchiveCheck
 from zhifa.archive.checks.service import periodic_check_job
+from zhifa.archive.filing.duties import filing_duties
 from zhifa.archive.filing.models import ArchiveCodeScheme, ArchiveFile, ArchiveItem
 from zhifa.archive.packages.models import ArchiveTransfer
 from zhifa.archive.retention.models import RetentionRule, RetentionSchedule
 from zhifa.archive.use.models import ArchiveUse, ArchiveUseRequest
-from zhifa.core.features import Feature, Job, NavLink
+from zhifa.core.features import DutySource, Feature, Job, NavLink
 from zhifa.core.permissions import Permission
+from zhifa.publicity.duties import DutyKind
 
 FEATURE = Feature(
     name="archive",
@@ -34,13 +36,24 @@ FEATURE = Feature(
         ArchiveUseRequest,
         ArchiveUse,
     ),
+    duty_sources=(DutySource(DutyKind.archive_filing, filing_duties),),
+    routers=(
+        "zhifa.archive.retention.routes:pages",
+        "zhifa.archive.retention.routes:api",
+        "zhifa.archive.filing.routes:pages",
+        "zhifa.archive.filing.routes:api",
+        "zhifa.archive.use.routes:pages",
+        "zhifa.archive.use.routes:api",
+    ),
     navigation=(
+        NavLink("档案", "归档与保管", "/app/archive", Permission.archive_read),
+        NavLink("档案", "保管期限表", "/app/archive/schedule", Permission.archive_read),
+        NavLink("档案", "档号规则", "/app/archive/scheme", Permission.archive_read),
         NavLink(
             "档案", "我的利用申请", "/app/archive/use/requests", Permission.archive_use_request
         ),
         NavLink("档案", "利用审批", "/app/archive/use/approvals", Permission.archive_use_approve),
     ),
-    routers=("zhifa.archive.use.routes:pages", "zhifa.archive.use.routes:api"),
     commands=(("archive", "zhifa.archive.cli:archive_app"),),
     jobs=(
         Job(

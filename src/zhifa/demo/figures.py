@@ -55,7 +55,7 @@ BRIGADE_FIGURES = {
 NOTE = "本平台于次年启用，上年度数据据本科室台账填报。"
 
 
-def _principal(db: Session, username: str) -> Principal:
+def demo_principal(db: Session, username: str) -> Principal:
     user = db.scalar(select(User).where(User.username == username))
     if user is None:
         raise LookupError("seed the demo accounts first")
@@ -67,10 +67,10 @@ def seed_demo_figures(db: Session, settings: Settings) -> int:
     year = today().year - 1
     if public_snapshots.latest_published(db, yearly_service.KIND, str(year)) is not None:
         return 0
-    legal = _principal(db, "legal")
+    legal = demo_principal(db, "legal")
     entries = (
-        (_principal(db, "supervision"), "safety", SAFETY_FIGURES),
-        (_principal(db, "zhangwei"), "brigade", BRIGADE_FIGURES),
+        (demo_principal(db, "supervision"), "safety", SAFETY_FIGURES),
+        (demo_principal(db, "zhangwei"), "brigade", BRIGADE_FIGURES),
     )
     for who, part, values in entries:
         yearly_service.submit(db, who, year, part, values, NOTE)

@@ -11,11 +11,11 @@ day, is decided here once, by the source that reads its records; the board
 One source per kind, declared in the features' manifests (`core.features.DutySource`):
 publicity's own (publication obligations, correction requests, withdrawals and updates of
 changed decisions) are defined below; features that publicity must not import (the
-catalogue's update obligations, the yearly figures) declare theirs in their manifests. A
-source may also have a `refresh`: catch-up work (e.g. noticing that a duty was fulfilled)
-that `refresh_all` runs before the board or the report is read, in the caller's
-transaction. Every process loads every manifest (`core.features`), so the list is the same
-in the app, the command line and the worker.
+catalogue's update obligations, the yearly figures, the filing of closed cases) declare
+theirs in their manifests. A source may also have a `refresh`: catch-up work (e.g.
+noticing that a duty was fulfilled) that `refresh_all` runs before the board or the report
+is read, in the caller's transaction. Every process loads every manifest
+(`core.features`), so the list is the same in the app, the command line and the worker.
 """
 
 from __future__ import annotations
@@ -59,6 +59,7 @@ class DutyKind(StrEnum):
     update = "update"  # 变更后更新 (第八条第四项)
     catalogue_update = "catalogue_update"  # 事前公示更新 (第八条第一至三项)
     yearly_figures = "yearly_figures"  # 上年度执法数据 (第七条第四款: 每年1月31日前)
+    archive_filing = "archive_filing"  # 案卷归档 (记录办法 第十条; the archive's manifest)
 
 
 DUTY_LABELS: dict[DutyKind, str] = {
@@ -68,6 +69,7 @@ DUTY_LABELS: dict[DutyKind, str] = {
     DutyKind.update: "更新",
     DutyKind.catalogue_update: "事前公示更新",
     DutyKind.yearly_figures: "年度数据公开",
+    DutyKind.archive_filing: "案卷归档",
 }
 
 

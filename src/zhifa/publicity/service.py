@@ -294,9 +294,12 @@ def publication_for(db: Session, publication_id: int, who: Principal) -> Publica
 
 def readable_duty(duty: Duty, who: Principal, visible: set[int] | None) -> bool:
     """Correction requests carry requesters' names and contacts: the legal section's alone.
-    Duties about a decision follow its case; catalogue and figures duties are for all."""
+    Filing a case is the archive's (its readers). Duties about a decision follow its case;
+    catalogue and figures duties are for all."""
     if duty.kind is DutyKind.correction:
         return reads_all_publicity(who)
+    if duty.kind is DutyKind.archive_filing:
+        return who.can(Permission.archive_read)
     if visible is None or duty.obligation_id is None:
         return True
     return duty.obligation_id in visible

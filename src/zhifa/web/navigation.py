@@ -17,25 +17,21 @@ CHAPTER_ORDER = (
     "统计监督",
     "系统管理",
 )
-# Chapters still being built show their heading with a link that is not live yet.
-NOT_YET_BUILT = {"档案": "归档与保管"}
 
 
 def _links(chapter: str) -> list[NavLink]:
     return [link for link in registry().navigation if link.chapter == chapter]
 
 
-def nav_chapters(principal: Principal) -> list[tuple[str, list[tuple[str, str | None]]]]:
+def nav_chapters(principal: Principal) -> list[tuple[str, list[tuple[str, str]]]]:
     """The chapters and links this person may open; empty chapters are left out."""
-    shown: list[tuple[str, list[tuple[str, str | None]]]] = []
+    shown: list[tuple[str, list[tuple[str, str]]]] = []
     for chapter in CHAPTER_ORDER:
-        links: list[tuple[str, str | None]] = [
+        links = [
             (link.label, link.href)
             for link in _links(chapter)
             if principal.can(Permission(link.permission))
         ]
-        if chapter in NOT_YET_BUILT and principal.can(Permission.app_use):
-            links.append((NOT_YET_BUILT[chapter], None))
         if links:
             shown.append((chapter, links))
     return shown

@@ -152,3 +152,59 @@ def item_metadata(
 
 #: Metadata an item must carry (完整性 checks it; DA/T 46 M-level elements).
 REQUIRED_METADATA = ("题名", "责任者", "日期", "保管期限", "档号", "件号", "摘要值")
+
+
+#: What each placeholder of a 档号 pattern stands for, for the scheme's form.
+PLACEHOLDER_HELP = {
+    "全宗号": "档案馆给立档单位的编号，如 Z031",
+    "门类代码": "档案门类，如 ZF（执法）",
+    "年度": "案件办结的年度，如 2026",
+    "保管期限": "Y（永久）、D30（30年）、D10（10年）、M6（6个月）",
+    "机构代码": "承办机构（问题）代码，如 FZK",
+    "件号": "同一年度、保管期限、机构内的顺序号，按件号位数补零",
+}
+
+
+def example_code(pattern: str, fonds: str, category: str, org_code: str, seq_width: int) -> str:
+    """An example 档号 of the pattern (a 30-year file of 2026, the first of its run), or
+    why the pattern cannot be used."""
+    problem = pattern_problem(pattern)
+    if problem:
+        return problem
+    width = seq_width if 1 <= seq_width <= 8 else 4
+    return format_code(pattern, CodeParts(fonds, category, 2026, "D30", org_code, 1, width))
+
+
+_FORMATS = {
+    "application/pdf": "PDF",
+    "image/jpeg": "JPEG 照片",
+    "image/png": "PNG 图像",
+    "video/mp4": "MP4 视频",
+    "audio/mp4": "M4A 音频",
+    "audio/mpeg": "MP3 音频",
+}
+
+
+def format_label(content_type: str) -> str:
+    """A file format in the words of the 卷内目录's 备注 (PDF, MP4 视频 …)."""
+    return _FORMATS.get(content_type, content_type.rpartition("/")[2].upper() or "未知格式")
+
+
+def source_link(source: str, action_id: int, served: dict[int, int]) -> str | None:
+    """The page of the record an item was filed from: a document, a medium, the case (the
+    process record), the served document of a receipt (``served``: service id -> document
+    id); None when there is none."""
+    table, _, rest = source.partition(":")
+    number = rest.partition("/")[0]
+    if not number.isdigit():
+        return None
+    record = int(number)
+    if table == "document":
+        return f"/app/actions/{action_id}/documents/{record}"
+    if table == "media":
+        return f"/app/media/{record}"
+    if table == "action":
+        return f"/app/actions/{record}"
+    if table == "document_service" and record in served:
+        return f"/app/actions/{action_id}/documents/{served[record]}"
+    return None

@@ -71,7 +71,7 @@ class SchemeIn(BaseModel):
     fonds_name: str = Field(min_length=2, max_length=100)
     category: str = Field(min_length=1, max_length=10)
     org_code: str = Field(min_length=1, max_length=20)
-    pattern: str = Field(default=DEFAULT_PATTERN, min_length=5, max_length=120)
+    code_pattern: str = Field(default=DEFAULT_PATTERN, min_length=5, max_length=120)
     seq_width: int = Field(default=4, ge=1, le=8)
     reason: str = Field(min_length=2, max_length=300)
 
@@ -83,11 +83,12 @@ def current_scheme(db: Session) -> ArchiveCodeScheme | None:
 
 def set_scheme(db: Session, data: SchemeIn, who: Principal | None) -> ArchiveCodeScheme:
     """A new 档号 scheme (the old rows stay: files keep the scheme they were coded by)."""
-    problem = pattern_problem(data.pattern)
+    problem = pattern_problem(data.code_pattern)
     if problem:
-        raise DomainError(problem, "pattern")
+        raise DomainError(problem, "code_pattern")
     row = ArchiveCodeScheme(
-        **data.model_dump(exclude={"reason"}),
+        **data.model_dump(exclude={"reason", "code_pattern"}),
+        pattern=data.code_pattern,
         reason=data.reason.strip(),
         set_by=who.user_id if who else None,
     )
@@ -111,6 +112,11 @@ def closed_on(action: Action) -> date:
     if action.closed_at is None:
         raise DomainError("案件尚未办结，不能归档")
     return action.closed_at.astimezone(SHANGHAI).date()
+
+
+def filed_on(archive: ArchiveFile) -> date:
+    """The day (Beijing time) the case was filed: what its 归档时间 is judged by."""
+    return archive.filed_at.astimezone(SHANGHAI).date()
 
 
 def cases_to_file(db: Session, at: datetime | None = None) -> list[DueCase]:
@@ -399,3 +405,8 @@ def file_and_check(
     archive = file_case(db, store, action_id, who)
     run_check(db, settings, store, archive, Stage.filing, who)
     return archive
+
+
+def schemes(db: Session) -> list[ArchiveCodeScheme]:
+    """Every 档号 scheme set, the newest (the one that applies) first."""
+    return list(db.scalars(select(ArchiveCodeScheme).order_by(ArchiveCodeScheme.id.desc())))

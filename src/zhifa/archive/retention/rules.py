@@ -61,6 +61,13 @@ class PeriodKind(StrEnum):
     months = "months"  # 最短保存期（月）
 
 
+PERIOD_KIND_LABELS: dict[PeriodKind, str] = {
+    PeriodKind.permanent: "永久",
+    PeriodKind.years: "定期（年）",
+    PeriodKind.months: "不少于（月）",
+}
+
+
 class StartEvent(StrEnum):
     """The event a period is counted from."""
 
@@ -138,16 +145,20 @@ class ScheduleRow:
     basis: str
 
 
-def row_problem(row: ScheduleRow) -> str | None:
-    """Why a proposed row cannot be approved, in words for the form; None if it can."""
+def row_problem(row: ScheduleRow) -> tuple[str, str] | None:
+    """Why a proposed row cannot be approved: the field at fault (``period_kind``,
+    ``period_n`` or ``basis``) and the words for the form; None if it can."""
     if row.record_class in ALWAYS_PERMANENT and row.period.kind is not PeriodKind.permanent:
-        return f"{CLASS_LABELS[row.record_class]}只能永久保存"
+        return "period_kind", f"{CLASS_LABELS[row.record_class]}只能永久保存"
     minimum = MINIMUM_MONTHS.get(row.record_class)
     months = row.period.months
     if minimum is not None and months is not None and months < minimum:
-        return f"{CLASS_LABELS[row.record_class]}不得少于{minimum}个月（记录办法第十条第三款）"
+        return (
+            "period_n",
+            f"{CLASS_LABELS[row.record_class]}不得少于{minimum}个月（记录办法第十条第三款）",
+        )
     if not row.basis.strip():
-        return "请填写依据"
+        return "basis", f"{CLASS_LABELS[row.record_class]}：请填写依据"
     return None
 
 

@@ -24,6 +24,7 @@ from zhifa.core.audit import record_change
 from zhifa.core.auth import Principal, actor_name
 from zhifa.core.db import utcnow
 from zhifa.core.errors import Conflict, DomainError, NotFound
+from zhifa.core.models import User
 
 
 class RuleIn(BaseModel):
@@ -50,6 +51,11 @@ def schedule_row(rule: RetentionRule) -> ScheduleRow:
     )
 
 
+def row_field(index: int, name: str) -> str:
+    """How a refusal names one field of one row: ``rows.3.period_n`` (the form's name too)."""
+    return f"rows.{index}.{name}"
+
+
 def _checked(rows: Sequence[RuleIn]) -> list[ScheduleRow]:
     seen = {row.record_class for row in rows}
     missing = [CLASS_LABELS[c] for c in RecordClass if c not in seen]
@@ -58,7 +64,7 @@ def _checked(rows: Sequence[RuleIn]) -> list[ScheduleRow]:
     if len(seen) != len(rows):
         raise DomainError("同一类记录只能有一行", "rows")
     checked = []
-    for row in rows:
+    for index, row in enumerate(rows):
         try:
             period = Period(
                 row.period_kind, 0 if row.period_kind is PeriodKind.permanent else row.period_n
@@ -66,12 +72,12 @@ def _checked(rows: Sequence[RuleIn]) -> list[ScheduleRow]:
         except ValueError:
             raise DomainError(
                 f"{CLASS_LABELS[row.record_class]}：定期保管须填写 1 至 1200 的年数或月数",
-                "rows",
+                row_field(index, "period_n"),
             ) from None
         candidate = ScheduleRow(row.record_class, period, row.starts, row.basis.strip())
         problem = row_problem(candidate)
         if problem:
-            raise DomainError(problem, "rows")
+            raise DomainError(problem[1], row_field(index, problem[0]))
         checked.append(candidate)
     return checked
 
@@ -159,3 +165,8 @@ def rows_of(schedule: RetentionSchedule) -> dict[RecordClass, ScheduleRow]:
 def versions(db: Session) -> list[RetentionSchedule]:
     query = select(RetentionSchedule).order_by(RetentionSchedule.version.desc())
     return list(db.scalars(query))
+
+
+def people(db: Session) -> dict[int, str]:
+    """Who proposed, decided, set or filed: user id -> name, for the archive's pages."""
+    return {user_id: name for user_id, name in db.execute(select(User.id, User.full_name))}
