@@ -152,7 +152,8 @@ def test_putting_again_extends_and_never_shortens(store: LocalBlobStore, tmp_pat
 
 def test_concurrent_extensions_keep_the_latest_date(store: LocalBlobStore) -> None:
     info = store.put(io.BytesIO(b"many holds at once"))
-    dates = [_in(days=random.randint(1, 10_000)) for _ in range(160)]
+    draws = random.Random(160)
+    dates = [_in(days=draws.randint(1, 10_000)) for _ in range(160)]
     threads = [
         threading.Thread(
             target=lambda part=dates[i::8]: [store.retain(info.digest, d) for d in part]
