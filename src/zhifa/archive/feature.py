@@ -42,6 +42,8 @@ FEATURE = Feature(
         "zhifa.archive.retention.routes:api",
         "zhifa.archive.filing.routes:pages",
         "zhifa.archive.filing.routes:api",
+        "zhifa.archive.checks.routes:pages",
+        "zhifa.archive.checks.routes:api",
         "zhifa.archive.use.routes:pages",
         "zhifa.archive.use.routes:api",
     ),

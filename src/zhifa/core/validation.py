@@ -127,6 +127,7 @@ FIELD_LABELS: dict[str, str] = {
     "decided_on": "修复决定日期",
     "reference": "决定文号或受理编号",
     "note": "意见",
+    "received_by": "接收人",
     "approve": "审批结果",
     "file_id": "档案",
     "archival_code": "档号",

@@ -28,6 +28,7 @@ from zhifa.archive.packages import layout
 from zhifa.archive.packages.hashing import multi_hasher
 from zhifa.archive.packages.models import ArchiveTransfer
 from zhifa.blobs import BlobNotFound, BlobStore, parse_digest
+from zhifa.core.access import log_access
 from zhifa.core.audit import record_change, snapshot
 from zhifa.core.auth import Principal, actor_name
 from zhifa.core.blobstore import store_blob
@@ -287,3 +288,31 @@ def periodic_check_job(context: JobContext) -> str:
     if not done:
         return "没有到期需要定期检测的档案"
     return f"定期四性检测 {done} 卷" + (f"，其中 {failed} 卷未通过" if failed else "，均通过")
+
+
+# ---- from the file's page ----------------------------------------------------------------
+
+
+def check_now(
+    db: Session, settings: Settings, store: BlobStore, archive: ArchiveFile, who: Principal
+) -> ArchiveCheck:
+    """An archivist's check outside the schedule (长期保存环节, like the scheduled one)."""
+    return run_check(db, settings, store, archive, rules.Stage.periodic, who)
+
+
+def read_report(db: Session, store: BlobStore, run: ArchiveCheck, who: Principal) -> bytes:
+    """The report PDF, its read logged first (调阅留痕)."""
+    archive = db.get(ArchiveFile, run.file_id)
+    assert archive is not None  # foreign key
+    action = db.get(Action, archive.action_id)
+    log_access(
+        db,
+        who,
+        "archive_check",
+        run.id,
+        f"查看档案 {archive.archival_code} 的四性检测报告",
+        action_id=archive.action_id,
+        party_id=action.party_id if action else None,
+    )
+    with store.open(run.report_digest) as stream:
+        return stream.read()

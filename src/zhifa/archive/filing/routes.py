@@ -10,10 +10,12 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
+from zhifa.archive.checks.service import checks_of
 from zhifa.archive.filing import reading, rules
 from zhifa.archive.filing import service as filing
 from zhifa.archive.filing.models import ArchiveCodeScheme, ArchiveFile
 from zhifa.archive.filing.schemas import DueCaseOut, FileOut, SchemeOut
+from zhifa.archive.packages.service import transfers_of
 from zhifa.archive.retention import service as retention
 from zhifa.archive.retention.rules import Period
 from zhifa.core.auth import Principal
@@ -43,7 +45,12 @@ Filer = Annotated[Principal, Depends(require(Permission.archive_file))]
 SchemeWriter = Annotated[Principal, Depends(require(Permission.archive_schedule_write))]
 
 NOTICES = {
-    "filed": "已归档：案卷已编制档号，卷内文件按卷内目录排列，记入不可篡改日志。",
+    "filed": (
+        "已归档：案卷已编制档号，卷内文件按卷内目录排列，记入不可篡改日志；"
+        "归档环节的四性检测结果见下方。"
+    ),
+    "checked": "四性检测已完成，检测报告已保存并记入不可篡改日志。",
+    "received": "已登记接收方接收了移交包。",
     "scheme": "档号规则已更新：此后归档的案卷按新规则编号，已归档的案卷档号不变。",
 }
 SCHEME_FIELDS = (
@@ -138,7 +145,13 @@ def file_submit(
 def file_page(request: Request, db: Tx, who: Reader, archive: FileOfPath) -> Response:
     view = reading.file_view(db, archive, who)
     reading.log_read(db, who, view)
-    context = {"view": view, "people": retention.people(db), "notice": notice_of(request, NOTICES)}
+    context = {
+        "view": view,
+        "people": retention.people(db),
+        "notice": notice_of(request, NOTICES),
+        "checks": checks_of(db, archive.id),
+        "transfers": transfers_of(db, archive.id),
+    }
     return render(request, "archive/file.html", **context)
 
 

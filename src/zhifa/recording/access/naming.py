@@ -48,6 +48,7 @@ RECORD_LABELS: dict[str, str] = {
     "archive_item_copy": "档案卷内文件（利用复制，带水印）",
     "archive_item_custody": "档案卷内文件（保管查看）",
     "archive_file": "档案",
+    "archive_check": "档案四性检测报告",
 }
 
 
