@@ -37,7 +37,7 @@ from zhifa.archive.retention.service import require_in_force, rows_of
 from zhifa.blobs import BlobStore
 from zhifa.core.audit import record_change
 from zhifa.core.auth import Principal, actor_name
-from zhifa.core.blobstore import store_blob
+from zhifa.core.blobstore import extend_lock, lock_after, store_blob
 from zhifa.core.calendar import SHANGHAI, is_overdue
 from zhifa.core.calendar_store import working_calendar
 from zhifa.core.clock import people_date, people_datetime
@@ -470,4 +470,14 @@ def file_case(db: Session, store: BlobStore, action_id: int, who: Principal | No
     ]
     db.add_all(items)
     record_change(db, actor_name(who), "archive.file", archive, *items)
+    lock_items(store, archive.keep_until, {item.digest for item in items})
     return archive
+
+
+def lock_items(store: BlobStore, keep_until: date | None, digests: set[str]) -> None:
+    """Lock every filed blob in the store through the file's period: until the day after
+    ``keep_until`` (永久: `core.blobstore.PERMANENT_LOCK_YEARS` ahead). Locks
+    only lengthen, so a blob shared with a longer-kept file keeps the longer lock."""
+    until = lock_after(keep_until)
+    for digest in sorted(digests):
+        extend_lock(store, digest, until)
