@@ -470,14 +470,19 @@ def file_case(db: Session, store: BlobStore, action_id: int, who: Principal | No
     ]
     db.add_all(items)
     record_change(db, actor_name(who), "archive.file", archive, *items)
-    lock_items(store, archive.keep_until, {item.digest for item in items})
+    lock_items(db, store, archive)
     return archive
 
 
-def lock_items(store: BlobStore, keep_until: date | None, digests: set[str]) -> None:
-    """Lock every filed blob in the store through the file's period: until the day after
-    ``keep_until`` (永久: `core.blobstore.PERMANENT_LOCK_YEARS` ahead). Locks
-    only lengthen, so a blob shared with a longer-kept file keeps the longer lock."""
-    until = lock_after(keep_until)
+def lock_items(db: Session, store: BlobStore, archive: ArchiveFile) -> None:
+    """Lock every filed blob (and the thumbnails of filed media) in the store through the
+    file's period: until the day after ``keep_until`` (永久: far ahead,
+    `core.blobstore.PERMANENT_LOCK_YEARS`). Locks only lengthen, so a blob shared with a
+    longer-kept file keeps the longer lock."""
+    digests = {item.digest for item in archive.items}
+    media_ids = [int(i.source.split(":")[1]) for i in archive.items if i.kind is ItemKind.media]
+    thumbnails = select(Media.thumbnail_digest).where(Media.id.in_(media_ids))
+    digests |= {d for d in db.scalars(thumbnails) if d}
+    until = lock_after(archive.keep_until)
     for digest in sorted(digests):
         extend_lock(store, digest, until)
