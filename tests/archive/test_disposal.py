@@ -39,7 +39,7 @@ from zhifa.archive.disposal.rules import (
 from zhifa.archive.holds import service as holds
 from zhifa.archive.holds.rules import HoldKind, HoldTarget
 from zhifa.core.audit import check_rows
-from zhifa.core.blobstore import open_blob_store, store_blob
+from zhifa.core.blobstore import lock_after, open_blob_store, store_blob
 from zhifa.core.clock import today
 from zhifa.core.db import factory_like
 from zhifa.core.errors import Conflict, DomainError
@@ -124,8 +124,8 @@ def test_a_hold_extends_the_locks_and_a_release_never_shortens_them(
     archive = file_case(db, store)
     digests = {item.digest for item in archive.items}
     before = {d: store.retained_until(d) for d in digests}
-    # filed: locked through keep_until (30 years), the day after in Beijing
-    assert all(v is not None and v.date() >= archive.keep_until for v in before.values())
+    # filed: locked through keep_until (30 years), to the start of the next day (Beijing)
+    assert set(before.values()) == {lock_after(archive.keep_until)}
     hold = holds.place(
         db,
         store,
