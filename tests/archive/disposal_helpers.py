@@ -85,8 +85,8 @@ def through_approval(
     """Two group members agree on every item, a leader approves, two 监销人 confirm."""
     for member in (ARCHIVIST, LEGAL):
         data = disposal.OpinionsIn(
-            opinions=[
-                disposal.ItemOpinionIn(item_id=item.id, opinion=Opinion.destroy)
+            appraisal_opinions=[
+                disposal.ItemOpinionIn(disposal_item=item.id, appraisal_opinion=Opinion.destroy)
                 for item in batch.items
                 if item.state == "proposed"
             ]
@@ -94,7 +94,7 @@ def through_approval(
         disposal.appraise(db, store, batch.id, data, principal(db, member), today)
     disposal.decide(db, batch.id, disposal.DecisionIn(approve=True), principal(db, LEADER), today)
     for person in (SUPERVISION, OFFICE):
-        statement = disposal.WitnessIn(statement="已核对，同意监销")
+        statement = disposal.WitnessIn(witness_statement="已核对，同意监销")
         disposal.witness(db, batch.id, statement, principal(db, person), today)
     db.commit()
     return batch

@@ -6,7 +6,7 @@ approval and two 监销人, execution that removes only what is unlocked and not
 from __future__ import annotations
 
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from pypdf import PdfReader
@@ -28,7 +28,6 @@ from tests.archive.helpers import file_case, ready_to_file
 from tests.factories import principal
 from zhifa.archive.disposal import service as disposal
 from zhifa.archive.disposal.due import due, expired
-from zhifa.archive.disposal.models import DisposalOutcome
 from zhifa.archive.disposal.rules import (
     BatchStatus,
     BlobOutcome,
@@ -89,11 +88,11 @@ def test_inspection_video_comes_due_after_six_months_unless_marked_or_held(
         db,
         store,
         holds.HoldIn(
-            kind=HoldKind.complaint,
-            target_kind=HoldTarget.media,
-            target_id=video.id,
+            hold_kind=HoldKind.complaint,
+            hold_target=HoldTarget.media,
+            hold_target_id=video.id,
             reason="当事人投诉检查过程",
-            reference="投诉〔2026〕12号",
+            hold_reference="投诉〔2026〕12号",
         ),
         principal(db, SUPERVISION),
     )
@@ -130,11 +129,11 @@ def test_a_hold_extends_the_locks_and_a_release_never_shortens_them(
         db,
         store,
         holds.HoldIn(
-            kind=HoldKind.litigation,
-            target_kind=HoldTarget.action,
-            target_id=archive.action_id,
+            hold_kind=HoldKind.litigation,
+            hold_target=HoldTarget.action,
+            hold_target_id=archive.action_id,
             reason="当事人提起行政诉讼",
-            reference="（2026）沪0107行初123号",
+            hold_reference="（2026）沪0107行初123号",
         ),
         principal(db, LEGAL),
     )
@@ -159,18 +158,25 @@ def test_an_archive_file_past_its_period_is_appraised_and_a_new_period_given(
     key = f"archive_file:{archive.id}"
     assert key not in {r.key for r in due(db, archive.keep_until)}
     assert key in {r.key for r in due(db, day)}
-    batch = disposal.create_batch(db, disposal.BatchIn(targets=[key]), principal(db, ARCHIVIST), day)
+    batch = disposal.create_batch(
+        db, disposal.BatchIn(due_items=[key]), principal(db, ARCHIVIST), day
+    )
     assert key not in {r.key for r in due(db, day)}  # in a batch under way
     item = batch.items[0]
     extend = disposal.OpinionsIn(
-        opinions=[
+        appraisal_opinions=[
             disposal.ItemOpinionIn(
-                item_id=item.id, opinion=Opinion.extend, extend_years=10, reason="仍有利用价值"
+                disposal_item=item.id,
+                appraisal_opinion=Opinion.extend,
+                extend_years=10,
+                reason="仍有利用价值",
             )
         ]
     )
     agree = disposal.OpinionsIn(
-        opinions=[disposal.ItemOpinionIn(item_id=item.id, opinion=Opinion.destroy)]
+        appraisal_opinions=[
+            disposal.ItemOpinionIn(disposal_item=item.id, appraisal_opinion=Opinion.destroy)
+        ]
     )
     disposal.appraise(db, store, batch.id, extend, principal(db, ARCHIVIST), day)
     assert batch.status is BatchStatus.appraisal  # one member is not a group
@@ -189,13 +195,17 @@ def test_an_archive_file_past_its_period_is_appraised_and_a_new_period_given(
 
 def test_who_may_take_each_step(settings: Settings, db: Session) -> None:
     store = open_blob_store(settings)
-    action, media = closed_inspection_with_old_clips(db, settings, store, months_ago(7))
+    _action, media = closed_inspection_with_old_clips(db, settings, store, months_ago(7))
     day = today()
     batch = disposal.create_batch(
-        db, disposal.BatchIn(targets=[f"media:{media[0].id}"]), principal(db, ARCHIVIST), day
+        db, disposal.BatchIn(due_items=[f"media:{media[0].id}"]), principal(db, ARCHIVIST), day
     )
     agree = disposal.OpinionsIn(
-        opinions=[disposal.ItemOpinionIn(item_id=batch.items[0].id, opinion=Opinion.destroy)]
+        appraisal_opinions=[
+            disposal.ItemOpinionIn(
+                disposal_item=batch.items[0].id, appraisal_opinion=Opinion.destroy
+            )
+        ]
     )
     with pytest.raises(Conflict, match="领导审批"):
         disposal.decide(db, batch.id, disposal.DecisionIn(approve=True), principal(db, LEADER), day)
@@ -208,9 +218,11 @@ def test_who_may_take_each_step(settings: Settings, db: Session) -> None:
             db, batch.id, disposal.DecisionIn(approve=True), principal(db, ARCHIVIST), day
         )
     with pytest.raises(DomainError, match="理由"):
-        disposal.decide(db, batch.id, disposal.DecisionIn(approve=False), principal(db, LEADER), day)
+        disposal.decide(
+            db, batch.id, disposal.DecisionIn(approve=False), principal(db, LEADER), day
+        )
     disposal.decide(db, batch.id, disposal.DecisionIn(approve=True), principal(db, LEADER), day)
-    statement = disposal.WitnessIn(statement="同意监销")
+    statement = disposal.WitnessIn(witness_statement="同意监销")
     for person, problem in ((ARCHIVIST, "编制人"), (LEADER, "审批")):
         with pytest.raises(DomainError, match=problem):
             disposal.witness(db, batch.id, statement, principal(db, person), day)
@@ -234,9 +246,7 @@ def test_disposal_end_to_end_then_verify_full_is_clean(settings: Settings, db: S
     locked in the store and is reported so; `zhifa verify --full` is clean throughout."""
     store = open_blob_store(settings)
     ready_to_file(db)
-    _action, media = closed_inspection_with_old_clips(
-        db, settings, store, months_ago(7), copies=2
-    )
+    _action, media = closed_inspection_with_old_clips(db, settings, store, months_ago(7), copies=2)
     first, second = media
     assert first.digest == second.digest
     assert store.retained_until(first.digest) is None  # 6 months from recording: past
@@ -246,7 +256,7 @@ def test_disposal_end_to_end_then_verify_full_is_clean(settings: Settings, db: S
     day = max(today(), archive.keep_until + timedelta(days=1))
     batch = disposal.create_batch(
         db,
-        disposal.BatchIn(targets=[f"media:{first.id}", f"archive_file:{archive.id}"]),
+        disposal.BatchIn(due_items=[f"media:{first.id}", f"archive_file:{archive.id}"]),
         principal(db, ARCHIVIST),
         day,
     )
@@ -254,7 +264,10 @@ def test_disposal_end_to_end_then_verify_full_is_clean(settings: Settings, db: S
     execute(db, store, batch.id, ARCHIVIST, day)
     batch = disposal.get_batch(db, batch.id)
     states = {item.target_kind: item.state for item in batch.items}
-    assert states == {TargetKind.media: ItemState.destroyed, TargetKind.archive_file: ItemState.locked}
+    assert states == {
+        TargetKind.media: ItemState.destroyed,
+        TargetKind.archive_file: ItemState.locked,
+    }
     outcomes = disposal.outcomes_of(db, batch)
     media_item = next(i for i in batch.items if i.target_kind is TargetKind.media)
     file_item = next(i for i in batch.items if i.target_kind is TargetKind.archive_file)
@@ -275,7 +288,7 @@ def test_disposal_end_to_end_then_verify_full_is_clean(settings: Settings, db: S
     # The locked file comes back on the due list; the second upload goes in a new batch.
     assert f"archive_file:{archive.id}" in {r.key for r in due(db, day)}
     again = disposal.create_batch(
-        db, disposal.BatchIn(targets=[f"media:{second.id}"]), principal(db, ARCHIVIST), day
+        db, disposal.BatchIn(due_items=[f"media:{second.id}"]), principal(db, ARCHIVIST), day
     )
     through_approval(db, store, again, day)
     execute(db, store, again.id, ARCHIVIST, day)
@@ -298,7 +311,9 @@ def test_disposal_end_to_end_then_verify_full_is_clean(settings: Settings, db: S
     assert [p.where for p in report.problems] == [stray.digest]
 
 
-def test_the_monthly_job_is_declared_and_reports_the_due_list(settings: Settings, db: Session) -> None:
+def test_the_monthly_job_is_declared_and_reports_the_due_list(
+    settings: Settings, db: Session
+) -> None:
     from zhifa.core.features import JobContext, registry
 
     job = registry().jobs["archive.disposal_due"]

@@ -27,7 +27,8 @@ from tests.archive.disposal_helpers import (
     through_approval,
 )
 from tests.archive.helpers import file_case, ready_to_file
-from tests.blobs.conftest import SeaweedS3, seaweedfs_s3  # noqa: F401 (the fixture)
+from tests.blobs import conftest as blob_fixtures
+from tests.blobs.conftest import SeaweedS3
 from tests.factories import principal
 from zhifa.archive.disposal import service as disposal
 from zhifa.archive.disposal.rules import BlobOutcome, ItemState, TargetKind
@@ -43,6 +44,7 @@ from zhifa.core.settings import Settings, load_settings
 from zhifa.core.verification import verify_instance
 
 pytestmark = pytest.mark.s3
+seaweedfs_s3 = blob_fixtures.seaweedfs_s3  # the suite's SeaweedFS server, one per session
 
 SHORT_DEFAULT = timedelta(seconds=3)  # not a legal limit: a test store's default lock
 GIVE_UP_AFTER = 60.0  # an upper bound while waiting for a short lock, never a timing check
@@ -50,7 +52,9 @@ GIVE_UP_AFTER = 60.0  # an upper bound while waiting for a short lock, never a t
 
 @pytest.fixture
 def s3_settings(
-    settings: Settings, seaweedfs_s3: SeaweedS3, monkeypatch: pytest.MonkeyPatch  # noqa: F811
+    settings: Settings,
+    seaweedfs_s3: SeaweedS3,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> Iterator[Settings]:
     """The archive fixture's instance moved onto a fresh S3 bucket: every blob copied."""
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", seaweedfs_s3.access_key)
@@ -97,7 +101,7 @@ def _object_exists(seaweed: SeaweedS3, settings: Settings, digest: str) -> bool:
 def test_per_object_locks_holds_and_disposal_on_seaweedfs(
     s3_settings: Settings,
     db: Session,
-    seaweedfs_s3: SeaweedS3,  # noqa: F811
+    seaweedfs_s3: SeaweedS3,
 ) -> None:
     store = _short(s3_settings)
     ready_to_file(db)
@@ -107,21 +111,23 @@ def test_per_object_locks_holds_and_disposal_on_seaweedfs(
     # set at filing, per object: through the file's period, not the bucket's default
     for item in archive.items:
         assert store.retained_until(item.digest) == lock_after(archive.keep_until)
-    _, (gone,) = closed_inspection_with_old_clips(db, settings=s3_settings, store=store,
-                                                  recorded=months_ago(7))
-    _, (held,) = closed_inspection_with_old_clips(db, settings=s3_settings, store=store,
-                                                  recorded=months_ago(8))
+    _, (gone,) = closed_inspection_with_old_clips(
+        db, settings=s3_settings, store=store, recorded=months_ago(7)
+    )
+    _, (held,) = closed_inspection_with_old_clips(
+        db, settings=s3_settings, store=store, recorded=months_ago(8)
+    )
     assert gone.digest != held.digest
     before = store.retained_until(held.digest)
     hold = holds.place(
         db,
         store,
         holds.HoldIn(
-            kind=HoldKind.review,
-            target_kind=HoldTarget.media,
-            target_id=held.id,
+            hold_kind=HoldKind.review,
+            hold_target=HoldTarget.media,
+            hold_target_id=held.id,
             reason="当事人申请行政复议",
-            reference="普府复〔2026〕8号",
+            hold_reference="普府复〔2026〕8号",
         ),
         principal(db, LEGAL),
     )
@@ -135,7 +141,7 @@ def test_per_object_locks_holds_and_disposal_on_seaweedfs(
     day = archive.keep_until + timedelta(days=1)
     targets = [f"media:{gone.id}", f"media:{held.id}", f"archive_file:{archive.id}"]
     batch = disposal.create_batch(
-        db, disposal.BatchIn(targets=targets), principal(db, ARCHIVIST), day
+        db, disposal.BatchIn(due_items=targets), principal(db, ARCHIVIST), day
     )
     through_approval(db, store, batch, day)
     _wait_unlocked(store, gone.digest)
@@ -156,9 +162,7 @@ def test_per_object_locks_holds_and_disposal_on_seaweedfs(
     assert not _object_exists(seaweedfs_s3, s3_settings, gone.digest)
     assert _object_exists(seaweedfs_s3, s3_settings, held.digest)
     all_metadata()
-    report = verify_instance(
-        s3_settings, db, store, load_ledger_verifier(s3_settings), full=True
-    )
+    report = verify_instance(s3_settings, db, store, load_ledger_verifier(s3_settings), full=True)
     assert report.problems == []
     # both clips show the same first frame: the thumbnail is shared and stays
     assert gone.thumbnail_digest == held.thumbnail_digest
@@ -169,6 +173,7 @@ def test_per_object_locks_holds_and_disposal_on_seaweedfs(
     job = registry().jobs["archive.disposal_due"]
     report_line = job.run(JobContext(factory_like(db), s3_settings))
     # today (the real day): the released clip, whose lock still runs, is due again
-    assert report_line == "到期待鉴定 1 件（案卷 0，未归档视音频 1）；保全或已列入批次 0 件；续期保全锁定 0 项"
-
-
+    assert (
+        report_line
+        == "到期待鉴定 1 件（案卷 0，未归档视音频 1）；保全或已列入批次 0 件；续期保全锁定 0 项"
+    )

@@ -19,7 +19,8 @@ from zhifa.archive.retention.rules import RecordClass, retention_dates
 from zhifa.archive.retention.service import in_force, rows_of
 from zhifa.core.calendar import WorkingCalendar
 from zhifa.core.calendar_store import working_calendar
-from zhifa.enforcement.models import Action, ActionKind
+from zhifa.enforcement.models import Action
+from zhifa.enforcement.steps import ActionKind
 from zhifa.recording.av.marks import current_marks, marks_of, recorded_day, retention_for
 from zhifa.recording.av.rules import Retention
 from zhifa.recording.media.models import Media, MediaKind

@@ -19,10 +19,10 @@ def opinions_in(form: Mapping[str, str]) -> OpinionsIn:
         years = form.get(f"years_{item}", "").strip()
         rows.append(
             {
-                "item_id": record_id_or_none(item) or 0,
-                "opinion": opinion,
+                "disposal_item": record_id_or_none(item) or 0,
+                "appraisal_opinion": opinion,
                 "extend_years": years or None,
                 "reason": form.get(f"reason_{item}", ""),
             }
         )
-    return parse(OpinionsIn, {"opinions": rows})
+    return parse(OpinionsIn, {"appraisal_opinions": rows})

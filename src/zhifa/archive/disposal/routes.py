@@ -105,7 +105,7 @@ def due_page(request: Request, who: Reader, db: Db) -> Response:
 async def batch_create(request: Request, who: Preparer, db: Tx) -> Response:
     form = await request.form()
     values = {
-        "targets": [str(v) for v in form.getlist("targets")],
+        "due_items": [str(v) for v in form.getlist("due_items")],
         "note": str(form.get("note", "")),
     }
     return submit(
@@ -160,7 +160,7 @@ async def batch_decide(request: Request, batch_id: RecordId, who: Approver, db: 
 
 @pages.post("/batches/{batch_id}/witness", response_class=HTMLResponse)
 async def batch_witness(request: Request, batch_id: RecordId, who: Witness, db: Tx) -> Response:
-    values = await form_values(request, ("statement",))
+    values = await form_values(request, ("witness_statement",))
     return submit(
         request,
         db,

@@ -57,19 +57,19 @@ MAX_REGISTER_BYTES = 50 * 1024 * 1024
 
 
 class BatchIn(BaseModel):
-    targets: list[str] = Field(min_length=1, max_length=500)  # "archive_file:3", "media:7"
+    due_items: list[str] = Field(min_length=1, max_length=500)  # "archive_file:3", "media:7"
     note: str = Field(default="", max_length=500)
 
 
 class ItemOpinionIn(BaseModel):
-    item_id: int = Field(ge=1)
-    opinion: Opinion
+    disposal_item: int = Field(ge=1)
+    appraisal_opinion: Opinion
     extend_years: int | None = Field(default=None, ge=1, le=MAX_EXTEND_YEARS)
     reason: str = Field(default="", max_length=500)
 
 
 class OpinionsIn(BaseModel):
-    opinions: list[ItemOpinionIn] = Field(min_length=1)
+    appraisal_opinions: list[ItemOpinionIn] = Field(min_length=1)
 
 
 class DecisionIn(BaseModel):
@@ -78,7 +78,7 @@ class DecisionIn(BaseModel):
 
 
 class WitnessIn(BaseModel):
-    statement: str = Field(min_length=2, max_length=500)
+    witness_statement: str = Field(min_length=2, max_length=500)
 
 
 # ---- reading -------------------------------------------------------------------------------
@@ -142,10 +142,10 @@ def create_batch(db: Session, data: BatchIn, who: Principal | None, today: date)
     """A batch of items chosen from today's due list, to be appraised."""
     due = {row.key: row for row in expired(db, today) if row.disposable}
     chosen: list[DueItem] = []
-    for key in dict.fromkeys(data.targets):
+    for key in dict.fromkeys(data.due_items):
         if key not in due:
             raise DomainError(
-                "所选条目不在到期清单中（可能已保全、已列入其他批次或未到期）", "targets"
+                "所选条目不在到期清单中（可能已保全、已列入其他批次或未到期）", "due_items"
             )
         chosen.append(due[key])
     seq = db.scalar(
@@ -195,24 +195,26 @@ def appraise(
     _status(batch, BatchStatus.appraisal, "鉴定")
     _recheck(db, batch, today, who.username)
     proposed = {item.id: item for item in batch.items if item.state is ItemState.proposed}
-    given = {row.item_id: row for row in data.opinions}
+    given = {row.disposal_item: row for row in data.appraisal_opinions}
     if set(given) != set(proposed):
-        raise DomainError("请对本批每一件拟销毁条目给出鉴定意见", "opinions")
+        raise DomainError("请对本批每一件拟销毁条目给出鉴定意见", "appraisal_opinions")
     if any(row.member_id == who.user_id for row in opinions_of(db, batch.id)):
-        raise Conflict("您已提交过本批次的鉴定意见", "opinions")
+        raise Conflict("您已提交过本批次的鉴定意见", "appraisal_opinions")
     rows = []
     for item_id, row in given.items():
-        if row.opinion is Opinion.extend and (not row.extend_years or len(row.reason.strip()) < 2):
+        if row.appraisal_opinion is Opinion.extend and (
+            not row.extend_years or len(row.reason.strip()) < 2
+        ):
             raise DomainError(
-                f"{proposed[item_id].code}：建议延长保管期限须填写年限和理由", "opinions"
+                f"{proposed[item_id].code}：建议延长保管期限须填写年限和理由", "appraisal_opinions"
             )
         rows.append(
             DisposalOpinion(
                 batch_id=batch.id,
                 item_id=item_id,
                 member_id=who.user_id,
-                opinion=row.opinion,
-                extend_years=row.extend_years if row.opinion is Opinion.extend else None,
+                opinion=row.appraisal_opinion,
+                extend_years=row.extend_years if row.appraisal_opinion is Opinion.extend else None,
                 reason=row.reason.strip(),
             )
         )
@@ -282,9 +284,11 @@ def witness(
     present = {row.user_id for row in witnesses_of(db, batch.id)}
     problem = witness_problem(who.user_id, batch.created_by, batch.decided_by, present)
     if problem:
-        raise DomainError(problem, "statement")
+        raise DomainError(problem, "witness_statement")
     _recheck(db, batch, today, who.username)
-    row = DisposalWitness(batch_id=batch.id, user_id=who.user_id, statement=data.statement.strip())
+    row = DisposalWitness(
+        batch_id=batch.id, user_id=who.user_id, statement=data.witness_statement.strip()
+    )
     db.add(row)
     if len(present) + 1 >= MIN_WITNESSES:
         batch.status = BatchStatus.ready

@@ -34,7 +34,7 @@ Reader = Annotated[Principal, Depends(require(Permission.archive_read))]
 Manager = Annotated[Principal, Depends(require(Permission.archive_hold_manage))]
 
 NOTICES = {"placed": "保全已登记，所涉文件的存储锁定已延长。", "released": "保全已解除。"}
-_FIELDS = ("kind", "target_kind", "target_id", "reason", "reference")
+_FIELDS = ("hold_kind", "hold_target", "hold_target_id", "reason", "hold_reference")
 
 
 def _context(db: Session, values: dict[str, str] | None = None) -> dict[str, Any]:

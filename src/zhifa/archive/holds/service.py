@@ -36,11 +36,11 @@ from zhifa.recording.media.models import Media
 
 
 class HoldIn(BaseModel):
-    kind: HoldKind
-    target_kind: HoldTarget
-    target_id: BodyRecordId
+    hold_kind: HoldKind
+    hold_target: HoldTarget
+    hold_target_id: BodyRecordId
     reason: str = Field(min_length=2, max_length=500)
-    reference: str = Field(min_length=1, max_length=100)
+    hold_reference: str = Field(min_length=1, max_length=100)
 
 
 class ReleaseIn(BaseModel):
@@ -93,20 +93,20 @@ def place(
     db: Session, store: BlobStore, data: HoldIn, who: Principal | None, today: date | None = None
 ) -> ArchiveHold:
     """A hold on a record: ledgered, and every blob it covers locked a year ahead."""
-    _action_of(db, data.target_kind, data.target_id)
+    _action_of(db, data.hold_target, data.hold_target_id)
     last_day = hold_lock_day(today or local_today())
     hold = ArchiveHold(
-        kind=data.kind,
-        target_kind=data.target_kind,
-        target_id=data.target_id,
+        kind=data.hold_kind,
+        target_kind=data.hold_target,
+        target_id=data.hold_target_id,
         reason=data.reason.strip(),
-        reference=data.reference.strip(),
+        reference=data.hold_reference.strip(),
         placed_by=who.user_id if who else None,
         locked_until=lock_after(last_day),
     )
     db.add(hold)
     record_change(db, actor_name(who), "archive.hold.place", hold)
-    _lock(store, covered_digests(db, data.target_kind, data.target_id), last_day)
+    _lock(store, covered_digests(db, data.hold_target, data.hold_target_id), last_day)
     return hold
 
 
