@@ -35,7 +35,7 @@ def open_blob_store(settings: Settings) -> BlobStore:
 #: How far ahead content kept 永久 is locked. A lock can never be shortened (S3 Object
 #: Lock in COMPLIANCE mode), so "永久" cannot be written as "until released"; 100 years
 #: outlives any system this content will sit in, and a later job may roll it on again.
-PERMANENT_LOCK_YEARS = 100
+PERMANENT_LOCK_YEARS = 100  # not a legal limit: how far ahead 永久 is locked
 
 
 def lock_after(last_day: date | None, now: datetime | None = None) -> datetime:

@@ -22,7 +22,7 @@ BASIS = "《档案法》第二十一条；《档案法实施条例》第二十�
 MIN_APPRAISERS = 2
 MIN_WITNESSES = 2
 #: The longest new period an appraisal may give, in years (保管期限表: 10, 30 or 永久).
-MAX_EXTEND_YEARS = 30
+MAX_EXTEND_YEARS = 30  # not a legal limit: a form bound (the schedule's longest term)
 
 
 class TargetKind(StrEnum):

@@ -48,7 +48,7 @@ TARGET_LABELS = {
 #: hold of unknown length cannot lock "until released"; it locks a year ahead and the
 #: monthly disposal job (`archive.disposal_due`) rolls the year on while the hold lasts.
 #: After a release the content stays locked up to a year more — disposal waits for it.
-HOLD_LOCK_YEARS = 1
+HOLD_LOCK_YEARS = 1  # not a legal limit: a hold's rolling lock
 
 
 def hold_lock_day(today: date) -> date:
