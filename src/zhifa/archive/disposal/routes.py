@@ -21,6 +21,7 @@ from zhifa.archive.disposal.rules import (
     BatchStatus,
     ItemState,
 )
+from zhifa.core.access import log_access
 from zhifa.core.auth import Principal
 from zhifa.core.blobstore import open_blob_store
 from zhifa.core.clock import today
@@ -193,6 +194,7 @@ def batch_execute(
 
 @pages.get("/batches/{batch_id}/register.pdf", response_class=Response, responses=PDF_FILE)
 def batch_register(batch_id: RecordId, who: Reader, db: Db, settings: Config) -> Response:
+    log_access(db, who, "disposal_batch", batch_id, "下载销毁清册")
     pdf = service.register_of(open_blob_store(settings), service.get_batch(db, batch_id))
     return Response(
         pdf,

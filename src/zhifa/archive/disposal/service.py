@@ -22,7 +22,7 @@ from zhifa.archive.disposal.models import (
     DisposalOutcome,
     DisposalWitness,
 )
-from zhifa.archive.disposal.references import item_blobs, shared
+from zhifa.archive.disposal.references import Blob, item_blobs, shared
 from zhifa.archive.disposal.register import register_pdf
 from zhifa.archive.disposal.rules import (
     GONE,
@@ -316,11 +316,26 @@ def _remove(store: BlobStore, digest: str) -> tuple[BlobOutcome, str]:
     return BlobOutcome.removed, ""
 
 
+def _decided_before(
+    db: Session, store: BlobStore, digest: str, item: DisposalItem
+) -> tuple[BlobOutcome, str]:
+    """What needs no removal: content shared with a record that stays, or removed by an
+    earlier batch; else `pending` (to be removed now)."""
+    if shared(db, digest, item):
+        return BlobOutcome.shared, "与其他在存记录共用同一内容，内容保留"
+    earlier = select(DisposalOutcome.id).where(
+        DisposalOutcome.digest == digest, DisposalOutcome.outcome == BlobOutcome.removed
+    )
+    if db.scalar(earlier.limit(1)) is not None and not store.exists(digest):
+        return BlobOutcome.removed, "此前已随其他销毁批次删除"
+    return BlobOutcome.pending, ""
+
+
 def _dispose_blob(
     factory: sessionmaker[Session],
     store: BlobStore,
     item_id: int,
-    blob: tuple[str, int, int | None, str],
+    blob: Blob,
     actor: str,
 ) -> BlobOutcome:
     """One blob of an item: kept if shared; else recorded as pending, removed, and the
@@ -329,20 +344,20 @@ def _dispose_blob(
     with transaction(factory) as db:
         item = db.get(DisposalItem, item_id)
         assert item is not None
-        keep = shared(db, digest, item)
+        outcome, detail = _decided_before(db, store, digest, item)
         row = DisposalOutcome(
             item_id=item_id,
             digest=digest,
             size=size,
             item_no=item_no,
             title=title[:300],
-            outcome=BlobOutcome.shared if keep else BlobOutcome.pending,
-            detail="与其他在存记录共用同一内容，内容保留" if keep else "",
+            outcome=outcome,
+            detail=detail,
         )
         db.add(row)
         record_change(db, actor, "archive.disposal.blob", row)
-    if keep:
-        return BlobOutcome.shared
+    if outcome is not BlobOutcome.pending:
+        return outcome
     outcome, detail = _remove(store, digest)
     with transaction(factory) as db:
         done = db.get(DisposalOutcome, row.id)
