@@ -400,6 +400,8 @@ def verify(
     console.print(
         f"账本条目 {report.entries}，检查点 {report.checkpoints}，核验文件 {report.blobs_checked}"
     )
+    for note in report.disposed:
+        console.print(f"ℹ {note}", highlight=False)
     for problem in report.problems:
         console.print(f"[red]✗ {problem}[/red]", highlight=False)
     if report.problems:
@@ -425,6 +427,8 @@ def _verify_remote(url: str, key: str | None, entries: str, state: Path | None) 
         raise _fail(str(exc), 2) from exc
     for note in report.notes:
         console.print(f"✓ {note}", highlight=False)
+    for note in report.disposed:
+        console.print(f"ℹ {note}", highlight=False)
     for problem in report.problems:
         console.print(f"[red]✗ {problem}[/red]", highlight=False)
     if report.problems:

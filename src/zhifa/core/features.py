@@ -106,6 +106,9 @@ class Feature:
     # recompute(db, calendar, year, actor) -> how many stored provisional due days were
     # recomputed after `year`'s official schedule was loaded (core.recompute)
     recompute_hooks: tuple[Callable[..., int], ...] = ()
+    # disposed(db) -> {digest: why its content is gone with approval}: `zhifa verify`
+    # reports such a missing blob as disposed, not as lost (archive/disposal)
+    disposed_blobs: tuple[Callable[..., Mapping[str, str]], ...] = ()
     routers: tuple[str, ...] = ()  # "module:attribute", served by the app
     navigation: tuple[NavLink, ...] = ()
     portal_routes: tuple[PortalRoutes, ...] = ()
@@ -126,6 +129,7 @@ class Registry:
     certificate_hooks: tuple[Callable[..., None], ...] = ()
     publish_hooks: tuple[Callable[..., None], ...] = ()
     recompute_hooks: tuple[Callable[..., int], ...] = ()
+    disposed_blobs: tuple[Callable[..., Mapping[str, str]], ...] = ()
     routers: tuple[str, ...] = ()
     navigation: tuple[NavLink, ...] = ()
     portal_routes: tuple[PortalRoutes, ...] = ()
@@ -148,6 +152,7 @@ class Registry:
             "certificate_hooks": [name(h) for h in self.certificate_hooks],
             "publish_hooks": [name(h) for h in self.publish_hooks],
             "recompute_hooks": [name(h) for h in self.recompute_hooks],
+            "disposed_blobs": [name(h) for h in self.disposed_blobs],
             "routers": list(self.routers),
             "navigation": [f"{n.chapter}/{n.label}" for n in self.navigation],
             "portal_routes": [p.router for p in self.portal_routes],
@@ -184,6 +189,7 @@ def merge(manifests: list[Feature]) -> Registry:
         certificate_hooks=tuple(h for f in manifests for h in f.certificate_hooks),
         publish_hooks=tuple(h for f in manifests for h in f.publish_hooks),
         recompute_hooks=tuple(h for f in manifests for h in f.recompute_hooks),
+        disposed_blobs=tuple(h for f in manifests for h in f.disposed_blobs),
         routers=tuple(r for f in manifests for r in f.routers),
         navigation=tuple(n for f in manifests for n in f.navigation),
         portal_routes=tuple(p for f in manifests for p in f.portal_routes),

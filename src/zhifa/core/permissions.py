@@ -72,6 +72,12 @@ class Permission(StrEnum):
     archive_file = "archive.file"  # file closed cases, run 四性检测, export packages
     archive_use_request = "archive.use_request"  # ask to read, copy or borrow an archive file
     archive_use_approve = "archive.use_approve"  # decide use requests (archivist; leader)
+    archive_hold_manage = "archive.hold_manage"  # place and release holds (保全)
+    archive_dispose_prepare = "archive.dispose_prepare"  # make a 销毁批次 from the due list
+    archive_dispose_appraise = "archive.dispose_appraise"  # 鉴定小组: give appraisal opinions
+    archive_dispose_approve = "archive.dispose_approve"  # a leader approves a 销毁批次
+    archive_dispose_supervise = "archive.dispose_supervise"  # 监销人 confirm a batch
+    archive_dispose_execute = "archive.dispose_execute"  # execute an approved, witnessed batch
 
 
 _EVERYONE = {
@@ -120,6 +126,10 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.inspection_draw_write,
             Permission.inspection_task_open,
             Permission.inspection_result_record,
+            Permission.archive_read,
+            Permission.archive_hold_manage,
+            Permission.archive_dispose_appraise,
+            Permission.archive_dispose_supervise,
         }
     ),
     Role.supervision: frozenset(
@@ -134,11 +144,20 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.inspection_plan_write,
             Permission.inspection_draw_write,
             Permission.inspection_task_open,
+            Permission.archive_read,
+            Permission.archive_hold_manage,
+            Permission.archive_dispose_supervise,
         }
     ),
     Role.office: frozenset(
         _EVERYONE
-        | {Permission.certificate_write, Permission.archive_read, Permission.archive_schedule_write}
+        | {
+            Permission.certificate_write,
+            Permission.archive_read,
+            Permission.archive_schedule_write,
+            Permission.archive_dispose_appraise,
+            Permission.archive_dispose_supervise,
+        }
     ),
     Role.leader: frozenset(
         _EVERYONE
@@ -156,6 +175,8 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.archive_read,
             Permission.archive_schedule_approve,
             Permission.archive_use_approve,
+            Permission.archive_hold_manage,
+            Permission.archive_dispose_approve,
         }
     ),
     Role.archivist: frozenset(
@@ -166,6 +187,10 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.archive_schedule_write,
             Permission.archive_file,
             Permission.archive_use_approve,
+            Permission.archive_hold_manage,
+            Permission.archive_dispose_prepare,
+            Permission.archive_dispose_appraise,
+            Permission.archive_dispose_execute,
         }
     ),
     Role.admin: frozenset(Permission),

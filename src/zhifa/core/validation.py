@@ -247,6 +247,18 @@ FIELD_LABELS: dict[str, str] = {
     "result": "检查结果",
     "checked_on": "检查日期",
     "penalty_action_id": "处罚案件",
+    # archive: holds and disposal
+    "hold_kind": "保全事由",
+    "hold_target": "保全对象",
+    "hold_target_id": "对象编号",
+    "hold_reference": "文号或案号",
+    "release_reason": "解除理由",
+    "due_items": "到期条目",
+    "appraisal_opinions": "鉴定意见",
+    "appraisal_opinion": "鉴定意见",
+    "disposal_item": "条目",
+    "extend_years": "延长年数",
+    "witness_statement": "监销意见",
 }
 
 

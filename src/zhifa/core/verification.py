@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from zhifa.blobs import BlobStore
 from zhifa.core.audit import check_rows
+from zhifa.core.features import registry
 from zhifa.core.models import StoredBlob
 from zhifa.core.settings import Settings
 from zhifa.ledger import (
@@ -138,14 +139,29 @@ def _blobs_to_check(db: Session, full: bool, since: str | None, sample: int) -> 
     return recent + random.SystemRandom().sample(older, min(sample, len(older)))
 
 
-def _blob_problems(store: BlobStore, digests: list[str], progress: Progress) -> list[Problem]:
-    problems = []
+def disposed_blobs(db: Session) -> dict[str, str]:
+    """Digests whose content was removed by an approved disposal, with what approved it
+    (the features' `disposed_blobs` hooks): the ledger keeps them, the store does not."""
+    found: dict[str, str] = {}
+    for hook in registry().disposed_blobs:
+        found.update(hook(db))
+    return found
+
+
+def _blob_findings(
+    store: BlobStore, digests: list[str], disposed: dict[str, str], progress: Progress
+) -> tuple[list[Problem], list[str]]:
+    """Problems, and notes on content that is missing because it was disposed of with
+    approval (never a problem; content missing without one still is)."""
+    problems, notes = [], []
     for done, digest in enumerate(digests, 1):
         result = store.verify(digest)
-        if not result:
+        if result.problem == "missing" and digest in disposed:
+            notes.append(f"[已销毁] {digest}: {disposed[digest]}")
+        elif not result:
             problems.append(Problem("文件", digest, f"{result.problem}: {result.detail}"))
         progress("文件", done, len(digests))
-    return problems
+    return problems, notes
 
 
 @dataclass(frozen=True)
@@ -154,6 +170,7 @@ class VerifyReport:
     entries: int
     checkpoints: int
     blobs_checked: int
+    disposed: list[str] = field(default_factory=list)  # info lines, not problems
 
 
 def verify_instance(
@@ -174,7 +191,8 @@ def verify_instance(
     progress("记录", 0, 1)
     problems += [Problem("记录", f.subject, f.problem) for f in check_rows(db)]
     digests = _blobs_to_check(db, full, state.get("last_full_blob_check"), sample)
-    problems += _blob_problems(store, digests, progress)
+    blob_problems, disposed = _blob_findings(store, digests, disposed_blobs(db), progress)
+    problems += blob_problems
     latest = latest_checkpoint(db)
     if not problems:
         # Remember the newest good checkpoint, so that a later rollback is noticed.
@@ -183,4 +201,4 @@ def verify_instance(
         if full:
             state["last_full_blob_check"] = started
         _save_state(settings, state)
-    return VerifyReport(problems, log_size(db), len(list_checkpoints(db)), len(digests))
+    return VerifyReport(problems, log_size(db), len(list_checkpoints(db)), len(digests), disposed)

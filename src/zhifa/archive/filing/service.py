@@ -41,7 +41,7 @@ from zhifa.archive.retention.service import require_in_force, rows_of
 from zhifa.blobs import BlobStore, parse_digest
 from zhifa.core.audit import record_change
 from zhifa.core.auth import Principal, actor_name
-from zhifa.core.blobstore import store_blob
+from zhifa.core.blobstore import extend_lock, lock_after, store_blob
 from zhifa.core.calendar import SHANGHAI, is_overdue
 from zhifa.core.calendar_store import working_calendar
 from zhifa.core.clock import people_date, people_datetime
@@ -60,6 +60,7 @@ from zhifa.recording.documents.models import (
     DocumentStatus,
 )
 from zhifa.recording.documents.render import PDF_VARIANT
+from zhifa.recording.media.models import Media
 
 FILING_LIMIT = "archive.filing"  # core.time_limits
 _TEMPLATES = Path(__file__).parent / "templates"
@@ -394,6 +395,7 @@ def file_case(db: Session, store: BlobStore, action_id: int, who: Principal | No
     ]
     db.add_all(items)
     record_change(db, actor_name(who), "archive.file", archive, *items)
+    lock_items(db, store, archive)
     return archive
 
 
@@ -410,3 +412,17 @@ def file_and_check(
 def schemes(db: Session) -> list[ArchiveCodeScheme]:
     """Every 档号 scheme set, the newest (the one that applies) first."""
     return list(db.scalars(select(ArchiveCodeScheme).order_by(ArchiveCodeScheme.id.desc())))
+
+
+def lock_items(db: Session, store: BlobStore, archive: ArchiveFile) -> None:
+    """Lock every filed blob (and the thumbnails of filed media) in the store through the
+    file's period: until the day after ``keep_until`` (永久: far ahead,
+    `core.blobstore.PERMANENT_LOCK_YEARS`). Locks only lengthen, so a blob shared with a
+    longer-kept file keeps the longer lock."""
+    digests = {item.digest for item in archive.items}
+    media_ids = [int(i.source.split(":")[1]) for i in archive.items if i.kind is ItemKind.media]
+    thumbnails = select(Media.thumbnail_digest).where(Media.id.in_(media_ids))
+    digests |= {d for d in db.scalars(thumbnails) if d}
+    until = lock_after(archive.keep_until)
+    for digest in sorted(digests):
+        extend_lock(store, digest, until)

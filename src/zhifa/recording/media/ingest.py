@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import unicodedata
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import select
@@ -23,12 +24,17 @@ from sqlalchemy.orm import Session, sessionmaker
 from zhifa.blobs import BlobInfo, BlobStore, BlobTooLarge
 from zhifa.core.audit import record_change
 from zhifa.core.auth import Principal
-from zhifa.core.db import transaction
+from zhifa.core.blobstore import extend_lock, lock_after, lock_for
+from zhifa.core.calendar import SHANGHAI
+from zhifa.core.calendar_store import working_calendar
+from zhifa.core.db import transaction, utcnow
 from zhifa.core.errors import DomainError, Forbidden
 from zhifa.core.models import StoredBlob
 from zhifa.core.permissions import Permission
+from zhifa.core.time_limits import due
 from zhifa.enforcement.actions import get_action
-from zhifa.enforcement.models import ActionStatus, Activity
+from zhifa.enforcement.models import Action, ActionStatus, Activity
+from zhifa.recording.av.rules import RETENTION_CODE, Retention, retention_rule
 from zhifa.recording.media.metadata import EXTENSIONS, FALLBACK_EXTENSION, MediaFacts, probe
 from zhifa.recording.media.models import Media, UploadChannel
 
@@ -136,7 +142,8 @@ def ingest(
         if received.upload_id and (done := media_of_upload(db, received.upload_id)):
             return done
         check_target(db, who, received.action_id, received.activity_id)
-    content = _put(store, received, max_bytes)
+        lock = _minimum_lock(db, received.action_id, facts)
+    content = _put(store, received, max_bytes, lock)
     thumbnail = store.put(io.BytesIO(facts.thumbnail)) if facts.thumbnail else None
     for attempt in (1, 2):
         try:
@@ -171,14 +178,33 @@ def _record(
     return media
 
 
-def _put(store: BlobStore, received: Received, max_bytes: int) -> BlobInfo:
-    """Put the file unless the same content is stored already (then nothing is copied)."""
+def _minimum_lock(db: Session, action_id: int, facts: MediaFacts) -> datetime | None:
+    """An inspection's video may stay unfiled and is then kept at least 6 months from
+    its recording (第十条第三款, the rule table's row): its blob is locked that long from
+    the start (a mark or a filing later only lengthens the lock). None: the store's
+    default lock until the case is filed."""
+    action = db.get(Action, action_id)
+    assert action is not None  # check_target found it
+    unfiled = retention_rule(action.kind.value, facts.kind.value, False, False)
+    if unfiled is not Retention.keep_six_months:
+        return None
+    day = (facts.recorded_at or utcnow()).astimezone(SHANGHAI).date()
+    return lock_after(due(working_calendar(db), RETENTION_CODE, day).date)
+
+
+def _put(store: BlobStore, received: Received, max_bytes: int, lock: datetime | None) -> BlobInfo:
+    """Put the file unless the same content is stored already (then nothing is copied,
+    and its lock is extended to ``lock`` if that is later)."""
     if received.digest.startswith(f"{store.algorithm}:") and store.exists(received.digest):
+        if lock is not None:
+            extend_lock(store, received.digest, lock)
         return BlobInfo(received.digest, received.size)
     # Hashed as the bytes arrived: a local store adopts the file by a link, no second copy.
     ours = received.digest if received.digest.startswith(f"{store.algorithm}:") else None
     try:
-        return store.put_file(received.path, digest=ours, max_bytes=max_bytes)
+        return store.put_file(
+            received.path, digest=ours, max_bytes=max_bytes, retain_until=lock_for(store, lock)
+        )
     except BlobTooLarge as exc:
         raise DomainError(f"文件过大，超过上限 {max_bytes} 字节", "file") from exc
     except ValueError as exc:
