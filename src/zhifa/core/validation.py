@@ -128,6 +128,8 @@ FIELD_LABELS: dict[str, str] = {
     "reference": "决定文号或受理编号",
     "note": "意见",
     "received_by": "接收人",
+    "check_id": "四性检测",
+    "transfer_id": "移交",
     "approve": "审批结果",
     "file_id": "档案",
     "archival_code": "档号",
