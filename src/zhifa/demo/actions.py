@@ -9,7 +9,7 @@ import struct
 import tempfile
 import zlib
 from dataclasses import dataclass
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +44,10 @@ class DemoCase:
     walk: tuple[str, ...]  # the steps to enter after the first
     fields: dict[str, dict[str, Any]]  # document kind -> the officer's fields
     item_code: str = ""  # the power item; the first of the procedure's kind when empty
+    # How long ago its on-site activity and body-camera clip were (0: now). The old routine
+    # inspection's clip, neither evidence nor disputed, is past 记录办法 第十条第三款's
+    # 6 months: the archive's disposal due list shows it.
+    days_ago: int = 0
 
 
 def _summary_fine(
@@ -185,6 +189,19 @@ CASES: tuple[DemoCase, ...] = (
         },
     ),
     DemoCase("生产安全事故现场勘查", "other.general", 14, ("closing",), {}),
+    DemoCase(
+        "液氨使用场所日常检查",
+        "inspection.on_site",
+        24,
+        ("closing",),
+        {
+            "site_inspection_record": {
+                "checked": "检查了液氨储罐区、泄漏报警装置和应急器材。",
+                "problems": "未发现安全隐患",
+            }
+        },
+        days_ago=213,
+    ),
     # More decisions, so that the publicity demo has fines, persons and each kind twice.
     _summary_fine(
         "未如实记录安全生产教育和培训情况（简易程序）",
@@ -278,8 +295,10 @@ def on_site_duties(
     action: Action,
     who: Principal,
     team: list[int],
+    days_ago: int = 0,
 ) -> None:
-    now = actions.beijing(documents.local_now())
+    # not a legal limit: how long ago a demo activity took place
+    now = actions.beijing(documents.local_now() - timedelta(days=days_ago))
     activity = actions.record_activity(
         db,
         action.id,
@@ -304,7 +323,7 @@ def on_site_duties(
         at=now,
         who=who,
     )
-    _record_on_camera(db, settings, store, action, activity.id, who)
+    _record_on_camera(db, settings, store, action, activity.id, who, now)
 
 
 def _record_on_camera(
@@ -314,11 +333,11 @@ def _record_on_camera(
     action: Action,
     activity_id: int,
     who: Principal,
+    started: datetime,
 ) -> None:
     """The body camera ran through the activity: its clip is ingested like an upload and
     the party was told when recording started (第七条)."""
     db.commit()  # ingest writes in its own transactions
-    started = documents.local_now()
     with tempfile.TemporaryDirectory() as folder:
         clip = make_clip(
             Path(folder) / f"activity-{activity_id}.mp4",
@@ -379,7 +398,7 @@ def _complete_step(
 ) -> None:
     step = actions.procedure_of(action).step(action.current_step)
     if step.on_site:
-        on_site_duties(db, settings, store, action, who, team)
+        on_site_duties(db, settings, store, action, who, team, case.days_ago)
     for kind in step.documents:
         issue_document(db, settings, store, action, kind, case.fields.get(kind, {}), who)
 

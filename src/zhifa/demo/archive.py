@@ -1,15 +1,23 @@
 """The demo's archive: the archivist proposes the suggested 保管期限表 and a leader approves
 it, the 档号 scheme is set, and one closed case — the 简易程序 penalty, with its issued
-decision, service record, body-camera clip and process record — is filed with its 档号.
+decision, service record, body-camera clip and process record — is filed with its 档号
+(四性检测 at filing) and exported once as a transfer package that is verified offline.
+(The routine inspection of demo/actions.py, seven months ago, leaves a clip past its 6
+months on the disposal due list.)
 Idempotent: each step is skipped once done."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zhifa.archive.filing import service as filing
 from zhifa.archive.filing.models import ArchiveFile
+from zhifa.archive.packages import service as packages
+from zhifa.archive.packages import verify_bag
+from zhifa.archive.packages.models import ArchiveTransfer
 from zhifa.archive.retention import service as retention
 from zhifa.archive.retention.rules import SUGGESTED_ROWS
 from zhifa.blobs import BlobStore
@@ -46,6 +54,23 @@ def _schedule(db: Session) -> None:
     retention.decide(db, schedule, decision, demo_principal(db, "leader"))
 
 
+def _transfer(db: Session, settings: Settings, store: BlobStore) -> None:
+    """Export the filed case once into the data folder and verify the package offline."""
+    archive = db.scalar(select(ArchiveFile).order_by(ArchiveFile.id))
+    if archive is None or db.scalar(select(ArchiveTransfer.id)):
+        return
+    folder = settings.data_dir / "transfers"
+    folder.mkdir(parents=True, exist_ok=True)
+    name = archive.archival_code.replace("·", "-")
+    transfer = packages.export_file(
+        db, settings, store, archive.id, folder / name, demo_principal(db, "archivist")
+    )
+    db.commit()
+    report = verify_bag(Path(transfer.location))
+    if not report.ok:
+        raise RuntimeError(f"演示移交包核验未通过：{report.findings}")
+
+
 def seed_demo_archive(db: Session, settings: Settings, store: BlobStore) -> int:
     """Approve the schedule, set the scheme and file the demo case; returns how many cases
     were filed now (0 when already filed or the case is not in the demo)."""
@@ -56,10 +81,12 @@ def seed_demo_archive(db: Session, settings: Settings, store: BlobStore) -> int:
     action = db.scalar(
         select(Action).where(Action.title == FILED_CASE, Action.status == ActionStatus.closed)
     )
-    if action is None or db.scalar(
+    filed = 0
+    if action is not None and not db.scalar(
         select(ArchiveFile.id).where(ArchiveFile.action_id == action.id)
     ):
-        return 0
-    filing.file_and_check(db, settings, store, action.id, demo_principal(db, "archivist"))
-    db.commit()
-    return 1
+        filing.file_and_check(db, settings, store, action.id, demo_principal(db, "archivist"))
+        db.commit()
+        filed = 1
+    _transfer(db, settings, store)
+    return filed
