@@ -18,6 +18,7 @@ from tests.conftest import login
 from tests.factories import principal, writing
 from tests.inspection.task_helpers import API, TEAM_A, demo_plan, issue_site_record, open_batch
 from zhifa.catalog.items.service import RandomCheckRevision, revise_random_check
+from zhifa.core.audit import check_rows
 from zhifa.core.settings import Settings
 from zhifa.inspection.plans.service import batch_of
 from zhifa.inspection.tasks.models import InspectionTask
@@ -59,6 +60,7 @@ def test_a_result_is_published_on_every_channel(
     task = db.get(InspectionTask, first)
     assert task is not None
     uscc = task.target_uscc
+    assert list(check_rows(db)) == []  # the task's entry records the obligation it points at
 
     # The snapshot: exactly the result's public items, the check day, the bureau.
     snap = client.get(f"/p/{obligation}.json").json()

@@ -367,10 +367,9 @@ def record_result(
     task.result_revision += 1
     task.recorded_at, task.recorded_by = utcnow(), who.user_id
     kind = "inspection.task.correct" if corrected else "inspection.task.result"
+    # The obligation first: the task's ledger entry must record the obligation it points at.
+    task.obligation_id = _obligation(db, task, action, who).id
     record_change(db, actor_name(who), kind, task)
-    obligation = _obligation(db, task, action, who)
-    task.obligation_id = obligation.id
-    db.flush()
     if publication_of(db, task) is not None:  # a draft of the old result: rebuilt now
         prepare_draft(db, settings, task, who)
     return task
