@@ -36,6 +36,13 @@ def test_init_and_seed_are_idempotent(tmp_path: Path) -> None:
     assert runner.invoke(app, ["init", "--data-dir", str(data)]).exit_code == 0
     second = runner.invoke(app, ["seed-demo", "--data-dir", str(data)])
     assert "账号 0" in second.output and "行政相对人 0" in second.output
+    # Every demo row matches its ledger entry and every file its digest …
+    verified = runner.invoke(app, ["verify", "--full", "--data-dir", str(data)])
+    assert verified.exit_code == 0, verified.output
+    # … and the demo's transfer package verifies offline.
+    [bag] = [p for p in (data / "transfers").iterdir() if p.is_dir()]
+    checked = runner.invoke(app, ["archive", "verify", str(bag)])
+    assert checked.exit_code == 0 and "完整" in checked.output
     engine = make_engine(f"sqlite:///{data / 'zhifa.sqlite3'}")
     with make_session_factory(engine)() as session:
         assert session.scalar(select(func.count()).select_from(Party)) == 50
