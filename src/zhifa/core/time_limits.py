@@ -1271,12 +1271,16 @@ def retention_end(calendar: WorkingCalendar, anchor: date, months: int) -> Due:
     """The last day content must be kept: ``months`` after ``anchor``, the day before
     the period's first day (民法典 第二百零一条: the anchor day is not counted). A
     minimum is never shortened nor extended: disposal may come the day after."""
-    computed = calendar.add_months(anchor, months, extend_if_rest_day=False)
+    if months % 12 == 0:
+        computed = calendar.add_years(anchor, months // 12, extend_if_rest_day=False)
+        length = f"{months // 12}年"
+    else:
+        computed = calendar.add_months(anchor, months, extend_if_rest_day=False)
+        length = f"{months}个月"
     return Due(
         computed.date,
         computed.provisional,
-        f"保管期限{months}个月，自{anchor.year}年{anchor.month}月{anchor.day}日次日起算。"
-        f"计算：{computed.basis}",
+        f"保管期限{length}，自{people_date(anchor)}次日起算。计算：{computed.basis}",
         computed.provisional_years,
     )
 

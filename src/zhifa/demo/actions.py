@@ -200,7 +200,7 @@ CASES: tuple[DemoCase, ...] = (
                 "problems": "未发现安全隐患",
             }
         },
-        days_ago=213,
+        days_ago=213,  # not a legal limit: the age of a demo inspection
     ),
     # More decisions, so that the publicity demo has fines, persons and each kind twice.
     _summary_fine(

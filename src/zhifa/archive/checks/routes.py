@@ -50,7 +50,7 @@ CheckOfPath = Annotated[ArchiveCheck, Depends(check_of_path)]
 @pages.post("/files/{file_id}/check")
 def check_now(db: Tx, who: Filer, settings: Config, archive: FileOfPath) -> Response:
     checks.check_now(db, settings, open_blob_store(settings), archive, who)
-    return redirect(f"/app/archive/files/{archive.id}#checks", "checked")
+    return redirect(f"/app/archive/files/{archive.id}", "checked")
 
 
 @pages.get("/checks/{check_id}/report")
@@ -66,7 +66,7 @@ def report(db: Tx, who: Reader, settings: Config, run: CheckOfPath) -> Response:
 async def receipt(request: Request, transfer_id: RecordId, db: Tx, who: Filer) -> Response:
     data = parse(packages.ReceiptIn, dict(await request.form()))
     transfer = packages.confirm_receipt(db, transfer_id, data, who)
-    return redirect(f"/app/archive/files/{transfer.file_id}#transfers", "received")
+    return redirect(f"/app/archive/files/{transfer.file_id}", "received")
 
 
 @api.get("/files/{file_id}/checks", summary="案卷的四性检测记录")
