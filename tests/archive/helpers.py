@@ -12,7 +12,6 @@ from zhifa.archive.filing import service as filing
 from zhifa.archive.filing.models import ArchiveFile
 from zhifa.archive.retention import service as retention
 from zhifa.archive.retention.models import RetentionSchedule
-from zhifa.archive.retention.rules import SUGGESTED_ROWS
 from zhifa.blobs import BlobStore
 from zhifa.enforcement.models import Action, ActionStatus
 
@@ -20,17 +19,7 @@ ARCHIVIST, LEADER = "archivist", "leader"
 
 
 def schedule_in(reason: str = "首版保管期限表") -> retention.ScheduleIn:
-    rows = [
-        retention.RuleIn(
-            record_class=row.record_class,
-            period_kind=row.period.kind,
-            period_n=row.period.n,
-            starts=row.starts,
-            basis=row.basis,
-        )
-        for row in SUGGESTED_ROWS
-    ]
-    return retention.ScheduleIn(reason=reason, rows=rows)
+    return retention.suggested_schedule(reason)
 
 
 def approved_schedule(db: Session) -> RetentionSchedule:

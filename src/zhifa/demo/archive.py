@@ -19,7 +19,6 @@ from zhifa.archive.packages import service as packages
 from zhifa.archive.packages import verify_bag
 from zhifa.archive.packages.models import ArchiveTransfer
 from zhifa.archive.retention import service as retention
-from zhifa.archive.retention.rules import SUGGESTED_ROWS
 from zhifa.blobs import BlobStore
 from zhifa.core.settings import Settings
 from zhifa.demo.figures import demo_principal
@@ -38,17 +37,7 @@ SCHEME = filing.SchemeIn(
 def _schedule(db: Session) -> None:
     if retention.in_force(db) is not None:
         return
-    rows = [
-        retention.RuleIn(
-            record_class=row.record_class,
-            period_kind=row.period.kind,
-            period_n=row.period.n,
-            starts=row.starts,
-            basis=row.basis,
-        )
-        for row in SUGGESTED_ROWS
-    ]
-    proposal = retention.ScheduleIn(reason="首版归档范围和保管期限表", rows=rows)
+    proposal = retention.suggested_schedule("首版归档范围和保管期限表")
     schedule = retention.propose(db, proposal, demo_principal(db, "archivist"))
     decision = retention.DecisionIn(approve=True, note="同意，自即日起施行")
     retention.decide(db, schedule, decision, demo_principal(db, "leader"))

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from zhifa.archive.retention.models import RetentionRule, RetentionSchedule, ScheduleStatus
 from zhifa.archive.retention.rules import (
     CLASS_LABELS,
+    SUGGESTED_ROWS,
     Period,
     PeriodKind,
     RecordClass,
@@ -43,6 +44,21 @@ class ScheduleIn(BaseModel):
 class DecisionIn(BaseModel):
     approve: bool
     note: str = Field(default="", max_length=500)
+
+
+def rule_in(row: ScheduleRow) -> RuleIn:
+    return RuleIn(
+        record_class=row.record_class,
+        period_kind=row.period.kind,
+        period_n=row.period.n,
+        starts=row.starts,
+        basis=row.basis,
+    )
+
+
+def suggested_schedule(reason: str) -> ScheduleIn:
+    """The first version to propose: the suggested rows (retention.rules.SUGGESTED_ROWS)."""
+    return ScheduleIn(reason=reason, rows=[rule_in(row) for row in SUGGESTED_ROWS])
 
 
 def schedule_row(rule: RetentionRule) -> ScheduleRow:
