@@ -23,7 +23,7 @@ from zhifa.archive.disposal.models import (
     DisposalWitness,
 )
 from zhifa.archive.disposal.references import Blob, item_blobs, shared
-from zhifa.archive.disposal.register import register_pdf
+from zhifa.archive.disposal.register import names, register_pdf
 from zhifa.archive.disposal.rules import (
     GONE,
     MAX_EXTEND_YEARS,
@@ -50,7 +50,6 @@ from zhifa.core.clock import today as local_today
 from zhifa.core.db import transaction, utcnow
 from zhifa.core.errors import Conflict, DomainError, NotFound
 from zhifa.core.features import JobContext
-from zhifa.core.models import User
 from zhifa.core.time_limits import retention_end
 
 MAX_REGISTER_BYTES = 50 * 1024 * 1024
@@ -112,10 +111,6 @@ def outcomes_of(db: Session, batch: DisposalBatch) -> dict[int, list[DisposalOut
     for row in db.scalars(query.order_by(DisposalOutcome.id)):
         found[row.item_id].append(row)
     return found
-
-
-def names(db: Session) -> dict[int, str]:
-    return {row.id: row.full_name for row in db.execute(select(User.id, User.full_name))}
 
 
 # ---- the steps -----------------------------------------------------------------------------
