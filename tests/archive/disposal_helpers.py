@@ -40,10 +40,16 @@ def old_clip(folder: Path, recorded: datetime, name: str = "old.mp4") -> Path:
 
 
 def closed_inspection_with_old_clips(
-    db: Session, settings: Settings, store: BlobStore, recorded: datetime, copies: int = 1
+    db: Session,
+    settings: Settings,
+    store: BlobStore,
+    recorded: datetime,
+    copies: int = 1,
+    *,
+    tus: bool = False,
 ) -> tuple[Action, list[Media]]:
     """A new inspection case, recorded on site today, with ``copies`` uploads of one clip
-    recorded at ``recorded``, then closed (inspection → closing)."""
+    recorded at ``recorded`` (``tus``: registered as resumable uploads), then closed."""
     db.commit()  # the case is opened through a session of its own
     action_id = open_action(settings, "inspection.on_site", title="消防通道专项检查")
     who, second = principal(db, OFFICER), principal(db, PARTNER)
@@ -65,7 +71,8 @@ def closed_inspection_with_old_clips(
                 filename=f"old-{number}.mp4",
                 action_id=action_id,
                 device="DEMO-DSJ-001",
-                channel=UploadChannel.form,
+                channel=UploadChannel.tus if tus else UploadChannel.form,
+                upload_id=f"test-{action_id}-{number}" if tus else None,
             )
             uploads.append(ingest(factory_like(db), store, who, received, settings.blob_max_bytes))
     actions.advance(db, action_id, actions.TransitionIn(to_step="closing"), who)

@@ -110,7 +110,12 @@ def _media_keep_until(
     return max(view.keep_until, scheduled.date) if scheduled else None
 
 
-def _media(db: Session, today: date, extended: dict[tuple[TargetKind, int], date]) -> list[DueItem]:
+def unfiled_media(
+    db: Session, extended: dict[tuple[TargetKind, int], date] | None = None
+) -> list[tuple[Media, Action, date]]:
+    """Every unfiled inspection video (neither evidence nor disputed), with the last day
+    it is kept."""
+    extended = _extensions(db) if extended is None else extended
     filed = {
         int(source.split(":", 1)[1])
         for source in db.scalars(
@@ -129,9 +134,16 @@ def _media(db: Session, today: date, extended: dict[tuple[TargetKind, int], date
         if media.id in filed:
             continue
         keep = _media_keep_until(db, calendar, action, media)
-        if keep is None:
-            continue
-        keep = max(keep, extended.get((TargetKind.media, media.id), keep))
+        if keep is not None:
+            rows.append(
+                (media, action, max(keep, extended.get((TargetKind.media, media.id), keep)))
+            )
+    return rows
+
+
+def _media(db: Session, today: date, extended: dict[tuple[TargetKind, int], date]) -> list[DueItem]:
+    rows = []
+    for media, action, keep in unfiled_media(db, extended):
         if keep < today:
             title = f"{action.title}：{media.filename}"[:300]
             rows.append(

@@ -30,12 +30,13 @@ from zhifa.core.models import User
 _TEMPLATES = Path(__file__).parent / "templates"
 
 
-def _names(db: Session) -> dict[int, str]:
+def names(db: Session) -> dict[int, str]:
+    """Everyone's name by user id, for the register and the batch page."""
     return {row.id: row.full_name for row in db.execute(select(User.id, User.full_name))}
 
 
 def register_context(db: Session, batch: DisposalBatch) -> dict[str, Any]:
-    names = _names(db)
+    people = names(db)
     items = {item.id: item for item in batch.items}
     opinions = db.scalars(
         select(DisposalOpinion)
@@ -64,23 +65,23 @@ def register_context(db: Session, batch: DisposalBatch) -> dict[str, Any]:
         "batch": batch,
         "basis": BASIS,
         "as_of": people_date(batch.as_of),
-        "creator": names.get(batch.created_by or 0, ""),
+        "creator": people.get(batch.created_by or 0, ""),
         "created": people_datetime(batch.created_at),
         "appraisers": [
-            {"name": names.get(m, ""), "at": at[m], "text": "；".join(t)}
+            {"name": people.get(m, ""), "at": at[m], "text": "；".join(t)}
             for m, t in by_member.items()
         ],
-        "approver": names.get(batch.decided_by or 0, ""),
+        "approver": people.get(batch.decided_by or 0, ""),
         "decided": people_datetime(batch.decided_at),
         "witnesses": [
             {
-                "name": names.get(w.user_id, ""),
+                "name": people.get(w.user_id, ""),
                 "at": people_datetime(w.at),
                 "statement": w.statement,
             }
             for w in witnesses
         ],
-        "executor": names.get(batch.executed_by or 0, ""),
+        "executor": people.get(batch.executed_by or 0, ""),
         "executed": people_datetime(batch.executed_at),
         "rows": [
             {

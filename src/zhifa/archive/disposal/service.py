@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from zhifa.archive.disposal.due import DueItem, expired
+from zhifa.archive.disposal.due import DueItem, expired, unfiled_media
 from zhifa.archive.disposal.models import (
     DisposalBatch,
     DisposalItem,
@@ -23,7 +23,7 @@ from zhifa.archive.disposal.models import (
     DisposalWitness,
 )
 from zhifa.archive.disposal.references import Blob, item_blobs, shared
-from zhifa.archive.disposal.register import register_pdf
+from zhifa.archive.disposal.register import names, register_pdf
 from zhifa.archive.disposal.rules import (
     GONE,
     MAX_EXTEND_YEARS,
@@ -50,7 +50,6 @@ from zhifa.core.clock import today as local_today
 from zhifa.core.db import transaction, utcnow
 from zhifa.core.errors import Conflict, DomainError, NotFound
 from zhifa.core.features import JobContext
-from zhifa.core.models import User
 from zhifa.core.time_limits import retention_end
 
 MAX_REGISTER_BYTES = 50 * 1024 * 1024
@@ -112,10 +111,6 @@ def outcomes_of(db: Session, batch: DisposalBatch) -> dict[int, list[DisposalOut
     for row in db.scalars(query.order_by(DisposalOutcome.id)):
         found[row.item_id].append(row)
     return found
-
-
-def names(db: Session) -> dict[int, str]:
-    return {row.id: row.full_name for row in db.execute(select(User.id, User.full_name))}
 
 
 # ---- the steps -----------------------------------------------------------------------------
@@ -449,6 +444,22 @@ def disposed_blobs(db: Session) -> Mapping[str, str]:
 DUE_JOB_SECONDS = 30 * 24 * 3600  # not a legal limit: a job's interval
 
 
+def lock_unfiled_media(db: Session, store: BlobStore, today: date) -> int:
+    """Lock every unfiled inspection video still within its period through its last
+    day (the 6 months of 第十条第三款, or longer). Ingest locks most of them when they
+    are stored; a tus upload cannot be locked then (its file is adopted by a hard link
+    while the upload still holds an flock on it), so this pass catches those too."""
+    locked = 0
+    for media, _action, keep in unfiled_media(db):
+        if keep < today:
+            continue
+        for digest in (media.digest, media.thumbnail_digest):
+            if digest and store.exists(digest):
+                extend_lock(store, digest, lock_after(keep))
+                locked += 1
+    return locked
+
+
 def due_job(context: JobContext) -> str:
     """`archive.disposal_due`: read the due list (the page shows it live) and roll on the
     locks of holds in force; says what is due."""
@@ -457,6 +468,7 @@ def due_job(context: JobContext) -> str:
     with transaction(context.factory) as db:
         rows = expired(db, day)
         renewed = renew_locks(db, store, day)
+        lock_unfiled_media(db, store, day)
     ready = [row for row in rows if row.disposable]
     files = sum(1 for row in ready if row.kind is TargetKind.archive_file)
     return (

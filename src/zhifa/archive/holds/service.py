@@ -163,11 +163,6 @@ def held_set(db: Session) -> HeldSet:
     return HeldSet(targets, frozenset(db.scalars(open_query)))
 
 
-def hold_reasons(db: Session, kind: HoldTarget, target_id: int) -> list[str]:
-    """Why one target may not be disposed of now, read afresh (empty: nothing holds it)."""
-    return held_set(db).reasons(kind, target_id, _action_of(db, kind, target_id).id)
-
-
 def target_label(db: Session, kind: HoldTarget, target_id: int) -> str:
     """The target in words, for lists."""
     if kind is HoldTarget.archive_file:
