@@ -77,6 +77,12 @@ def test_form_register_with_bad_then_good_dates(client: TestClient, db: Session)
     )
     assert article.status_code == 303
     assert "第三条内容" in client.get(article.headers["location"]).text
+    # An empty article is refused in words on the law's page (it was a 500).
+    empty = client.post(
+        done.headers["location"].split("?")[0] + "/articles",
+        data={"article": "", "text": "", "csrf_token": data["csrf_token"]},
+    )
+    assert empty.status_code == 422 and "第三条内容" in empty.text and "条文" in empty.text
 
 
 def test_only_the_legal_section_and_admin_edit(client: TestClient, db: Session) -> None:

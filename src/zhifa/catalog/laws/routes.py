@@ -85,9 +85,8 @@ def _detail_context(db: Db, view: laws.LawView, **extra: Any) -> dict[str, Any]:
         changes=changes,
         titles={v.law.id: v.current.title for v in laws.list_laws(db)},
         rows=updates_of(db, law_change_id=changes[0].id) if changes else [],
-        values={},
         **update_labels(db),
-        **extra,
+        **{"values": {}, **extra},
     )
 
 
