@@ -270,21 +270,21 @@ class LocalBlobStore(BlobStore):
 
     @contextlib.contextmanager
     def _held(self, digest: str) -> Iterator[Path]:
-        """Hold an exclusive flock on the blob file while its lock record changes."""
-        path = self._path(digest)
-        while True:
-            try:
-                fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
-            except FileNotFoundError as exc:
-                raise BlobNotFound(f"no blob {digest} in {self.root}") from exc
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX)
-                # A remover may have unlinked this name while we waited: start again.
-                if _names(path, fd):
-                    yield path
-                    return
-            finally:
-                os.close(fd)
+        """Hold an exclusive flock on the folder of the blob's lock record while the record
+        changes or the blob is removed. Not on the blob file itself: a file adopted by a
+        hard link (``put_file``) shares its inode with the upload that made it, whose own
+        flock is held until the upload finishes — locking it here would wait for ever."""
+        record = self._lock_path(digest)
+        _make_dirs(record.parent, stop=self.root)
+        fd = os.open(record.parent, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            path = self._path(digest)
+            if not path.exists():
+                raise BlobNotFound(f"no blob {digest} in {self.root}")
+            yield path
+        finally:
+            os.close(fd)
 
     def _read_lock(self, digest: str) -> datetime | None:
         path = self._lock_path(digest)
@@ -358,16 +358,6 @@ class LocalBlobStore(BlobStore):
 def _fan_out(top: Path, digest: str) -> Path:
     algorithm, hexdigest = parse_digest(digest)
     return top / algorithm / hexdigest[:2] / hexdigest[2:4] / hexdigest
-
-
-def _names(path: Path, fd: int) -> bool:
-    """Whether ``path`` still names the open file ``fd``."""
-    try:
-        named = path.stat()
-    except FileNotFoundError:
-        return False
-    opened = os.fstat(fd)
-    return (named.st_dev, named.st_ino) == (opened.st_dev, opened.st_ino)
 
 
 def _damaged(path: Path) -> StoreUnavailable:

@@ -390,3 +390,25 @@ def test_concurrent_uploads_of_the_same_content(
     assert (media, blobs, stored) == (2, 2, 2)
     # On PostgreSQL one insert lost and was tried again; SQLite serialises writers.
     assert len(attempts) == (3 if postgres else 2)
+
+
+@pytest.mark.timeout(120)
+def test_a_tus_upload_into_a_locking_folder_store_is_locked_not_stuck(
+    settings: Settings, clip: bytes
+) -> None:
+    """A folder store with a default lock period adopts a finished tus upload by a hard
+    link while the upload still holds its flock; setting the lock used to flock the same
+    inode and wait for ever. The lock now takes its own lock folder's flock."""
+    from zhifa.core.blobstore import open_blob_store
+    from zhifa.web.app import create_app
+
+    blobs = (settings.data_dir / "blobs").resolve()
+    locking = settings.model_copy(update={"blob_url": f"file://{blobs}?retention_days=1"})
+    action_id = open_action(settings)
+    with TestClient(create_app(locking), follow_redirects=False) as client:
+        client.headers["Authorization"] = f"Bearer {api_token(settings, OWNER)}"
+        client.params = {"purpose": "办案需要"}
+        done = tus_upload(client, clip, action_id)
+    assert done.status_code == 204, done.text
+    digest = f"sha256:{sha256_hex(clip)}"
+    assert open_blob_store(locking).retained_until(digest) is not None

@@ -142,7 +142,7 @@ def ingest(
         if received.upload_id and (done := media_of_upload(db, received.upload_id)):
             return done
         check_target(db, who, received.action_id, received.activity_id)
-        lock = _minimum_lock(db, received.action_id, received.upload_id, facts)
+        lock = _minimum_lock(db, received.action_id, facts)
     content = _put(store, received, max_bytes, lock)
     thumbnail = store.put(io.BytesIO(facts.thumbnail)) if facts.thumbnail else None
     for attempt in (1, 2):
@@ -178,17 +178,11 @@ def _record(
     return media
 
 
-def _minimum_lock(
-    db: Session, action_id: int, upload_id: str | None, facts: MediaFacts
-) -> datetime | None:
+def _minimum_lock(db: Session, action_id: int, facts: MediaFacts) -> datetime | None:
     """An inspection's video may stay unfiled and is then kept at least 6 months from
     its recording (第十条第三款, the rule table's row): its blob is locked that long from
     the start (a mark or a filing later only lengthens the lock). None: the store's
-    default lock until the case is filed — and for a tus upload, whose file the local
-    store adopts while the upload holds an flock on it (locking it then would wait on
-    that flock for ever); the disposal job (`archive.disposal_due`) locks those."""
-    if upload_id is not None:
-        return None
+    default lock until the case is filed."""
     action = db.get(Action, action_id)
     assert action is not None  # check_target found it
     unfiled = retention_rule(action.kind.value, facts.kind.value, False, False)
