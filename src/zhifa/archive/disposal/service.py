@@ -446,9 +446,9 @@ DUE_JOB_SECONDS = 30 * 24 * 3600  # not a legal limit: a job's interval
 
 def lock_unfiled_media(db: Session, store: BlobStore, today: date) -> int:
     """Lock every unfiled inspection video still within its period through its last
-    day (the 6 months of 第十条第三款, or longer). Ingest locks most of them when they
-    are stored; a tus upload cannot be locked then (its file is adopted by a hard link
-    while the upload still holds an flock on it), so this pass catches those too."""
+    day (the 6 months of 第十条第三款, or longer). Ingest locks them as they are stored;
+    this pass catches video stored before the rule existed, or on a store whose lock was
+    set up later, and a longer schedule row approved since."""
     locked = 0
     for media, _action, keep in unfiled_media(db):
         if keep < today:
