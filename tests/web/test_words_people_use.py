@@ -33,7 +33,8 @@ ROLES = ("zhangwei", "legal", "supervision", "office", "leader", "archivist", "a
 PAGES_PER_ROLE = 160
 SAME_SHAPE = 3  # pages per path shape (/app/actions/N/documents/N): enough to see each kind
 NOT_PAGES = re.compile(
-    r"/(logout|pdf|print|card\.pdf|content|thumbnail|download|files?|export|evidence)(/|$|\?)"
+    r"/(logout|pdf|print|card\.pdf|content|thumbnail|download|export|evidence)(/|$|\?)"
+    r"|(?<!/archive)/files?(/|$|\?)"  # a medium's file; an archive file (案卷) is a page
     r"|\.(pdf|csv|xlsx|json|zip|png|jpe?g|mp4|m4a)(\?|$)"
 )
 # Text a person may read although it looks like a code, and why. (What a person types —
