@@ -25,7 +25,7 @@ from zhifa.core.http import Config, Db, RecordId, Tx, redirect, require
 from zhifa.core.permissions import Permission
 from zhifa.core.validation import parse
 
-pages = APIRouter(prefix="/app/archive", tags=["档案"])
+pages = APIRouter(prefix="/app/archive", include_in_schema=False)
 api = APIRouter(prefix="/api/v1/archive", tags=["档案"])
 
 Reader = Annotated[Principal, Depends(require(Permission.archive_read))]
