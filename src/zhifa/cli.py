@@ -427,8 +427,6 @@ def _verify_remote(url: str, key: str | None, entries: str, state: Path | None) 
         raise _fail(str(exc), 2) from exc
     for note in report.notes:
         console.print(f"✓ {note}", highlight=False)
-    for note in report.disposed:
-        console.print(f"ℹ {note}", highlight=False)
     for problem in report.problems:
         console.print(f"[red]✗ {problem}[/red]", highlight=False)
     if report.problems:
