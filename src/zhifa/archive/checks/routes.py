@@ -15,8 +15,7 @@ from fastapi.responses import Response
 from zhifa.archive.checks import service as checks
 from zhifa.archive.checks.models import ArchiveCheck
 from zhifa.archive.checks.schemas import CheckOut, TransferOut
-from zhifa.archive.filing import service as filing
-from zhifa.archive.filing.models import ArchiveFile
+from zhifa.archive.filing.routes import FileOfPath
 from zhifa.archive.packages import service as packages
 from zhifa.core.auth import Principal
 from zhifa.core.blobstore import open_blob_store
@@ -32,10 +31,6 @@ Reader = Annotated[Principal, Depends(require(Permission.archive_read))]
 Filer = Annotated[Principal, Depends(require(Permission.archive_file))]
 
 
-def file_of_path(file_id: RecordId, db: Db, who: Reader) -> ArchiveFile:
-    return filing.get_file(db, file_id)
-
-
 def check_of_path(check_id: RecordId, db: Db, who: Reader) -> ArchiveCheck:
     run = db.get(ArchiveCheck, check_id)
     if run is None:
@@ -43,7 +38,6 @@ def check_of_path(check_id: RecordId, db: Db, who: Reader) -> ArchiveCheck:
     return run
 
 
-FileOfPath = Annotated[ArchiveFile, Depends(file_of_path)]
 CheckOfPath = Annotated[ArchiveCheck, Depends(check_of_path)]
 
 

@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
+from zhifa.core.clock import people_date
+
 
 class Heading(StrEnum):
     authenticity = "真实性"
@@ -496,11 +498,13 @@ def write_once_finding(
     if not locked:
         return failed("write_once", "内容数据所在存储未处于写保护（一次写入）状态")
     if locked_until is not None and (retain_until is None or locked_until < retain_until):
-        until = "永久" if retain_until is None else f"{retain_until:%Y-%m-%d}"
+        until = "永久" if retain_until is None else people_date(retain_until)
         return failed(
-            "write_once", f"写保护期至 {locked_until:%Y-%m-%d}，短于保管期限（至 {until}）"
+            "write_once", f"写保护期至{people_date(locked_until)}，短于保管期限（至{until}）"
         )
-    return passed("write_once", "写保护" + (f"至 {locked_until:%Y-%m-%d}" if locked_until else ""))
+    return passed(
+        "write_once", "写保护" + (f"至{people_date(locked_until)}" if locked_until else "")
+    )
 
 
 def copies_finding(digests: Sequence[str | None], required: int) -> Finding:

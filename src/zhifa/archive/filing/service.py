@@ -316,7 +316,8 @@ def file_case(db: Session, store: BlobStore, action_id: int, who: Principal | No
     ordered = catalogue_order(candidates)
     fixity = {c.source: _fixity(store, c) for c in ordered}
     day = closed_on(action)
-    dates = retention_dates(working_calendar(db), row, day)
+    calendar = working_calendar(db)
+    dates = retention_dates(calendar, row, day)
     seq = _next_seq(db, day.year, row.period.code, scheme.org_code)
     code = format_code(
         scheme.pattern,
@@ -351,7 +352,7 @@ def file_case(db: Session, store: BlobStore, action_id: int, who: Principal | No
             :1000
         ],
         closed_on=day,
-        filing_due=due(working_calendar(db), FILING_LIMIT, day).date,
+        filing_due=due(calendar, FILING_LIMIT, day).date,
         item_count=len(ordered),
         total_bytes=sum(c.size for c in ordered),
         classified_count=sum(1 for c in ordered if c.classified),
