@@ -37,6 +37,9 @@ NOTICES = {"placed": "保全已登记，所涉文件的存储锁定已延长。"
 _FIELDS = ("hold_kind", "hold_target", "hold_target_id", "reason", "hold_reference")
 
 
+_PREFILL = ("hold_target", "hold_target_id")
+
+
 def _context(db: Session, values: dict[str, str] | None = None) -> dict[str, Any]:
     rows = service.holds(db)
     return {
@@ -52,7 +55,11 @@ def _context(db: Session, values: dict[str, str] | None = None) -> dict[str, Any
 
 @pages.get("", response_class=HTMLResponse)
 def holds_page(request: Request, who: Reader, db: Db) -> Response:
-    return render(request, "archive/holds.html", notice=notice_of(request, NOTICES), **_context(db))
+    # A link from the record to hold (the archive file's page, the due list) fills in
+    # what it is, so nobody has to look up an internal number.
+    prefill = {k: v for k, v in request.query_params.items() if k in _PREFILL}
+    notice = notice_of(request, NOTICES)
+    return render(request, "archive/holds.html", notice=notice, **_context(db, prefill))
 
 
 @pages.post("", response_class=HTMLResponse)
