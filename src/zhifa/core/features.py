@@ -36,6 +36,7 @@ FEATURE_MODULES = (
     "zhifa.insight.feature",
     "zhifa.inspection.feature",
     "zhifa.archive.feature",
+    "zhifa.supervision.feature",
 )
 
 
