@@ -152,6 +152,7 @@ class Area(StrEnum):
     PUBLICITY = "行政执法公示"
     RECORDING = "行政执法全过程记录"
     ARCHIVE = "档案管理"
+    SUPERVISION = "行政执法监督"
 
 
 @dataclass(frozen=True)
@@ -302,6 +303,22 @@ _SRC_ANJIAN126 = (
     "后是否仍然有效未能核实。国家档案局令第13号《机关档案管理规定》的归档时间条文未能取得"
 )
 
+_XINFANG = "《信访工作条例》"
+_SH_XINFANG = "《上海市信访条例》"
+_SRC_XINFANG = (
+    "《信访工作条例》（中共中央、国务院2022年2月25日发布）文本（GitHub LawRefBook/Laws "
+    "行政法规/信访工作条例(2022-02-25).md，第二十三条、第三十一条、第三十四条）"
+)
+_SRC_SH_XINFANG = (
+    "《上海市信访条例》2018年修正文本（GitHub LawRefBook/Laws DLC/上海地方法规/地方性法规/上海/"
+    "上海市信访条例(2018-05-24).md，第三十五条至第三十七条）"
+)
+_JIANDU_UNREAD = (
+    "未能核实《行政执法监督条例》（国务院令第825号，2026年2月1日起施行）是否另有规定：只读到其"
+    "第一条至第六条（pages 检索库中新华社受权发布稿的开头），投诉举报的条文未能取得；另有规定的，"
+    "从其规定（《上海市信访条例》第三十七条）。"
+)
+
 _SOURCE_LIST = (
     Source(
         "chufa",
@@ -390,6 +407,16 @@ _SOURCE_LIST = (
         ("《安全生产违法行为行政处罚办法》", "应急管理部令第18号"),
         Reading.NONE,
         _BUREAU_18,
+    ),
+    Source(
+        "xinfang",
+        "《信访工作条例》（2022年）",
+        (_XINFANG,),
+        Reading.TEXT,
+        _SRC_XINFANG,
+    ),
+    Source(
+        "sh_xinfang", _SH_XINFANG + "（2018年修正）", (_SH_XINFANG,), Reading.TEXT, _SRC_SH_XINFANG
     ),
 )
 SOURCES: Final[Mapping[str, Source]] = MappingProxyType({s.key: s for s in _SOURCE_LIST})
@@ -1142,6 +1169,56 @@ def _rows() -> tuple[TimeLimit, ...]:
             fixed_month=6,
             fixed_day=30,
             year_offset=1,
+        ),
+        # ---- 行政执法监督 ----------------------------------------------------------------
+        TimeLimit(
+            code="complaint.acceptance_notice",
+            area=Area.SUPERVISION,
+            title="告知投诉举报人是否受理",
+            n=15,
+            unit=cd,
+            basis=f"{_SH_XINFANG}第三十五条第一款第二项、第二款；{_XINFANG}第二十三条第二款",
+            counted_from="自收到投诉举报（信访事项）之日起",
+            extend_if_rest_day=True,
+            note=(
+                "“十五日”“15日”未写明工作日，为自然日，期满日遇休息日顺延。不予受理的，"
+                "须说明理由；投诉举报人姓名（名称）、住址、联系方式不清的，不书面告知（两条例同）。"
+                + _JIANDU_UNREAD
+            ),
+            verification=ok,
+            sources=f"{_SRC_SH_XINFANG}；{_SRC_XINFANG}",
+        ),
+        TimeLimit(
+            code="complaint.handling",
+            area=Area.SUPERVISION,
+            title="办结投诉举报并书面答复",
+            n=60,
+            unit=cd,
+            basis=f"{_SH_XINFANG}第三十七条；{_XINFANG}第三十四条",
+            counted_from="自受理之日起",
+            extend_if_rest_day=True,
+            note=(
+                "自然日，期满日遇休息日顺延。情况复杂的，经本机关负责人批准可以延长，延长不超过"
+                "三十日（complaint.handling_extension），并告知延期理由。" + _JIANDU_UNREAD
+            ),
+            verification=ok,
+            sources=f"{_SRC_SH_XINFANG}；{_SRC_XINFANG}",
+        ),
+        TimeLimit(
+            code="complaint.handling_extension",
+            area=Area.SUPERVISION,
+            title="经负责人批准延长的投诉举报办理期限",
+            n=30,
+            unit=cd,
+            basis=f"{_SH_XINFANG}第三十七条；{_XINFANG}第三十四条",
+            counted_from="自原办理期限届满之日起",
+            extend_if_rest_day=True,
+            note=(
+                "最长延长三十日（自然日），须经本机关负责人（领导）批准并告知投诉举报人延期理由；"
+                "本表取延长的最长期限。" + _JIANDU_UNREAD
+            ),
+            verification=ok,
+            sources=f"{_SRC_SH_XINFANG}；{_SRC_XINFANG}",
         ),
     )
 

@@ -23,7 +23,7 @@ from starlette.datastructures import UploadFile
 from zhifa.core.access import client_key, log_access
 from zhifa.core.auth import Principal
 from zhifa.core.blobstore import open_blob_store
-from zhifa.core.errors import DomainError, Forbidden, InvalidInput, NotFound
+from zhifa.core.errors import DomainError, InvalidInput, NotFound
 from zhifa.core.http import (
     Config,
     Db,
@@ -228,19 +228,8 @@ def _receive(
     so a refusal undoes only the intake and the spent question is committed with the
     answer. The typed fields and the answer are judged together: every refusal at once."""
     cookie = request.cookies.get(public_form.CSRF_COOKIE, "")
-    if not public_form.csrf_ok(cookie, values.get("csrf_token", "")):
-        raise Forbidden("表单已失效（CSRF 校验失败），请刷新页面后重新填写")
-    if values.get("website"):  # a field people do not see: only robots fill it
-        raise DomainError("提交未通过校验，请刷新页面后重新填写")
     secret = settings.resolved_secret_key()
-    problem = public_form.answer_challenge(
-        db, secret, values.get("challenge", ""), values.get("answer", "")
-    )
-    refused = _field_errors(RequestIn, values)
-    if refused:
-        raise public_form.FormRefused({**refused, **({"answer": problem} if problem else {})})
-    if problem:
-        raise DomainError(problem, "answer")
+    public_form.check_guards(db, secret, cookie, values, _field_errors(RequestIn, values))
     with db.begin_nested():
         data = _parse(RequestIn, values)
         max_bytes = settings.correction_evidence_max_bytes

@@ -115,14 +115,13 @@ def publicly_shown(db: Session, obligation_id: int) -> bool:
     return entry is not None and entry.status == PortalStatus.current
 
 
-def _receipt(db: Session, year: int) -> str:
+def new_receipt(db: Session, column: Any, prefix: str, year: int) -> str:
+    """A receipt number not yet in ``column``: ``<prefix>-<year>-`` and 8 characters of
+    `RECEIPT_ALPHABET` (shared by the public forms that give a receipt)."""
     while True:
         tail = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(8))
-        number = f"GZ-{year}-{tail}"
-        taken = db.scalar(
-            select(CorrectionRequest.id).where(CorrectionRequest.receipt_number == number)
-        )
-        if taken is None:
+        number = f"{prefix}-{year}-{tail}"
+        if db.scalar(select(column).where(column == number)) is None:
             return number
 
 
@@ -131,7 +130,7 @@ def _new_correction(
 ) -> CorrectionRequest:
     deadline = due(working_calendar(db), LIMIT_CODE, received_on)
     row = CorrectionRequest(
-        receipt_number=_receipt(db, received_on.year),
+        receipt_number=new_receipt(db, CorrectionRequest.receipt_number, "GZ", received_on.year),
         obligation_id=obligation_id,
         received_at=utcnow(),
         received_on=received_on,
@@ -146,24 +145,45 @@ def _new_correction(
     return row
 
 
-def _check_evidence_quota(db: Session, client: str, size: int, settings: Settings) -> None:
-    """Refuse evidence that would take the client past its bytes for 24 hours (each
-    request's file counted at its size, also when the same file was sent before)."""
-    since = utcnow() - timedelta(days=1)  # not a legal limit: a quota window
+def check_intake_limits(
+    db: Session, model: Any, client: str, evidence: Evidence | None, settings: Settings
+) -> None:
+    """The public intake's limits for one client (a keyed hash of its address), on the
+    table ``model`` of a public form (columns ``client_key``, ``received_at``,
+    ``evidence_digest``): accepted submissions per hour, and evidence bytes per 24 hours
+    (each submission's file counted at its size, also when the same file was sent before)."""
+    since = utcnow() - timedelta(hours=1)  # not a legal limit: a rate window
+    recent = db.scalar(
+        select(func.count())
+        .select_from(model)
+        .where(model.client_key == client, model.received_at >= since)
+    )
+    if (recent or 0) >= settings.correction_requests_per_hour:
+        raise TooManyRequests("提交过于频繁，请一小时后再试，或致电本局法制宣传科")
+    if evidence is None:
+        return
+    window = utcnow() - timedelta(days=1)  # not a legal limit: a quota window
     stored = db.scalar(
         select(func.coalesce(func.sum(StoredBlob.size), 0))
-        .select_from(CorrectionRequest)
-        .join(StoredBlob, StoredBlob.digest == CorrectionRequest.evidence_digest)
-        .where(CorrectionRequest.client_key == client, CorrectionRequest.received_at >= since)
+        .select_from(model)
+        .join(StoredBlob, StoredBlob.digest == model.evidence_digest)
+        .where(model.client_key == client, model.received_at >= window)
     )
     limit = settings.correction_evidence_bytes_per_day
-    if int(stored or 0) + size > limit:
+    if int(stored or 0) + len(evidence.data) > limit:
         shown = f"{limit / 1024**2:g} MB" if limit >= 1024**2 else f"{limit / 1024:g} KB"
         raise TooManyRequests(
             f"证明材料已达上限：同一来源24小时内最多上传 {shown}，"
             "请稍后再试，或将材料直接送交本局法制宣传科",
             "evidence",
         )
+
+
+def stored_evidence(db: Session, store: BlobStore, evidence: Evidence | None) -> str | None:
+    """Store an accepted submission's evidence; its digest (None when none was sent)."""
+    if evidence is None:
+        return None
+    return store_blob(db, store, io.BytesIO(evidence.data), None, len(evidence.data)).digest
 
 
 def receive(
@@ -180,20 +200,8 @@ def receive(
     is stored, so a refused request leaves nothing behind."""
     if not publicly_shown(db, intake.obligation_id):
         raise NotFound("要求更正的公示信息不存在或已不在公示中", "p")
-    since = utcnow() - timedelta(hours=1)  # not a legal limit: a rate window
-    recent = db.scalar(
-        select(func.count())
-        .select_from(CorrectionRequest)
-        .where(CorrectionRequest.client_key == client, CorrectionRequest.received_at >= since)
-    )
-    if (recent or 0) >= settings.correction_requests_per_hour:
-        raise TooManyRequests("提交过于频繁，请一小时后再试，或致电本局法制宣传科")
-    if evidence is not None:
-        _check_evidence_quota(db, client, len(evidence.data), settings)
-    digest = None
-    if evidence is not None:
-        blob = store_blob(db, store, io.BytesIO(evidence.data), None, len(evidence.data))
-        digest = blob.digest
+    check_intake_limits(db, CorrectionRequest, client, evidence, settings)
+    digest = stored_evidence(db, store, evidence)
     row = _new_correction(
         db,
         intake.obligation_id,

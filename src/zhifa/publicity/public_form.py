@@ -33,7 +33,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from zhifa.core.errors import InvalidInput
+from zhifa.core.errors import DomainError, Forbidden, InvalidInput
 from zhifa.publicity.models import SpentChallenge
 
 CHALLENGE_MAX_AGE_SECONDS = 30 * 60  # an anti-spam window, not a legal time limit
@@ -176,3 +176,20 @@ class FormRefused(InvalidInput):
         field, message = next(iter(fields.items()))
         super().__init__(message, field)
         self.fields = fields
+
+
+def check_guards(
+    db: Session, secret: str, cookie: str, values: dict[str, str], refused: dict[str, str]
+) -> None:
+    """The guards of a public form without login (CSRF, the hidden field only robots fill,
+    the question), then the typed fields' refusals (``refused``) with the answer's: every
+    refusal at once. A genuine question is spent here whatever follows."""
+    if not csrf_ok(cookie, values.get("csrf_token", "")):
+        raise Forbidden("表单已失效（CSRF 校验失败），请刷新页面后重新填写")
+    if values.get("website"):  # a field people do not see: only robots fill it
+        raise DomainError("提交未通过校验，请刷新页面后重新填写")
+    problem = answer_challenge(db, secret, values.get("challenge", ""), values.get("answer", ""))
+    if refused:
+        raise FormRefused({**refused, **({"answer": problem} if problem else {})})
+    if problem:
+        raise DomainError(problem, "answer")
