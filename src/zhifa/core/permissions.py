@@ -78,6 +78,9 @@ class Permission(StrEnum):
     archive_dispose_approve = "archive.dispose_approve"  # a leader approves a 销毁批次
     archive_dispose_supervise = "archive.dispose_supervise"  # 监销人 confirm a batch
     archive_dispose_execute = "archive.dispose_execute"  # execute an approved, witnessed batch
+    complaint_read = "complaint.read"  # 投诉举报: the supervision cases and their timeline
+    complaint_handle = "complaint.handle"  # enter, accept, assign, link, investigate, draft answer
+    complaint_sign = "complaint.sign"  # a leader signs (签发) or returns the drafted answer
 
 
 _EVERYONE = {
@@ -130,6 +133,8 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.archive_hold_manage,
             Permission.archive_dispose_appraise,
             Permission.archive_dispose_supervise,
+            Permission.complaint_read,
+            Permission.complaint_handle,
         }
     ),
     Role.supervision: frozenset(
@@ -177,6 +182,8 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.archive_use_approve,
             Permission.archive_hold_manage,
             Permission.archive_dispose_approve,
+            Permission.complaint_read,
+            Permission.complaint_sign,
         }
     ),
     Role.archivist: frozenset(

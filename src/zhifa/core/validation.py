@@ -15,6 +15,21 @@ MAX_RECORD_ID = 2**31 - 1
 BodyRecordId = Annotated[int, Field(ge=1, le=MAX_RECORD_ID)]
 
 FIELD_LABELS: dict[str, str] = {
+    # 投诉举报 (supervision/complaints)
+    "matter": "投诉的执法事项",
+    "complaint_text": "投诉内容",
+    "complainant_name": "投诉人姓名或名称",
+    "complainant_phone": "联系电话",
+    "received_on": "收到日期",
+    "received_via": "收到方式",
+    "findings": "调查情况",
+    "answer_public": "答复意见",
+    "answer_internal": "内部说明",
+    "handler": "承办人",
+    "link_kind": "记录类别",
+    "link_id": "记录编号",
+    "link_note": "关联说明",
+    "extension_reason": "延期理由",
     "username": "用户名",
     "full_name": "姓名",
     "password": "密码",

@@ -60,6 +60,7 @@ class DutyKind(StrEnum):
     catalogue_update = "catalogue_update"  # 事前公示更新 (第八条第一至三项)
     yearly_figures = "yearly_figures"  # 上年度执法数据 (第七条第四款: 每年1月31日前)
     archive_filing = "archive_filing"  # 案卷归档 (记录办法 第十条; the archive's manifest)
+    complaint = "complaint"  # 投诉举报受理告知、答复 (信访条例; the supervision manifest)
 
 
 DUTY_LABELS: dict[DutyKind, str] = {
@@ -70,6 +71,7 @@ DUTY_LABELS: dict[DutyKind, str] = {
     DutyKind.catalogue_update: "事前公示更新",
     DutyKind.yearly_figures: "年度数据公开",
     DutyKind.archive_filing: "案卷归档",
+    DutyKind.complaint: "投诉举报",
 }
 
 

@@ -3,8 +3,40 @@ accountability report and the fact sheet."""
 
 from __future__ import annotations
 
-from zhifa.core.features import Feature
+from zhifa.core.features import DutySource, Feature, NavLink, PortalRoutes
+from zhifa.core.permissions import Permission
+from zhifa.publicity.duties import DutyKind
+from zhifa.supervision.complaints.duties import complaint_duties
+from zhifa.supervision.complaints.models import Complaint, ComplaintLink
 
 FEATURE = Feature(
     name="supervision",
+    models=("zhifa.supervision.complaints.models",),
+    tracked=(Complaint, ComplaintLink),
+    duty_sources=(DutySource(DutyKind.complaint, complaint_duties),),
+    routers=(
+        "zhifa.supervision.complaints.routes:pages",
+        "zhifa.supervision.complaints.portal_routes:public",
+    ),
+    navigation=(
+        NavLink("执法监督", "投诉举报", "/app/supervision/complaints", Permission.complaint_read),
+    ),
+    portal_routes=(
+        # 投诉举报 from the public: the form, its receipt and status page. The intake stores
+        # the complaint and its evidence and ledgers both; the calendar gives the due day;
+        # answered anti-spam questions are kept until they expire (shared with corrections).
+        PortalRoutes(
+            "zhifa.supervision.complaints.portal_routes:public",
+            tables=frozenset(
+                {
+                    "complaint",
+                    "correction_challenge_spent",
+                    "stored_blob",
+                    "ledger_head",
+                    "holiday_schedule",
+                }
+            ),
+            appends=frozenset({"ledger_entry", "ledger_node"}),
+        ),
+    ),
 )
