@@ -78,12 +78,13 @@ def test_every_process_loads_the_same_registries(sqlite_settings: Settings) -> N
     print("registries per process:", sizes)
     for kind in ("portal", "cli", "worker"):
         assert reports[kind] == app, f"{kind}'s registries differ from the app's"
-    assert sizes["duty_sources"] == 7 and sizes["certificate_hooks"] == 2
+    assert sizes["duty_sources"] == 8 and sizes["certificate_hooks"] == 2
     assert sizes["publish_hooks"] == 1 and sizes["requirements"] == 4
-    # the correction form, certificate verification, the 双随机 plans and draws
+    # the correction form, certificate verification, the 双随机 plans and draws, the
+    # complaint form
     # jobs: checkpoints, delivery, publicity refresh, the archive's periodic 四性检测 and
     # its monthly disposal due list
-    assert sizes["portal_routes"] == 3 and sizes["jobs"] == 5
+    assert sizes["portal_routes"] == 4 and sizes["jobs"] == 5
     assert sizes["disposed_blobs"] == 1  # archive disposal tells verify what it removed
     assert sizes["commands"] == 3  # zhifa publicity, zhifa ingest, zhifa archive
     # The obligation a certificate change opens comes before the publication that fulfils it.
