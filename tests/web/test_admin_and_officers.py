@@ -36,6 +36,10 @@ PUBLIC_ROUTES = {
     ("POST", "/corrections"),
     ("GET", "/corrections"),  # the public looks a receipt up
     ("GET", "/corrections/{receipt}"),
+    ("GET", "/complaints/new"),  # 投诉举报: the public form, its receipt and status
+    ("POST", "/complaints"),
+    ("GET", "/complaints"),
+    ("GET", "/complaints/{receipt}"),
     ("GET", "/catalog"),
     ("GET", "/catalog/{kind}/{subject}"),
     ("GET", "/officers"),
