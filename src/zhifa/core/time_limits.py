@@ -1199,23 +1199,24 @@ def _rows() -> tuple[TimeLimit, ...]:
             extend_if_rest_day=True,
             note=(
                 "自然日，期满日遇休息日顺延。情况复杂的，经本机关负责人批准可以延长，延长不超过"
-                "三十日（complaint.handling_extension），并告知延期理由。" + _JIANDU_UNREAD
+                "三十日（complaint.handling_extended），并告知延期理由。" + _JIANDU_UNREAD
             ),
             verification=ok,
             sources=f"{_SRC_SH_XINFANG}；{_SRC_XINFANG}",
         ),
         TimeLimit(
-            code="complaint.handling_extension",
+            code="complaint.handling_extended",
             area=Area.SUPERVISION,
-            title="经负责人批准延长的投诉举报办理期限",
-            n=30,
+            title="经负责人批准延长后的投诉举报办理期限",
+            n=90,
             unit=cd,
             basis=f"{_SH_XINFANG}第三十七条；{_XINFANG}第三十四条",
-            counted_from="自原办理期限届满之日起",
+            counted_from="自受理之日起（六十日办理期限加最长延长三十日）",
             extend_if_rest_day=True,
             note=(
                 "最长延长三十日（自然日），须经本机关负责人（领导）批准并告知投诉举报人延期理由；"
-                "本表取延长的最长期限。" + _JIANDU_UNREAD
+                "本表取延长的最长期限。延长接在六十日期限的末日（顺延前）之后，故自受理之日起"
+                "共九十日计算，期满日遇休息日再顺延，不因原末日顺延而多计。" + _JIANDU_UNREAD
             ),
             verification=ok,
             sources=f"{_SRC_SH_XINFANG}；{_SRC_XINFANG}",

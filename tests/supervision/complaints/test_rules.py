@@ -28,8 +28,11 @@ CAL = default_calendar()
         ("complaint.acceptance_notice", date(2026, 9, 28), date(2026, 10, 13)),
         # 08-04 + 60 = 10-03, inside 国庆: moved to 10-08
         ("complaint.handling", date(2026, 8, 4), date(2026, 10, 8)),
-        # 10-08 + 30 = 11-07, a Saturday: moved to Monday 11-09
-        ("complaint.handling_extension", date(2026, 10, 8), date(2026, 11, 9)),
+        # accepted 08-04: 60 days end 10-03 (moved to 10-08 for the 60-day limit only);
+        # the 30 days follow 10-03, not 10-08: 08-04 + 90 = 11-02, a Monday
+        ("complaint.handling_extended", date(2026, 8, 4), date(2026, 11, 2)),
+        # 08-09 + 90 = 11-07, a Saturday: moved to Monday 11-09
+        ("complaint.handling_extended", date(2026, 8, 9), date(2026, 11, 9)),
     ],
 )
 def test_complaint_limits_across_national_day(code: str, start: date, expected: date) -> None:
@@ -46,7 +49,7 @@ def test_the_rows_are_calendar_days_with_their_basis() -> None:
         assert "《上海市信访条例》第三十" in row.basis and "《信访工作条例》第" in row.basis
         assert "未能核实《行政执法监督条例》" in row.note
     assert (LIMITS[rules.ACCEPTANCE_LIMIT].n, LIMITS[rules.HANDLING_LIMIT].n) == (15, 60)
-    assert LIMITS[rules.EXTENSION_LIMIT].n == 30
+    assert LIMITS[rules.EXTENSION_LIMIT].n == 60 + 30
 
 
 def test_tabs_and_overdue() -> None:

@@ -97,7 +97,7 @@ def test_case_from_letter_to_signed_answer(db: Session, settings: Settings) -> N
         service.sign(w, complaint_id, principal(w, "leader"))
     row = db.get(Complaint, complaint_id)
     assert row is not None
-    extended = due(working_calendar(db), "complaint.handling_extension", handling.date)
+    extended = due(working_calendar(db), "complaint.handling_extended", today())
     assert (row.status, row.closed_on, row.due_on) == (
         ComplaintStatus.answered,
         today(),

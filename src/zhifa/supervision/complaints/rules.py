@@ -75,7 +75,7 @@ TAB_LABELS: dict[str, str] = {
 # Limit codes of core.time_limits, by stage.
 ACCEPTANCE_LIMIT = "complaint.acceptance_notice"
 HANDLING_LIMIT = "complaint.handling"
-EXTENSION_LIMIT = "complaint.handling_extension"
+EXTENSION_LIMIT = "complaint.handling_extended"
 
 RECEIPT_PREFIX = "TS"
 RECEIPT_RE = re.compile(r"TS-\d{4}-[23456789ABCDEFGHJKLMNPQRSTUVWXYZ]{8}")

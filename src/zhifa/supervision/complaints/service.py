@@ -451,6 +451,7 @@ def extend(db: Session, complaint_id: int, who: Principal, data: ExtendIn) -> Co
         raise Conflict("办理期限已延长过一次，不能再延长", "extension_reason")
     row.extension_reason = data.extension_reason
     row.extended_by = who.user_id
-    _set_due(db, row, rules.EXTENSION_LIMIT, row.due_on)
+    assert row.accepted_on is not None  # extending is a step of an accepted complaint
+    _set_due(db, row, rules.EXTENSION_LIMIT, row.accepted_on)
     record_change(db, actor_name(who), "complaint.extend", row)
     return row
