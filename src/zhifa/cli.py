@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 import sys
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -385,6 +385,7 @@ def verify(
     except (SettingsError, DomainError) as exc:
         raise _fail(str(exc), 2) from exc
     session = _session(settings, read_only=True)  # no write lock for the long pass
+    started = datetime.now(UTC)
     try:
         with Progress(console=console, transient=True) as bar:
             task = bar.add_task("核验中…", total=None)
@@ -405,8 +406,27 @@ def verify(
     for problem in report.problems:
         console.print(f"[red]✗ {problem}[/red]", highlight=False)
     if report.problems:
+        _keep_verify_failures(settings, started, report.problems)
         raise _fail(f"发现 {len(report.problems)} 个问题")
     console.print("[green]✓ 全部核验通过[/green]")
+
+
+def _keep_verify_failures(settings: Settings, run_at: datetime, problems: list[Any]) -> None:
+    """A failing run's findings go to the accountability report (记录办法 第十四条（二））."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from zhifa.ledger import LedgerError
+    from zhifa.supervision.accountability.service import store_verify_failures
+
+    session = _session(settings)
+    try:
+        store_verify_failures(session, run_at, problems)
+        session.commit()
+    except (LedgerError, SQLAlchemyError) as exc:
+        session.rollback()
+        console.print(f"[yellow]核验结果未能存入问责报告：{exc}[/yellow]", highlight=False)
+    finally:
+        session.close()
 
 
 def _verify_remote(url: str, key: str | None, entries: str, state: Path | None) -> None:
