@@ -1,20 +1,17 @@
 """The accountability report for 上一级: XLSX (cells through `core.spreadsheet`, since case
-titles, names and reasons are typed by people) and PDF (HTML → PDF/A-2b by WeasyPrint,
-like the other reports)."""
+titles, names and reasons are typed by people) and PDF (`supervision.pdf`)."""
 
 from __future__ import annotations
 
-from functools import cache
 from io import BytesIO
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from zhifa.core import spreadsheet
-from zhifa.core.clock import people_date, people_datetime
-from zhifa.recording.documents.render import PDF_VARIANT
+from zhifa.core.clock import people_datetime
+from zhifa.supervision import pdf
 from zhifa.supervision.accountability.rules import KIND_LABELS, OUTCOME_LABELS, Instance
 from zhifa.supervision.accountability.service import Report
 
@@ -80,23 +77,10 @@ def workbook(report: Report, filters: str) -> bytes:
     return out.getvalue()
 
 
-@cache
-def _environment() -> Environment:
-    env = Environment(
-        loader=FileSystemLoader(str(TEMPLATES)),
-        autoescape=select_autoescape(default=True, default_for_string=True),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters["people_date"] = people_date
-    env.filters["people_datetime"] = people_datetime
-    return env
-
-
 def report_html(report: Report, filters: str, bureau: str) -> str:
-    template = _environment().get_template("supervision/accountability_pdf.html")
-    return template.render(
+    return pdf.render_html(
+        TEMPLATES,
+        "supervision/accountability_pdf.html",
         report=report,
         filters=filters,
         bureau=bureau,
@@ -107,8 +91,4 @@ def report_html(report: Report, filters: str, bureau: str) -> str:
 
 
 def report_pdf(report: Report, filters: str, bureau: str) -> bytes:
-    from weasyprint import HTML  # imported late: loading Pango takes a moment
-
-    html = report_html(report, filters, bureau)
-    pdf: bytes = HTML(string=html).write_pdf(pdf_variant=PDF_VARIANT)
-    return pdf
+    return pdf.to_pdf(report_html(report, filters, bureau))
