@@ -171,6 +171,7 @@ def db_upgrade(data_dir: DataDir = None) -> None:
 def seed_demo(data_dir: DataDir = None) -> None:
     """写入演示数据（单位、账号、执法人员与执法证、行政相对人、执法事项、各类案件；可重复执行）。"""
     from zhifa.core.blobstore import open_blob_store
+    from zhifa.demo.accountability import seed_demo_accountability
     from zhifa.demo.actions import seed_demo_actions
     from zhifa.demo.archive import seed_demo_archive
     from zhifa.demo.catalog import publish_demo_catalogue
@@ -197,6 +198,7 @@ def seed_demo(data_dir: DataDir = None) -> None:
             drawn = seed_demo_draws(session, settings, signer, open_blob_store(settings))
         with console.status("正在批准保管期限表并归档演示案件…"):
             filed = seed_demo_archive(session, settings, open_blob_store(settings))
+        seed_demo_accountability(session)
     finally:
         session.close()
     console.print(
