@@ -99,7 +99,8 @@ def test_page_shows_versions_digests_and_proofs_that_verify(
         names = {v.phone for v in db.scalars(select(PartyVersion)) if v.phone}
         assert not any(phone in html for phone in names)
         reads = db.scalars(select(AccessLog).where(AccessLog.record_type == "action")).all()
-        assert any(r.purpose == "查看舆情应对事实清单" and r.record_id == str(action_id) for r in reads)
+        logged = {(r.purpose, r.record_id) for r in reads}
+        assert ("查看舆情应对事实清单", str(action_id)) in logged
     engine.dispose()
 
 
