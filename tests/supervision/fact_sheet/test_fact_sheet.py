@@ -67,6 +67,9 @@ def test_page_shows_versions_digests_and_proofs_that_verify(
     for pub in pubs:
         assert f'data-version="{pub.version}"' in html and pub.digest in html
         assert f"账本第 {pub.ledger_index} 条" in html
+        number = next(i["value"] for i in pub.snapshot["items"] if i["key"] == "doc_number")
+        row = html.split(f'data-version="{pub.version}"', 1)[1].split("</tr>", 1)[0]
+        assert f'data-label="文号">{number}<' in row
     assert "已更正（旧版本）" in html and "证明有效" in html and "证明无效" not in html
     action_page = app_client.get(f"/app/actions/{action_id}")
     assert f'href="/app/actions/{action_id}/facts"' in action_page.text

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -173,6 +174,12 @@ def _deliveries(db: Session, publication_id: int) -> list[Delivered]:
     ]
 
 
+def _item(snapshot: dict[str, Any], key: str) -> str:
+    """One public item of a frozen snapshot (``{"items": [{"key", "label", "value"}]}``)."""
+    items = snapshot.get("items", [])
+    return next((str(i.get("value", "")) for i in items if i.get("key") == key), "")
+
+
 def _publications(
     db: Session, obligation: PublicationObligation, checkpoint: StoredCheckpoint
 ) -> Iterator[PublicationFact]:
@@ -190,7 +197,7 @@ def _publications(
             version=pub.version,
             phase=PHASE_LABELS.get(obligation.kind, DECISION_PHASE),
             status=PUBLICATION_STATUS_LABELS[pub.status],
-            doc_number=str(pub.snapshot.get("doc_number", "")),
+            doc_number=_item(pub.snapshot, "doc_number"),
             published_at=pub.published_at,
             due_on=obligation.due_on,
             public_until=pub.public_until,
