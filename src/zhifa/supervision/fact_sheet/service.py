@@ -54,7 +54,7 @@ class Proof:
     """A ledger entry and its inclusion proof in a signed checkpoint's tree."""
 
     index: int
-    kind: str
+    what: str  # which fact the entry records, in words
     time: datetime
     payload_sha256: str
     leaf_hash: bytes
@@ -124,7 +124,7 @@ class FactSheet:
         return [unique[index] for index in sorted(unique)]
 
 
-def _proof(db: Session, index: int | None, checkpoint: StoredCheckpoint) -> Proof | None:
+def _proof(db: Session, index: int | None, what: str, checkpoint: StoredCheckpoint) -> Proof | None:
     entry = get_entry(db, index) if index is not None else None
     if entry is None or entry.index >= checkpoint.size:
         return None
@@ -136,7 +136,7 @@ def _proof(db: Session, index: int | None, checkpoint: StoredCheckpoint) -> Proo
         ok = False
     return Proof(
         entry.index,
-        entry.kind,
+        what,
         entry.time,
         entry.payload_sha256,
         entry.leaf_hash,
@@ -205,7 +205,7 @@ def _publications(
             correction_note=pub.correction_note,
             end_reason=pub.end_reason if pub.status is PublicationStatus.withdrawn else "",
             deliveries=_deliveries(db, pub.id),
-            proof=_proof(db, pub.ledger_index, checkpoint),
+            proof=_proof(db, pub.ledger_index, f"公示第{pub.version}版", checkpoint),
         )
 
 
@@ -231,7 +231,7 @@ def _decision(db: Session, doc: Document, checkpoint: StoredCheckpoint) -> Decis
         issued_at=doc.issued_at,
         pdf_digest=doc.pdf_digest or "",
         correction_reason=doc.correction_reason,
-        proof=_proof(db, doc.issue_entry, checkpoint),
+        proof=_proof(db, doc.issue_entry, f"签发{doc.doc_number or ''}", checkpoint),
     )
 
 
