@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 import sys
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -171,6 +171,7 @@ def db_upgrade(data_dir: DataDir = None) -> None:
 def seed_demo(data_dir: DataDir = None) -> None:
     """写入演示数据（单位、账号、执法人员与执法证、行政相对人、执法事项、各类案件；可重复执行）。"""
     from zhifa.core.blobstore import open_blob_store
+    from zhifa.demo.accountability import seed_demo_accountability
     from zhifa.demo.actions import seed_demo_actions
     from zhifa.demo.archive import seed_demo_archive
     from zhifa.demo.catalog import publish_demo_catalogue
@@ -199,6 +200,7 @@ def seed_demo(data_dir: DataDir = None) -> None:
         with console.status("正在批准保管期限表并归档演示案件…"):
             filed = seed_demo_archive(session, settings, open_blob_store(settings))
         complaints = seed_demo_complaints(session)
+        seed_demo_accountability(session)
     finally:
         session.close()
     console.print(
@@ -387,6 +389,7 @@ def verify(
     except (SettingsError, DomainError) as exc:
         raise _fail(str(exc), 2) from exc
     session = _session(settings, read_only=True)  # no write lock for the long pass
+    started = datetime.now(UTC)
     try:
         with Progress(console=console, transient=True) as bar:
             task = bar.add_task("核验中…", total=None)
@@ -407,8 +410,27 @@ def verify(
     for problem in report.problems:
         console.print(f"[red]✗ {problem}[/red]", highlight=False)
     if report.problems:
+        _keep_verify_failures(settings, started, report.problems)
         raise _fail(f"发现 {len(report.problems)} 个问题")
     console.print("[green]✓ 全部核验通过[/green]")
+
+
+def _keep_verify_failures(settings: Settings, run_at: datetime, problems: list[Any]) -> None:
+    """A failing run's findings go to the accountability report (记录办法 第十四条（二））."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from zhifa.ledger import LedgerError
+    from zhifa.supervision.accountability.service import store_verify_failures
+
+    session = _session(settings)
+    try:
+        store_verify_failures(session, run_at, problems)
+        session.commit()
+    except (LedgerError, SQLAlchemyError) as exc:
+        session.rollback()
+        console.print(f"[yellow]核验结果未能存入问责报告：{exc}[/yellow]", highlight=False)
+    finally:
+        session.close()
 
 
 def _verify_remote(url: str, key: str | None, entries: str, state: Path | None) -> None:

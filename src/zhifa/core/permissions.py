@@ -53,6 +53,7 @@ class Permission(StrEnum):
     catalog_read = "catalog.read"  # laws, power items, guides, the random-check list
     catalog_write = "catalog.write"  # keep the 事前公示 catalogue (legal section)
     accountability_read = "accountability.read"  # overdue report (公示办法 第十条)
+    accountability_decide = "accountability.decide"  # a leader decides on accountability instances
     figures_read = "figures.read"  # yearly figures: the staff page and the XLSX export
     figures_submit_safety = "figures.submit_safety"  # enter 安全生产监督管理科's figures
     figures_submit_brigade = "figures.submit_brigade"  # enter 执法大队's figures
@@ -175,6 +176,7 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.recording_exception_decide,
             Permission.grant_manage,
             Permission.accountability_read,
+            Permission.accountability_decide,
             Permission.figures_read,
             Permission.inspection_plan_approve,
             Permission.archive_read,

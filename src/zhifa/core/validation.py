@@ -276,6 +276,9 @@ FIELD_LABELS: dict[str, str] = {
     "disposal_item": "条目",
     "extend_years": "延长年数",
     "witness_statement": "监销意见",
+    # the accountability report (supervision/accountability/)
+    "instance_key": "问责事项",
+    "outcome": "处理决定",
 }
 
 

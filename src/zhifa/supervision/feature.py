@@ -6,20 +6,32 @@ from __future__ import annotations
 from zhifa.core.features import DutySource, Feature, NavLink, PortalRoutes
 from zhifa.core.permissions import Permission
 from zhifa.publicity.duties import DutyKind
+from zhifa.supervision.accountability.models import AccountabilityDecision, VerifyFailure
 from zhifa.supervision.complaints.duties import complaint_duties
 from zhifa.supervision.complaints.models import Complaint, ComplaintLink
 
 FEATURE = Feature(
     name="supervision",
-    models=("zhifa.supervision.complaints.models",),
-    tracked=(Complaint, ComplaintLink),
+    models=(
+        "zhifa.supervision.complaints.models",
+        "zhifa.supervision.accountability.models",
+    ),
+    tracked=(Complaint, ComplaintLink, VerifyFailure, AccountabilityDecision),
     duty_sources=(DutySource(DutyKind.complaint, complaint_duties),),
     routers=(
         "zhifa.supervision.complaints.routes:pages",
         "zhifa.supervision.complaints.portal_routes:public",
+        "zhifa.supervision.accountability.routes:pages",
+        "zhifa.supervision.fact_sheet.routes:pages",
     ),
     navigation=(
         NavLink("执法监督", "投诉举报", "/app/supervision/complaints", Permission.complaint_read),
+        NavLink(
+            "执法监督",
+            "问责情况报告",
+            "/app/supervision/accountability",
+            Permission.accountability_read,
+        ),
     ),
     portal_routes=(
         # 投诉举报 from the public: the form, its receipt and status page. The intake stores
