@@ -78,6 +78,10 @@ class Permission(StrEnum):
     archive_dispose_approve = "archive.dispose_approve"  # a leader approves a 销毁批次
     archive_dispose_supervise = "archive.dispose_supervise"  # 监销人 confirm a batch
     archive_dispose_execute = "archive.dispose_execute"  # execute an approved, witnessed batch
+    case_review_read = "case_review.read"  # 案卷评查: rounds, sheets, reports and figures
+    case_review_manage = "case_review.manage"  # organise rounds, reassign, rectification (法制机构)
+    case_review_score = "case_review.score"  # score the case files one is assigned to
+    case_review_approve = "case_review.approve"  # a leader approves a round's report
 
 
 _EVERYONE = {
@@ -89,6 +93,7 @@ _EVERYONE = {
     Permission.catalog_read,
     Permission.inspection_read,
     Permission.archive_use_request,
+    Permission.case_review_score,
 }
 _HANDLING = {
     Permission.party_write,
@@ -130,6 +135,8 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.archive_hold_manage,
             Permission.archive_dispose_appraise,
             Permission.archive_dispose_supervise,
+            Permission.case_review_read,
+            Permission.case_review_manage,
         }
     ),
     Role.supervision: frozenset(
@@ -177,6 +184,8 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.archive_use_approve,
             Permission.archive_hold_manage,
             Permission.archive_dispose_approve,
+            Permission.case_review_read,
+            Permission.case_review_approve,
         }
     ),
     Role.archivist: frozenset(
