@@ -173,6 +173,7 @@ def seed_demo(data_dir: DataDir = None) -> None:
     from zhifa.core.blobstore import open_blob_store
     from zhifa.demo.actions import seed_demo_actions
     from zhifa.demo.archive import seed_demo_archive
+    from zhifa.demo.case_review import seed_demo_case_review
     from zhifa.demo.catalog import publish_demo_catalogue
     from zhifa.demo.draws import seed_demo_draws
     from zhifa.demo.figures import seed_demo_figures
@@ -197,13 +198,15 @@ def seed_demo(data_dir: DataDir = None) -> None:
             drawn = seed_demo_draws(session, settings, signer, open_blob_store(settings))
         with console.status("正在批准保管期限表并归档演示案件…"):
             filed = seed_demo_archive(session, settings, open_blob_store(settings))
+        with console.status("正在进行演示案卷评查…"):
+            reviewed = seed_demo_case_review(session, settings, signer)
     finally:
         session.close()
     console.print(
         f"新增：单位 {report.units}，账号 {report.users}，执法证 {report.certificates}，"
         f"行政相对人 {report.parties}，执法事项 {report.power_items}，案件 {cases}，"
         f"公示目录与执法证 {catalogue}，公示决定 {published}，年度数据 {figures}，抽取 {drawn}，"
-        f"归档 {filed}"
+        f"归档 {filed}，评查案卷 {reviewed}"
     )
 
 

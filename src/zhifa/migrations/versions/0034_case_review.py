@@ -15,7 +15,6 @@ from alembic import op
 
 import zhifa.core.db
 
-
 revision: str = "0034"
 down_revision: str | None = "0033"
 branch_labels: str | Sequence[str] | None = None
