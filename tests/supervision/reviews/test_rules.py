@@ -50,14 +50,17 @@ def test_deductions_stop_at_the_sections_weight() -> None:
     assert result.total == 75 and result.grade is Grade.passed
 
 
+_TEN = ("evidence_unclear", "evidence_insufficient", "law_discretion", "procedure_rights")
+
+
 @pytest.mark.parametrize(
     ("off", "grade"),
     [(0, Grade.excellent), (10, Grade.excellent), (11, Grade.passed), (40, Grade.passed),
      (41, Grade.failed)],
 )  # fmt: skip
 def test_grades_follow_the_templates_thresholds(off: int, grade: Grade) -> None:
-    found = [Found("evidence_unclear", 10)] * (off // 10)
-    found += [Found("law_article", off % 10)] if off % 10 else []
+    found = [Found(code, 10) for code in _TEN[: off // 10]]
+    found += [Found("documents_service", off % 10)] if off % 10 else []
     result = score(T, found)
     assert result.total == 100 - off and result.grade is grade
 

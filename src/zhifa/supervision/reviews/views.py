@@ -92,7 +92,7 @@ def sheet(
         "sheet": sheet,
         "round": review_round,
         "action": action,
-        "template": template,
+        "scoring": template,
         "item_texts": _item_texts(template),
         "findings": [(f, link_url(f, action.id)) for f in findings],
         "score": service.sheet_score(db, sheet),
