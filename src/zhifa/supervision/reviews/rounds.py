@@ -337,6 +337,18 @@ def draw(
     return review_round
 
 
+def final_reviewers(db: Session, review_round: ReviewRound, sheet_id: int) -> list[int]:
+    """Who reviewed the sheet: those assigned now, or, once the round is closed, those
+    whose assignment ended with it (not those replaced before)."""
+    query = select(ReviewAssignment).where(ReviewAssignment.sheet_id == sheet_id)
+    rows = list(db.scalars(query.order_by(ReviewAssignment.id)))
+    return [
+        a.reviewer_id
+        for a in rows
+        if a.ended_at is None or (review_round.closed_at and a.ended_at == review_round.closed_at)
+    ]
+
+
 def active_assignments(db: Session, sheet_id: int) -> list[ReviewAssignment]:
     query = select(ReviewAssignment).where(
         ReviewAssignment.sheet_id == sheet_id, ReviewAssignment.ended_at.is_(None)
@@ -344,8 +356,9 @@ def active_assignments(db: Session, sheet_id: int) -> list[ReviewAssignment]:
     return list(db.scalars(query.order_by(ReviewAssignment.id)))
 
 
-def _end(db: Session, assignment: ReviewAssignment, who: Principal | None) -> None:
-    moment = utcnow()
+def _end(
+    db: Session, assignment: ReviewAssignment, who: Principal | None, moment: datetime
+) -> None:
     assignment.ended_at = moment
     record_change(db, actor_name(who), "case_review.unassign", assignment)
     grant = db.get(RecordGrant, assignment.grant_id)
@@ -369,7 +382,7 @@ def reassign(db: Session, sheet: ReviewSheet, data: ReassignIn, who: Principal) 
     _reviewers(db, [data.new_reviewer_id])
     if took_part(db, sheet.action_id, data.new_reviewer_id):
         raise DomainError("该人员参与过本案的办理，应当回避，不能评查本案卷", "new_reviewer_id")
-    _end(db, old, who)
+    _end(db, old, who, utcnow())
     return _assign(db, review_round, sheet, data.new_reviewer_id, who, data.reason)
 
 
@@ -384,11 +397,12 @@ def close(db: Session, review_round: ReviewRound, who: Principal) -> ReviewRound
     waiting = [s for s in sheets if s.status is not SheetStatus.submitted]
     if waiting:
         raise Conflict(f"还有 {len(waiting)} 份案卷尚未提交评分，不能结束本轮")
+    moment = utcnow()
     for sheet in sheets:
         for assignment in active_assignments(db, sheet.id):
-            _end(db, assignment, who)
+            _end(db, assignment, who, moment)
     review_round.status = RoundStatus.closed
-    review_round.closed_at, review_round.closed_by = utcnow(), who.user_id
+    review_round.closed_at, review_round.closed_by = moment, who.user_id
     record_change(db, actor_name(who), "case_review.round.close", review_round)
     return review_round
 

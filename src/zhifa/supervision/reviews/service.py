@@ -32,7 +32,7 @@ from zhifa.supervision.reviews.models import (
     RoundStatus,
     SheetStatus,
 )
-from zhifa.supervision.reviews.rounds import active_assignments, template_of
+from zhifa.supervision.reviews.rounds import active_assignments, final_reviewers, template_of
 from zhifa.supervision.reviews.rules import Found, Score, check_deduction, check_veto, score
 from zhifa.supervision.reviews.schemas import CloseIn, DismissIn, FindingIn, RectificationIn
 
@@ -211,6 +211,7 @@ def add_rectification(
         raise Conflict("案卷评分提交后才能下达整改")
     action = db.get(Action, sheet.action_id)
     assert action is not None
+    # not a legal limit: the bureau's setting for a review's 整改 (no rule read sets one)
     due = working_calendar(db).add_working_days(today(), days)
     row = Rectification(
         sheet_id=sheet.id,
@@ -250,11 +251,13 @@ class SheetRow:
 
 def sheets_of(db: Session, round_id: int) -> list[SheetRow]:
     query = select(ReviewSheet).where(ReviewSheet.round_id == round_id).order_by(ReviewSheet.id)
+    review_round = db.get(ReviewRound, round_id)
+    assert review_round is not None
     out = []
     for sheet in db.scalars(query):
         action = db.get(Action, sheet.action_id)
         assert action is not None
-        reviewers = [a.reviewer_id for a in active_assignments(db, sheet.id)]
+        reviewers = final_reviewers(db, review_round, sheet.id)
         waiting = sum(f.state is FindingState.proposed for f in findings_of(db, sheet.id))
         out.append(SheetRow(sheet, action, reviewers, waiting))
     return out

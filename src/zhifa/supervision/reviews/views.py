@@ -97,6 +97,7 @@ def sheet(
         "findings": [(f, link_url(f, action.id)) for f in findings],
         "score": service.sheet_score(db, sheet),
         "assigned": assigned,
+        "reviewers": rounds.final_reviewers(db, review_round, sheet.id),
         "names": _names(db),
         "is_reviewer": service.is_reviewer(db, sheet, who),
         "can_manage": who.can(Permission.case_review_manage),
