@@ -25,7 +25,7 @@ from zhifa.demo.publicity import legal_staff
 from zhifa.inspection.beacon import round_time
 from zhifa.ledger import Signer
 from zhifa.supervision.reviews import rounds, service
-from zhifa.supervision.reviews.models import FindingState, ReviewRound, ReviewSheet
+from zhifa.supervision.reviews.models import FindingState, LinkKind, ReviewRound, ReviewSheet
 from zhifa.supervision.reviews.schemas import (
     DismissIn,
     DrawIn,
@@ -90,7 +90,7 @@ def _score(db: Session, sheet: ReviewSheet, first: bool) -> None:
             item_code="documents_form",
             points=2,
             detail=detail,
-            link_kind="action",
+            link_kind=LinkKind.action,
             link_id=sheet.action_id,
         )
         service.add_finding(db, sheet, found, who)

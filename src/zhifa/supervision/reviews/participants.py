@@ -7,6 +7,7 @@ work."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy import Select, select, union
 from sqlalchemy.orm import Session
@@ -26,15 +27,16 @@ from zhifa.recording.documents.models import Document, DocumentService
 from zhifa.recording.media.models import Media
 
 
-def _by_activity(column: object, table: type, ids: list[int]) -> Select[tuple[int, int]]:
-    return (
+def _by_activity(column: object, table: type, ids: list[int]) -> Select[Any]:
+    query: Select[Any] = (
         select(Activity.action_id, column)  # type: ignore[call-overload]
         .join(table, table.activity_id == Activity.id)  # type: ignore[attr-defined]
         .where(Activity.action_id.in_(ids))
     )
+    return query
 
 
-def _queries(ids: list[int]) -> list[Select[tuple[int, int]]]:
+def _queries(ids: list[int]) -> list[Select[Any]]:
     return [
         select(ActionOfficer.action_id, ActionOfficer.officer_id).where(
             ActionOfficer.action_id.in_(ids)

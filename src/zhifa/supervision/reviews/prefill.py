@@ -13,7 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zhifa.core.audit import subject_of
-from zhifa.core.clock import SHANGHAI, people_date
+from zhifa.core.calendar import SHANGHAI
+from zhifa.core.clock import people_date
 from zhifa.core.features import registry
 from zhifa.enforcement.actions import activities_of, procedure_of
 from zhifa.enforcement.models import Action, ActionTransition, ActivityOfficer

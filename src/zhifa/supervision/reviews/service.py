@@ -107,8 +107,13 @@ def _link_belongs(db: Session, action_id: int, kind: LinkKind, link_id: int) -> 
     if kind is LinkKind.ledger:
         entry = ledger_entry
         return db.scalar(select(entry.c["index"]).where(entry.c["index"] == link_id)) is not None
-    model = {LinkKind.activity: Activity, LinkKind.document: Document, LinkKind.media: Media}[kind]
-    row = db.get(model, link_id)
+    row: Activity | Document | Media | None
+    if kind is LinkKind.activity:
+        row = db.get(Activity, link_id)
+    elif kind is LinkKind.document:
+        row = db.get(Document, link_id)
+    else:
+        row = db.get(Media, link_id)
     return row is not None and row.action_id == action_id
 
 
