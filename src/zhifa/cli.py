@@ -174,6 +174,7 @@ def seed_demo(data_dir: DataDir = None) -> None:
     from zhifa.demo.accountability import seed_demo_accountability
     from zhifa.demo.actions import seed_demo_actions
     from zhifa.demo.archive import seed_demo_archive
+    from zhifa.demo.case_review import seed_demo_case_review
     from zhifa.demo.catalog import publish_demo_catalogue
     from zhifa.demo.complaints import seed_demo_complaints
     from zhifa.demo.draws import seed_demo_draws
@@ -199,6 +200,8 @@ def seed_demo(data_dir: DataDir = None) -> None:
             drawn = seed_demo_draws(session, settings, signer, open_blob_store(settings))
         with console.status("正在批准保管期限表并归档演示案件…"):
             filed = seed_demo_archive(session, settings, open_blob_store(settings))
+        with console.status("正在进行演示案卷评查…"):
+            reviewed = seed_demo_case_review(session, settings, signer)
         complaints = seed_demo_complaints(session)
         seed_demo_accountability(session)
     finally:
@@ -207,7 +210,7 @@ def seed_demo(data_dir: DataDir = None) -> None:
         f"新增：单位 {report.units}，账号 {report.users}，执法证 {report.certificates}，"
         f"行政相对人 {report.parties}，执法事项 {report.power_items}，案件 {cases}，"
         f"公示目录与执法证 {catalogue}，公示决定 {published}，年度数据 {figures}，抽取 {drawn}，"
-        f"归档 {filed}，投诉举报 {complaints}"
+        f"归档 {filed}，评查案卷 {reviewed}，投诉举报 {complaints}"
     )
 
 

@@ -82,6 +82,10 @@ class Permission(StrEnum):
     complaint_read = "complaint.read"  # 投诉举报: the supervision cases and their timeline
     complaint_handle = "complaint.handle"  # enter, accept, assign, link, investigate, draft answer
     complaint_sign = "complaint.sign"  # a leader signs (签发) or returns the drafted answer
+    case_review_read = "case_review.read"  # 案卷评查: rounds, sheets, reports and figures
+    case_review_manage = "case_review.manage"  # organise rounds, reassign, rectification (法制机构)
+    case_review_score = "case_review.score"  # score the case files one is assigned to
+    case_review_approve = "case_review.approve"  # a leader approves a round's report
 
 
 _EVERYONE = {
@@ -93,6 +97,7 @@ _EVERYONE = {
     Permission.catalog_read,
     Permission.inspection_read,
     Permission.archive_use_request,
+    Permission.case_review_score,
 }
 _HANDLING = {
     Permission.party_write,
@@ -136,6 +141,8 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.archive_dispose_supervise,
             Permission.complaint_read,
             Permission.complaint_handle,
+            Permission.case_review_read,
+            Permission.case_review_manage,
         }
     ),
     Role.supervision: frozenset(
@@ -186,6 +193,8 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.archive_dispose_approve,
             Permission.complaint_read,
             Permission.complaint_sign,
+            Permission.case_review_read,
+            Permission.case_review_approve,
         }
     ),
     Role.archivist: frozenset(

@@ -84,6 +84,9 @@ class Settings(BaseSettings):
     # for files due, and how many days after its last check a file is due again.
     archive_check_interval_seconds: int = Field(default=86400, ge=0, le=7 * 86400)
     archive_recheck_days: int = Field(default=365, ge=1, le=3650)  # not a legal limit: a setting
+    # 案卷评查 rectification (整改): working days from the task's day to its deadline.
+    # not a legal limit: a bureau setting (no rule read sets the period of a review's 整改)
+    case_review_rectification_working_days: int = Field(default=15, ge=1, le=60)
     outbox_max_attempts: int = Field(default=12, ge=1, le=100)  # then 失败, retried by staff
     outbox_timeout_seconds: float = Field(default=10, gt=0, le=300)  # one HTTP call
     # The portal's address as the public reaches it: certificate QR codes open <it>/c/<number>.

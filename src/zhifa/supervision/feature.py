@@ -9,22 +9,53 @@ from zhifa.publicity.duties import DutyKind
 from zhifa.supervision.accountability.models import AccountabilityDecision, VerifyFailure
 from zhifa.supervision.complaints.duties import complaint_duties
 from zhifa.supervision.complaints.models import Complaint, ComplaintLink
+from zhifa.supervision.reviews.models import (
+    Rectification,
+    ReviewAssignment,
+    ReviewFinding,
+    ReviewRound,
+    ReviewSheet,
+    ReviewTemplate,
+)
 
 FEATURE = Feature(
     name="supervision",
     models=(
+        "zhifa.supervision.reviews.models",
         "zhifa.supervision.complaints.models",
         "zhifa.supervision.accountability.models",
     ),
-    tracked=(Complaint, ComplaintLink, VerifyFailure, AccountabilityDecision),
+    tracked=(
+        ReviewTemplate,
+        ReviewRound,
+        ReviewSheet,
+        ReviewAssignment,
+        ReviewFinding,
+        Rectification,
+        Complaint,
+        ComplaintLink,
+        VerifyFailure,
+        AccountabilityDecision,
+    ),
     duty_sources=(DutySource(DutyKind.complaint, complaint_duties),),
     routers=(
+        "zhifa.supervision.reviews.routes:pages",
         "zhifa.supervision.complaints.routes:pages",
         "zhifa.supervision.complaints.portal_routes:public",
         "zhifa.supervision.accountability.routes:pages",
         "zhifa.supervision.fact_sheet.routes:pages",
     ),
     navigation=(
+        NavLink("执法监督", "案卷评查", "/app/supervision/reviews", Permission.case_review_read),
+        NavLink(
+            "执法监督",
+            "我的评查任务",
+            "/app/supervision/reviews/mine",
+            Permission.case_review_score,
+        ),
+        NavLink(
+            "执法监督", "评查统计", "/app/supervision/reviews/figures", Permission.case_review_read
+        ),
         NavLink("执法监督", "投诉举报", "/app/supervision/complaints", Permission.complaint_read),
         NavLink(
             "执法监督",
