@@ -54,6 +54,7 @@ class Permission(StrEnum):
     catalog_write = "catalog.write"  # keep the 事前公示 catalogue (legal section)
     accountability_read = "accountability.read"  # overdue report (公示办法 第十条)
     figures_read = "figures.read"  # yearly figures: the staff page and the XLSX export
+    dashboard_read = "insight.dashboard_read"  # 薄弱环节分析: the supervision dashboard
     figures_submit_safety = "figures.submit_safety"  # enter 安全生产监督管理科's figures
     figures_submit_brigade = "figures.submit_brigade"  # enter 执法大队's figures
     figures_review = "figures.review"  # review, publish and report the yearly figures
@@ -119,6 +120,7 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.media_restrict,
             Permission.catalog_write,
             Permission.accountability_read,
+            Permission.dashboard_read,
             Permission.figures_read,
             Permission.figures_review,
             Permission.inspection_write,
@@ -170,6 +172,7 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.recording_exception_decide,
             Permission.grant_manage,
             Permission.accountability_read,
+            Permission.dashboard_read,
             Permission.figures_read,
             Permission.inspection_plan_approve,
             Permission.archive_read,
