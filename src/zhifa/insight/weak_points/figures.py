@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from zhifa.enforcement.models import ActionOfficer
@@ -96,10 +96,10 @@ def narrowed(query: Select, f: Filters) -> Select:
     if f.action_kind is not None:
         query = query.where(F.action_kind == f.action_kind)
     if f.officer_id is not None:
-        acted = exists().where(
-            ActionOfficer.action_id == F.action_id, ActionOfficer.officer_id == f.officer_id
+        acted = select(ActionOfficer.action_id).where(ActionOfficer.officer_id == f.officer_id)
+        query = query.where(
+            or_(F.person_id == f.officer_id, and_(F.person_id.is_(None), F.action_id.in_(acted)))
         )
-        query = query.where(or_(F.person_id == f.officer_id, and_(F.person_id.is_(None), acted)))
     return query
 
 
@@ -112,9 +112,10 @@ class Cell:
     base: int
 
 
-def by_unit(db: Session, f: Filters, on: date) -> dict[str, list[Cell]]:
-    """Every plain figure's counts per unit, in one pass over the facts."""
-    return _grouped(db, f, on, F.unit_id, tuple(fig for fig in FIGURES if not fig.people))
+def by_unit(db: Session, f: Filters, on: date, only: Figure | None = None) -> dict[str, list[Cell]]:
+    """Every plain figure's (or `only` its) counts per unit, in one pass over the facts."""
+    wanted = (only,) if only else tuple(fig for fig in FIGURES if not fig.people)
+    return _grouped(db, f, on, F.unit_id, wanted)
 
 
 def _grouped(

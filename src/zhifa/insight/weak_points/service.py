@@ -171,7 +171,7 @@ def drill(db: Session, who: Principal, fig: Figure, f: Filters, page: int) -> Dr
         total, cells = len(lines), _people_cells(db, f)
     else:
         lines, total = _fact_lines(db, who, fig, f, page)
-        cells = by_unit(db, f, on)[fig.code]
+        cells = by_unit(db, f, on, fig)[fig.code]
     card = _card(fig, cells, units)
     months = [(str(c.key), c.count) for c in by_month(db, fig, f, on) if c.count]
     log_access(db, who, "weak_points", fig.code, f"薄弱环节分析：{fig.name}（{describe(db, f)}）")
