@@ -83,7 +83,7 @@ NIGHT_FROM_HOUR = 22
 NIGHT_UNTIL_HOUR = 6
 # A bureau setting: reading this many cases one has no part in, within the period, is
 # listed (a leader or the legal section may have good reason: the list is for asking).
-MANY_CASES = 20
+MANY_CASES = 10
 
 
 def at_night(moment: datetime) -> bool:
