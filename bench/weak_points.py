@@ -28,7 +28,7 @@ import time
 from collections.abc import Callable
 from datetime import date
 
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
 from tests.pg_server import create_database, drop_database, postgres_server
@@ -110,7 +110,13 @@ def fill(db: Session, n: int) -> None:
     for kind, where in READ_FACTS:
         db.execute(text(READS.format(kind=kind, where=where)), {"n": n})
     db.commit()
-    db.execute(text("ANALYZE"))
+
+
+def settle(engine: Engine) -> None:
+    """What autovacuum does after a bulk load: statistics, and the visibility map that
+    lets the covering index answer without the table."""
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("VACUUM ANALYZE"))
 
 
 def best(run: Callable[[], object], times: int = 3) -> float:
@@ -147,8 +153,9 @@ def main() -> None:
             with Session(engine) as db:
                 start = time.perf_counter()
                 fill(db, args.actions)
+                settle(engine)
                 facts = db.scalar(text("SELECT count(*) FROM weak_point_fact"))
-                print(f"filled {args.actions:,} actions, {facts:,} facts "
+                print(f"filled {args.actions:,} actions (and VACUUM ANALYZE), {facts:,} facts "
                       f"in {time.perf_counter() - start:.0f} s")  # fmt: skip
                 baseline = best(lambda: db.execute(text("SELECT count(*) FROM action")).scalar())
                 print(f"baseline count(*) over action: {baseline * 1000:.0f} ms\n")
