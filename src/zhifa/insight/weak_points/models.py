@@ -29,6 +29,8 @@ class WeakPointFact(Base):
         ),
         Index("ix_weak_point_fact_unit", "unit_id", "kind", "day"),
         Index("ix_weak_point_fact_person", "person_id", "kind", "day"),
+        # Readers of many cases: distinct cases per reader, from the index alone.
+        Index("ix_weak_point_fact_reader", "kind", "person_id", "unit_id", "action_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -48,6 +48,11 @@ def upgrade() -> None:
     )
     op.create_index("ix_weak_point_fact_unit", "weak_point_fact", ["unit_id", "kind", "day"])
     op.create_index("ix_weak_point_fact_person", "weak_point_fact", ["person_id", "kind", "day"])
+    op.create_index(
+        "ix_weak_point_fact_reader",
+        "weak_point_fact",
+        ["kind", "person_id", "unit_id", "action_id"],
+    )
     op.create_index(op.f("ix_weak_point_fact_action_id"), "weak_point_fact", ["action_id"])
     op.create_table(
         "weak_point_cursor",
@@ -62,6 +67,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("weak_point_cursor")
     op.drop_index(op.f("ix_weak_point_fact_action_id"), table_name="weak_point_fact")
+    op.drop_index("ix_weak_point_fact_reader", table_name="weak_point_fact")
     op.drop_index("ix_weak_point_fact_person", table_name="weak_point_fact")
     op.drop_index("ix_weak_point_fact_unit", table_name="weak_point_fact")
     op.drop_index("ix_weak_point_fact_kind_day", table_name="weak_point_fact")
