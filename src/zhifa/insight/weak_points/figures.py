@@ -84,9 +84,13 @@ FIGURES: tuple[Figure, ...] = (
 BY_CODE = {f.code: f for f in FIGURES}
 
 
-def narrowed(query: Select, f: Filters) -> Select:
+READS = frozenset({FactKind.no_part, FactKind.night, FactKind.export_refused})
+
+
+def narrowed(query: Select, f: Filters, kinds: frozenset[FactKind] | None = None) -> Select:
     """The filters on facts: the officer is the reader of a read, else an officer of the
-    case."""
+    case. Given the `kinds` queried, the officer condition is the one that applies (a
+    single condition the indexes serve)."""
     if f.start is not None:
         query = query.where(F.day >= f.start)
     if f.end is not None:
@@ -96,10 +100,16 @@ def narrowed(query: Select, f: Filters) -> Select:
     if f.action_kind is not None:
         query = query.where(F.action_kind == f.action_kind)
     if f.officer_id is not None:
-        acted = select(ActionOfficer.action_id).where(ActionOfficer.officer_id == f.officer_id)
-        query = query.where(
-            or_(F.person_id == f.officer_id, and_(F.person_id.is_(None), F.action_id.in_(acted)))
+        reader = F.person_id == f.officer_id
+        acted = F.action_id.in_(
+            select(ActionOfficer.action_id).where(ActionOfficer.officer_id == f.officer_id)
         )
+        if kinds is not None and kinds <= READS:
+            query = query.where(reader)
+        elif kinds is not None and not kinds & READS:
+            query = query.where(acted)
+        else:
+            query = query.where(or_(reader, and_(F.person_id.is_(None), acted)))
     return query
 
 
@@ -131,7 +141,8 @@ def _grouped(
         .group_by(F.kind, key)
     )
     out: dict[str, list[Cell]] = {fig.code: [] for fig in figures}
-    for kind, group, base, *counts in db.execute(narrowed(query, f)):
+    kinds = frozenset(fig.kind for fig in figures)
+    for kind, group, base, *counts in db.execute(narrowed(query, f, kinds)):
         for fig, count in zip(figures, counts, strict=True):
             if fig.kind.value == kind:
                 out[fig.code].append(Cell(group, int(count or 0), int(base)))
@@ -162,7 +173,7 @@ def _readers(f: Filters) -> Select:
         .group_by(F.person_id, F.unit_id)
         .having(cases >= MANY_CASES)
     )
-    return narrowed(query, f)
+    return narrowed(query, f, frozenset({FactKind.no_part}))
 
 
 def readers(db: Session, f: Filters) -> list[tuple[int, int | None, int, int]]:
@@ -176,7 +187,9 @@ def readers(db: Session, f: Filters) -> list[tuple[int, int | None, int, int]]:
 
 def fact_rows(db: Session, fig: Figure, f: Filters, on: date, page: int) -> tuple[list[F], int]:
     """The facts a plain figure counts, newest day first, one page of them, and how many."""
-    query = narrowed(select(F).where(F.kind == fig.kind.value, fig.hit(on)), f)
+    query = narrowed(
+        select(F).where(F.kind == fig.kind.value, fig.hit(on)), f, frozenset({fig.kind})
+    )
     total = int(db.scalar(select(func.count()).select_from(query.subquery())) or 0)
     rows = db.scalars(
         query.order_by(F.day.desc(), F.id.desc()).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
