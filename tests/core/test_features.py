@@ -83,8 +83,8 @@ def test_every_process_loads_the_same_registries(sqlite_settings: Settings) -> N
     # the correction form, certificate verification, the 双随机 plans and draws, the
     # complaint form
     # jobs: checkpoints, delivery, publicity refresh, the archive's periodic 四性检测 and
-    # its monthly disposal due list
-    assert sizes["portal_routes"] == 4 and sizes["jobs"] == 5
+    # its monthly disposal due list, the weak-points dashboard's facts
+    assert sizes["portal_routes"] == 4 and sizes["jobs"] == 6
     assert sizes["disposed_blobs"] == 1  # archive disposal tells verify what it removed
     assert sizes["commands"] == 3  # zhifa publicity, zhifa ingest, zhifa archive
     # The obligation a certificate change opens comes before the publication that fulfils it.

@@ -69,7 +69,8 @@ def test_workers_on_postgresql_run_each_job_once(pg_settings: Settings) -> None:
     outputs = [worker.communicate(timeout=300) for worker in workers]
     assert all(w.returncode == 0 for w in workers), [err[-2000:] for _, err in outputs]
     names = [job.name for job in enabled_jobs(pg_settings)]
-    assert len(names) == 5  # checkpoints, delivery, refresh, disposal due list, 四性检测
+    # checkpoints, delivery, refresh, disposal due list, 四性检测, weak-points facts
+    assert len(names) == 6
     # Each job's report line was printed by exactly one of the workers ...
     ran_by = {n: [i for i, (out, _) in enumerate(outputs) if f"{n}：已运行" in out] for n in names}
     print("job -> worker that ran it:", ran_by)

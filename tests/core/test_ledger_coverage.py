@@ -44,6 +44,11 @@ EXEMPT: dict[str, str] = {
     "portal_version": _PORTAL_READ_MODEL,
     "portal_snapshot": _PORTAL_READ_MODEL,
     "portal_snapshot_version": _PORTAL_READ_MODEL,
+    "weak_point_fact": (
+        "the weak-points dashboard's statistics, recomputed from ledgered records by "
+        "insight.weak_points.facts.refresh (derived data, no act of anyone)"
+    ),
+    "weak_point_cursor": "how far the weak-points refresh has read the ledger (job state)",
     "portal_receipt": "idempotency keys of outbox messages the portal applied (delivery state)",
 }
 

@@ -55,6 +55,7 @@ class Permission(StrEnum):
     accountability_read = "accountability.read"  # overdue report (公示办法 第十条)
     accountability_decide = "accountability.decide"  # a leader decides on accountability instances
     figures_read = "figures.read"  # yearly figures: the staff page and the XLSX export
+    dashboard_read = "insight.dashboard_read"  # 薄弱环节分析: the supervision dashboard
     figures_submit_safety = "figures.submit_safety"  # enter 安全生产监督管理科's figures
     figures_submit_brigade = "figures.submit_brigade"  # enter 执法大队's figures
     figures_review = "figures.review"  # review, publish and report the yearly figures
@@ -128,6 +129,7 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.media_restrict,
             Permission.catalog_write,
             Permission.accountability_read,
+            Permission.dashboard_read,
             Permission.figures_read,
             Permission.figures_review,
             Permission.inspection_write,
@@ -184,6 +186,7 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.grant_manage,
             Permission.accountability_read,
             Permission.accountability_decide,
+            Permission.dashboard_read,
             Permission.figures_read,
             Permission.inspection_plan_approve,
             Permission.archive_read,

@@ -128,6 +128,10 @@ def may_read(viewer: Viewer, restrictions: frozenset[Restriction]) -> bool:
     return True
 
 
+# The access log's record type of a refused attempt to export a restricted record: the
+# refusal is logged where it happens, so supervision sees the attempts (记录办法 第十二条).
+EXPORT_REFUSED = "media_export_refused"
+
 MAX_REASON = 500
 RESTRICTED_PLACEHOLDER = "受限记录"  # what those who may not read one see in its place
 

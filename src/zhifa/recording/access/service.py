@@ -21,6 +21,7 @@ from zhifa.enforcement.actions import action_of_record
 from zhifa.enforcement.models import Action, ActionOfficer
 from zhifa.recording.access.models import AccessPurpose, MediaRestriction
 from zhifa.recording.access.rules import (
+    EXPORT_REFUSED,
     PURPOSE_MEMORY,
     Purpose,
     PurposeRequired,
@@ -249,7 +250,21 @@ def authorize(
     who may not see the record is not asked for a purpose."""
     action = action_of_record(db, media.action_id, who, "音视频记录不存在")
     restrictions = restrictions_of(db, [media.id]).get(media.id, frozenset())
-    check_read(viewer_of(db, who, action), restrictions, export=export)
+    try:
+        check_read(viewer_of(db, who, action), restrictions, export=export)
+    except Forbidden as refused:
+        if export and restrictions:  # an attempt to take a restricted record out: logged
+            log_access(
+                db,
+                who,
+                EXPORT_REFUSED,
+                media.id,
+                f"拒绝导出：{refused.message}",
+                "export",
+                action_id=media.action_id,
+                party_id=media.party_id,
+            )
+        raise
     stated = purpose_for(db, who, purpose, note, action_id=action.id, party_id=media.party_id)
     return Grant(media, action, stated, restrictions)
 
