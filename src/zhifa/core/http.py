@@ -33,6 +33,7 @@ from zhifa.core.settings import Settings
 from zhifa.core.time_limits import verification_badge
 from zhifa.core.validation import MAX_RECORD_ID
 from zhifa.core.validation import BodyRecordId as BodyRecordId  # re-exported for route modules
+from zhifa.ledger import Signer
 
 SESSION_COOKIE = "zhifa_session"
 CSRF_FIELD = "csrf_token"
@@ -104,6 +105,14 @@ def get_tx(db: Annotated[Session, Depends(get_db)]) -> Iterator[Session]:
 Db = Annotated[Session, Depends(get_db)]
 Tx = Annotated[Session, Depends(get_tx, scope="function")]
 Config = Annotated[Settings, Depends(get_settings)]
+
+
+def get_ledger_signer(request: Request) -> Signer:
+    """The process's checkpoint signer (loaded once by the app factory)."""
+    return request.app.state.ledger_signer  # type: ignore[no-any-return]
+
+
+LedgerSigner = Annotated[Signer, Depends(get_ledger_signer)]
 
 # ---- bounded integers at the edge ---------------------------------------------------------
 # An integer a request names is checked against what the column can hold before any query

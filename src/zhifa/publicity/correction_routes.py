@@ -18,7 +18,6 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from starlette.datastructures import UploadFile
 
 from zhifa.core.access import client_key, log_access
 from zhifa.core.auth import Principal
@@ -212,14 +211,6 @@ def correction_form(request: Request, db: Db, settings: Config, p: str = "") -> 
     return _form_page(request, db, settings, values)
 
 
-async def _upload(request: Request, max_bytes: int) -> bytes | None:
-    """The evidence file's bytes (one more than allowed at most), None when none was sent."""
-    upload = (await request.form()).get("evidence")
-    if not isinstance(upload, UploadFile) or not upload.filename:
-        return None
-    return await upload.read(max_bytes + 1)
-
-
 def _receive(
     request: Request, db: Session, settings: Settings, values: dict[str, str], upload: bytes | None
 ) -> CorrectionRequest:
@@ -244,7 +235,7 @@ def _receive(
 @public.post("/corrections", response_class=HTMLResponse)
 async def correction_submit(request: Request, db: Tx, settings: Config) -> Response:
     values = await form_values(request, trim=False)
-    upload = await _upload(request, settings.correction_evidence_max_bytes)
+    upload = await public_form.evidence_upload(request, settings.correction_evidence_max_bytes)
     try:
         correction = _receive(request, db, settings, values, upload)
     except DomainError as exc:

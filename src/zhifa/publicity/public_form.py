@@ -32,6 +32,8 @@ from datetime import UTC, datetime
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
 
 from zhifa.core.errors import DomainError, Forbidden, InvalidInput
 from zhifa.publicity.models import SpentChallenge
@@ -193,3 +195,12 @@ def check_guards(
         raise FormRefused({**refused, **({"answer": problem} if problem else {})})
     if problem:
         raise DomainError(problem, "answer")
+
+
+async def evidence_upload(request: Request, max_bytes: int) -> bytes | None:
+    """The form's evidence file's bytes (one more than allowed at most, so that a file too
+    large is told apart without reading it all), None when none was sent."""
+    upload = (await request.form()).get("evidence")
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        return None
+    return await upload.read(max_bytes + 1)

@@ -11,7 +11,17 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from zhifa.core.auth import Principal
-from zhifa.core.http import Config, Db, Tx, form_values, notice_of, redirect, render, require
+from zhifa.core.http import (
+    Config,
+    Db,
+    LedgerSigner,
+    Tx,
+    form_values,
+    notice_of,
+    redirect,
+    render,
+    require,
+)
 from zhifa.core.http import submit as submit_form
 from zhifa.core.permissions import Permission
 from zhifa.core.validation import parse
@@ -29,7 +39,6 @@ from zhifa.inspection.draws.schemas import (
 from zhifa.inspection.plans.models import InspectionPlan
 from zhifa.inspection.plans.routes import BatchIndex, PlanOfPath
 from zhifa.inspection.plans.service import batch_of
-from zhifa.ledger import Signer
 
 BASE = "/{plan_id}/batches/{index}/draw"
 pages = APIRouter(prefix="/app/inspection/plans", include_in_schema=False)
@@ -43,13 +52,6 @@ NOTICES = {
     "drawn": "随机数已核验，抽取完成。",
     "substituted": "已按排序替补。",
 }
-
-
-def ledger_signer(request: Request) -> Signer:
-    return request.app.state.ledger_signer  # type: ignore[no-any-return]
-
-
-LedgerSigner = Annotated[Signer, Depends(ledger_signer)]
 
 
 def draw_of_path(plan: PlanOfPath, index: BatchIndex, db: Db, who: Reader) -> InspectionDraw:

@@ -16,7 +16,6 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
-from starlette.datastructures import UploadFile
 
 from zhifa.core.access import client_key
 from zhifa.core.blobstore import open_blob_store
@@ -109,13 +108,6 @@ def complaint_form(request: Request, db: Db, settings: Config, p: str = "") -> R
     return _form_page(request, db, settings, values)
 
 
-async def _upload(request: Request, max_bytes: int) -> bytes | None:
-    upload = (await request.form()).get("evidence")
-    if not isinstance(upload, UploadFile) or not upload.filename:
-        return None
-    return await upload.read(max_bytes + 1)
-
-
 def _receive(
     request: Request, db: Session, settings: Settings, values: dict[str, Any], upload: bytes | None
 ) -> Complaint:
@@ -136,7 +128,7 @@ def _receive(
 @public.post("/complaints", response_class=HTMLResponse)
 async def complaint_submit(request: Request, db: Tx, settings: Config) -> Response:
     values = await form_values(request, trim=False)
-    upload = await _upload(request, settings.correction_evidence_max_bytes)
+    upload = await public_form.evidence_upload(request, settings.correction_evidence_max_bytes)
     try:
         complaint = _receive(request, db, settings, values, upload)
     except DomainError as exc:

@@ -14,6 +14,7 @@ from zhifa.core.auth import Principal
 from zhifa.core.http import (
     Config,
     Db,
+    LedgerSigner,
     RecordId,
     Tx,
     form_values,
@@ -25,7 +26,6 @@ from zhifa.core.http import (
 )
 from zhifa.core.permissions import Permission
 from zhifa.core.validation import parse
-from zhifa.ledger import Signer
 from zhifa.supervision.reviews import report, rounds, service, views
 from zhifa.supervision.reviews.schemas import (
     ApproveIn,
@@ -45,12 +45,6 @@ Manager = Annotated[Principal, Depends(require(Permission.case_review_manage))]
 Scorer = Annotated[Principal, Depends(require(Permission.case_review_score))]
 Approver = Annotated[Principal, Depends(require(Permission.case_review_approve))]
 
-
-def ledger_signer(request: Request) -> Signer:
-    return request.app.state.ledger_signer  # type: ignore[no-any-return]
-
-
-LedgerSigner = Annotated[Signer, Depends(ledger_signer)]
 
 NOTICES = {
     "announced": "评查轮次已公告：案件和评查人员名单已冻结并签名，待随机数产生后抽取。",
