@@ -13,6 +13,7 @@ round, as the 双随机 demo does."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from sqlalchemy import func, select
@@ -39,6 +40,7 @@ from zhifa.inspection.beacon import (
 )
 from zhifa.inspection.draws.service import default_round, iso
 from zhifa.ledger import Signer, lock, sign_checkpoint
+from zhifa.supervision.reviews import template_form
 from zhifa.supervision.reviews.models import (
     FindingOrigin,
     FindingState,
@@ -92,6 +94,37 @@ def ensure_template(db: Session) -> ReviewTemplate:
 
 def template_of(review_round: ReviewRound) -> Template:
     return Template.from_json(review_round.template.body)
+
+
+def template_versions(db: Session) -> list[ReviewTemplate]:
+    """Every version, newest first (the list page)."""
+    return list(db.scalars(select(ReviewTemplate).order_by(ReviewTemplate.version.desc())))
+
+
+def template_version(db: Session, version: int) -> ReviewTemplate:
+    row = db.scalar(select(ReviewTemplate).where(ReviewTemplate.version == version))
+    if row is None:
+        raise NotFound("评分模板版本不存在")
+    return row
+
+
+def revise_template(
+    db: Session, based_on: int, values: Mapping[str, str], who: Principal
+) -> ReviewTemplate:
+    """The legal section's revision: a new version from the form, made only on top of the
+    current one (a form opened before someone else's revision is refused, not merged)."""
+    current = ensure_template(db)
+    if based_on != current.version:
+        raise Conflict(f"模板已有更新的第 {current.version} 版，请在新版本上修改", "note")
+    note = values.get("note", "").strip()
+    if not note:
+        raise DomainError("请写明修订说明（为何修改）", "note")
+    if len(note) > 500:
+        raise DomainError("修订说明最多 500 字", "note")
+    template = template_form.revised(Template.from_json(current.body), values)
+    if template.to_json() == current.body:
+        raise DomainError("与现行版本相同，未作任何修改", "note")
+    return new_template_version(db, template, note, who)
 
 
 # ---- announce -----------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from zhifa.core.http import (
     Tx,
     form_values,
     notice_of,
+    record_id_or_none,
     redirect,
     render,
     require,
@@ -58,6 +59,7 @@ NOTICES = {
     "confirmed": "已确认该意见。",
     "dismissed": "已排除该意见。",
     "submitted": "评分表已提交。",
+    "revised": "已形成评分模板新版本；此后新建的评查轮次使用此版本，已建轮次不受影响。",
 }
 _ROUND_FIELDS = (
     "name",
@@ -109,6 +111,41 @@ def mine_page(request: Request, who: Scorer, db: Db) -> Response:
 @pages.get("/figures", response_class=HTMLResponse)
 def figures_page(request: Request, who: Reader, db: Db) -> Response:
     return render(request, "supervision/reviews/figures.html", figures=report.figures(db))
+
+
+# ---- the scoring template's versions (before /{round_id}, which would take the path); every
+# reviewer may read what they score by, the legal section revises it
+
+
+@pages.get("/templates", response_class=HTMLResponse)
+def templates_page(request: Request, who: Scorer, db: Db) -> Response:
+    return render(request, "supervision/reviews/templates.html", **views.templates(db))
+
+
+@pages.get("/templates/new", response_class=HTMLResponse)
+def template_form_page(request: Request, who: Manager, db: Db) -> Response:
+    return render(request, "supervision/reviews/template_form.html", **views.template_form(db))
+
+
+@pages.post("/templates", response_class=HTMLResponse)
+async def template_revise(request: Request, who: Manager, db: Tx) -> Response:
+    values = await form_values(request)
+    based_on = record_id_or_none(values.get("based_on", "")) or 0
+    return submit(
+        request,
+        db,
+        lambda: rounds.revise_template(db, based_on, values, who),
+        page="supervision/reviews/template_form.html",
+        context=lambda: views.template_form(db, values),
+        then=lambda row: redirect(f"/app/supervision/reviews/templates/{row.version}", "revised"),
+    )
+
+
+@pages.get("/templates/{version}", response_class=HTMLResponse)
+def template_page(request: Request, version: RecordId, who: Scorer, db: Db) -> Response:
+    notice = notice_of(request, NOTICES)
+    context = views.template(db, version)
+    return render(request, "supervision/reviews/template.html", notice=notice, **context)
 
 
 # ---- the score sheet ------------------------------------------------------------------------

@@ -31,6 +31,9 @@ MISSING_RECORDING = "procedure_recording"
 UNEXPLAINED_GAP = "procedure_gap"
 LATE_STEP = "procedure_late"
 MISSING_DOCUMENT = "documents_missing"
+PLATFORM_CODES = frozenset(
+    {TWO_OFFICERS, PARTY_PERIOD, MISSING_RECORDING, UNEXPLAINED_GAP, LATE_STEP, MISSING_DOCUMENT}
+)
 
 DEFAULT_TEMPLATE = Template(
     name="区应急管理局行政执法案卷评查标准",

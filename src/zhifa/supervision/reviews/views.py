@@ -24,6 +24,9 @@ from zhifa.supervision.reviews.models import (
     ReviewSheet,
 )
 from zhifa.supervision.reviews.report import RoundReport, round_report
+from zhifa.supervision.reviews.rules import Template
+from zhifa.supervision.reviews.standard import DEFAULT_TEMPLATE, PLATFORM_CODES
+from zhifa.supervision.reviews.template_form import NEW_ROWS
 
 DRAND_URL = f"https://api.drand.sh/{QUICKNET_CHAIN_HASH}/public/"
 
@@ -127,4 +130,35 @@ def round_view(db: Session, review_round: ReviewRound) -> dict[str, Any]:
         "drand_at": round_time(number),
         "drand_url": f"{DRAND_URL}{number}",
         "strata": review_round.announcement["strata"],
+    }
+
+
+def templates(db: Session) -> dict[str, Any]:
+    """The template versions page: every version, newest first."""
+    return {"versions": rounds.template_versions(db), "names": _names(db)}
+
+
+def template(db: Session, version: int) -> dict[str, Any]:
+    row = rounds.template_version(db, version)
+    current = rounds.current_template(db)
+    return {
+        "row": row,
+        "scoring": Template.from_json(row.body),
+        "is_current": current is not None and current.version == row.version,
+        "names": _names(db),
+        "platform_codes": PLATFORM_CODES,
+    }
+
+
+def template_form(db: Session, values: dict[str, str] | None = None) -> dict[str, Any]:
+    """The revision form, filled from the current version (or from what was posted)."""
+    row = rounds.current_template(db)
+    # before any round or revision the bureau's default is version 1 (seeded on use)
+    template = Template.from_json(row.body) if row else DEFAULT_TEMPLATE
+    return {
+        "version": row.version if row else 1,
+        "scoring": template,
+        "values": values,
+        "platform_codes": PLATFORM_CODES,
+        "new_rows": range(NEW_ROWS),
     }
