@@ -10,7 +10,7 @@ Idempotent: nothing is done when a round exists."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -37,6 +37,9 @@ from zhifa.supervision.reviews.schemas import (
 DEMO_ROUND_NAME = "2026年度第一轮行政执法案卷评查"
 # not a legal limit: the demo round's reviewing time, a month from seeding
 REVIEW_TIME = timedelta(days=30)
+# not a legal limit: the demo reviews the cases closed in the year before seeding (whatever
+# the month, so that a demo seeded in January still finds closed cases)
+CLOSED_WITHIN = timedelta(days=365)
 
 
 def reviewer_pool(db: Session) -> list[int]:
@@ -48,7 +51,7 @@ def reviewer_pool(db: Session) -> list[int]:
 def demo_round_in(db: Session) -> RoundIn:
     return RoundIn(
         name=DEMO_ROUND_NAME,
-        period_from=date(today().year, 1, 1),
+        period_from=today() - CLOSED_WITHIN,
         period_to=today(),
         per_stratum=1,
         team_size=2,

@@ -7,7 +7,7 @@ decided, its grade follows the rules; rectification; every row matches the ledge
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -17,9 +17,14 @@ from tests.factories import open_action, principal
 from tests.supervision.reviews.helpers import drawn_round, reviewer_of, sheets
 from zhifa.core.audit import check_rows
 from zhifa.core.calendar import SHANGHAI, deadline_end
+from zhifa.core.clock import today
 from zhifa.core.errors import DomainError
 from zhifa.core.grants import GrantRecord, RecordGrant
+from zhifa.core.keys import load_ledger_signer
 from zhifa.core.settings import Settings
+from zhifa.demo.case_review import demo_round_in
+from zhifa.demo.draws import ANNOUNCED_AT
+from zhifa.demo.publicity import legal_staff
 from zhifa.enforcement.actions import ActivityIn, record_activity
 from zhifa.enforcement.models import Action
 from zhifa.inspection import draw as core
@@ -33,6 +38,7 @@ from zhifa.supervision.reviews.models import (
     LinkKind,
     ReviewAssignment,
     ReviewFinding,
+    ReviewRound,
     RoundStatus,
 )
 from zhifa.supervision.reviews.participants import participants
@@ -204,3 +210,24 @@ def test_the_platform_proposes_what_it_finds_in_the_records(
 
 def template_has(code: str) -> bool:
     return DEFAULT_TEMPLATE.veto(code) is not None or DEFAULT_TEMPLATE.item(code) is not None
+
+
+def test_a_review_period_longer_than_a_grant_may_last_is_refused(
+    db: Session, settings: Settings
+) -> None:
+    """The reviewers' grants run to the end day; no grant lasts more than a year from the
+    day it is made, whatever time the announcement is stamped with (the demo's is
+    historical)."""
+    organiser, _ = legal_staff(db)
+    signer = load_ledger_signer(settings)
+    too_long = demo_round_in(db).model_copy(update={"ends_on": today() + timedelta(days=400)})
+    for stamped in (None, ANNOUNCED_AT):
+        with pytest.raises(DomainError, match="评查期最长一年") as refused:
+            rounds.announce(db, too_long, organiser, signer, settings.log_origin, now=stamped)
+        assert refused.value.field == "ends_on"
+    db.rollback()
+    assert _count(db, ReviewRound) == 0
+    # 300 days from today is more than a year after the stamp, less than a year from today
+    later = demo_round_in(db).model_copy(update={"ends_on": today() + timedelta(days=300)})
+    row = rounds.announce(db, later, organiser, signer, settings.log_origin, now=ANNOUNCED_AT)
+    assert row.ends_on == today() + timedelta(days=300)

@@ -212,7 +212,9 @@ def announce(
     moment = _now(now)
     if deadline_end(data.ends_on) <= moment:
         raise DomainError("评查结束日须晚于今天", "ends_on")
-    if deadline_end(data.ends_on) > latest_until(moment):
+    # the reviewers' grants run to the end day and no grant lasts more than a year from
+    # when it is made (today), whatever time the announcement is stamped with
+    if deadline_end(data.ends_on) > latest_until(max(moment, utcnow())):
         raise DomainError("评查期最长一年", "ends_on")
     template = ensure_template(db)
     number = round_at(data.round_at) if data.round_at else default_round(moment)
