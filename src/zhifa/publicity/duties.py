@@ -99,6 +99,7 @@ class Duty:
     obligation_id: int | None = None  # the decision's publication obligation
     waived: bool = False  # lifted: publication exempted (经批准不予公开)
     legacy: bool = False  # 历史遗留: due before the platform's start, charged to no one
+    part: str = ""  # which of one record's duties, where it has several (a complaint's two)
 
 
 @dataclass(frozen=True)

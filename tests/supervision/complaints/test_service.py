@@ -21,7 +21,7 @@ from zhifa.core.permissions import Role
 from zhifa.core.settings import Settings
 from zhifa.core.time_limits import due
 from zhifa.ledger.models import ledger_entry
-from zhifa.publicity.duties import DutyKind, duties
+from zhifa.publicity.duties import DutyKind, done_late, duties
 from zhifa.supervision.complaints import service
 from zhifa.supervision.complaints.models import Complaint, ComplaintLink
 from zhifa.supervision.complaints.rules import ComplaintStatus
@@ -116,7 +116,28 @@ def test_case_from_letter_to_signed_answer(db: Session, settings: Settings) -> N
     assert link is not None and _entries(db, f"complaint_link:{link.id}") == ["complaint.link"]
     # on the deadline board: done on the day it was answered
     found = [d for d in duties(db) if d.kind is DutyKind.complaint and d.record_id == complaint_id]
-    assert len(found) == 1 and found[0].done_on == today() and found[0].due_on == extended.date
+    assert [(d.part, d.limit_code, d.due_on, d.done_on) for d in found] == [
+        ("notice", "complaint.acceptance_notice", expected.date, today()),
+        ("answer", "complaint.handling_extended", extended.date, today()),
+    ]
+
+
+def test_a_late_acceptance_notice_stays_late_once_accepted(db: Session) -> None:
+    """A letter entered 40 days after it came: its 15-day notice was due before it was
+    even entered; accepting it today ends that duty late, and the answer duty starts."""
+    received = today() - timedelta(days=40)  # not a legal limit: a test's letter day
+    with writing(db) as w:
+        legal = principal(w, "legal")
+        row = service.enter(w, legal, LETTER.model_copy(update={"received_on": received}))
+        complaint_id, notice_due = row.id, row.notice_due_on
+        assert notice_due == due(working_calendar(w), "complaint.acceptance_notice", received).date
+        service.accept(w, complaint_id, legal)
+    found = [d for d in duties(db) if d.kind is DutyKind.complaint and d.record_id == complaint_id]
+    assert [(d.part, d.due_on, d.done_on) for d in found] == [
+        ("notice", notice_due, today()),
+        ("answer", due(working_calendar(db), "complaint.handling", today()).date, None),
+    ]
+    assert done_late(found[0]) and not done_late(found[1])
 
 
 def test_refusals_change_nothing(db: Session) -> None:

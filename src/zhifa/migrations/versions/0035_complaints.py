@@ -61,6 +61,8 @@ def upgrade() -> None:
         sa.Column("limit_code", sa.String(length=60), nullable=False),
         sa.Column("due_on", sa.Date(), nullable=False),
         sa.Column("due_provisional", sa.Boolean(), nullable=False),
+        sa.Column("notice_due_on", sa.Date(), nullable=False),
+        sa.Column("notice_due_provisional", sa.Boolean(), nullable=False),
         sa.Column("due_basis", sa.String(length=1000), nullable=False),
         sa.Column("handler_id", sa.Integer(), nullable=True),
         sa.Column("accepted_on", sa.Date(), nullable=True),

@@ -113,8 +113,9 @@ def disposal_key(outcome_id: int) -> str:
     return f"disposal:{outcome_id}"
 
 
-def duty_key(kind: str, record_id: int) -> str:
-    return f"duty:{kind}:{record_id}"
+def duty_key(kind: str, record_id: int, part: str = "") -> str:
+    """One duty of one record; ``part`` tells a record's several duties apart."""
+    return f"duty:{kind}:{record_id}" + (f":{part}" if part else "")
 
 
 @dataclass(frozen=True)

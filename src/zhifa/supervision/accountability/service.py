@@ -260,7 +260,7 @@ def duty_instances(db: Session, on: date, filters: Filters) -> Iterator[Instance
             continue
         done = "至今未完成" if late.still_open else f"{d.done_on}完成"
         yield Instance(
-            key=duty_key(d.kind.value, d.record_id),
+            key=duty_key(d.kind.value, d.record_id, d.part),
             kind=InstanceKind.duty_late,
             day=d.due_on,
             unit_id=d.unit_id,

@@ -45,6 +45,9 @@ class Complaint(Base):
     due_on: Mapped[date] = mapped_column(index=True)
     due_provisional: Mapped[bool] = mapped_column(default=False)
     due_basis: Mapped[str] = mapped_column(String(1000), default="")
+    # the 受理告知 due day, kept after acceptance so that a late notice stays on record
+    notice_due_on: Mapped[date]
+    notice_due_provisional: Mapped[bool] = mapped_column(default=False)
     handler_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     accepted_on: Mapped[date | None]
     accepted_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))

@@ -139,6 +139,8 @@ def _new(db: Session, received_on: date, **values: Any) -> Complaint:
         due_on=deadline.date,
         due_provisional=deadline.provisional,
         due_basis=deadline.basis[:1000],
+        notice_due_on=deadline.date,
+        notice_due_provisional=deadline.provisional,
         **values,
     )
     db.add(row)
