@@ -9,6 +9,7 @@ from zhifa.publicity.duties import DutyKind
 from zhifa.supervision.accountability.models import AccountabilityDecision, VerifyFailure
 from zhifa.supervision.complaints.duties import complaint_duties
 from zhifa.supervision.complaints.models import Complaint, ComplaintLink
+from zhifa.supervision.complaints.recompute import recompute_complaints
 from zhifa.supervision.reviews.models import (
     Rectification,
     ReviewAssignment,
@@ -38,6 +39,7 @@ FEATURE = Feature(
         AccountabilityDecision,
     ),
     duty_sources=(DutySource(DutyKind.complaint, complaint_duties),),
+    recompute_hooks=(recompute_complaints,),
     routers=(
         "zhifa.supervision.reviews.routes:pages",
         "zhifa.supervision.complaints.routes:pages",
