@@ -337,6 +337,14 @@ def read_facts(db: Session, log: AccessLog, action_id: int | None) -> list[WeakP
     return out
 
 
+def _case_read(log: AccessLog, action_id: int | None) -> int | None:
+    """The case a read names: its context's, else the case page's own record (the case
+    page logs the case as the record read, with no case in the context)."""
+    if action_id is None and log.record_type == "action" and (log.record_id or "").isdigit():
+        return int(log.record_id or 0)
+    return action_id
+
+
 def _add_reads(db: Session, log_ids: Iterable[int]) -> None:
     ids = sorted(set(log_ids))
     for start in range(0, len(ids), 500):
@@ -346,7 +354,7 @@ def _add_reads(db: Session, log_ids: Iterable[int]) -> None:
             .where(AccessLog.id.in_(ids[start : start + 500]))
         )
         for log, action_id in db.execute(query):
-            db.add_all(read_facts(db, log, action_id))
+            db.add_all(read_facts(db, log, _case_read(log, action_id)))
     db.flush()
 
 
