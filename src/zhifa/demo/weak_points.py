@@ -46,9 +46,8 @@ from zhifa.recording.media.models import Media
 
 TITLE = "烟花爆竹仓库日常检查（薄弱环节演示）"
 PARTY = 3  # a demo party with no other inspection
-# not a legal limit: the demo's clips and checks, minutes apart on the day of seeding
-CLIP_GAP = timedelta(minutes=3)
-FIRST_CHECK = timedelta(hours=3)
+CLIP_GAP = timedelta(minutes=3)  # not a legal limit: the demo's clips, minutes apart
+FIRST_CHECK = timedelta(hours=3)  # not a legal limit: the unfilmed check, hours before
 
 
 def _inspection(db: Session, who: Principal, team: list[int]) -> Action:
