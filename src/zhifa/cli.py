@@ -181,6 +181,7 @@ def seed_demo(data_dir: DataDir = None) -> None:
     from zhifa.demo.figures import seed_demo_figures
     from zhifa.demo.publicity import seed_demo_publicity
     from zhifa.demo.seed import seed_demo as run_seed
+    from zhifa.demo.weak_points import seed_demo_weak_points
 
     settings = _settings(data_dir)
     session = _session(settings)
@@ -204,6 +205,7 @@ def seed_demo(data_dir: DataDir = None) -> None:
             reviewed = seed_demo_case_review(session, settings, signer)
         complaints = seed_demo_complaints(session)
         seed_demo_accountability(session)
+        seed_demo_weak_points(session, settings, open_blob_store(settings))
     finally:
         session.close()
     console.print(

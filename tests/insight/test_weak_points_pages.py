@@ -91,6 +91,8 @@ def _write(db: Session, w: World) -> None:
         _fact(c, "correction", "更正-不成立", state="rejected"),
         _fact(c, "night", "夜间-甲", person_id=reader),
         _fact(c, "export_refused", "导出-拒"),
+        _fact(b, "deduction", "扣分-文书"),
+        _fact(a, "deduction", "扣分-期外", day=date(2024, 6, 1)),
     ]
     # the second officer reads MANY_CASES cases he has no part in; the first only one
     rows += [_fact(x, "no_part", f"调阅-{i}", person_id=w.officers[1], unit_id=w.units[1])
@@ -137,6 +139,7 @@ def test_each_figure_counts_what_it_should(client: TestClient, world: World) -> 
     assert numbers["reads-at-night"] == 1 and numbers["exports-refused"] == 1
     assert numbers["reads-no-part"] == 1  # the one over the threshold, not the other
     assert numbers["gaps-unexplained"] == 0
+    assert numbers["review-deductions"] == 1  # the one of 2024 is outside the period
     page = client.get(f"/app/insight/weak-points?{PERIOD}").text
     assert "占有时限的步骤 4 项的 50.0%" in page  # the one outside the period is not based
     assert "占应当记录的现场活动 3 项的 33.3%" in page
@@ -148,6 +151,10 @@ def test_the_drill_down_lists_exactly_the_counted_records(client: TestClient, wo
     assert _listed(client, "steps-late", PERIOD) == {"步骤-迟", "步骤-未完成已届满"}
     assert _listed(client, "recording-missing", PERIOD) == {"录像-缺"}
     assert _listed(client, "corrections-upheld", PERIOD) == {"更正-成立"}
+    assert _listed(client, "review-deductions", PERIOD) == {"扣分-文书"}
+    page = client.get(f"/app/insight/weak-points/review-deductions?{PERIOD}").text
+    assert 'id="items"' in page and "按扣分项" in page
+    assert 'id="items"' not in client.get(f"/app/insight/weak-points/steps-late?{PERIOD}").text
     readers = _listed(client, "reads-no-part", PERIOD)
     assert len(readers) == 1
 
@@ -156,15 +163,20 @@ def test_filters_narrow_every_figure(client: TestClient, world: World) -> None:
     login(client, "leader")
     first_unit = _numbers(client, f"{PERIOD}&unit={world.units[0]}")
     assert first_unit["steps-late"] == 1 and first_unit["publications-late"] == 1
-    assert first_unit["exports-refused"] == 0
+    assert first_unit["exports-refused"] == 0 and first_unit["review-deductions"] == 1
     officer = _numbers(client, f"{PERIOD}&officer={world.officers[0]}")
     # his cases' facts, and his own reads (the night read), not the other reader's
     assert officer["steps-late"] == 1 and officer["reads-at-night"] == 1
     assert officer["reads-no-part"] == 0 and officer["exports-refused"] == 0
+    assert officer["review-deductions"] == 1
+    assert _numbers(client, f"{PERIOD}&unit={world.units[1]}")["review-deductions"] == 0
     inspection = _numbers(client, f"{PERIOD}&kind=inspection")
     assert inspection["steps-late"] == 0 and inspection["publications-late"] == 1
+    assert inspection["review-deductions"] == 1
+    assert _numbers(client, f"{PERIOD}&kind=penalty")["review-deductions"] == 0
     everything = _numbers(client, "")
     assert everything["steps-late"] == 3  # the one of 2024 too
+    assert everything["review-deductions"] == 2
     assert _listed(client, "steps-late", f"{PERIOD}&unit={world.units[1]}") == {"步骤-未完成已届满"}
 
 

@@ -33,7 +33,7 @@ from zhifa.recording.documents import service as documents
 from zhifa.recording.documents.models import Document, ServiceMethod
 from zhifa.recording.documents.requirement import DECISION_KINDS
 from zhifa.recording.media.ingest import Received, ingest
-from zhifa.recording.media.models import UploadChannel
+from zhifa.recording.media.models import Media, UploadChannel
 
 
 @dataclass(frozen=True)
@@ -282,7 +282,8 @@ def _png() -> bytes:
     return raw + chunk(b"IDAT", zlib.compress(b"\x00\xff")) + chunk(b"IEND", b"")
 
 
-def _officers(db: Session) -> list[Principal]:
+def able_officers(db: Session) -> list[Principal]:
+    """The demo officers whose certificate is valid today."""
     day = today()
     valid = [o.user for o in list_officers(db) if o.has_valid_certificate(day)]
     return [Principal(u.id, u.username, u.full_name, frozenset({Role.officer})) for u in valid]
@@ -337,10 +338,25 @@ def _record_on_camera(
 ) -> None:
     """The body camera ran through the activity: its clip is ingested like an upload and
     the party was told when recording started (第七条)."""
+    media = ingest_clip(db, settings, store, action, activity_id, who, started)
+    notice = recording.NoticeIn(told_at=started, media_id=media.id)
+    recording.record_notice(db, activity_id, notice, who)
+
+
+def ingest_clip(
+    db: Session,
+    settings: Settings,
+    store: BlobStore,
+    action: Action,
+    activity_id: int,
+    who: Principal,
+    started: datetime,
+) -> Media:
+    """A 4-second body-camera clip of the activity from `started`, ingested like an upload."""
     db.commit()  # ingest writes in its own transactions
     with tempfile.TemporaryDirectory() as folder:
         clip = make_clip(
-            Path(folder) / f"activity-{activity_id}.mp4",
+            Path(folder) / f"activity-{activity_id}-{started:%H%M%S}.mp4",
             started=started.astimezone(UTC),
             seconds=4,
             caption=f"action {action.id} / activity {activity_id}",
@@ -357,9 +373,7 @@ def _record_on_camera(
             device="DEMO-DSJ-001",
             channel=UploadChannel.form,
         )
-        media = ingest(factory_like(db), store, who, received, settings.blob_max_bytes)
-    notice = recording.NoticeIn(told_at=started, media_id=media.id)
-    recording.record_notice(db, activity_id, notice, who)
+        return ingest(factory_like(db), store, who, received, settings.blob_max_bytes)
 
 
 def issue_document(
@@ -406,7 +420,7 @@ def _complete_step(
 def seed_demo_actions(db: Session, settings: Settings, store: BlobStore) -> int:
     """Create the demo cases that are missing; returns how many were made."""
     existing = set(db.scalars(select(Action.title)))
-    officers = _officers(db)
+    officers = able_officers(db)
     if len(officers) < 2:
         return 0
     made = 0

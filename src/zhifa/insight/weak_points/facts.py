@@ -51,6 +51,14 @@ from zhifa.recording.av.continuity import current_policy
 from zhifa.recording.av.requirement import action_recordings
 from zhifa.recording.documents.models import Document, DocumentStatus
 from zhifa.recording.documents.service import service_deadline
+from zhifa.supervision.reviews.models import (
+    FindingState,
+    ReviewFinding,
+    ReviewRound,
+    ReviewSheet,
+    SheetStatus,
+)
+from zhifa.supervision.reviews.rounds import template_of
 
 BATCH = 5000  # ledger entries read at a time
 _ACTION_TABLES = {  # table -> how a row of it leads to its action
@@ -67,6 +75,14 @@ _ACTION_TABLES = {  # table -> how a row of it leads to its action
     "recording_exception_decision": "exception",
     "document_service": "service",
     "correction_request": "correction",
+    "case_review_sheet": Action,
+    "case_review_finding": "sheet",
+}
+_PARENTS = {  # how -> (the parent's table, the column naming it)
+    "exception": ("recording_exception", "exception_id"),
+    "service": ("document", "document_id"),
+    "correction": ("publication_obligation", "obligation_id"),
+    "sheet": ("case_review_sheet", "sheet_id"),
 }
 
 
@@ -203,6 +219,35 @@ def _publicity_facts(db: Session, action: Action) -> Iterator[WeakPointFact]:
             )
 
 
+def _deduction_facts(db: Session, action: Action) -> Iterator[WeakPointFact]:
+    """Confirmed deductions (not vetoes) on the case's submitted review sheets, on the day
+    the sheet was submitted; findings on a sheet still open are not the review's yet."""
+    query = (
+        select(ReviewFinding, ReviewSheet)
+        .join(ReviewSheet, ReviewSheet.id == ReviewFinding.sheet_id)
+        .where(
+            ReviewSheet.action_id == action.id,
+            ReviewSheet.status == SheetStatus.submitted,
+            ReviewFinding.state == FindingState.confirmed,
+        )
+    )
+    for finding, sheet in db.execute(query.order_by(ReviewFinding.id)):
+        review_round = db.get(ReviewRound, sheet.round_id)
+        assert review_round is not None and sheet.submitted_at is not None
+        item = template_of(review_round).item(finding.code)
+        if item is None:
+            continue  # a veto item: it grades the file, it takes no points
+        yield _fact(
+            action,
+            FactKind.deduction,
+            "case_review_finding",
+            finding.id,
+            day=beijing_day(sheet.submitted_at),
+            label=f"{action.title}：{item[1].text}，扣 {finding.points} 分",
+            link=f"/app/supervision/reviews/sheets/{sheet.id}",
+        )
+
+
 def action_facts(db: Session, action: Action) -> list[WeakPointFact]:
     """Every fact of one action, as the records stand."""
     return [
@@ -210,6 +255,7 @@ def action_facts(db: Session, action: Action) -> list[WeakPointFact]:
         *_document_facts(db, action),
         *_step_facts(db, action),
         *_publicity_facts(db, action),
+        *_deduction_facts(db, action),
     ]
 
 
@@ -223,6 +269,7 @@ _ACTION_KINDS = [
         FactKind.step,
         FactKind.publication,
         FactKind.correction,
+        FactKind.deduction,
     )
 ]
 
@@ -290,6 +337,14 @@ def read_facts(db: Session, log: AccessLog, action_id: int | None) -> list[WeakP
     return out
 
 
+def _case_read(log: AccessLog, action_id: int | None) -> int | None:
+    """The case a read names: its context's, else the case page's own record (the case
+    page logs the case as the record read, with no case in the context)."""
+    if action_id is None and log.record_type == "action" and (log.record_id or "").isdigit():
+        return int(log.record_id or 0)
+    return action_id
+
+
 def _add_reads(db: Session, log_ids: Iterable[int]) -> None:
     ids = sorted(set(log_ids))
     for start in range(0, len(ids), 500):
@@ -299,7 +354,7 @@ def _add_reads(db: Session, log_ids: Iterable[int]) -> None:
             .where(AccessLog.id.in_(ids[start : start + 500]))
         )
         for log, action_id in db.execute(query):
-            db.add_all(read_facts(db, log, action_id))
+            db.add_all(read_facts(db, log, _case_read(log, action_id)))
     db.flush()
 
 
@@ -318,14 +373,7 @@ def _actions_of(db: Session, table: str, ids: set[int]) -> set[int]:
     if how is Activity:
         query = select(Activity.action_id).join(model, model.activity_id == Activity.id)
         return set(db.scalars(query.where(model.id.in_(ids))))
-    parent = {
-        "exception": "recording_exception",
-        "service": "document",
-        "correction": "publication_obligation",
-    }[how]
-    column = {"exception": "exception_id", "service": "document_id", "correction": "obligation_id"}[
-        how
-    ]
+    parent, column = _PARENTS[how]
     up = set(db.scalars(select(getattr(model, column)).where(model.id.in_(ids))))
     return _actions_of(db, parent, up)
 

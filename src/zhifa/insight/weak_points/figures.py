@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from zhifa.enforcement.models import ActionOfficer
 from zhifa.insight.weak_points.models import WeakPointFact as F
 from zhifa.insight.weak_points.rules import MANY_CASES, FactKind, Filters
+from zhifa.supervision.reviews.models import ReviewFinding, ReviewRound, ReviewSheet
 
 PAGE_SIZE = 100
 
@@ -41,6 +42,7 @@ class Figure:
     hit: Callable[[date], ColumnElement[bool]]  # which facts of the kind count, as of a day
     base: str = ""  # what the rate is taken of ("" : no rate)
     people: bool = False  # counts readers over MANY_CASES, not facts
+    by_item: bool = False  # the drill-down adds a table by review deduction item
 
 
 FIGURES: tuple[Figure, ...] = (
@@ -79,6 +81,10 @@ FIGURES: tuple[Figure, ...] = (
     Figure("exports-refused", "受限记录导出被拒",
            "试图导出涉及国家秘密、商业秘密或个人隐私的音视频记录而被拒绝的。",
            FactKind.export_refused, _every),
+    Figure("review-deductions", "评查扣分（按扣分项）",
+           "案卷评查中已提交的评分表上经确认的扣分（不含否决项）；期间按评分表提交日，"
+           "单位和执法人员按被评查的案件。",
+           FactKind.deduction, _every, by_item=True),
 )  # fmt: skip
 
 BY_CODE = {f.code: f for f in FIGURES}
@@ -195,3 +201,23 @@ def fact_rows(db: Session, fig: Figure, f: Filters, on: date, page: int) -> tupl
         query.order_by(F.day.desc(), F.id.desc()).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
     )
     return list(rows), total
+
+
+def deduction_items(db: Session, f: Filters) -> list[tuple[int, str, int, int]]:
+    """(template version's id, item code, deductions, points) of the counted deductions."""
+    query = (
+        select(
+            ReviewRound.template_id,
+            ReviewFinding.code,
+            func.count(),
+            func.sum(ReviewFinding.points),
+        )
+        .select_from(F)
+        .join(ReviewFinding, ReviewFinding.id == F.record_id)
+        .join(ReviewSheet, ReviewSheet.id == ReviewFinding.sheet_id)
+        .join(ReviewRound, ReviewRound.id == ReviewSheet.round_id)
+        .where(F.kind == FactKind.deduction.value)
+        .group_by(ReviewRound.template_id, ReviewFinding.code)
+    )
+    rows = db.execute(narrowed(query, f, frozenset({FactKind.deduction})))
+    return [(t, code, int(n), int(points or 0)) for t, code, n, points in rows]

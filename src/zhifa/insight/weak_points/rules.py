@@ -22,6 +22,7 @@ class FactKind(StrEnum):
     step = "step"  # a step's time limit (立案→决定, 受理→许可决定 …)
     publication = "publication"  # a decision's publication duty (公示办法 第七条)
     correction = "correction"  # an answered correction request (公示办法 第九条)
+    deduction = "deduction"  # a confirmed deduction on a submitted case-review sheet
     no_part = "no_part"  # a read of a case by someone with no part in it
     night = "night"  # a read at night
     export_refused = "export_refused"  # a refused export of a restricted record

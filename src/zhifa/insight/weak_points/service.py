@@ -28,10 +28,14 @@ from zhifa.insight.weak_points.figures import (
     Figure,
     by_month,
     by_unit,
+    deduction_items,
     fact_rows,
     readers,
 )
+from zhifa.insight.weak_points.models import WeakPointFact
 from zhifa.insight.weak_points.rules import Bar, Filters, bars, month_bars, rate
+from zhifa.supervision.reviews.models import ReviewTemplate
+from zhifa.supervision.reviews.rules import Template
 
 NO_UNIT = "（未指定单位）"
 
@@ -57,6 +61,15 @@ class Line:
 
 
 @dataclass(frozen=True)
+class Item:
+    """A review deduction item: how many times it was deducted, and the points."""
+
+    label: str
+    count: int
+    points: int
+
+
+@dataclass(frozen=True)
 class Drill:
     figure: Figure
     count: int
@@ -67,6 +80,7 @@ class Drill:
     lines: list[Line]
     page: int
     pages: int
+    items: list[Item]
 
 
 def _units(db: Session) -> dict[int, str]:
@@ -129,21 +143,44 @@ def _visible(db: Session, who: Principal, action_ids: set[int]) -> set[int]:
     return set(db.scalars(query)) if action_ids else set()
 
 
+def _items(db: Session, f: Filters) -> list[Item]:
+    """The deductions by item, labelled by the template version each round used."""
+    templates = {t.id: Template.from_json(t.body) for t in db.scalars(select(ReviewTemplate))}
+    merged: dict[str, tuple[int, int]] = {}
+    for template_id, code, count, points in deduction_items(db, f):
+        found = templates[template_id].item(code)
+        label = f"{found[0].name}：{found[1].text}" if found else code
+        had = merged.get(label, (0, 0))
+        merged[label] = (had[0] + count, had[1] + points)
+    rows = [Item(label, n, p) for label, (n, p) in merged.items()]
+    return sorted(rows, key=lambda i: (-i.count, -i.points, i.label))
+
+
+def _link(who: Principal, row: WeakPointFact, seen: set[int]) -> str:
+    """The record's page if the reader may open it; a deduction opens its score sheet
+    for those who read reviews, else the case for those who may see it."""
+    if row.record_type == "access_log":
+        return row.link if who.can(Permission.access_log_read) else ""
+    if row.record_type == "case_review_finding" and who.can(Permission.case_review_read):
+        return row.link
+    if row.action_id not in seen:
+        return ""
+    return f"/app/actions/{row.action_id}" if row.record_type == "case_review_finding" else row.link
+
+
 def _fact_lines(
     db: Session, who: Principal, fig: Figure, f: Filters, page: int
 ) -> tuple[list[Line], int]:
     rows, total = fact_rows(db, fig, f, today(), page)
     units = _units(db)
     seen = _visible(db, who, {r.action_id for r in rows if r.action_id is not None})
-    logs = who.can(Permission.access_log_read)
     lines = []
     for r in rows:
-        opens = logs if r.record_type == "access_log" else r.action_id in seen
         detail = ""
         if r.due_on is not None:
             detail = f"届满 {r.due_on}，" + (f"完成 {r.done_on}" if r.done_on else "未完成")
         unit = units.get(r.unit_id, NO_UNIT) if r.unit_id else NO_UNIT
-        lines.append(Line(r.day, r.label, unit, detail, r.link if opens else ""))
+        lines.append(Line(r.day, r.label, unit, detail, _link(who, r, seen)))
     return lines, total
 
 
@@ -177,5 +214,5 @@ def drill(db: Session, who: Principal, fig: Figure, f: Filters, page: int) -> Dr
     log_access(db, who, "weak_points", fig.code, f"薄弱环节分析：{fig.name}（{describe(db, f)}）")
     return Drill(
         fig, card.count, card.base, card.rate, month_bars(months), card.bars, lines,
-        page, max(1, -(-total // PAGE_SIZE)),
+        page, max(1, -(-total // PAGE_SIZE)), _items(db, f) if fig.by_item else [],
     )  # fmt: skip
