@@ -37,8 +37,9 @@ from zhifa.supervision.reviews.schemas import (
 DEMO_ROUND_NAME = "2026年度第一轮行政执法案卷评查"
 # not a legal limit: the demo round's reviewing time, a month from seeding
 REVIEW_TIME = timedelta(days=30)
-# not a legal limit: the demo reviews the cases closed in the year before seeding (whatever
-# the month, so that a demo seeded in January still finds closed cases)
+# The demo reviews the cases closed in the year before seeding (whatever the month, so that
+# a demo seeded in January still finds closed cases).
+# not a legal limit: the demo round's period
 CLOSED_WITHIN = timedelta(days=365)
 
 
